@@ -1,0 +1,46 @@
+# Grappe: `make run` serves the demo on SQLite; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test install install-test demo messages lint bench clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/activate
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet -e ".[test,bench]"
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+run: demo
+	$(PY) manage.py runserver $(HOST)
+
+test: install-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+
+messages: install
+	cd grappe && ../$(PY) ../manage.py makemessages -l fr -l en --no-obsolete --ignore "*/tests/*"
+	cd grappe && ../$(PY) ../manage.py compilemessages
+
+bench: install-test
+	$(PY) bench/routing.py
+
+clean:
+	rm -rf $(VENV) grappe.sqlite3 staticfiles

@@ -1,0 +1,126 @@
+"""Personas shared by every test: one association with its people, and an outsider elsewhere."""
+
+import os
+import shutil
+from types import SimpleNamespace
+
+import pytest
+
+from grappe.members.tests.factories import MemberFactory
+from grappe.network.models import Role
+from grappe.network.tests.factories import (
+    AssociationFactory,
+    BuyingGroupFactory,
+    PartnerFactory,
+    UserFactory,
+    make_role,
+)
+
+PASSWORD = "pass-word-123"
+
+
+@pytest.fixture
+def world(db):
+    """An association with two groups, a partner and one user per role; an outsider in another one."""
+    association = AssociationFactory(name="VRAC Test", slug="vrac-test")
+    group = BuyingGroupFactory(association=association, name="Romans")
+    other_group = BuyingGroupFactory(association=association, name="Die")
+    partner = PartnerFactory(association=association, name="CCAS de Romans", kind="ccas")
+    admin = UserFactory(username="admin")
+    coordinator = UserFactory(username="coordinator")
+    volunteer = UserFactory(username="volunteer")
+    referrer = UserFactory(username="referrer")
+    member_user = UserFactory(username="member")
+    make_role(admin, association, Role.Kind.ADMIN)
+    make_role(coordinator, association, Role.Kind.COORDINATOR, groups=[group])
+    make_role(volunteer, association, Role.Kind.VOLUNTEER, groups=[group])
+    make_role(referrer, association, Role.Kind.REFERRER, partner=partner)
+    member = MemberFactory(association=association, group=group, user=member_user, name="Martin Jeanne")
+
+    elsewhere = AssociationFactory(name="Ailleurs", slug="ailleurs")
+    elsewhere_group = BuyingGroupFactory(association=elsewhere, name="Ailleurs-Centre")
+    outsider = UserFactory(username="outsider")
+    make_role(outsider, elsewhere, Role.Kind.ADMIN)
+    return SimpleNamespace(
+        association=association, group=group, other_group=other_group, partner=partner, admin=admin,
+        coordinator=coordinator, volunteer=volunteer, referrer=referrer, member_user=member_user,
+        member=member, elsewhere=elsewhere, elsewhere_group=elsewhere_group, outsider=outsider,
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user): the test client signed in as that user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+# --- Browser tests -----------------------------------------------------------------------------
+
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM_PATH"), shutil.which("chromium"), shutil.which("chromium-browser"),
+                      "/usr/bin/chromium"):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if path is None:
+        pytest.skip("Browser tests skipped: no Chromium found (install Debian's `chromium`, or set CHROMIUM_PATH).")
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def browser_login(page, live_server, username, password=PASSWORD):
+    page.goto(live_server.url + "/connexion/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]:has-text('connecter')")
+    page.wait_for_url(lambda url: "/connexion/" not in url)
+
+
+def assert_accessible(page):
+    """axe-core on the current page: no serious or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    assert not bad, "\n".join(f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+                              for v in bad)
+
+
+@pytest.fixture
+def e2e(browser, live_server, settings):
+    return SimpleNamespace(browser=browser, server=live_server, login=browser_login, axe=assert_accessible)

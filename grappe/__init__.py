@@ -1,0 +1,1 @@
+"""Grappe: software for networks of solidarity buying groups."""

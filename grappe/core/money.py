@@ -1,0 +1,55 @@
+"""Money and quantities: the one place that rounds.
+
+Amounts are Decimal euros rounded to the cent with ROUND_HALF_UP, once per line; a total is the
+sum of rounded lines. Quantities are Decimal in the product's unit, with three decimal places.
+Django-free.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+MILLI = Decimal("0.001")
+ZERO = Decimal("0.00")
+NBSP = "\u00a0"
+NARROW_NBSP = "\u202f"
+
+
+def to_decimal(value) -> Decimal:
+    """A Decimal from an int, str or Decimal; floats are refused (they carry binary error)."""
+    if isinstance(value, float):
+        raise TypeError("floats are not money: pass a str or a Decimal")
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value).strip().replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+    except InvalidOperation as exc:
+        raise ValueError(f"not a number: {value!r}") from exc
+
+
+def round_cents(amount: Decimal) -> Decimal:
+    return to_decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def round_quantity(quantity: Decimal) -> Decimal:
+    return to_decimal(quantity).quantize(MILLI, rounding=ROUND_HALF_UP)
+
+
+def line_total(unit_price: Decimal, quantity: Decimal) -> Decimal:
+    """The amount of one line, rounded once."""
+    return round_cents(to_decimal(unit_price) * to_decimal(quantity))
+
+
+def sum_amounts(amounts) -> Decimal:
+    return sum((round_cents(a) for a in amounts), ZERO)
+
+
+def format_euros(amount: Decimal) -> str:
+    """French display: 1 234,50 €."""
+    amount = round_cents(amount)
+    sign = "-" if amount < 0 else ""
+    units, cents = f"{abs(amount):.2f}".split(".")
+    groups = []
+    while units:
+        groups.insert(0, units[-3:])
+        units = units[:-3]
+    return sign + NARROW_NBSP.join(groups) + "," + cents + NBSP + "€"

@@ -1,0 +1,122 @@
+import base64
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .auth import TooManyAttempts, check_credentials
+from .forms import LoginForm, TokenForm, TOTPConfirmForm
+from .models import ApiToken
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = ""
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = check_credentials(request, data["username"], data["password"], data["otp_code"])
+        except TooManyAttempts:
+            form.add_error(None, _("Too many failed attempts. Please wait 15 minutes, or ask your coordinator."))
+        else:
+            if user is None:
+                form.add_error(None, _("Username, password or verification code is wrong."))
+            else:
+                login(request, user)
+                return redirect(next_url or "home")
+    return render(request, "core/login.html", {"form": form, "next": next_url})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("You are signed out."))
+    return redirect("login")
+
+
+def _totp_qr_svg(device: TOTPDevice) -> str:
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    new_key = request.session.pop("new_api_key", None)
+    pending = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    context = {
+        "tokens": ApiToken.objects.filter(user=request.user),
+        "token_form": TokenForm(),
+        "new_key": new_key,
+        "totp_on": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
+        "pending_device": pending,
+        "pending_qr": _totp_qr_svg(pending) if pending else None,
+        "confirm_form": TOTPConfirmForm(),
+    }
+    return render(request, "core/profile.html", context)
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        _token, key = ApiToken.create_for(request.user, form.cleaned_data["name"])
+        request.session["new_api_key"] = key
+        messages.success(request, _("Token created. Copy it now: it will not be shown again."))
+    else:
+        messages.error(request, _("Give the token a name."))
+    return redirect("profile")
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken.objects.active(), pk=pk, user=request.user)
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    messages.success(request, _("Token revoked."))
+    return redirect("profile")
+
+
+@login_required
+@require_POST
+def totp_start(request: HttpRequest) -> HttpResponse:
+    TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+    TOTPDevice.objects.create(user=request.user, name="Grappe", confirmed=False)
+    return redirect("profile")
+
+
+@login_required
+@require_POST
+def totp_confirm(request: HttpRequest) -> HttpResponse:
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    form = TOTPConfirmForm(request.POST)
+    if device and form.is_valid() and device.verify_token(form.cleaned_data["code"].replace(" ", "")):
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        messages.success(request, _("Two-step sign-in is on. You will be asked for a code at each sign-in."))
+    else:
+        messages.error(request, _("That code is not right. Check the time on your phone and try again."))
+    return redirect("profile")
+
+
+@login_required
+@require_POST
+def totp_disable(request: HttpRequest) -> HttpResponse:
+    TOTPDevice.objects.filter(user=request.user).delete()
+    messages.success(request, _("Two-step sign-in is off."))
+    return redirect("profile")

@@ -1,0 +1,190 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grappe.network.models import Association, BuyingGroup, Commune, Partner, Site
+
+
+class MemberQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Member.Status.ACTIVE)
+
+    def waiting(self):
+        return self.filter(status=Member.Status.WAITING).order_by("waiting_since", "pk")
+
+    def not_erased(self):
+        return self.filter(erased_at__isnull=True)
+
+
+class Member(models.Model):
+    """A household or a structure (a partner ordering for its own public)."""
+
+    class Kind(models.TextChoices):
+        HOUSEHOLD = "household", _("household")
+        STRUCTURE = "structure", _("structure")
+
+    class Category(models.TextChoices):
+        PRIORITY = "priority", _("priority (in precarity)")
+        SOLIDARITY = "solidarity", _("solidarity (social mix)")
+
+    class PriorityBasis(models.TextChoices):
+        REFERRAL = "referral", _("referred by a partner")
+        QPV = "qpv", _("lives in a QPV")
+        ASSESSMENT = "assessment", _("assessed at admission by a coordinator")
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("e-mail")
+        CALL = "call", _("phone call")
+        PAPER = "paper", _("paper, through the group")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        WAITING = "waiting", _("on the waiting list")
+        LEFT = "left", _("left")
+
+    association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="members")
+    group = models.ForeignKey(BuyingGroup, verbose_name=_("buying group"), on_delete=models.PROTECT,
+                              related_name="members")
+    stop = models.ForeignKey(Site, verbose_name=_("distribution point"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="members")
+    number = models.PositiveIntegerField(_("member number"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.HOUSEHOLD)
+    name = models.CharField(_("name"), max_length=200, help_text=_("Household: family name and first name. "
+                                                                   "Structure: its name."))
+    adults = models.PositiveSmallIntegerField(_("adults"), default=1)
+    children = models.PositiveSmallIntegerField(_("children"), default=0)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    preferred_channel = models.CharField(_("preferred channel"), max_length=10, choices=Channel.choices,
+                                         default=Channel.SMS)
+    commune = models.ForeignKey(Commune, verbose_name=_("commune"), null=True, blank=True, on_delete=models.PROTECT)
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    priority_basis = models.CharField(_("basis of priority"), max_length=12, choices=PriorityBasis.choices,
+                                      blank=True)
+    basis_partner = models.ForeignKey(Partner, verbose_name=_("referring partner"), null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
+    basis_date = models.DateField(_("basis date"), null=True, blank=True)
+    review_date = models.DateField(_("review date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    waiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="member")
+    reminders_opt_out = models.BooleanField(_("no reminders"), default=False)
+    erased_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("member")
+        constraints = [
+            models.UniqueConstraint(fields=["association", "number"], name="member_number_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(category="priority") | ~models.Q(priority_basis=""),
+                name="priority_has_basis",
+            ),
+        ]
+        indexes = [models.Index(fields=["group", "status", "category"])]
+
+    def __str__(self):
+        return f"{self.number} · {self.name}"
+
+    @property
+    def persons(self) -> int:
+        return self.adults + self.children
+
+    @property
+    def is_priority(self) -> bool:
+        return self.category == self.Category.PRIORITY
+
+
+class Membership(models.Model):
+    class Means(models.TextChoices):
+        CASH = "cash", _("cash")
+        CHEQUE = "cheque", _("cheque")
+        CARD = "card", _("card")
+        TRANSFER = "transfer", _("transfer")
+        VOUCHER = "voucher", _("food voucher")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
+    year = models.PositiveIntegerField(_("year"))
+    fee = models.DecimalField(_("fee (EUR)"), max_digits=12, decimal_places=2,
+                              validators=[MinValueValidator(Decimal("0"))])
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    means = models.CharField(_("means of payment"), max_length=10, choices=Means.choices, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("membership")
+        constraints = [models.UniqueConstraint(fields=["member", "year"], name="membership_one_per_year")]
+
+    def __str__(self):
+        return f"{self.member} · {self.year}"
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_on is not None
+
+
+class Referral(models.Model):
+    """A household directed to a group by a social or health professional."""
+
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="referrals")
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.PROTECT,
+                                related_name="referrals")
+    referrer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    group = models.ForeignKey(BuyingGroup, verbose_name=_("buying group"), on_delete=models.PROTECT,
+                              related_name="referrals")
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    household_name = models.CharField(_("name or initials"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    persons = models.PositiveSmallIntegerField(_("persons"), default=1, validators=[MinValueValidator(1)])
+    created_at = models.DateTimeField(default=timezone.now)
+    member = models.OneToOneField(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="referral")
+    joined_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("referral")
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def has_joined(self) -> bool:
+        return self.joined_at is not None
+
+
+class AuditEntry(models.Model):
+    """Who changed a member's category or personal data, and who exported it. Append-only."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        CHANGED = "changed", _("changed")
+        CATEGORY = "category", _("category changed")
+        EXPORTED = "exported", _("data exported")
+        ERASED = "erased", _("erased")
+        ADMITTED = "admitted", _("admitted from the waiting list")
+
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="audit_entries")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=12, choices=Action.choices)
+    fields = models.JSONField(default=list, blank=True, help_text="names of the fields changed, never their values")
+    detail = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")

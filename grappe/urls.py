@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from grappe.network import views as network_views
+
+urlpatterns = [
+    path("", network_views.home, name="home"),
+    path("", include("grappe.core.urls")),
+    path("reseau/", include("grappe.network.urls")),
+    path("adherents/", include("grappe.members.urls")),
+    path("catalogue/", include("grappe.catalogue.urls")),
+    path("commandes/", include("grappe.orders.urls")),
+    path("distribution/", include("grappe.distribution.urls")),
+    path("comptes/", include("grappe.accounts.urls")),
+    path("mobile/", include("grappe.tours.urls")),
+    path("bilans/", include("grappe.reports.urls")),
+    path("api/v1/", include("grappe.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
