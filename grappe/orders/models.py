@@ -247,6 +247,10 @@ class OrderIncrement(models.Model):
         ordering = ["sequence"]
         constraints = [models.UniqueConstraint(fields=["cycle", "sequence"], name="increment_sequence_unique")]
 
+    def __str__(self):
+        return f"#{self.sequence} +{self.quantity} (+{self.tolerance})"
+
+
 
 class OrderChange(models.Model):
     """Who changed a line, when, and through which channel (online, phone, paper, in person)."""
@@ -264,6 +268,10 @@ class OrderChange(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.order} · {self.quantity_before} -> {self.quantity_after}"
+
 
 
 class ProductOutcome(models.Model):
@@ -286,6 +294,10 @@ class ProductOutcome(models.Model):
         ordering = ["cycle", "product__name"]
         constraints = [models.UniqueConstraint(fields=["cycle", "product"], name="outcome_unique")]
 
+    def __str__(self):
+        return f"{self.cycle_id} · {self.product_id}"
+
+
     @property
     def chosen_packs(self) -> Decimal:
         return self.proposed_packs if self.packs is None else self.packs
@@ -304,6 +316,10 @@ class DispatchLine(models.Model):
     class Meta:
         ordering = ["cycle", "group", "stop", "product"]
         indexes = [models.Index(fields=["cycle", "group"])]
+
+    def __str__(self):
+        return f"{self.cycle_id} · {self.group_id} · {self.product_id}"
+
 
 
 class PurchaseOrder(models.Model):
@@ -370,6 +386,10 @@ class PurchaseLine(models.Model):
     class Meta:
         ordering = ["purchase_order", "name"]
 
+    def __str__(self):
+        return self.name
+
+
 
 class StockItem(models.Model):
     """What a group keeps of a product: quantity and value at cost (the sum of its moves)."""
@@ -382,6 +402,10 @@ class StockItem(models.Model):
     class Meta:
         ordering = ["group", "product__name"]
         constraints = [models.UniqueConstraint(fields=["group", "product"], name="stock_item_unique")]
+
+    def __str__(self):
+        return f"{self.group_id} · {self.product_id} · {self.quantity}"
+
 
     @property
     def value(self) -> Decimal:
@@ -413,3 +437,7 @@ class StockMove(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.kind} {self.quantity}"
+

@@ -357,7 +357,7 @@ def confirm_cycle(*, cycle, by, packs=None, stock_group=None, now=None) -> Order
     first_date = min((cg.distribution_date for cg in cycle_groups), default=None)
     place = cycle.association.address or cycle.association.name
     by_supplier = defaultdict(list)
-    for pid, p in plan.products.items():
+    for p in plan.products.values():
         if p.packs > 0:
             by_supplier[p.price.supplier_id].append(p)
     suppliers = {s.pk: s for s in cycle.association.suppliers.filter(pk__in=list(by_supplier))}
