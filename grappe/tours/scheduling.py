@@ -162,6 +162,7 @@ class _Planner:
         self.weeks_of: dict[int, list[int]] = {}
         self.unassigned: dict[int, str] = {}
         self.paused: list[int] = []
+        self.left_out: set[int] = set()  # unassigned by the repair (each fits alone)
 
     # ----------------------------------------------------------------- days and their routes
 
@@ -189,6 +190,21 @@ class _Planner:
         self.cache[members] = route
         return route
 
+    def fits(self, members: frozenset[int]) -> bool:
+        """Whether a day with these stops can be planned; a quick bound rules out hopeless days.
+
+        Lower bound of a day: the service times plus, for the depot and each stop, the shortest
+        drive into it from another place of the day (every place is entered once).
+        """
+        if sum(self.stops[i].demand_kg for i in members) > self.capacity:
+            return False
+        places = [0, *(i + 1 for i in members)]
+        drive = sum(min(self.duration[u][v] for u in places if u != v) for v in places)
+        service = sum(self.stops[i].service_minutes for i in members)
+        if service + drive > self.day_end - self.day_start - self.break_minutes:
+            return False
+        return self.route(members).feasible
+
     def members(self, week: int, weekday: int) -> frozenset[int]:
         return frozenset(
             i for i, d in self.weekday_of.items() if d == weekday and week in self.weeks_of.get(i, ())
@@ -213,6 +229,7 @@ class _Planner:
             candidates.append(i)
         self.group(candidates)
         self.repair()
+        self.reinsert()
         return self.result()
 
     def work(self, i: int, previous: int) -> float:
@@ -282,6 +299,7 @@ class _Planner:
                 self.unassigned[worst] = (
                     f"no room on any working day (first conflict: week {week}, weekday {weekday})"
                 )
+                self.left_out.add(worst)
                 del self.weekday_of[worst]
                 del self.weeks_of[worst]
 
@@ -301,22 +319,37 @@ class _Planner:
         index = {stop.key: i for i, stop in enumerate(self.stops)}
         return [index[k] for k in route.order]
 
-    def relocate(self, i: int, week: int, weekday: int) -> bool:
-        """Move stop i out of (week, weekday) to days where everything still fits."""
-        stop = self.stops[i]
-        options: list[tuple[int, int]] = []  # (weekday, week or 0 for all its weeks)
-        if stop.frequency == "monthly":
-            for d in self.weekdays:
-                for w in self.active_weeks(i):
-                    if (w, d) != (week, weekday):
-                        options.append((d, w))
+    def options(self, i: int, week: int | None, weekday: int | None) -> list[tuple[int, int]]:
+        """Where stop i could go, nearest first: (weekday, week, or 0 for all its weeks)."""
+        if self.stops[i].frequency == "monthly":
+            options = [
+                (d, w) for d in self.weekdays for w in self.active_weeks(i) if (w, d) != (week, weekday)
+            ]
         else:
             options = [(d, 0) for d in self.weekdays if d != weekday]
         options.sort(key=lambda o: (self.closeness(i, o), o))
+        return options
+
+    def reinsert(self) -> None:
+        """Give the stops left out by the repair a second chance, now that the days are settled."""
+        for i in sorted(self.unassigned):
+            if i not in self.left_out:
+                continue  # does not fit even alone
+            for d, w in self.options(i, None, None):
+                new_weeks = [w] if w else self.active_weeks(i)
+                if all(self.fits(self.members(x, d) | {i}) for x in new_weeks):
+                    self.weekday_of[i], self.weeks_of[i] = d, new_weeks
+                    del self.unassigned[i]
+                    self.left_out.discard(i)
+                    break
+
+    def relocate(self, i: int, week: int, weekday: int) -> bool:
+        """Move stop i out of (week, weekday) to days where everything still fits."""
+        options = self.options(i, week, weekday)
         old_day, old_weeks = self.weekday_of[i], self.weeks_of[i]
         for d, w in options[:MAX_OPTIONS]:
             new_weeks = [w] if w else self.active_weeks(i)
-            if all(self.route(self.members(x, d) | {i}).feasible for x in new_weeks):
+            if all(self.fits(self.members(x, d) | {i}) for x in new_weeks):
                 self.weekday_of[i], self.weeks_of[i] = d, new_weeks
                 return True
         self.weekday_of[i], self.weeks_of[i] = old_day, old_weeks
