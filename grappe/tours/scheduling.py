@@ -34,6 +34,12 @@ from dataclasses import dataclass, field
 
 from grappe.tours.routing import DAY, DayRoute, Visit, plan_day
 
+# Why a stop is left unassigned (codes for the interface to translate):
+CAPACITY = "capacity"  # its load alone is above the van's capacity
+DAY_LENGTH = "day_length"  # driving there and back plus its service do not fit in a working day
+WINDOW = "window"  # its time window cannot be met within the working day
+NO_ROOM = "no_room"  # it fits alone, but no working day has room for it at its frequency
+
 FREQUENCIES = ("weekly", "fortnightly_even", "fortnightly_odd", "monthly")
 FILL = 0.8  # share of a day's budget the first grouping aims to fill (the rest is for slack)
 MAX_OPTIONS = 8  # relocation options tried per stop leaving a day
@@ -69,7 +75,9 @@ class PeriodPlan:
     unassigned: list[Hashable]  # stops that fit on no day
     km: float
     minutes: int
-    reasons: dict[Hashable, str] = field(default_factory=dict)  # why each stop is unassigned
+    reasons: dict[Hashable, str] = field(default_factory=dict)  # why each stop is unassigned, in words
+    # ... and as a code to translate: CAPACITY, WINDOW, DAY_LENGTH or NO_ROOM
+    reason_codes: dict[Hashable, str] = field(default_factory=dict)
     schedule: dict[Hashable, list[tuple[int, int]]] = field(default_factory=dict)  # (week, weekday)
     paused: list[Hashable] = field(default_factory=list)  # paused in every week: no visit due
 
@@ -163,6 +171,7 @@ class _Planner:
         self.unassigned: dict[int, str] = {}
         self.paused: list[int] = []
         self.left_out: set[int] = set()  # unassigned by the repair (each fits alone)
+        self.codes: dict[int, str] = {}  # reason code per unassigned stop
 
     # ----------------------------------------------------------------- days and their routes
 
@@ -225,12 +234,25 @@ class _Planner:
             alone = self.route(frozenset([i]))
             if not alone.feasible:
                 self.unassigned[i] = "; ".join(alone.problems) or "does not fit in a day"
+                self.codes[i] = self.why_alone(i)
                 continue
             candidates.append(i)
         self.group(candidates)
         self.repair()
         self.reinsert()
         return self.result()
+
+    def why_alone(self, i: int) -> str:
+        """Reason code for a stop that cannot be planned even alone in a day."""
+        stop = self.stops[i]
+        if stop.demand_kg > self.capacity:
+            return CAPACITY
+        there = self.duration[0][i + 1]
+        back = self.duration[i + 1][0]
+        budget = self.day_end - self.day_start - self.break_minutes
+        if there + stop.service_minutes + back > budget:
+            return DAY_LENGTH
+        return WINDOW
 
     def work(self, i: int, previous: int) -> float:
         """Minutes a stop adds to a day, weighted by the share of weeks it comes."""
@@ -296,6 +318,7 @@ class _Planner:
                     break
             else:
                 worst = ranked[0]
+                self.codes[worst] = NO_ROOM
                 self.unassigned[worst] = (
                     f"no room on any working day (first conflict: week {week}, weekday {weekday})"
                 )
@@ -340,6 +363,7 @@ class _Planner:
                 if all(self.fits(self.members(x, d) | {i}) for x in new_weeks):
                     self.weekday_of[i], self.weeks_of[i] = d, new_weeks
                     del self.unassigned[i]
+                    del self.codes[i]
                     self.left_out.discard(i)
                     break
 
@@ -385,6 +409,7 @@ class _Planner:
             km=km,
             minutes=minutes,
             reasons={self.stops[i].key: self.unassigned[i] for i in unassigned},
+            reason_codes={self.stops[i].key: self.codes[i] for i in unassigned},
             schedule=schedule,
             paused=[self.stops[i].key for i in self.paused],
         )
