@@ -6,6 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from grappe.core.money import round_cents, round_unit_price
 from grappe.distribution.models import Basket, BasketLine
@@ -97,7 +98,8 @@ def settlement_report(cycle) -> settlement.Report:
         .aggregate(s=Sum("amount"))["s"] or ZERO)
     baskets = sum((c.amount for c in charges), ZERO)
     if ledger != baskets:
-        differences.append(settlement.Difference("members' accounts differ from the baskets served", baskets - ledger))
+        differences.append(settlement.Difference(str(_("members' accounts differ from the baskets served")),
+                                                  baskets - ledger))
     return settlement.reconcile(charges=charges, purchases=purchases, invoices=invoices,
                                 passed_on_costs=list(PassedOnCost.objects.filter(cycle=cycle)
                                                      .values_list("amount", flat=True)),

@@ -28,3 +28,8 @@ def register_routers():
     from grappe.api import network as network_routes
 
     api.add_router("/", network_routes.router)
+    from grappe.api import accounts as accounts_routes
+    from grappe.api import distribution as distribution_routes
+
+    api.add_router("/", distribution_routes.router)
+    api.add_router("/", accounts_routes.router)
