@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from grappe.catalogue import services
@@ -200,7 +200,7 @@ def create_supplier(request, payload: SupplierIn):
     scope = _scope(request, write=True)
     if Supplier.objects.filter(association=scope.association, name__iexact=payload.name.strip()).exists():
         raise HttpError(409, "A supplier with this name already exists.")
-    return 201, Supplier.objects.create(association=scope.association, **payload.dict())
+    return Status(201, Supplier.objects.create(association=scope.association, **payload.dict()))
 
 
 @router.put("/suppliers/{supplier_id}", response=SupplierOut)
@@ -253,7 +253,7 @@ def create_product(request, payload: ProductIn):
     except services.CatalogueError as error:
         raise HttpError(409, str(error)) from None
     product = Product.objects.select_related("supplier").get(pk=product.pk)
-    return 201, _product_out(product, current_prices([product])[product.pk])
+    return Status(201, _product_out(product, current_prices([product])[product.pk]))
 
 
 @router.patch("/products/{product_id}", response=ProductOut)
@@ -282,5 +282,5 @@ def change_price(request, product_id: int, payload: PriceChangeIn):
     except services.CatalogueError as error:
         raise HttpError(400, str(error)) from None
     if change is None:
-        return 200, product.price_changes.order_by("-valid_from", "-pk").first()
-    return 201, change
+        return Status(200, product.price_changes.order_by("-valid_from", "-pk").first())
+    return Status(201, change)

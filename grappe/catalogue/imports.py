@@ -34,7 +34,7 @@ COLUMNS = {
     "reference": {"reference", "ref", "code", "codearticle", "referencefournisseur", "article"},
     "name": {"designation", "nom", "libelle", "produit", "name", "product"},
     "price": {"prixht", "prixhtduconditionnement", "prixhtconditionnement", "prix", "prixunitaireht",
-              "price", "packpriceexclvat", "tarifht"},
+              "price", "packpriceexclvat", "tarifht", "priceexclvatofthepack"},
     "vat": {"tva", "tauxtva", "tauxdetva", "vat", "vatrate"},
     "pack_size": {"conditionnement", "colisage", "packsize", "taille", "contenance"},
     "unit": {"unite", "unit"},

@@ -92,11 +92,14 @@ def index(request: HttpRequest) -> HttpResponse:
     if query:
         products = products.filter(Q(name__icontains=query) | Q(description__icontains=query)
                                    | Q(producer__icontains=query) | Q(origin_place__icontains=query))
-    products = list(products.order_by("family", "name"))
+    products = list(products.order_by("name"))
     prices = current_prices(products, price_category(scope))
-    rows = [{"product": p, "price": prices[p.pk]} for p in products]
+    sections = [{"label": label, "icon": FAMILY_PICTOGRAMS[value],
+                 "rows": [{"product": p, "price": prices[p.pk]} for p in products if p.family == value]}
+                for value, label in Family.choices]
+    sections = [section for section in sections if section["rows"]]
     return render(request, "catalogue/index.html", {
-        "rows": rows, "families": families_with_counts(base), "family": family,
+        "sections": sections, "count": len(products), "families": families_with_counts(base), "family": family,
         "family_label": dict(Family.choices).get(family, ""), "family_icon": FAMILY_PICTOGRAMS.get(family, ""),
         "query": query, "group": group, "groups": scope.groups() if scope.is_staff else [],
         "cost_price_view": price_category(scope) is None,
