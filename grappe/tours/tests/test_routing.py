@@ -215,3 +215,13 @@ def test_small_days_are_ordered_optimally(rows):
     else:
         assert route.feasible
         assert route.km * 1000 == pytest.approx(best)
+
+
+def test_the_van_volume_is_a_limit_when_given():
+    visits = [Visit("a", 30, demand_kg=10, volume_l=600), Visit("b", 30, demand_kg=10, volume_l=600)]
+    distance, duration = line_matrices([5, 6])
+    assert plan_day(visits, 0, distance, duration, NINE, FIVE, 500).feasible  # no volume limit
+    assert plan_day(visits, 0, distance, duration, NINE, FIVE, 500, capacity_l=1200).feasible
+    tight = plan_day(visits, 0, distance, duration, NINE, FIVE, 500, capacity_l=1000)
+    assert not tight.feasible
+    assert any("volume" in p for p in tight.problems)

@@ -208,3 +208,14 @@ def test_every_stop_is_planned_at_its_frequency_or_reported(rows, salt):
         assert len({weekday for _, weekday in dates}) <= 1
     for day in plan.days:
         assert day.route.end <= FIVE
+
+
+def test_a_volume_above_the_van_is_reported_and_volumes_split_days():
+    stops = [StopSpec("bulky", "weekly", 30, volume_l=3000)] + [
+        StopSpec(f"s{i}", "weekly", 30, volume_l=600) for i in range(2)
+    ]
+    distance, duration = grid([(5, 0), (6, 0), (7, 0)])
+    plan = plan_period(stops, distance, duration, [MON, THU], NINE, FIVE, 500, capacity_l=1000)
+    assert plan.reason_codes == {"bulky": "capacity"}
+    weekdays = {dates[0][1] for dates in plan.schedule.values()}
+    assert weekdays == {MON, THU}  # 600 + 600 L do not fit in one 1000 L van
