@@ -20,8 +20,9 @@ How it is done (a "route first, cluster second" heuristic, then repair):
    capacity, length of the day, break). While a day does not fit, a stop leaves it: the one
    whose removal saves the most time and that fits elsewhere (another weekday for a weekly or
    fortnightly stop, keeping its weeks; another week or weekday for a monthly stop), trying
-   the days whose stops are nearest first. A stop that fits nowhere is reported in
-   ``unassigned``; none is ever dropped silently.
+   the days whose stops are nearest first. When no stop of the day can move, the stop of lowest
+   ``priority`` (e.g. the need it serves), then saving the most time, is reported in
+   ``unassigned``; none is ever dropped silently. Left-out stops get a second chance at the end.
 
 No Django here.
 """
@@ -54,6 +55,7 @@ class StopSpec:
     window: tuple[int, int] = (0, DAY)
     paused_weeks: frozenset[int] = frozenset()
     volume_l: int = 0
+    priority: float = 0.0  # when days are full, stops of lower priority are left out first
 
     def __post_init__(self) -> None:
         if self.frequency not in FREQUENCIES:
@@ -328,7 +330,9 @@ class _Planner:
                 if self.relocate(i, week, weekday):
                     break
             else:
-                worst = ranked[0]
+                # No stop can move: leave out the least important (lowest priority), and among
+                # equals the one whose removal saves the most time.
+                worst = min(ranked, key=lambda i: self.stops[i].priority)
                 self.codes[worst] = NO_ROOM
                 self.unassigned[worst] = (
                     f"no room on any working day (first conflict: week {week}, weekday {weekday})"
