@@ -202,6 +202,12 @@ class Visit:
     window: tuple[int, int] = (0, DAY)  # earliest and latest arrival, minutes from midnight
     volume_l: int = 0  # litres, checked against ``capacity_l`` when one is given
 
+    def __post_init__(self) -> None:
+        if self.service_minutes < 0 or self.demand_kg < 0 or self.volume_l < 0:
+            raise ValueError(f"{self.key}: service, load and volume cannot be negative")
+        if self.window[0] > self.window[1]:
+            raise ValueError(f"{self.key}: the time window ends before it starts")
+
 
 @dataclass(frozen=True)
 class DayRoute:

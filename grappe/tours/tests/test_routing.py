@@ -239,3 +239,10 @@ def test_the_duration_objective_prefers_the_quicker_road():
     assert quickest.minutes < shortest.minutes
     with pytest.raises(ValueError):
         plan_day(visits, 0, distance, duration, NINE, FIVE, 500, objective="fun")
+
+
+def test_a_visit_with_an_impossible_window_or_negative_time_is_refused():
+    with pytest.raises(ValueError):
+        Visit("a", 30, window=(15 * 60, 14 * 60))
+    with pytest.raises(ValueError):
+        Visit("a", -5)
