@@ -246,3 +246,19 @@ def test_a_visit_with_an_impossible_window_or_negative_time_is_refused():
         Visit("a", 30, window=(15 * 60, 14 * 60))
     with pytest.raises(ValueError):
         Visit("a", -5)
+
+
+@needs_data
+def test_the_routing_benchmark_script_runs_and_prints_its_table(capsys):
+    pytest.importorskip("ortools")
+    import runpy
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[3] / "bench" / "routing.py"
+    bench = runpy.run_path(str(script), run_name="bench_routing")
+    assert bench["main"](["--seconds", "0.3", "--only", "A-n32-k5"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("| A-n32-k5 |"))
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[1] == "784" and int(cells[2]) >= 784
+    assert "| CVRP | 1 |" in out
