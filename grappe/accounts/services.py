@@ -49,7 +49,7 @@ class UnexplainedDifference(AccountError):
 
 def balance(member) -> Decimal:
     total = Entry.objects.filter(member=member).aggregate(s=Sum("amount"))["s"]
-    return total if total is not None else ZERO
+    return round_cents(total) if total is not None else ZERO
 
 
 def basket_total(basket) -> Decimal:

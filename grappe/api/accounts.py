@@ -5,7 +5,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from grappe.accounts import queries, services
@@ -73,7 +73,7 @@ def pay(request, basket_id: int, payload: PaymentIn):
                                         voucher_value=payload.amount if payload.means == "voucher" else None)
     except DomainError as error:
         raise HttpError(422, str(error)) from error
-    return 201, entry
+    return Status(201, entry)
 
 
 @router.get("/accounts/{member_id}", response=AccountOut)
