@@ -13,6 +13,8 @@ urlpatterns = [
     path("distribution/", include("grappe.distribution.urls")),
     path("comptes/", include("grappe.accounts.urls")),
     path("mobile/", include("grappe.tours.urls")),
+    path("animations/", include("grappe.events.urls")),
+    path("rappels/", include("grappe.notify.urls")),
     path("bilans/", include("grappe.reports.urls")),
     path("api/v1/", include("grappe.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

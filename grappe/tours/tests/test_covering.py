@@ -117,3 +117,13 @@ def test_bad_arguments_are_refused():
 def test_reach_keeps_the_points_within_the_limit():
     distance = {"a": {"x": 10.0, "y": 15.0, "z": 15.1}}
     assert reach(distance, 15) == {"a": {"x", "y"}}
+
+
+def test_the_gap_comes_from_highs_or_from_its_bound():
+    from types import SimpleNamespace
+
+    from grappe.tours.covering import _gap
+
+    assert _gap(SimpleNamespace(mip_dual_bound=110.0, mip_gap=0.1), 100.0) == 0.1
+    assert _gap(SimpleNamespace(mip_dual_bound=110.0, mip_gap=float("inf")), 100.0) == pytest.approx(10 / 110)
+    assert _gap(SimpleNamespace(mip_dual_bound=float("inf"), mip_gap=float("inf")), 100.0) == float("inf")
