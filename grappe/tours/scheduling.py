@@ -20,8 +20,9 @@ How it is done (a "route first, cluster second" heuristic, then repair):
    capacity, length of the day, break). While a day does not fit, a stop leaves it: the one
    whose removal saves the most time and that fits elsewhere (another weekday for a weekly or
    fortnightly stop, keeping its weeks; another week or weekday for a monthly stop), trying
-   the days whose stops are nearest first. A stop that fits nowhere is reported in
-   ``unassigned``; none is ever dropped silently.
+   the days whose stops are nearest first. When no stop of the day can move, the stop of lowest
+   ``priority`` (e.g. the need it serves), then saving the most time, is reported in
+   ``unassigned``; none is ever dropped silently. Left-out stops get a second chance at the end.
 
 No Django here.
 """
@@ -35,7 +36,7 @@ from dataclasses import dataclass, field
 from grappe.tours.routing import DAY, DayRoute, Visit, plan_day
 
 # Why a stop is left unassigned (codes for the interface to translate):
-CAPACITY = "capacity"  # its load alone is above the van's capacity
+CAPACITY = "capacity"  # its load alone (kg, or litres) is above the van's capacity
 DAY_LENGTH = "day_length"  # driving there and back plus its service do not fit in a working day
 WINDOW = "window"  # its time window cannot be met within the working day
 NO_ROOM = "no_room"  # it fits alone, but no working day has room for it at its frequency
@@ -53,13 +54,15 @@ class StopSpec:
     demand_kg: int = 0
     window: tuple[int, int] = (0, DAY)
     paused_weeks: frozenset[int] = frozenset()
+    volume_l: int = 0
+    priority: float = 0.0  # when days are full, stops of lower priority are left out first
 
     def __post_init__(self) -> None:
         if self.frequency not in FREQUENCIES:
             raise ValueError(f"unknown frequency {self.frequency!r}")
 
     def visit(self) -> Visit:
-        return Visit(self.key, self.service_minutes, self.demand_kg, self.window)
+        return Visit(self.key, self.service_minutes, self.demand_kg, self.window, self.volume_l)
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,8 @@ def plan_period(
     weeks: int = 4,
     seconds_per_day: float = 0.5,
     seed: int = 1,
+    *,
+    capacity_l: int | None = None,
 ) -> PeriodPlan:
     """Assign stops to the working days of ``weeks`` weeks and order each day; see the module doc.
 
@@ -126,6 +131,7 @@ def plan_period(
         weeks,
         seconds_per_day,
         seed,
+        capacity_l,
     )
     return planner.run()
 
@@ -144,6 +150,7 @@ class _Planner:
         weeks: int,
         seconds: float,
         seed: int,
+        capacity_l: int | None = None,
     ) -> None:
         n = len(stops)
         if len(distance_m) != n + 1 or len(duration_min) != n + 1:
@@ -160,6 +167,7 @@ class _Planner:
         self.weekdays = weekdays
         self.day_start, self.day_end = day_start, day_end
         self.capacity = capacity_kg
+        self.capacity_l = capacity_l
         self.break_minutes = break_minutes
         self.weeks = weeks
         self.seconds = seconds
@@ -195,6 +203,7 @@ class _Planner:
             self.break_minutes,
             seconds=self.seconds,
             seed=self.seed,
+            capacity_l=self.capacity_l,
         )
         self.cache[members] = route
         return route
@@ -206,6 +215,8 @@ class _Planner:
         drive into it from another place of the day (every place is entered once).
         """
         if sum(self.stops[i].demand_kg for i in members) > self.capacity:
+            return False
+        if self.capacity_l is not None and sum(self.stops[i].volume_l for i in members) > self.capacity_l:
             return False
         places = [0, *(i + 1 for i in members)]
         drive = sum(min(self.duration[u][v] for u in places if u != v) for v in places)
@@ -246,6 +257,8 @@ class _Planner:
         """Reason code for a stop that cannot be planned even alone in a day."""
         stop = self.stops[i]
         if stop.demand_kg > self.capacity:
+            return CAPACITY
+        if self.capacity_l is not None and stop.volume_l > self.capacity_l:
             return CAPACITY
         there = self.duration[0][i + 1]
         back = self.duration[i + 1][0]
@@ -317,7 +330,9 @@ class _Planner:
                 if self.relocate(i, week, weekday):
                     break
             else:
-                worst = ranked[0]
+                # No stop can move: leave out the least important (lowest priority), and among
+                # equals the one whose removal saves the most time.
+                worst = min(ranked, key=lambda i: self.stops[i].priority)
                 self.codes[worst] = NO_ROOM
                 self.unassigned[worst] = (
                     f"no room on any working day (first conflict: week {week}, weekday {weekday})"
