@@ -246,9 +246,10 @@ def plan_day(
 
     Index 0 of the matrices is the depot and index i+1 is ``visits[i]``; distances in metres,
     durations in minutes. ``depot`` is only informative (its (lat, lon), or 0, or None): the
-    matrices already say everything about it. The van leaves the depot at ``day_start`` at the earliest and must be
-    back by ``day_end``. ``window`` is when service may *start* at a visit. The van carries at
-    most ``capacity_kg`` (and ``capacity_l`` litres when given, against the visits' ``volume_l``).
+    matrices already say everything about it. The van leaves the depot at ``day_start`` at the
+    earliest and must be back by ``day_end``. ``window`` is when service may *start* at a visit.
+    The van carries at most ``capacity_kg`` (and ``capacity_l`` litres when given, against the
+    visits' ``volume_l``).
 
     The break: the solver plans the route in a day shortened by ``break_minutes`` (the van must
     be back by ``day_end - break_minutes``), so that the break always fits; the break is then

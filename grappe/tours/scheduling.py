@@ -23,6 +23,9 @@ How it is done (a "route first, cluster second" heuristic, then repair):
    the days whose stops are nearest first. When no stop of the day can move, the stop of lowest
    ``priority`` (e.g. the need it serves), then saving the most time, is reported in
    ``unassigned``; none is ever dropped silently. Left-out stops get a second chance at the end.
+5. Improvement: single stops move to another day (weekday, or week for a monthly stop) when
+   that shortens the period's km (then hours) and every day still fits; at most
+   ``improve_passes`` passes and ``improve_seconds`` seconds.
 
 No Django here.
 """
@@ -30,6 +33,7 @@ No Django here.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
@@ -114,6 +118,8 @@ def plan_period(
     seed: int = 1,
     *,
     capacity_l: int | None = None,
+    improve_passes: int = 2,
+    improve_seconds: float = 5.0,
 ) -> PeriodPlan:
     """Assign stops to the working days of ``weeks`` weeks and order each day; see the module doc.
 
@@ -132,6 +138,8 @@ def plan_period(
         seconds_per_day,
         seed,
         capacity_l,
+        improve_passes,
+        improve_seconds,
     )
     return planner.run()
 
@@ -151,6 +159,8 @@ class _Planner:
         seconds: float,
         seed: int,
         capacity_l: int | None = None,
+        improve_passes: int = 2,
+        improve_seconds: float = 5.0,
     ) -> None:
         n = len(stops)
         if len(distance_m) != n + 1 or len(duration_min) != n + 1:
@@ -180,6 +190,8 @@ class _Planner:
         self.paused: list[int] = []
         self.left_out: set[int] = set()  # unassigned by the repair (each fits alone)
         self.codes: dict[int, str] = {}  # reason code per unassigned stop
+        self.improve_passes = improve_passes
+        self.improve_seconds = improve_seconds
 
     # ----------------------------------------------------------------- days and their routes
 
@@ -251,6 +263,8 @@ class _Planner:
         self.group(candidates)
         self.repair()
         self.reinsert()
+        if self.improve_passes:
+            self.improve()
         return self.result()
 
     def why_alone(self, i: int) -> str:
@@ -367,6 +381,65 @@ class _Planner:
             options = [(d, 0) for d in self.weekdays if d != weekday]
         options.sort(key=lambda o: (self.closeness(i, o), o))
         return options
+
+    def day_cost(self, members: frozenset[int]) -> tuple[float, int]:
+        """(km, minutes) of a day; an empty day costs nothing (the van stays home)."""
+        if not members:
+            return (0.0, 0)
+        route = self.route(members)
+        return (route.km, route.minutes)
+
+    def improve(self) -> None:
+        """Move single stops to other days while that shortens the period (km, then hours).
+
+        Each move keeps every affected day feasible; moving the last stop of a day away saves
+        the whole trip, so this also gathers stops into fewer days when they fit.
+        """
+        deadline = time.perf_counter() + self.improve_seconds
+        for _ in range(self.improve_passes):
+            improved = False
+            for i in sorted(self.weekday_of, key=lambda i: str(self.stops[i].key)):
+                if time.perf_counter() > deadline:
+                    return
+                old_day, old_weeks = self.weekday_of[i], self.weeks_of[i]
+                best: tuple[tuple[float, int], int, list[int]] | None = None
+                for d, w in self.options(i, old_weeks[0] if len(old_weeks) == 1 else None, old_day):
+                    new_weeks = [w] if w else self.active_weeks(i)
+                    if d == old_day and new_weeks == old_weeks:
+                        continue
+                    delta = self.move_delta(i, old_day, old_weeks, d, new_weeks)
+                    if delta is not None and delta < (-1e-6, 0) and (best is None or delta < best[0]):
+                        best = (delta, d, new_weeks)
+                if best is not None:
+                    _, d, new_weeks = best
+                    self.weekday_of[i], self.weeks_of[i] = d, new_weeks
+                    improved = True
+            if not improved:
+                return
+
+    def move_delta(
+        self, i: int, old_day: int, old_weeks: list[int], day: int, weeks: list[int]
+    ) -> tuple[float, int] | None:
+        """Change of (km, minutes) over the period if stop i moves; None if a day would not fit."""
+        km = 0.0
+        minutes = 0
+        for w in old_weeks:
+            before = self.members(w, old_day)
+            after = before - {i}
+            if after and not self.route(after).feasible:
+                return None  # possible only with roads breaking the triangle inequality
+            (k0, m0), (k1, m1) = self.day_cost(before), self.day_cost(after)
+            km += k1 - k0
+            minutes += m1 - m0
+        for w in weeks:
+            before = self.members(w, day) - {i}
+            after = before | {i}
+            if not self.fits(after):
+                return None
+            (k0, m0), (k1, m1) = self.day_cost(before), self.day_cost(after)
+            km += k1 - k0
+            minutes += m1 - m0
+        return (round(km, 6), minutes)
 
     def reinsert(self) -> None:
         """Give the stops left out by the repair a second chance, now that the days are settled."""

@@ -228,3 +228,21 @@ def test_when_days_are_full_the_lowest_priority_stop_is_left_out():
     plan = plan_period(stops, distance, duration, [MON], NINE, FIVE, 500)
     assert plan.unassigned == ["s1"]
     assert plan.reason_codes == {"s1": "no_room"}
+
+
+def test_the_improvement_pass_never_lengthens_the_period_and_keeps_the_rules():
+    rng = random.Random(11)
+    points = [(rng.randint(-30, 30), rng.randint(-30, 30)) for _ in range(14)]
+    frequencies = ["weekly", "fortnightly_even", "fortnightly_odd", "monthly"]
+    stops = [StopSpec(i, frequencies[i % 4], 45) for i in range(14)]
+    distance, duration = grid(points)
+    args = (stops, distance, duration, [MON, WED, FRI], NINE, FIVE, 1000)
+    plain = plan_period(*args, break_minutes=30, improve_passes=0)
+    improved = plan_period(*args, break_minutes=30)
+    assert improved.km <= plain.km
+    assert improved.feasible and improved.unassigned == plain.unassigned == []
+    seen = visits_of(improved)
+    for stop in stops:
+        assert len({weekday for _, weekday in seen[stop.key]}) == 1
+        expected = 1 if stop.frequency == "monthly" else len(frequency_weeks(stop.frequency, 4))
+        assert len(seen[stop.key]) == expected
