@@ -46,7 +46,7 @@ class DistributionSettings(models.Model):
 
 class Distribution(models.Model):
     class Status(models.TextChoices):
-        PLANNED = "planned", _("planned")
+        PLANNED = "planned", _("upcoming")
         CLOSED = "closed", _("closed")
 
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="+")
@@ -153,6 +153,12 @@ class BasketLine(models.Model):
     def quantity(self) -> Decimal:
         """What the member takes home: the served quantity once entered, the allotted one until then."""
         return self.allotted if self.served is None else self.served
+
+    @property
+    def unit_label(self) -> str:
+        from grappe.catalogue.models import Unit
+
+        return str(Unit(self.unit).label) if self.unit in Unit.values else self.unit
 
     @property
     def amount(self) -> Decimal:

@@ -112,10 +112,16 @@ def serving_lists(distribution) -> list[ServingRow]:
     for product_id, name, unit, is_bulk, allotted, number, member_name in lines:
         row = out.get(product_id)
         if row is None:
-            row = out[product_id] = ServingRow(name, unit, is_bulk, ZERO, [])
+            row = out[product_id] = ServingRow(name, _unit_label(unit), is_bulk, ZERO, [])
         row.total += allotted
         row.rows.append((number, member_name, allotted))
     return sorted(out.values(), key=lambda r: r.name)
+
+
+def _unit_label(unit: str) -> str:
+    from grappe.catalogue.models import Unit
+
+    return str(Unit(unit).label) if unit in Unit.values else unit
 
 
 def loading_list(cycle) -> list[tuple[object, list]]:
