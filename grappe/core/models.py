@@ -53,3 +53,6 @@ class FailedLogin(models.Model):
 
     class Meta:
         verbose_name = _("failed sign-in")
+
+    def __str__(self):
+        return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,9 @@ Django-free.
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
+# Unit prices (a member's price per kg, L or piece) keep six decimals: they are prices, not amounts.
+# An amount is line_total(unit_price, quantity), rounded to the cent once.
+UNIT_PRICE = Decimal("0.000001")
 MILLI = Decimal("0.001")
 ZERO = Decimal("0.00")
 NBSP = "\u00a0"
@@ -28,6 +31,11 @@ def to_decimal(value) -> Decimal:
 
 def round_cents(amount: Decimal) -> Decimal:
     return to_decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def round_unit_price(price: Decimal) -> Decimal:
+    """A price per member unit, to the millionth of a euro (ROUND_HALF_UP)."""
+    return to_decimal(price).quantize(UNIT_PRICE, rounding=ROUND_HALF_UP)
 
 
 def round_quantity(quantity: Decimal) -> Decimal:

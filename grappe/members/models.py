@@ -188,3 +188,6 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-pk"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.member_id} · {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,67 @@
+"""Reads used by other apps: the price at a date, and members' prices in bulk (no N+1)."""
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from .models import PriceChange, PriceTier, Product
+from .pricing import MemberPrice, price_for
+
+ZERO = Decimal("0")
+
+
+def price_at(product: Product, when=None) -> tuple[Decimal, Decimal]:
+    """(pack price excl. VAT, VAT rate) in force at `when` (now by default).
+
+    The latest change with valid_from <= when; before the first recorded change, the product's own
+    fields (a product always gets a first change when created through the services).
+    """
+    when = when or timezone.now()
+    change = (PriceChange.objects.filter(product=product, valid_from__lte=when)
+              .order_by("-valid_from", "-pk").values_list("pack_price_excl_vat", "vat_rate").first())
+    if change is None:
+        return product.pack_price_excl_vat, product.vat_rate
+    return change
+
+
+def tier_percents(association_ids: Iterable[int], category: str | None) -> dict[int, Decimal]:
+    """association id -> tier percentage for that member category (0 when none is set)."""
+    ids = set(association_ids)
+    found = {}
+    if category and ids:
+        found = dict(PriceTier.objects.filter(association_id__in=ids, category=category)
+                     .values_list("association_id", "percent"))
+    return {pk: found.get(pk, ZERO) for pk in ids}
+
+
+def current_prices(products, category: str | None = None, when=None) -> dict[int, MemberPrice]:
+    """product id -> MemberPrice for a member of `category` (None: cost price, no tier), at `when`.
+
+    Two queries whatever the number of products: the products with their supplier and the price in
+    force (a correlated subquery on the history), and the tiers.
+    """
+    when = when or timezone.now()
+    ids = [p.pk if isinstance(p, Product) else p for p in products]
+    changes = PriceChange.objects.filter(product=OuterRef("pk"), valid_from__lte=when).order_by("-valid_from", "-pk")
+    rows = list(
+        Product.objects.filter(pk__in=ids).select_related("supplier")
+        .annotate(at_price=Subquery(changes.values("pack_price_excl_vat")[:1]),
+                  at_vat=Subquery(changes.values("vat_rate")[:1]))
+    )
+    tiers = tier_percents({row.association_id for row in rows}, category)
+    out = {}
+    for row in rows:
+        pack_price = row.at_price if row.at_price is not None else row.pack_price_excl_vat
+        vat = row.at_vat if row.at_vat is not None else row.vat_rate
+        out[row.pk] = price_for(
+            pack_price, vat, row.pack_size,
+            transport_per_kg=row.supplier.transport_cost_per_kg, weight_kg_per_unit=row.weight_kg_per_unit,
+            cost_share_percent=row.supplier.cost_share_percent, tier_percent=tiers[row.association_id],
+        )
+    return out
+
+
+def member_price_of(product: Product, category: str | None = None, when=None) -> MemberPrice:
+    return current_prices([product], category, when)[product.pk]
