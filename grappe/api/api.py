@@ -28,3 +28,6 @@ def register_routers():
     from grappe.api import network as network_routes
 
     api.add_router("/", network_routes.router)
+    from grappe.api import tours as tours_routes
+
+    api.add_router("/", tours_routes.router)

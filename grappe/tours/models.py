@@ -130,7 +130,7 @@ class Scenario(models.Model):
     uptake_percent = models.DecimalField(
         _("households expected to join (%)"), max_digits=5, decimal_places=1, default=Decimal("5"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
-        help_text=_("Of the households within reach of a stop; gives the load of the van."),
+        help_text=_("Of the need-weighted households within reach of a stop; gives the load of the van."),
     )
     cost_per_km = models.DecimalField(_("cost per km (EUR)"), max_digits=8, decimal_places=2,
                                       default=Decimal("0.45"))
@@ -285,6 +285,7 @@ class RunDay(models.Model):
     km = models.DecimalField(max_digits=8, decimal_places=1)
     minutes = models.PositiveIntegerField()
     feasible = models.BooleanField(default=True)
+    problems = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["week", "weekday"]

@@ -183,7 +183,8 @@ def cycle_start(scenario: Scenario) -> date:
 
 
 def paused_weeks(candidate: CandidateStop, start: date, weekdays: list[int], weeks: int = 4) -> frozenset:
-    """Weeks of the period in which every working day falls in the stop's seasonal pause."""
+    """Weeks of the period (numbered 1..weeks, as scheduling.py counts) in which every working day
+    falls in the stop's seasonal pause."""
     if not (candidate.pause_start and candidate.pause_end):
         return frozenset()
     pause = ((candidate.pause_start.month, candidate.pause_start.day),
@@ -192,7 +193,7 @@ def paused_weeks(candidate: CandidateStop, start: date, weekdays: list[int], wee
     for week in range(weeks):
         days = [start + timedelta(days=7 * week + d) for d in weekdays]
         if days and all(dates.in_pause(day, pause) for day in days):
-            out.add(week)
+            out.add(week + 1)
     return frozenset(out)
 
 
@@ -274,7 +275,9 @@ def run_scenario(*, scenario: Scenario, by, time_limit: float = 20.0, seconds_pe
     for cand in chosen:
         own = sorted(k for k, v in nearest_stop.items() if v == cand.pk)
         own_population = sum(population[k] for k in own)
-        load = Decimal(own_population) / household_size * scenario.uptake_percent / 100 * scenario.basket_kg
+        # The load: a share of the need-weighted households of the communes this stop serves.
+        own_weight = Decimal(str(round(sum(demand[k] for k in own), 3)))
+        load = own_weight / household_size * scenario.uptake_percent / 100 * scenario.basket_kg
         run_stops[cand.pk] = RunStop.objects.create(
             run=run, candidate=cand, name=cand.name, commune=cand.commune, latitude=cand.latitude,
             longitude=cand.longitude, contact=cand.contact, address=cand.address,
@@ -319,9 +322,10 @@ def store_plan(run: ScenarioRun, plan, run_stops: dict) -> None:
         route = planned.route
         if not route.order:
             continue
-        day = RunDay.objects.create(run=run, week=planned.week, weekday=planned.weekday,
+        # scheduling.py numbers weeks 1..4; a RunDay (like dates.py) counts from 0.
+        day = RunDay.objects.create(run=run, week=planned.week - 1, weekday=planned.weekday,
                                     km=Decimal(str(round(route.km, 1))), minutes=route.minutes,
-                                    feasible=route.feasible)
+                                    feasible=route.feasible, problems=list(getattr(route, "problems", [])))
         RunVisit.objects.bulk_create([
             RunVisit(day=day, stop=run_stops[key], position=position, arrival=arrival,
                      departure=arrival + run_stops[key].service_minutes)
@@ -332,7 +336,9 @@ def store_plan(run: ScenarioRun, plan, run_stops: dict) -> None:
         feasible = feasible and route.feasible
     run.km_month = km
     run.hours_month = (Decimal(minutes) / 60).quantize(Decimal("0.1"))
-    run.unassigned = [run_stops[key].name for key in plan.unassigned if key in run_stops]
+    reasons = getattr(plan, "reasons", {})
+    run.unassigned = [f"{run_stops[key].name} ({reasons[key]})" if reasons.get(key) else run_stops[key].name
+                      for key in plan.unassigned if key in run_stops]
     run.feasible = feasible and not run.unassigned
     scenario = run.scenario
     run.cost_month = round_cents(km * scenario.cost_per_km + Decimal(minutes) / 60 * scenario.cost_per_hour)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from grappe.core.pdf import pdf_response
@@ -28,7 +29,7 @@ from .forms import (
 from .models import Indicator, Scenario, Tour
 
 PLANNERS = (ADMIN, COORDINATOR)
-WEEKDAY_NAMES = dict(WEEKDAYS) | {6: _("Sunday")}
+WEEKDAY_NAMES = dict(WEEKDAYS) | {6: gettext_lazy("Sunday")}
 ROUTE_COLOURS = ["#5b2a86", "#0b6e4f", "#b5179e", "#1d4ed8", "#9a3412", "#0f766e", "#7c2d12", "#4338ca"]
 
 
