@@ -1,0 +1,71 @@
+"""Reads of the orders app that other apps (distribution, accounts, reports) build on."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from grappe.core.money import line_total
+
+from .models import CycleGroup, CyclePrice, DispatchLine, MemberOrder, OrderCycle, OrderLine, PurchaseOrder
+
+ZERO = Decimal("0")
+
+
+def cycles_for(scope) -> QuerySet[OrderCycle]:
+    """The cycles a user may see: staff see their association's (filtered to their groups unless
+    admin); members those covering their group."""
+    if scope.association is None:
+        return OrderCycle.objects.none()
+    cycles = OrderCycle.objects.filter(association=scope.association)
+    if scope.is_admin:
+        return cycles
+    groups = set(scope.group_ids)
+    if scope.member is not None:
+        groups.add(scope.member.group_id)
+    return cycles.filter(cycle_groups__group_id__in=groups).distinct()
+
+
+def allotted_lines(cycle: OrderCycle, group) -> QuerySet[OrderLine]:
+    """The order lines of `group`'s members in `cycle`, with what each member gets (`allotted`),
+    the member and the stop; ordered by member number then product name."""
+    return (OrderLine.objects.filter(order__cycle=cycle, order__group=group)
+            .select_related("order__member", "order__stop")
+            .order_by("order__member__number", "name"))
+
+
+def dispatch_plan(cycle: OrderCycle, group=None) -> QuerySet[DispatchLine]:
+    lines = DispatchLine.objects.filter(cycle=cycle).select_related("product", "group", "stop")
+    return lines.filter(group=group) if group is not None else lines
+
+
+def basket(cycle: OrderCycle, member) -> MemberOrder | None:
+    return (MemberOrder.objects.filter(cycle=cycle, member=member)
+            .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("name"))).first())
+
+
+def basket_total(lines, allotted: bool = False) -> Decimal:
+    """The sum of rounded lines at the member's price (ordered quantities, or allotted ones)."""
+    return sum((line_total(line.unit_price, (line.allotted or ZERO) if allotted else line.quantity)
+                for line in lines), Decimal("0.00"))
+
+
+def offered_prices(cycle: OrderCycle, group) -> QuerySet[CyclePrice]:
+    """The products of `cycle` offered in `group` (its catalogue selection), by family and name."""
+    return (CyclePrice.objects.filter(cycle=cycle, product__selections__group=group)
+            .order_by("family", "name"))
+
+
+def purchase_orders(cycle: OrderCycle) -> QuerySet[PurchaseOrder]:
+    return (PurchaseOrder.objects.filter(cycle=cycle).select_related("supplier")
+            .prefetch_related("lines").order_by("supplier__name"))
+
+
+def cycle_groups(cycle: OrderCycle) -> QuerySet[CycleGroup]:
+    return CycleGroup.objects.filter(cycle=cycle).select_related("group", "site").prefetch_related("stops__site")
+
+
+def open_cycles_for_member(member) -> QuerySet[OrderCycle]:
+    return OrderCycle.objects.filter(Q(status=OrderCycle.Status.OPEN), association_id=member.association_id,
+                                     cycle_groups__group_id=member.group_id).order_by("closes_at")

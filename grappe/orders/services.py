@@ -1,0 +1,588 @@
+"""The only write path for cycles, orders, closing, receipt and stock.
+
+Locking policy (docs/architecture.md, "Orders: locking"): every order change and every state change
+of a cycle first takes `select_for_update()` on the cycle row, inside one transaction; so a change
+either commits before the closing (and is counted) or sees the cycle closed (and is refused). State
+changes are conditional updates that must touch exactly one row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grappe.catalogue.models import GroupSelection, Product
+from grappe.core.errors import DomainError
+from grappe.core.money import round_cents, to_decimal
+from grappe.members.models import Member, Membership
+
+from . import allocation
+from .closing import compute_plan
+from .models import (
+    Channel,
+    CycleGroup,
+    CyclePrice,
+    CycleStop,
+    DispatchLine,
+    MemberOrder,
+    OrderChange,
+    OrderCycle,
+    OrderIncrement,
+    OrderLine,
+    ProductOutcome,
+    PurchaseLine,
+    PurchaseOrder,
+    StockItem,
+    StockMove,
+)
+
+ZERO = Decimal("0")
+Status = OrderCycle.Status
+
+
+class OrderRefused(DomainError):
+    pass
+
+
+class CycleNotOpen(OrderRefused):
+    pass
+
+
+class MembershipUnpaid(OrderRefused):
+    pass
+
+
+class CycleStateError(DomainError):
+    pass
+
+
+# --- Cycles ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class GroupPlan:
+    group: object
+    distribution_date: object
+    site: object = None
+    place: str = ""
+    stops: tuple = ()  # (site, date) pairs for a mobile group
+
+
+@transaction.atomic
+def create_cycle(*, association, name, opens_at, closes_at, groups, by, strategy="fair", rounding="fill",
+                 priority_first=None, stock_group=None) -> OrderCycle:
+    """A draft cycle covering `groups` (GroupPlan list), each with its date and place (and stops)."""
+    if closes_at <= opens_at:
+        raise CycleStateError(_("The cycle must close after it opens."))
+    if not groups:
+        raise CycleStateError(_("Choose at least one group."))
+    for plan in groups:
+        if plan.group.association_id != association.pk:
+            raise CycleStateError(_("This group belongs to another association."))
+    cycle = OrderCycle.objects.create(
+        association=association, name=name, opens_at=opens_at, closes_at=closes_at, strategy=strategy,
+        rounding=rounding, created_by=by, stock_group=stock_group,
+        priority_first=association.priority_first_in_shortage if priority_first is None else priority_first,
+    )
+    for plan in groups:
+        cg = CycleGroup.objects.create(cycle=cycle, group=plan.group, distribution_date=plan.distribution_date,
+                                       site=plan.site, place=plan.place)
+        for site, day in plan.stops:
+            CycleStop.objects.create(cycle_group=cg, site=site, distribution_date=day)
+    return cycle
+
+
+def _locked(cycle) -> OrderCycle:
+    return OrderCycle.objects.select_for_update().get(pk=cycle.pk)
+
+
+@transaction.atomic
+def open_cycle(*, cycle, by, now=None) -> OrderCycle:
+    """Draft -> open; freezes each offered product's prices (the catalogue's price at this moment)."""
+    from grappe.catalogue.queries import current_prices
+
+    cycle = _locked(cycle)
+    now = now or timezone.now()
+    if OrderCycle.objects.filter(pk=cycle.pk, status=Status.DRAFT).update(status=Status.OPEN, opened_at=now) != 1:
+        raise CycleStateError(_("Only a draft cycle can be opened."))
+    group_ids = list(cycle.cycle_groups.values_list("group_id", flat=True))
+    products = list(Product.objects.filter(association=cycle.association, available=True,
+                                           selections__group_id__in=group_ids).distinct()
+                    .select_related("supplier"))
+    ids = [p.pk for p in products]
+    cost = current_prices(ids, None, now)
+    priority = current_prices(ids, Member.Category.PRIORITY, now)
+    solidarity = current_prices(ids, Member.Category.SOLIDARITY, now)
+    stock = defaultdict(lambda: ZERO)
+    for product_id, quantity in StockItem.objects.filter(group_id__in=group_ids, product_id__in=ids).values_list(
+            "product_id", "quantity"):
+        stock[product_id] += quantity
+    CyclePrice.objects.bulk_create([
+        CyclePrice(cycle=cycle, product=p, supplier_id=p.supplier_id, name=p.name, family=p.family, unit=p.unit,
+                   order_step=p.order_step, is_bulk=p.is_bulk, pack_size=p.pack_size, minimum_packs=p.minimum_packs,
+                   max_per_member=p.max_per_member, pack_price_excl_vat=cost[p.pk].pack_price_excl_vat,
+                   vat_rate=cost[p.pk].vat_rate, unit_cost=cost[p.pk].price, price_priority=priority[p.pk].price,
+                   price_solidarity=solidarity[p.pk].price, in_stock=max(stock[p.pk], ZERO))
+        for p in products
+    ])
+    cycle.refresh_from_db()
+    return cycle
+
+
+@transaction.atomic
+def extend_deadline(*, cycle, closes_at, by) -> OrderCycle:
+    cycle = _locked(cycle)
+    if cycle.status != Status.OPEN:
+        raise CycleStateError(_("The deadline can only be extended while the cycle is open."))
+    if closes_at <= cycle.closes_at:
+        raise CycleStateError(_("The new deadline must be later than the current one."))
+    OrderCycle.objects.filter(pk=cycle.pk, status=Status.OPEN).update(closes_at=closes_at)
+    cycle.closes_at = closes_at
+    return cycle
+
+
+# --- Orders ---------------------------------------------------------------------------------------
+
+
+def membership_paid(member, today=None) -> bool:
+    year = (today or timezone.localdate()).year
+    return Membership.objects.filter(member=member, year=year, paid_on__isnull=False).exists()
+
+
+def _check_open(cycle, now=None):
+    now = now or timezone.now()
+    if cycle.status != Status.OPEN or not (cycle.opens_at <= now < cycle.closes_at):
+        raise CycleNotOpen(_("This order cycle is not open: orders can no longer be changed."))
+
+
+def _check_quantity(price: CyclePrice, quantity: Decimal, tolerance: Decimal):
+    if quantity < 0 or tolerance < 0:
+        raise OrderRefused(_("%(product)s: a quantity cannot be negative."), product=price.name)
+    step = price.order_step
+    for value in (quantity, tolerance):
+        if value % step != 0:
+            raise OrderRefused(_("%(product)s is ordered in steps of %(step)s %(unit)s."), product=price.name,
+                               step=_number(step), unit=price.unit)
+    if price.max_per_member is not None and quantity + tolerance > price.max_per_member:
+        raise OrderRefused(_("%(product)s: at most %(cap)s %(unit)s per member in this cycle."),
+                           product=price.name, cap=_number(price.max_per_member), unit=price.unit)
+
+
+def _number(value: Decimal) -> str:
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",")
+
+
+@dataclass
+class LineChange:
+    product_id: int
+    quantity: Decimal
+    tolerance: Decimal = ZERO
+
+
+@transaction.atomic
+def place_order(*, cycle, member, lines, by, channel=Channel.ONLINE, now=None) -> MemberOrder:
+    """Set several lines of a member's basket at once (all or nothing). `lines`: LineChange list.
+
+    Refused (OrderRefused, message in French) when the cycle is not open, the membership of the
+    current year is unpaid, a product is not offered to the member's group, a quantity is negative,
+    not a multiple of the product's step, or above the per-member cap.
+    """
+    cycle = _locked(cycle)
+    _check_open(cycle, now)
+    if member.association_id != cycle.association_id or not cycle.cycle_groups.filter(group_id=member.group_id).exists():
+        raise OrderRefused(_("This member's group is not part of this order cycle."))
+    if member.status != Member.Status.ACTIVE:
+        raise OrderRefused(_("Only active members can order."))
+    if not membership_paid(member):
+        raise MembershipUnpaid(_("The membership for %(year)s is not paid yet: it must be paid before ordering."),
+                               year=timezone.localdate().year)
+    changes = [LineChange(c.product_id, to_decimal(c.quantity), to_decimal(c.tolerance)) for c in lines]
+    prices = {p.product_id: p for p in CyclePrice.objects.filter(cycle=cycle, product_id__in=[c.product_id for c in changes])}
+    offered = set(GroupSelection.objects.filter(group_id=member.group_id, product_id__in=list(prices))
+                  .values_list("product_id", flat=True))
+    for change in changes:
+        price = prices.get(change.product_id)
+        if price is None or change.product_id not in offered:
+            raise OrderRefused(_("This product is not offered to your group in this cycle."))
+        if not price.pack_size:
+            change.tolerance = ZERO  # tolerance only makes sense to complete a pack
+        _check_quantity(price, change.quantity, change.tolerance)
+
+    order, _created = MemberOrder.objects.get_or_create(
+        cycle=cycle, member=member,
+        defaults={"group_id": member.group_id, "stop_id": member.stop_id, "priority": member.is_priority},
+    )
+    existing = {line.product_id: line for line in OrderLine.objects.filter(order=order, product_id__in=list(prices))}
+    increments = defaultdict(list)
+    for inc in OrderIncrement.objects.filter(line__order=order, line__product_id__in=list(prices)).select_related("line"):
+        increments[inc.line.product_id].append(inc)
+    on_behalf = by is None or member.user_id != getattr(by, "pk", None)
+    sequence = cycle.next_sequence
+    for change in changes:
+        price = prices[change.product_id]
+        line = existing.get(change.product_id)
+        before_q = line.quantity if line else ZERO
+        before_t = line.tolerance if line else ZERO
+        if before_q == change.quantity and before_t == change.tolerance:
+            continue
+        if line is None:
+            line = OrderLine.objects.create(
+                order=order, cycle=cycle, product_id=change.product_id, name=price.name, unit=price.unit,
+                unit_price=price.price_for(member.category), vat_rate=price.vat_rate)
+        rows = increments.get(change.product_id, [])
+        pure = [allocation.Increment(r.pk, r.quantity, r.tolerance, r.sequence) for r in rows]
+        after = allocation.change_line(pure, change.quantity, change.tolerance, sequence, member="new")
+        kept = {inc.member: inc for inc in after if inc.member != "new"}
+        for row in rows:
+            if row.pk not in kept:
+                row.delete()
+            elif (kept[row.pk].quantity, kept[row.pk].tolerance) != (row.quantity, row.tolerance):
+                OrderIncrement.objects.filter(pk=row.pk).update(quantity=kept[row.pk].quantity,
+                                                                 tolerance=kept[row.pk].tolerance)
+        new = [inc for inc in after if inc.member == "new"]
+        if new:
+            OrderIncrement.objects.create(line=line, cycle=cycle, quantity=new[0].quantity,
+                                          tolerance=new[0].tolerance, sequence=sequence)
+            sequence += 1
+        OrderLine.objects.filter(pk=line.pk).update(quantity=change.quantity, tolerance=change.tolerance)
+        OrderChange.objects.create(order=order, product_id=change.product_id, by=by, on_behalf=on_behalf,
+                                   channel=channel, quantity_before=before_q, quantity_after=change.quantity,
+                                   tolerance_before=before_t, tolerance_after=change.tolerance)
+    if sequence != cycle.next_sequence:
+        OrderCycle.objects.filter(pk=cycle.pk).update(next_sequence=sequence)
+    MemberOrder.objects.filter(pk=order.pk).update(updated_at=timezone.now())
+    return order
+
+
+def set_line(*, cycle, member, product, quantity, tolerance=ZERO, by, channel=Channel.ONLINE) -> MemberOrder:
+    """Set one line of a member's basket (see place_order for the refusals)."""
+    product_id = product if isinstance(product, int) else product.pk
+    return place_order(cycle=cycle, member=member, lines=[LineChange(product_id, quantity, tolerance)], by=by,
+                       channel=channel)
+
+
+# --- Closing --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def close_cycle(*, cycle, by, confirm=False, packs=None, stock_group=None, now=None) -> OrderCycle:
+    """Open -> closed: no more order changes. With `confirm`, the purchase orders too (same transaction).
+
+    Two coordinators at once: the first one closes, the second gets CycleStateError.
+    """
+    cycle = _locked(cycle)
+    now = now or timezone.now()
+    if OrderCycle.objects.filter(pk=cycle.pk, status=Status.OPEN).update(
+            status=Status.CLOSED, closed_at=now, closed_by=by) != 1:
+        raise CycleStateError(_("This cycle has already been closed (perhaps by another coordinator)."))
+    cycle.status = Status.CLOSED
+    if confirm:
+        return confirm_cycle(cycle=cycle, by=by, packs=packs, stock_group=stock_group, now=now)
+    return cycle
+
+
+def close_due_cycles(now=None) -> list[OrderCycle]:
+    """For cron: close every open cycle whose deadline has passed. Idempotent."""
+    closed = []
+    for cycle in OrderCycle.objects.due_to_close(now):
+        try:
+            closed.append(close_cycle(cycle=cycle, by=None, now=now))
+        except CycleStateError:
+            continue  # closed meanwhile by someone else
+    return closed
+
+
+def _set_allotted(pairs: list[tuple[int, Decimal]]):
+    """order line id -> allotted, in one statement whatever the number of lines."""
+    if not pairs:
+        return
+    table = OrderLine._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} AS l SET allotted = v.a FROM "  # noqa: S608 (table name from the model)
+                "(SELECT unnest(%s::bigint[]) AS id, unnest(%s::numeric[]) AS a) AS v WHERE l.id = v.id",
+                [[p[0] for p in pairs], [p[1] for p in pairs]],
+            )
+        else:
+            cursor.executemany(f"UPDATE {table} SET allotted = %s WHERE id = %s",  # noqa: S608
+                               [(str(a), pk) for pk, a in pairs])
+
+
+def _next_number(cycle, supplier) -> str:
+    return f"BC-{cycle.pk:04d}-{supplier.pk:03d}"
+
+
+@transaction.atomic
+def confirm_cycle(*, cycle, by, packs=None, stock_group=None, now=None) -> OrderCycle:
+    """Closed -> ordered, in one transaction: packs, members' shares, purchase orders, dispatch, stock.
+
+    `packs`: the coordinator's pack counts per product id (the proposal otherwise); `stock_group`:
+    where leftovers go (default: per product, the group with the largest demand).
+    """
+    cycle = _locked(cycle)
+    now = now or timezone.now()
+    if cycle.status != Status.CLOSED:
+        raise CycleStateError(_("Only a closed cycle can be confirmed (perhaps someone else just did)."))
+    if stock_group is not None:
+        OrderCycle.objects.filter(pk=cycle.pk).update(stock_group=stock_group)
+        cycle.stock_group = stock_group
+    # refresh the priority flags: a household's category at closing is what counts
+    MemberOrder.objects.filter(cycle=cycle).update(priority=Exists(
+        Member.objects.filter(pk=OuterRef("member_id"), category=Member.Category.PRIORITY)))
+    plan = compute_plan(cycle, packs=packs, stock_group_id=getattr(stock_group, "pk", stock_group))
+    if OrderCycle.objects.filter(pk=cycle.pk, status=Status.CLOSED).update(
+            status=Status.ORDERED, ordered_at=now, ordered_by=by) != 1:
+        raise CycleStateError(_("This cycle has already been confirmed (perhaps by another coordinator)."))
+    cycle.status = Status.ORDERED
+
+    _set_allotted([(line_id, plan.allotted.get(line_id, ZERO)) for line_id in plan.lines])
+
+    ProductOutcome.objects.bulk_create([
+        ProductOutcome(cycle=cycle, product_id=pid, quantity=p.quantity, tolerance=p.tolerance, from_stock=p.from_stock,
+                       proposed_packs=p.proposed_packs, packs=p.packs if p.overridden else None, available=p.available,
+                       allotted=p.allotted, leftover=p.leftover, stock_group_id=p.stock_group_id)
+        for pid, p in plan.products.items() if p.quantity or p.tolerance or p.packs or p.from_stock
+    ])
+
+    # purchase orders, one per supplier
+    cycle_groups = list(CycleGroup.objects.filter(cycle=cycle).select_related("site"))
+    first_date = min((cg.distribution_date for cg in cycle_groups), default=None)
+    place = cycle.association.address or cycle.association.name
+    by_supplier = defaultdict(list)
+    for p in plan.products.values():
+        if p.packs > 0:
+            by_supplier[p.price.supplier_id].append(p)
+    suppliers = {s.pk: s for s in cycle.association.suppliers.filter(pk__in=list(by_supplier))}
+    references = dict(Product.objects.filter(pk__in=[p.price.product_id for ps in by_supplier.values() for p in ps])
+                      .values_list("pk", "reference"))
+    orders, lines = [], []
+    for supplier_id, products in sorted(by_supplier.items()):
+        supplier = suppliers[supplier_id]
+        po = PurchaseOrder(cycle=cycle, supplier=supplier, number=_next_number(cycle, supplier),
+                           delivery_date=first_date, delivery_place=place)
+        po_lines = []
+        for p in sorted(products, key=lambda p: p.price.name):
+            price = p.price
+            amount = round_cents(p.packs * price.pack_price_excl_vat)
+            vat = round_cents(amount * price.vat_rate / 100)
+            po_lines.append(PurchaseLine(purchase_order=po, product_id=price.product_id, name=price.name,
+                                         reference=references.get(price.product_id, ""),
+                                         unit=price.unit, pack_size=price.pack_size, packs=p.packs, quantity=p.bought,
+                                         pack_price_excl_vat=price.pack_price_excl_vat, vat_rate=price.vat_rate,
+                                         amount_excl_vat=amount, amount_vat=vat))
+        po.total_excl_vat = sum((line.amount_excl_vat for line in po_lines), ZERO)
+        po.total_vat = sum((line.amount_vat for line in po_lines), ZERO)
+        po.total_incl_vat = po.total_excl_vat + po.total_vat
+        po.packs = sum((line.packs for line in po_lines if line.pack_size), ZERO)
+        po.below_minimum = bool(
+            (supplier.minimum_order_amount and po.total_excl_vat < supplier.minimum_order_amount)
+            or (supplier.minimum_order_packs and po.packs < supplier.minimum_order_packs))
+        po.free_delivery = bool(supplier.free_delivery_threshold and po.total_excl_vat >= supplier.free_delivery_threshold)
+        orders.append(po)
+        lines.extend(po_lines)
+    PurchaseOrder.objects.bulk_create(orders)
+    for line in lines:
+        line.purchase_order_id = line.purchase_order.pk
+    PurchaseLine.objects.bulk_create(lines)
+
+    _write_dispatch(cycle, plan)
+    _write_stock_moves(cycle, plan, by, now)
+    return cycle
+
+
+def _write_dispatch(cycle, plan, product_ids=None):
+    rows = {}
+    for (product_id, group_id, stop_id), quantity in plan.dispatch().items():
+        if product_ids is None or product_id in product_ids:
+            rows[(product_id, group_id, stop_id)] = DispatchLine(cycle=cycle, product_id=product_id, group_id=group_id,
+                                                                 stop_id=stop_id, quantity=quantity)
+    for pid, p in plan.products.items():
+        if (product_ids is None or pid in product_ids) and p.leftover > 0 and p.stock_group_id:
+            key = (pid, p.stock_group_id, None)
+            row = rows.get(key) or DispatchLine(cycle=cycle, product_id=pid, group_id=p.stock_group_id, quantity=ZERO)
+            row.to_stock = p.leftover
+            rows[key] = row
+    DispatchLine.objects.bulk_create(list(rows.values()))
+
+
+def _apply_stock(moves: list[StockMove]):
+    """Append the moves and update each (group, product) balance; two statements for any number."""
+    if not moves:
+        return
+    StockMove.objects.bulk_create(moves)
+    delta = defaultdict(lambda: ZERO)
+    cost = {}
+    for move in moves:
+        delta[(move.group_id, move.product_id)] += move.quantity
+        if move.unit_cost:
+            cost[(move.group_id, move.product_id)] = move.unit_cost
+    current = {}
+    from django.db.models import Q
+
+    query = Q()
+    for group_id, product_id in delta:
+        query |= Q(group_id=group_id, product_id=product_id)
+    for item in StockItem.objects.filter(query).select_for_update():
+        current[(item.group_id, item.product_id)] = item
+    items = []
+    for key, amount in delta.items():
+        item = current.get(key) or StockItem(group_id=key[0], product_id=key[1], quantity=ZERO, unit_cost=ZERO)
+        item.quantity += amount
+        item.unit_cost = cost.get(key, item.unit_cost)
+        items.append(item)
+    StockItem.objects.bulk_create(items, update_conflicts=True, unique_fields=["group", "product"],
+                                  update_fields=["quantity", "unit_cost"])
+
+
+def _write_stock_moves(cycle, plan, by, now):
+    moves = []
+    for group_id, product_id, used in plan.stock_used:
+        moves.append(StockMove(group_id=group_id, product_id=product_id, cycle=cycle, kind=StockMove.Kind.USED,
+                               quantity=-used, by=by, at=now))
+    for pid, p in plan.products.items():
+        if p.leftover > 0 and p.stock_group_id:
+            moves.append(StockMove(group_id=p.stock_group_id, product_id=pid, cycle=cycle, kind=StockMove.Kind.LEFTOVER,
+                                   quantity=p.leftover, unit_cost=p.price.unit_cost, by=by, at=now))
+    _apply_stock(moves)
+
+
+# --- Receipt and stock ----------------------------------------------------------------------------
+
+
+@dataclass
+class ReceivedLine:
+    line_id: int
+    delivered: Decimal  # member units actually delivered
+    damaged: Decimal = ZERO
+    substitute: str = ""
+    note: str = ""
+
+
+@transaction.atomic
+def record_receipt(*, purchase_order, lines, by, now=None) -> PurchaseOrder:
+    """What arrived for one purchase order; shortages re-shared, surplus to stock, baskets updated.
+
+    For each product, what can be handed out (delivered - damaged, plus what the cycle took from
+    stock) is shared again with the cycle's strategy (priority households first when set); the
+    difference with the previous leftover goes to (or comes from) the stock group.
+    """
+    now = now or timezone.now()
+    cycle = _locked(purchase_order.cycle)
+    if cycle.status not in (Status.ORDERED, Status.RECEIVED):
+        raise CycleStateError(_("A receipt is recorded once the purchase orders are confirmed."))
+    po = PurchaseOrder.objects.select_for_update().get(pk=purchase_order.pk)
+    by_id = {line.pk: line for line in po.lines.all()}
+    changed_products = {}
+    for entry in lines:
+        line = by_id.get(entry.line_id)
+        if line is None:
+            raise DomainError(_("This line is not part of this purchase order."))
+        delivered, damaged = to_decimal(entry.delivered), to_decimal(entry.damaged)
+        if delivered < 0 or damaged < 0 or damaged > delivered:
+            raise DomainError(_("%(product)s: delivered and damaged quantities must be positive, damaged at most "
+                                "what was delivered."), product=line.name)
+        usable = delivered - damaged
+        if entry.substitute:
+            outcome = PurchaseLine.Outcome.SUBSTITUTED
+        elif damaged > 0:
+            outcome = PurchaseLine.Outcome.DAMAGED
+        elif usable < line.quantity:
+            outcome = PurchaseLine.Outcome.SHORT
+        elif usable > line.quantity:
+            outcome = PurchaseLine.Outcome.SURPLUS
+        else:
+            outcome = PurchaseLine.Outcome.COMPLETE
+        PurchaseLine.objects.filter(pk=line.pk).update(delivered=delivered, damaged=damaged, outcome=outcome,
+                                                       substitute=entry.substitute, note=entry.note)
+        changed_products[line.product_id] = usable
+    _reshare(cycle, changed_products, by, now)
+    PurchaseOrder.objects.filter(pk=po.pk).update(status=PurchaseOrder.Status.RECEIVED, received_at=now, received_by=by)
+    if not PurchaseOrder.objects.filter(cycle=cycle).exclude(status=PurchaseOrder.Status.RECEIVED).exists():
+        OrderCycle.objects.filter(pk=cycle.pk, status=Status.ORDERED).update(status=Status.RECEIVED)
+    po.refresh_from_db()
+    return po
+
+
+def _reshare(cycle, usable_by_product: dict[int, Decimal], by, now):
+    if not usable_by_product:
+        return
+    outcomes = {o.product_id: o for o in ProductOutcome.objects.filter(cycle=cycle, product_id__in=list(usable_by_product))}
+    prices = {p.product_id: p for p in CyclePrice.objects.filter(cycle=cycle, product_id__in=list(usable_by_product))}
+    increments = defaultdict(list)
+    for line_id, product_id, priority, quantity, tolerance, sequence in OrderIncrement.objects.filter(
+            cycle=cycle, line__product_id__in=list(usable_by_product)).values_list(
+            "line_id", "line__product_id", "line__order__priority", "quantity", "tolerance", "sequence"):
+        increments[product_id].append(allocation.Increment(line_id, quantity, tolerance, sequence, priority))
+    pairs, moves = [], []
+    for product_id, usable in usable_by_product.items():
+        outcome = outcomes[product_id]
+        price = prices[product_id]
+        available = usable + outcome.from_stock
+        result = allocation.allocate(available, increments[product_id], cycle.strategy, step=price.order_step,
+                                     priority_first=cycle.priority_first)
+        allotted = sum(result.values(), ZERO)
+        leftover = available - allotted
+        pairs.extend(result.items())
+        if leftover != outcome.leftover and outcome.stock_group_id:
+            moves.append(StockMove(group_id=outcome.stock_group_id, product_id=product_id, cycle=cycle,
+                                   kind=StockMove.Kind.SURPLUS if leftover > outcome.leftover else StockMove.Kind.CORRECTION,
+                                   quantity=leftover - outcome.leftover, unit_cost=price.unit_cost, by=by, at=now,
+                                   reason=str(_("receipt"))))
+        ProductOutcome.objects.filter(pk=outcome.pk).update(available=available, allotted=allotted, leftover=leftover)
+    _set_allotted(pairs)
+    _apply_stock(moves)
+    # dispatch of these products, from the new shares
+    DispatchLine.objects.filter(cycle=cycle, product_id__in=list(usable_by_product)).delete()
+    plan_lines = {}
+    for line_id, product_id, group_id, stop_id, allotted in OrderLine.objects.filter(
+            cycle=cycle, product_id__in=list(usable_by_product)).values_list(
+            "id", "product_id", "order__group_id", "order__stop_id", "allotted"):
+        plan_lines[line_id] = (product_id, group_id, stop_id, allotted or ZERO)
+    rows = {}
+    for product_id, group_id, stop_id, allotted in plan_lines.values():
+        if allotted:
+            key = (product_id, group_id, stop_id)
+            row = rows.get(key) or DispatchLine(cycle=cycle, product_id=product_id, group_id=group_id, stop_id=stop_id,
+                                                quantity=ZERO)
+            row.quantity += allotted
+            rows[key] = row
+    for outcome in ProductOutcome.objects.filter(cycle=cycle, product_id__in=list(usable_by_product)):
+        if outcome.leftover > 0 and outcome.stock_group_id:
+            key = (outcome.product_id, outcome.stock_group_id, None)
+            row = rows.get(key) or DispatchLine(cycle=cycle, product_id=outcome.product_id,
+                                                group_id=outcome.stock_group_id, quantity=ZERO)
+            row.to_stock = outcome.leftover
+            rows[key] = row
+    DispatchLine.objects.bulk_create(list(rows.values()))
+
+
+@transaction.atomic
+def adjust_stock(*, group, product, quantity, kind, reason, by, now=None) -> StockItem:
+    """An inventory (`quantity` is the counted total) or a loss (`quantity` is what was lost)."""
+    if not reason.strip():
+        raise DomainError(_("Say why the stock changes."))
+    quantity = to_decimal(quantity)
+    if quantity < 0:
+        raise DomainError(_("A quantity cannot be negative."))
+    item, _created = StockItem.objects.select_for_update().get_or_create(group=group, product=product)
+    if kind == StockMove.Kind.INVENTORY:
+        delta = quantity - item.quantity
+    elif kind == StockMove.Kind.LOSS:
+        if quantity > item.quantity:
+            raise DomainError(_("The loss is larger than the stock."))
+        delta = -quantity
+    else:
+        raise DomainError(_("Unknown kind of stock adjustment."))
+    StockMove.objects.create(group=group, product=product, kind=kind, quantity=delta, unit_cost=item.unit_cost,
+                             reason=reason, by=by, at=now or timezone.now())
+    StockItem.objects.filter(pk=item.pk).update(quantity=F("quantity") + delta)
+    item.refresh_from_db()
+    return item

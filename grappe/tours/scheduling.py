@@ -1,0 +1,391 @@
+"""Assigning the van's stops to the days of a four-week period, and ordering each day.
+
+Each stop comes at a frequency: every week ("weekly"), every other week ("fortnightly_even"
+on weeks 2 and 4, "fortnightly_odd" on weeks 1 and 3) or once in the period ("monthly"). A stop
+keeps the same weekday all period, so people know when the van comes. Seasonal pauses remove a
+stop from some weeks (the caller turns dates into week numbers 1..weeks).
+
+How it is done (a "route first, cluster second" heuristic, then repair):
+
+1. Every stop is first tried alone (depot, stop, depot): one that cannot fit in a day at all
+   (too far, too long, window outside the day, load above the capacity) is reported in
+   ``unassigned`` with the reason.
+2. One tour through all the other stops is computed (PyVRP, or exactly for a few stops); stops
+   next to each other on it are close to each other. That tour is cut into as few contiguous
+   pieces as the estimated work needs (at most one per working weekday), balanced by work
+   (service time plus driving, weighted by how often the stop comes); each piece becomes a
+   weekday, spread over the week.
+3. Monthly stops get the week of their weekday that has the least work so far.
+4. Each day is ordered by :func:`grappe.tours.routing.plan_day` (time windows, service times,
+   capacity, length of the day, break). While a day does not fit, a stop leaves it: the one
+   whose removal saves the most time and that fits elsewhere (another weekday for a weekly or
+   fortnightly stop, keeping its weeks; another week or weekday for a monthly stop), trying
+   the days whose stops are nearest first. A stop that fits nowhere is reported in
+   ``unassigned``; none is ever dropped silently.
+
+No Django here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+
+from grappe.tours.routing import DAY, DayRoute, Visit, plan_day
+
+FREQUENCIES = ("weekly", "fortnightly_even", "fortnightly_odd", "monthly")
+FILL = 0.8  # share of a day's budget the first grouping aims to fill (the rest is for slack)
+MAX_OPTIONS = 8  # relocation options tried per stop leaving a day
+
+
+@dataclass(frozen=True)
+class StopSpec:
+    key: Hashable
+    frequency: str  # one of FREQUENCIES
+    service_minutes: int
+    demand_kg: int = 0
+    window: tuple[int, int] = (0, DAY)
+    paused_weeks: frozenset[int] = frozenset()
+
+    def __post_init__(self) -> None:
+        if self.frequency not in FREQUENCIES:
+            raise ValueError(f"unknown frequency {self.frequency!r}")
+
+    def visit(self) -> Visit:
+        return Visit(self.key, self.service_minutes, self.demand_kg, self.window)
+
+
+@dataclass(frozen=True)
+class PlannedDay:
+    week: int  # 1..weeks
+    weekday: int  # 0 = Monday
+    route: DayRoute
+
+
+@dataclass(frozen=True)
+class PeriodPlan:
+    days: list[PlannedDay]  # every working day of the period, in order (empty days included)
+    unassigned: list[Hashable]  # stops that fit on no day
+    km: float
+    minutes: int
+    reasons: dict[Hashable, str] = field(default_factory=dict)  # why each stop is unassigned
+    schedule: dict[Hashable, list[tuple[int, int]]] = field(default_factory=dict)  # (week, weekday)
+    paused: list[Hashable] = field(default_factory=list)  # paused in every week: no visit due
+
+    @property
+    def feasible(self) -> bool:
+        return all(day.route.feasible for day in self.days)
+
+
+def frequency_weeks(frequency: str, weeks: int) -> list[int]:
+    """Weeks (1..weeks) a stop of this frequency may come; a monthly stop comes in one of them."""
+    if frequency == "weekly" or frequency == "monthly":
+        return list(range(1, weeks + 1))
+    if frequency == "fortnightly_even":
+        return [w for w in range(1, weeks + 1) if w % 2 == 0]
+    if frequency == "fortnightly_odd":
+        return [w for w in range(1, weeks + 1) if w % 2 == 1]
+    raise ValueError(f"unknown frequency {frequency!r}")
+
+
+def plan_period(
+    stops: Sequence[StopSpec],
+    distance_m: Sequence[Sequence[int]],
+    duration_min: Sequence[Sequence[int]],
+    working_weekdays: Sequence[int],
+    day_start: int,
+    day_end: int,
+    capacity_kg: int,
+    break_minutes: int = 0,
+    weeks: int = 4,
+    seconds_per_day: float = 0.5,
+    seed: int = 1,
+) -> PeriodPlan:
+    """Assign stops to the working days of ``weeks`` weeks and order each day; see the module doc.
+
+    Index 0 of the matrices is the depot and index i+1 is ``stops[i]``.
+    """
+    planner = _Planner(
+        list(stops),
+        distance_m,
+        duration_min,
+        sorted(set(working_weekdays)),
+        day_start,
+        day_end,
+        capacity_kg,
+        break_minutes,
+        weeks,
+        seconds_per_day,
+        seed,
+    )
+    return planner.run()
+
+
+class _Planner:
+    def __init__(
+        self,
+        stops: list[StopSpec],
+        distance_m: Sequence[Sequence[int]],
+        duration_min: Sequence[Sequence[int]],
+        weekdays: list[int],
+        day_start: int,
+        day_end: int,
+        capacity_kg: int,
+        break_minutes: int,
+        weeks: int,
+        seconds: float,
+        seed: int,
+    ) -> None:
+        n = len(stops)
+        if len(distance_m) != n + 1 or len(duration_min) != n + 1:
+            raise ValueError("the matrices must have one row for the depot and one per stop")
+        if len({s.key for s in stops}) != n:
+            raise ValueError("stop keys must be unique")
+        if not weekdays or any(not 0 <= d <= 6 for d in weekdays):
+            raise ValueError("working weekdays are 0 (Monday) to 6 (Sunday), at least one")
+        if weeks < 1:
+            raise ValueError("a period has at least one week")
+        self.stops = stops
+        self.distance = distance_m
+        self.duration = duration_min
+        self.weekdays = weekdays
+        self.day_start, self.day_end = day_start, day_end
+        self.capacity = capacity_kg
+        self.break_minutes = break_minutes
+        self.weeks = weeks
+        self.seconds = seconds
+        self.seed = seed
+        self.cache: dict[frozenset[int], DayRoute] = {}
+        # stop index -> weekday, and the weeks it comes (after pauses)
+        self.weekday_of: dict[int, int] = {}
+        self.weeks_of: dict[int, list[int]] = {}
+        self.unassigned: dict[int, str] = {}
+        self.paused: list[int] = []
+
+    # ----------------------------------------------------------------- days and their routes
+
+    def route(self, members: frozenset[int]) -> DayRoute:
+        """Planned route of a set of stop indices (cached: weeks often repeat the same set)."""
+        cached = self.cache.get(members)
+        if cached is not None:
+            return cached
+        order = sorted(members)
+        rows = [0, *(i + 1 for i in order)]
+        distance = [[self.distance[a][b] for b in rows] for a in rows]
+        duration = [[self.duration[a][b] for b in rows] for a in rows]
+        route = plan_day(
+            [self.stops[i].visit() for i in order],
+            0,
+            distance,
+            duration,
+            self.day_start,
+            self.day_end,
+            self.capacity,
+            self.break_minutes,
+            seconds=self.seconds,
+            seed=self.seed,
+        )
+        self.cache[members] = route
+        return route
+
+    def members(self, week: int, weekday: int) -> frozenset[int]:
+        return frozenset(
+            i for i, d in self.weekday_of.items() if d == weekday and week in self.weeks_of.get(i, ())
+        )
+
+    def active_weeks(self, i: int) -> list[int]:
+        stop = self.stops[i]
+        return [w for w in frequency_weeks(stop.frequency, self.weeks) if w not in stop.paused_weeks]
+
+    # ----------------------------------------------------------------- the steps
+
+    def run(self) -> PeriodPlan:
+        candidates = []
+        for i in range(len(self.stops)):
+            if not self.active_weeks(i):
+                self.paused.append(i)
+                continue
+            alone = self.route(frozenset([i]))
+            if not alone.feasible:
+                self.unassigned[i] = "; ".join(alone.problems) or "does not fit in a day"
+                continue
+            candidates.append(i)
+        self.group(candidates)
+        self.repair()
+        return self.result()
+
+    def work(self, i: int, previous: int) -> float:
+        """Minutes a stop adds to a day, weighted by the share of weeks it comes."""
+        stop = self.stops[i]
+        share = (1 if stop.frequency == "monthly" else len(self.active_weeks(i))) / self.weeks
+        return share * (stop.service_minutes + self.duration[previous][i + 1])
+
+    def group(self, candidates: list[int]) -> None:
+        if not candidates:
+            return
+        tour = self.giant_tour(candidates)
+        loads = []
+        previous = 0
+        for i in tour:
+            loads.append(self.work(i, previous))
+            previous = i + 1
+        budget = max(1, self.day_end - self.day_start - self.break_minutes)
+        depot_legs = 2 * max(self.duration[0][i + 1] for i in tour)
+        needed = math.ceil((sum(loads) + depot_legs) / (FILL * budget))
+        pieces = max(1, min(len(self.weekdays), needed, len(tour)))
+        cuts = _balanced_cut(loads, pieces)
+        days = _spread(self.weekdays, pieces)
+        for piece, (a, b) in enumerate(cuts):
+            for i in tour[a:b]:
+                self.weekday_of[i] = days[piece]
+                if self.stops[i].frequency != "monthly":
+                    self.weeks_of[i] = self.active_weeks(i)
+        # Monthly stops: the least loaded allowed week of their weekday, biggest stops first.
+        monthly = [i for i in tour if self.stops[i].frequency == "monthly"]
+        monthly.sort(key=lambda i: -self.stops[i].service_minutes)
+        for i in monthly:
+            day = self.weekday_of[i]
+            self.weeks_of[i] = [min(self.active_weeks(i), key=lambda w, d=day: (self.day_work(w, d), w))]
+
+    def day_work(self, week: int, weekday: int) -> int:
+        return sum(self.stops[i].service_minutes for i in self.members(week, weekday))
+
+    def giant_tour(self, candidates: list[int]) -> list[int]:
+        """One tour through all stops, ignoring the day's limits: its order groups close stops."""
+        rows = [0, *(i + 1 for i in candidates)]
+        distance = [[self.distance[a][b] for b in rows] for a in rows]
+        duration = [[self.duration[a][b] for b in rows] for a in rows]
+        visits = [Visit(i, 0, window=(0, 10**9)) for i in candidates]
+        tour = plan_day(visits, 0, distance, duration, 0, 10**9, 0, seconds=self.seconds, seed=self.seed)
+        return list(tour.order)  # type: ignore[arg-type]
+
+    def repair(self) -> None:
+        while True:
+            broken = [
+                (w, d)
+                for w in range(1, self.weeks + 1)
+                for d in self.weekdays
+                if (m := self.members(w, d)) and not self.route(m).feasible
+            ]
+            if not broken:
+                return
+            week, weekday = broken[0]
+            members = self.members(week, weekday)
+            route = self.route(members)
+            ranked = sorted(members, key=lambda i: (-self.saving(i, route), str(self.stops[i].key)))
+            for i in ranked:
+                if self.relocate(i, week, weekday):
+                    break
+            else:
+                worst = ranked[0]
+                self.unassigned[worst] = (
+                    f"no room on any working day (first conflict: week {week}, weekday {weekday})"
+                )
+                del self.weekday_of[worst]
+                del self.weeks_of[worst]
+
+    def saving(self, i: int, route: DayRoute) -> int:
+        """Minutes saved on a route by leaving stop i out: its service and its detour."""
+        order = self.order_indices(route)
+        if i not in order:
+            return self.stops[i].service_minutes
+        position = order.index(i)
+        before = order[position - 1] + 1 if position > 0 else 0
+        after = order[position + 1] + 1 if position + 1 < len(order) else 0
+        t = self.duration
+        detour = t[before][i + 1] + t[i + 1][after] - t[before][after]
+        return self.stops[i].service_minutes + detour
+
+    def order_indices(self, route: DayRoute) -> list[int]:
+        index = {stop.key: i for i, stop in enumerate(self.stops)}
+        return [index[k] for k in route.order]
+
+    def relocate(self, i: int, week: int, weekday: int) -> bool:
+        """Move stop i out of (week, weekday) to days where everything still fits."""
+        stop = self.stops[i]
+        options: list[tuple[int, int]] = []  # (weekday, week or 0 for all its weeks)
+        if stop.frequency == "monthly":
+            for d in self.weekdays:
+                for w in self.active_weeks(i):
+                    if (w, d) != (week, weekday):
+                        options.append((d, w))
+        else:
+            options = [(d, 0) for d in self.weekdays if d != weekday]
+        options.sort(key=lambda o: (self.closeness(i, o), o))
+        old_day, old_weeks = self.weekday_of[i], self.weeks_of[i]
+        for d, w in options[:MAX_OPTIONS]:
+            new_weeks = [w] if w else self.active_weeks(i)
+            if all(self.route(self.members(x, d) | {i}).feasible for x in new_weeks):
+                self.weekday_of[i], self.weeks_of[i] = d, new_weeks
+                return True
+        self.weekday_of[i], self.weeks_of[i] = old_day, old_weeks
+        return False
+
+    def closeness(self, i: int, option: tuple[int, int]) -> float:
+        """Minutes from stop i to the nearest stop already on the option's day(s) (depot if none)."""
+        d, w = option
+        weeks = [w] if w else self.active_weeks(i)
+        others = {j for x in weeks for j in self.members(x, d)} - {i}
+        targets = [j + 1 for j in others] or [0]
+        return min(self.duration[i + 1][t] for t in targets)
+
+    def result(self) -> PeriodPlan:
+        days = []
+        km = 0.0
+        minutes = 0
+        for w in range(1, self.weeks + 1):
+            for d in self.weekdays:
+                members = self.members(w, d)
+                route = self.route(members) if members else self.route(frozenset())
+                days.append(PlannedDay(week=w, weekday=d, route=route))
+                km += route.km
+                minutes += route.minutes
+        schedule = {
+            self.stops[i].key: [(w, self.weekday_of[i]) for w in sorted(self.weeks_of[i])]
+            for i in sorted(self.weekday_of)
+        }
+        unassigned = sorted(self.unassigned)
+        return PeriodPlan(
+            days=days,
+            unassigned=[self.stops[i].key for i in unassigned],
+            km=km,
+            minutes=minutes,
+            reasons={self.stops[i].key: self.unassigned[i] for i in unassigned},
+            schedule=schedule,
+            paused=[self.stops[i].key for i in self.paused],
+        )
+
+
+def _balanced_cut(loads: list[float], pieces: int) -> list[tuple[int, int]]:
+    """Cut a sequence into ``pieces`` contiguous non-empty parts minimising the largest sum."""
+    n = len(loads)
+    prefix = [0.0]
+    for x in loads:
+        prefix.append(prefix[-1] + x)
+    inf = math.inf
+    # best[k][j]: smallest possible max-sum cutting the first j items into k parts
+    best = [[inf] * (n + 1) for _ in range(pieces + 1)]
+    cut = [[0] * (n + 1) for _ in range(pieces + 1)]
+    best[0][0] = 0.0
+    for k in range(1, pieces + 1):
+        for j in range(k, n + 1):
+            for i in range(k - 1, j):
+                value = max(best[k - 1][i], prefix[j] - prefix[i])
+                if value < best[k][j]:
+                    best[k][j], cut[k][j] = value, i
+    bounds = []
+    j = n
+    for k in range(pieces, 0, -1):
+        i = cut[k][j]
+        bounds.append((i, j))
+        j = i
+    return bounds[::-1]
+
+
+def _spread(weekdays: list[int], pieces: int) -> list[int]:
+    """``pieces`` weekdays spread over the working week (e.g. 2 of Mon-Fri: Mon, Wed)."""
+    if pieces >= len(weekdays):
+        return weekdays[:pieces]
+    step = len(weekdays) / pieces
+    return [weekdays[int(k * step)] for k in range(pieces)]
