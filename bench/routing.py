@@ -37,6 +37,7 @@ class Outcome:
     vehicles: int
     feasible: bool
     seconds: float
+    seconds_to_best: float | None
 
 
 def ortools_solve(instance: Instance, seconds: float, vehicles: int) -> Outcome:
@@ -99,11 +100,19 @@ def ortools_solve(instance: Instance, seconds: float, vehicles: int) -> Outcome:
         strategies.LOCAL_CHEAPEST_INSERTION if timed else strategies.PATH_CHEAPEST_ARC
     )
     params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    improvements: list[tuple[float, int]] = []  # (seconds since start, objective)
+
+    def on_solution() -> None:
+        value = routing.CostVar().Value()
+        if not improvements or value < improvements[-1][1]:
+            improvements.append((time.perf_counter() - started, value))
+
+    routing.AddAtSolutionCallback(on_solution)
     remaining = max(0.1, seconds - (time.perf_counter() - started))
     params.time_limit.FromMilliseconds(int(remaining * 1000))
     assignment = routing.SolveWithParameters(params)
     if assignment is None:
-        return Outcome(None, 0, False, time.perf_counter() - started)
+        return Outcome(None, 0, False, time.perf_counter() - started, None)
     routes = []
     for v in range(vehicles):
         index = routing.Start(v)
@@ -116,12 +125,16 @@ def ortools_solve(instance: Instance, seconds: float, vehicles: int) -> Outcome:
         if route:
             routes.append(route)
     problems = check_routes(instance, routes)
-    return Outcome(route_cost(instance, routes), len(routes), not problems, time.perf_counter() - started)
+    to_best = improvements[-1][0] if improvements else None
+    cost = route_cost(instance, routes)
+    return Outcome(cost, len(routes), not problems, time.perf_counter() - started, to_best)
 
 
 def ours(instance: Instance, seconds: float, seed: int) -> Outcome:
     solution = solve(instance, seconds, seed=seed)
-    return Outcome(solution.cost, solution.vehicles, solution.feasible, solution.seconds)
+    return Outcome(
+        solution.cost, solution.vehicles, solution.feasible, solution.seconds, solution.seconds_to_best
+    )
 
 
 def gap(cost: float | None, bks: float) -> float | None:
@@ -129,7 +142,7 @@ def gap(cost: float | None, bks: float) -> float | None:
 
 
 def fmt(value: float | None, digits: int = 2) -> str:
-    return "—" if value is None else f"{value:.{digits}f}"
+    return "—" if value is None else f"{round(value, digits) + 0.0:.{digits}f}"  # no "-0.00"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -158,15 +171,18 @@ def main(argv: list[str] | None = None) -> int:
         f"# load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; time limit {args.seconds:g} s each"
     )
     print()
-    print("| instance | BKS | ours | gap % | vehicles | OR-Tools | gap % | vehicles | winner |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    print(
+        "| instance | BKS | ours | gap % | vehicles | found at s | OR-Tools | gap % | vehicles | found at s "
+        "| winner |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     gaps: dict[str, list[tuple[float | None, float | None]]] = {}
     for row in selected:
         instance = read_instance(root / row["file"])
         bks = float(row["bks_cost"])
         mine = ours(instance, args.seconds, args.seed)
         if args.no_ortools:
-            other = Outcome(None, 0, False, 0.0)
+            other = Outcome(None, 0, False, 0.0, None)
         else:
             fleet = instance.vehicles if instance.vehicles is not None else instance.num_customers
             other = ortools_solve(instance, args.seconds, fleet)
@@ -179,7 +195,9 @@ def main(argv: list[str] | None = None) -> int:
         elif my_cost is None:
             winner = "OR-Tools"
         elif abs(my_cost - their_cost) <= 1e-6 * bks:
-            winner = "tie"
+            # Same cost (both at the optimum on C101 and C201): the first to find it wins.
+            mine_t, their_t = mine.seconds_to_best or 0.0, other.seconds_to_best or 0.0
+            winner = f"tie on cost; {'ours' if mine_t <= their_t else 'OR-Tools'} first"
         else:
             winner = "ours" if my_cost < their_cost else "OR-Tools"
         digits = 0 if instance.kind == "cvrp" else 2
@@ -187,8 +205,9 @@ def main(argv: list[str] | None = None) -> int:
         gaps.setdefault(family, []).append((gap(my_cost, bks), gap(their_cost, bks)))
         print(
             f"| {row['instance']} | {fmt(bks, digits)} | {fmt(my_cost, digits)} | {fmt(gap(my_cost, bks))} "
-            f"| {mine.vehicles} | {fmt(their_cost, digits)} | {fmt(gap(their_cost, bks))} | {other.vehicles} "
-            f"| {winner} |",
+            f"| {mine.vehicles} | {fmt(mine.seconds_to_best, 1)} "
+            f"| {fmt(their_cost, digits)} | {fmt(gap(their_cost, bks))} | {other.vehicles} "
+            f"| {fmt(other.seconds_to_best, 1)} | {winner} |",
             flush=True,
         )
     print()
@@ -199,7 +218,9 @@ def main(argv: list[str] | None = None) -> int:
         their_gaps = [t for _, t in values]
 
         def mean(xs: list[float | None]) -> str:
-            return "—" if any(x is None for x in xs) else f"{sum(xs) / len(xs):.2f}"  # type: ignore[arg-type]
+            if any(x is None for x in xs):
+                return "—"
+            return fmt(sum(xs) / len(xs))  # type: ignore[arg-type]
 
         print(f"| {family} | {len(values)} | {mean(mine_gaps)} | {mean(their_gaps)} |")
     print()

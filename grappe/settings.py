@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "grappe.distribution",
     "grappe.accounts",
     "grappe.tours",
+    "grappe.events",
+    "grappe.notify",
     "grappe.reports",
     "grappe.api",
 ]
@@ -142,8 +144,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "grappe@localhost")
 
-# SMS gateway: "console" for development, "ovh" or "brevo" in production (see grappe/core/sms.py).
+# SMS gateway: "console" for development, "brevo" in production (see grappe/notify/sms.py).
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
+SMS_SENDER = os.environ.get("SMS_SENDER", "Grappe")  # at most 11 letters or digits
+BREVO_API_KEY = os.environ.get("BREVO_API_KEY", "")
 
 # Optional OSRM server for real road travel times in the van planner (never needed by tests).
 OSRM_URL = os.environ.get("OSRM_URL", "")

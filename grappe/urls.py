@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from grappe.network import views as network_views
+from grappe.api.urls import urls as api_urls
+from grappe.members import views as members_views
 
 urlpatterns = [
-    path("", network_views.home, name="home"),
+    path("", members_views.home, name="home"),
     path("", include("grappe.core.urls")),
     path("reseau/", include("grappe.network.urls")),
     path("adherents/", include("grappe.members.urls")),
@@ -13,8 +14,10 @@ urlpatterns = [
     path("distribution/", include("grappe.distribution.urls")),
     path("comptes/", include("grappe.accounts.urls")),
     path("mobile/", include("grappe.tours.urls")),
+    path("animations/", include("grappe.events.urls")),
+    path("rappels/", include("grappe.notify.urls")),
     path("bilans/", include("grappe.reports.urls")),
-    path("api/v1/", include("grappe.api.urls")),
+    path("api/v1/", api_urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

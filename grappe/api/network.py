@@ -1,3 +1,178 @@
-from ninja import Router
+"""API of the network and members capability: groups, quota, members, referrals."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.http import Http404
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from grappe.core.errors import DomainError
+from grappe.members import services
+from grappe.members.models import Member, Referral
+from grappe.members.views import member_for
+from grappe.network.access import group_for, scope_for
 
 router = Router(tags=["network"])
+
+
+class GroupOut(Schema):
+    id: int
+    name: str
+    kind: str
+    status: str
+    territory: str | None
+    rhythm: str
+
+
+class QuotaOut(Schema):
+    group_id: int
+    priority: int
+    solidarity: int
+    waiting: int
+    threshold_percent: Decimal
+    share_percent: Decimal
+    solidarity_places_left: int
+    quota_met: bool
+
+
+class MemberOut(Schema):
+    id: int
+    number: int
+    name: str
+    kind: str
+    group_id: int
+    adults: int
+    children: int
+    phone: str
+    preferred_channel: str
+    status: str
+
+
+class MemberDetailOut(MemberOut):
+    category: str
+    priority_basis: str
+    review_date: date | None
+
+
+class MemberIn(Schema):
+    group_id: int
+    name: str
+    kind: str = "household"
+    adults: int = 1
+    children: int = 0
+    phone: str = ""
+    email: str = ""
+    preferred_channel: str = "sms"
+    category: str = "priority"
+    priority_basis: str = ""
+
+
+class ReferralIn(Schema):
+    group_id: int
+    household_name: str
+    phone: str = ""
+    persons: int = 1
+
+
+class ReferralOut(Schema):
+    id: int
+    code: str
+    group_id: int
+    household_name: str
+    joined: bool
+
+
+def _scope(request, *, staff=False, coordinator=False):
+    scope = scope_for(request.auth)
+    if (coordinator and not scope.is_coordinator) or (staff and not scope.is_staff):
+        raise Http404
+    return scope
+
+
+def _group_out(group) -> dict:
+    return {"id": group.pk, "name": group.name, "kind": group.kind, "status": group.status,
+            "territory": group.territory.name if group.territory else None, "rhythm": group.rhythm}
+
+
+@router.get("/groups", response=list[GroupOut])
+def list_groups(request):
+    return [_group_out(g) for g in _scope(request, staff=True).groups().select_related("territory")]
+
+
+@router.get("/groups/{group_id}", response=GroupOut)
+def get_group(request, group_id: int):
+    return _group_out(group_for(_scope(request, staff=True), group_id))
+
+
+@router.get("/groups/{group_id}/quota", response=QuotaOut)
+def get_quota(request, group_id: int):
+    scope = _scope(request, coordinator=True)
+    group = group_for(scope, group_id)
+    [q] = services.group_quotas(type(group).objects.filter(pk=group.pk))
+    return {"group_id": group.pk, "priority": q.priority, "solidarity": q.solidarity, "waiting": q.waiting,
+            "threshold_percent": q.threshold, "share_percent": q.share_percent,
+            "solidarity_places_left": q.capacity, "quota_met": q.is_met}
+
+
+@router.get("/members", response=list[MemberOut])
+def list_members(request, group_id: int | None = None, status: str = "active"):
+    scope = _scope(request, staff=True)
+    members = Member.objects.filter(association=scope.association, group__in=scope.groups(), status=status)
+    if group_id is not None:
+        members = members.filter(group_id=group_id)
+    return list(members.not_erased())
+
+
+@router.get("/members/{member_id}", response=MemberDetailOut)
+def get_member(request, member_id: int):
+    scope = _scope(request, coordinator=True)
+    return member_for(scope, member_id)
+
+
+@router.post("/members", response={201: MemberDetailOut})
+def create_member(request, payload: MemberIn):
+    scope = _scope(request, coordinator=True)
+    group = group_for(scope, payload.group_id)
+    data = payload.dict(exclude={"group_id"})
+    try:
+        member = services.admit_member(group=group, by=request.auth, **data)
+    except DomainError as error:
+        raise HttpError(400, str(error)) from error
+    return Status(201, member)
+
+
+@router.get("/me")
+def my_data(request):
+    scope = scope_for(request.auth)
+    if scope.member is None:
+        raise Http404
+    return services.member_data(scope.member)
+
+
+@router.get("/referrals", response=list[ReferralOut])
+def list_referrals(request):
+    scope = scope_for(request.auth)
+    if not (scope.is_referrer or scope.is_coordinator):
+        raise Http404
+    referrals = Referral.objects.filter(association=scope.association)
+    if not scope.is_coordinator:
+        referrals = referrals.filter(partner_id=scope.partner_id)
+    return [{"id": r.pk, "code": r.code, "group_id": r.group_id, "household_name": r.household_name,
+             "joined": r.has_joined} for r in referrals]
+
+
+@router.post("/referrals", response={201: ReferralOut})
+def create_referral(request, payload: ReferralIn):
+    scope = scope_for(request.auth)
+    if not scope.is_referrer:
+        raise Http404
+    group = scope.association.groups.filter(pk=payload.group_id).first() if scope.association else None
+    if group is None:
+        raise Http404
+    partner = scope.association.partners.get(pk=scope.partner_id)
+    referral = services.create_referral(partner=partner, group=group, by=request.auth,
+                                        household_name=payload.household_name, phone=payload.phone,
+                                        persons=payload.persons)
+    return Status(201, {"id": referral.pk, "code": referral.code, "group_id": group.pk,
+                 "household_name": referral.household_name, "joined": False})

@@ -1,5 +1,4 @@
 from .api import api, register_routers
 
 register_routers()
-urlpatterns = [*api.urls[0]]
-app_name = api.urls[1]
+urls = api.urls  # (patterns, app_name, namespace), for grappe/urls.py

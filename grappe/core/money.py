@@ -61,3 +61,9 @@ def format_euros(amount: Decimal) -> str:
         groups.insert(0, units[-3:])
         units = units[:-3]
     return sign + NARROW_NBSP.join(groups) + "," + cents + NBSP + "€"
+
+
+def plain_number(value: Decimal) -> str:
+    """70.00 -> "70", 12.50 -> "12,5": no trailing zeros, no exponent, French decimal comma."""
+    text = f"{to_decimal(value).normalize():f}"
+    return text.replace(".", ",")

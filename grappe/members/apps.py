@@ -1,8 +1,16 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core.navigation import NavItem
+
 
 class MembersConfig(AppConfig):
     name = "grappe.members"
     label = "members"
     verbose_name = _("Members")
+    nav_items = [
+        NavItem("members:list", _("Members"), roles=frozenset({"admin", "coordinator", "volunteer"}), icon="👥", order=20),
+        NavItem("members:quota", _("Quota"), roles=frozenset({"admin", "coordinator"}), icon="⚖", order=21),
+        NavItem("members:referrals", _("Referrals"), roles=frozenset({"admin", "coordinator", "referrer"}), icon="🤝", order=22),
+        NavItem("members:my_data", _("My data"), roles=frozenset({"member"}), icon="🔒", order=90),
+    ]

@@ -18,7 +18,10 @@ def navigation(request):
                 url = reverse(item.url_name)
             except NoReverseMatch:
                 continue
-            items.append((item.order, {"url": url, "label": item.label, "icon": item.icon,
-                                       "current": request.path.startswith(url) and url != "/"}))
+            items.append((item.order, {"url": url, "label": item.label, "icon": item.icon, "current": False}))
     items.sort(key=lambda pair: pair[0])
+    # The current item is the longest menu address that starts the page's address.
+    matching = [item for _order, item in items if request.path.startswith(item["url"]) and item["url"] != "/"]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["current"] = True
     return {"nav_items": [item for _order, item in items], "scope": scope}

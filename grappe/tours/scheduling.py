@@ -34,6 +34,12 @@ from dataclasses import dataclass, field
 
 from grappe.tours.routing import DAY, DayRoute, Visit, plan_day
 
+# Why a stop is left unassigned (codes for the interface to translate):
+CAPACITY = "capacity"  # its load alone is above the van's capacity
+DAY_LENGTH = "day_length"  # driving there and back plus its service do not fit in a working day
+WINDOW = "window"  # its time window cannot be met within the working day
+NO_ROOM = "no_room"  # it fits alone, but no working day has room for it at its frequency
+
 FREQUENCIES = ("weekly", "fortnightly_even", "fortnightly_odd", "monthly")
 FILL = 0.8  # share of a day's budget the first grouping aims to fill (the rest is for slack)
 MAX_OPTIONS = 8  # relocation options tried per stop leaving a day
@@ -69,7 +75,9 @@ class PeriodPlan:
     unassigned: list[Hashable]  # stops that fit on no day
     km: float
     minutes: int
-    reasons: dict[Hashable, str] = field(default_factory=dict)  # why each stop is unassigned
+    reasons: dict[Hashable, str] = field(default_factory=dict)  # why each stop is unassigned, in words
+    # ... and as a code to translate: CAPACITY, WINDOW, DAY_LENGTH or NO_ROOM
+    reason_codes: dict[Hashable, str] = field(default_factory=dict)
     schedule: dict[Hashable, list[tuple[int, int]]] = field(default_factory=dict)  # (week, weekday)
     paused: list[Hashable] = field(default_factory=list)  # paused in every week: no visit due
 
@@ -162,6 +170,8 @@ class _Planner:
         self.weeks_of: dict[int, list[int]] = {}
         self.unassigned: dict[int, str] = {}
         self.paused: list[int] = []
+        self.left_out: set[int] = set()  # unassigned by the repair (each fits alone)
+        self.codes: dict[int, str] = {}  # reason code per unassigned stop
 
     # ----------------------------------------------------------------- days and their routes
 
@@ -189,6 +199,21 @@ class _Planner:
         self.cache[members] = route
         return route
 
+    def fits(self, members: frozenset[int]) -> bool:
+        """Whether a day with these stops can be planned; a quick bound rules out hopeless days.
+
+        Lower bound of a day: the service times plus, for the depot and each stop, the shortest
+        drive into it from another place of the day (every place is entered once).
+        """
+        if sum(self.stops[i].demand_kg for i in members) > self.capacity:
+            return False
+        places = [0, *(i + 1 for i in members)]
+        drive = sum(min(self.duration[u][v] for u in places if u != v) for v in places)
+        service = sum(self.stops[i].service_minutes for i in members)
+        if service + drive > self.day_end - self.day_start - self.break_minutes:
+            return False
+        return self.route(members).feasible
+
     def members(self, week: int, weekday: int) -> frozenset[int]:
         return frozenset(
             i for i, d in self.weekday_of.items() if d == weekday and week in self.weeks_of.get(i, ())
@@ -209,11 +234,25 @@ class _Planner:
             alone = self.route(frozenset([i]))
             if not alone.feasible:
                 self.unassigned[i] = "; ".join(alone.problems) or "does not fit in a day"
+                self.codes[i] = self.why_alone(i)
                 continue
             candidates.append(i)
         self.group(candidates)
         self.repair()
+        self.reinsert()
         return self.result()
+
+    def why_alone(self, i: int) -> str:
+        """Reason code for a stop that cannot be planned even alone in a day."""
+        stop = self.stops[i]
+        if stop.demand_kg > self.capacity:
+            return CAPACITY
+        there = self.duration[0][i + 1]
+        back = self.duration[i + 1][0]
+        budget = self.day_end - self.day_start - self.break_minutes
+        if there + stop.service_minutes + back > budget:
+            return DAY_LENGTH
+        return WINDOW
 
     def work(self, i: int, previous: int) -> float:
         """Minutes a stop adds to a day, weighted by the share of weeks it comes."""
@@ -279,9 +318,11 @@ class _Planner:
                     break
             else:
                 worst = ranked[0]
+                self.codes[worst] = NO_ROOM
                 self.unassigned[worst] = (
                     f"no room on any working day (first conflict: week {week}, weekday {weekday})"
                 )
+                self.left_out.add(worst)
                 del self.weekday_of[worst]
                 del self.weeks_of[worst]
 
@@ -301,22 +342,38 @@ class _Planner:
         index = {stop.key: i for i, stop in enumerate(self.stops)}
         return [index[k] for k in route.order]
 
-    def relocate(self, i: int, week: int, weekday: int) -> bool:
-        """Move stop i out of (week, weekday) to days where everything still fits."""
-        stop = self.stops[i]
-        options: list[tuple[int, int]] = []  # (weekday, week or 0 for all its weeks)
-        if stop.frequency == "monthly":
-            for d in self.weekdays:
-                for w in self.active_weeks(i):
-                    if (w, d) != (week, weekday):
-                        options.append((d, w))
+    def options(self, i: int, week: int | None, weekday: int | None) -> list[tuple[int, int]]:
+        """Where stop i could go, nearest first: (weekday, week, or 0 for all its weeks)."""
+        if self.stops[i].frequency == "monthly":
+            options = [
+                (d, w) for d in self.weekdays for w in self.active_weeks(i) if (w, d) != (week, weekday)
+            ]
         else:
             options = [(d, 0) for d in self.weekdays if d != weekday]
         options.sort(key=lambda o: (self.closeness(i, o), o))
+        return options
+
+    def reinsert(self) -> None:
+        """Give the stops left out by the repair a second chance, now that the days are settled."""
+        for i in sorted(self.unassigned):
+            if i not in self.left_out:
+                continue  # does not fit even alone
+            for d, w in self.options(i, None, None):
+                new_weeks = [w] if w else self.active_weeks(i)
+                if all(self.fits(self.members(x, d) | {i}) for x in new_weeks):
+                    self.weekday_of[i], self.weeks_of[i] = d, new_weeks
+                    del self.unassigned[i]
+                    del self.codes[i]
+                    self.left_out.discard(i)
+                    break
+
+    def relocate(self, i: int, week: int, weekday: int) -> bool:
+        """Move stop i out of (week, weekday) to days where everything still fits."""
+        options = self.options(i, week, weekday)
         old_day, old_weeks = self.weekday_of[i], self.weeks_of[i]
         for d, w in options[:MAX_OPTIONS]:
             new_weeks = [w] if w else self.active_weeks(i)
-            if all(self.route(self.members(x, d) | {i}).feasible for x in new_weeks):
+            if all(self.fits(self.members(x, d) | {i}) for x in new_weeks):
                 self.weekday_of[i], self.weeks_of[i] = d, new_weeks
                 return True
         self.weekday_of[i], self.weeks_of[i] = old_day, old_weeks
@@ -352,6 +409,7 @@ class _Planner:
             km=km,
             minutes=minutes,
             reasons={self.stops[i].key: self.unassigned[i] for i in unassigned},
+            reason_codes={self.stops[i].key: self.codes[i] for i in unassigned},
             schedule=schedule,
             paused=[self.stops[i].key for i in self.paused],
         )

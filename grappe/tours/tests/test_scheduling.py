@@ -82,6 +82,7 @@ def test_a_stop_too_far_for_one_day_is_reported_with_its_reason():
     plan = plan_period(stops, distance, duration, [MON, THU], NINE, FIVE, 500)
     assert plan.unassigned == ["far"]
     assert "far" in plan.reasons and plan.reasons["far"]
+    assert plan.reason_codes == {"far": "day_length"}
     assert "far" not in visits_of(plan)
     assert len(visits_of(plan)["near"]) == 4
 
@@ -92,6 +93,14 @@ def test_a_load_above_the_van_capacity_is_reported():
     plan = plan_period(stops, distance, duration, [MON], NINE, FIVE, 500)
     assert plan.unassigned == ["heavy"]
     assert "capacity" in plan.reasons["heavy"]
+    assert plan.reason_codes == {"heavy": "capacity"}
+
+
+def test_a_window_outside_the_working_day_is_reported():
+    stops = [StopSpec("night", "weekly", 60, window=(20 * 60, 21 * 60))]
+    distance, duration = grid([(5, 0)])
+    plan = plan_period(stops, distance, duration, [MON], NINE, FIVE, 500)
+    assert plan.reason_codes == {"night": "window"}
 
 
 def test_days_never_exceed_their_length_and_overflow_moves_to_another_weekday():
@@ -117,6 +126,7 @@ def test_stops_that_fit_nowhere_are_reported_never_dropped():
     plan = plan_period(stops, distance, duration, [MON, TUE], NINE, FIVE, 500)
     placed = set(plan.schedule)
     assert len(plan.unassigned) == 1
+    assert list(plan.reason_codes.values()) == ["no_room"]
     assert placed | set(plan.unassigned) == {s.key for s in stops}
     assert not placed & set(plan.unassigned)
     assert plan.feasible

@@ -1,0 +1,72 @@
+import pytest
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from grappe.core.models import ApiToken
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, username, password="pass-word-123", code=""):
+    return client.post(reverse("login"), {"username": username, "password": password, "otp_code": code})
+
+
+def test_login_then_home(world, client):
+    response = login(client, "coordinator")
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_login_is_rate_limited_after_repeated_failures(world, client, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    for _ in range(3):
+        assert login(client, "coordinator", "wrong").status_code == 200
+    response = login(client, "coordinator")  # right password, but locked for now
+    assert response.status_code == 200
+    assert "15" in response.content.decode()
+
+
+def test_passwords_are_hashed_with_argon2(world):
+    assert world.coordinator.password.startswith("argon2")
+
+
+def test_totp_required_once_confirmed(world, client):
+    device = TOTPDevice.objects.create(user=world.coordinator, name="x", confirmed=True)
+    assert login(client, "coordinator").status_code == 200  # no code: refused
+    code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+    assert login(client, "coordinator", code=code).status_code == 302
+
+
+def test_totp_setup_from_the_profile(world, client_for):
+    client = client_for(world.coordinator)
+    client.post(reverse("totp_start"))
+    device = TOTPDevice.objects.get(user=world.coordinator)
+    assert not device.confirmed
+    assert "data:image/svg+xml" in client.get(reverse("profile")).content.decode()
+    code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+    client.post(reverse("totp_confirm"), {"code": code})
+    device.refresh_from_db()
+    assert device.confirmed
+
+
+def test_api_token_lifecycle(world, client_for):
+    client = client_for(world.coordinator)
+    client.post(reverse("token_create"), {"name": "tableur"})
+    key = client.session.get("new_api_key") or client.get(reverse("profile")).context["new_key"]
+    token = ApiToken.objects.get(user=world.coordinator)
+    assert key.startswith("grp_") and token.key_hash != key
+    api = client.__class__()
+    assert api.get("/api/v1/groups", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+    client.post(reverse("token_revoke", args=[token.pk]))
+    assert api.get("/api/v1/groups", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+
+
+def test_logout_requires_post(world, client_for):
+    client = client_for(world.coordinator)
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.post(reverse("logout")).status_code == 302
+
+
+def test_pages_are_in_french_by_default(world, client):
+    assert "Se connecter" in client.get(reverse("login")).content.decode()

@@ -1,0 +1,163 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from grappe.core.errors import DomainError
+from grappe.members.models import Member
+from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require_scope
+
+from . import services
+from .forms import EventForm, StaffRegistrationForm
+from .models import Registration
+from .queries import event_for, events_for, staff_event_for, with_counts
+
+STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
+
+
+@require_scope(*STAFF, MEMBER)
+def event_list(request: HttpRequest) -> HttpResponse:
+    scope = request.scope
+    events = list(with_counts(events_for(scope).upcoming()).order_by("starts_at", "pk"))
+    mine = {}
+    if scope.is_member:
+        mine = dict(Registration.objects.filter(member=scope.member, event__in=[e.pk for e in events])
+                    .values_list("event_id", "status"))
+    for event in events:
+        event.my_status = mine.get(event.pk)
+    return render(request, "events/list.html", {"events": events, "can_edit": scope.is_staff})
+
+
+@require_scope(*STAFF, MEMBER)
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request.scope
+    event = event_for(scope, pk)
+    mine = None
+    if scope.is_member and event.group_id == scope.member.group_id:
+        mine = Registration.objects.filter(event=event, member=scope.member).first()
+    registrations = []
+    if scope.is_staff and scope.has_group(event.group_id):
+        registrations = (event.registrations.exclude(status=Registration.Status.CANCELLED)
+                         .select_related("member").order_by("status", "changed_at", "pk"))
+    return render(request, "events/detail.html", {
+        "event": event, "mine": mine, "registrations": registrations,
+        "can_edit": scope.is_staff and scope.has_group(event.group_id),
+        "is_past": event.starts_at <= timezone.now(), "staff_form": StaffRegistrationForm(),
+    })
+
+
+@require_scope(*STAFF)
+def event_create(request: HttpRequest) -> HttpResponse:
+    groups = request.scope.groups()
+    form = EventForm(request.POST or None, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.create_event(by=request.user, association=request.scope.association,
+                                          **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The event is published for the members of the group."))
+            return redirect("events:detail", pk=event.pk)
+    return render(request, "events/form.html", {"form": form, "event": None})
+
+
+@require_scope(*STAFF)
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = staff_event_for(request.scope, pk)
+    form = EventForm(request.POST or None, instance=event, groups=request.scope.groups())
+    if request.method == "POST" and form.is_valid():
+        try:
+            promoted = services.update_event(by=request.user, event=event, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The event is saved."))
+            if promoted:
+                messages.info(request, _("%(count)s households moved from the waiting list to the list of "
+                                         "registered.") % {"count": len(promoted)})
+            return redirect("events:detail", pk=event.pk)
+    return render(request, "events/form.html", {"form": form, "event": event})
+
+
+@require_POST
+@require_scope(*STAFF)
+def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    event = staff_event_for(request.scope, pk)
+    if services.cancel_event(by=request.user, event=event):
+        messages.success(request, _("The event is cancelled."))
+    return redirect("events:detail", pk=event.pk)
+
+
+@require_POST
+@require_scope(MEMBER)
+def register_view(request: HttpRequest, pk: int) -> HttpResponse:
+    event = event_for(request.scope, pk)
+    try:
+        registration = services.register(by=request.user, event=event, member=request.scope.member)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        if registration.status == Registration.Status.CONFIRMED:
+            messages.success(request, _("You are registered. See you there!"))
+        else:
+            messages.info(request, _("It is full: you are on the waiting list. We will tell you if a place "
+                                     "becomes free."))
+    return redirect("events:detail", pk=event.pk)
+
+
+@require_POST
+@require_scope(MEMBER)
+def unregister_view(request: HttpRequest, pk: int) -> HttpResponse:
+    event = event_for(request.scope, pk)
+    registration = get_object_or_404(Registration, event=event, member=request.scope.member)
+    try:
+        services.unregister(by=request.user, registration=registration)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your registration is cancelled."))
+    return redirect("events:detail", pk=event.pk)
+
+
+@require_POST
+@require_scope(*STAFF)
+def staff_register(request: HttpRequest, pk: int) -> HttpResponse:
+    """A volunteer registers a household who asked by phone or at the distribution."""
+    event = staff_event_for(request.scope, pk)
+    form = StaffRegistrationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a member number."))
+        return redirect("events:detail", pk=event.pk)
+    member = Member.objects.filter(association=request.scope.association, group=event.group_id,
+                                   number=form.cleaned_data["member_number"]).first()
+    if member is None:
+        messages.error(request, _("No member of this group has that number."))
+        return redirect("events:detail", pk=event.pk)
+    try:
+        registration = services.register(by=request.user, event=event, member=member)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(member)s: %(status)s.") % {
+            "member": member, "status": registration.get_status_display()})
+    return redirect("events:detail", pk=event.pk)
+
+
+@require_POST
+@require_scope(*STAFF)
+def staff_unregister(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = get_object_or_404(
+        Registration.objects.select_related("event"), pk=pk, event__association=request.scope.association,
+        event__group__in=request.scope.groups())
+    try:
+        services.unregister(by=request.user, registration=registration)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The registration is cancelled."))
+    return redirect("events:detail", pk=registration.event_id)
+
+

@@ -1,0 +1,113 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grappe.core.money import plain_number
+from grappe.network.models import Commune, Partner, Site
+
+from .models import Member, Membership
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class MemberForm(forms.ModelForm):
+    """Personal data of a member; the category has its own form (audited apart)."""
+
+    class Meta:
+        model = Member
+        fields = ["kind", "name", "adults", "children", "phone", "email", "preferred_channel", "commune", "stop",
+                  "reminders_opt_out"]
+        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})}
+
+    def __init__(self, *args, group=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = Commune.objects.order_by("name")
+        self.fields["stop"].queryset = Site.objects.filter(group=group) if group else Site.objects.none()
+        self.fields["stop"].required = False
+
+
+class CategoryForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=Member.Category.choices, widget=forms.RadioSelect)
+    priority_basis = forms.ChoiceField(label=_("Basis of priority"), required=False,
+                                       choices=[("", "—"), *Member.PriorityBasis.choices])
+    basis_partner = forms.ModelChoiceField(label=_("Referring partner"), queryset=Partner.objects.none(),
+                                           required=False)
+    basis_date = forms.DateField(label=_("Basis date"), required=False, widget=DateInput)
+    review_date = forms.DateField(label=_("Review date"), required=False, widget=DateInput,
+                                  help_text=_("When to check the situation again."))
+
+    def __init__(self, *args, association=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if association is not None:
+            self.fields["basis_partner"].queryset = Partner.objects.filter(association=association)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("category") == Member.Category.PRIORITY and not data.get("priority_basis"):
+            self.add_error("priority_basis", _("A priority member needs a basis of priority."))
+        if data.get("priority_basis") == Member.PriorityBasis.REFERRAL and not data.get("basis_partner"):
+            self.add_error("basis_partner", _("Say which partner referred the household."))
+        return data
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["year", "fee", "paid_on", "means"]
+        widgets = {"paid_on": DateInput}
+
+    def __init__(self, *args, association=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+        if association is not None:
+            self.fields["fee"].initial = association.minimum_fee
+            suggestions = ", ".join(f"{plain_number(fee)} €" for fee in association.fee_suggestions)
+            self.fields["fee"].help_text = _("From %(minimum)s €. Suggested: %(scale)s.") % {
+                "minimum": plain_number(association.minimum_fee), "scale": suggestions}
+        self.fields["fee"].min_value = Decimal("0")
+
+
+class ReferralForm(forms.Form):
+    household_name = forms.CharField(label=_("Name or initials of the household"), max_length=200)
+    phone = forms.CharField(label=_("Phone (optional)"), max_length=30, required=False,
+                            widget=forms.TextInput(attrs={"type": "tel"}))
+    persons = forms.IntegerField(label=_("Number of persons"), min_value=1, max_value=20, initial=1)
+    group = forms.ModelChoiceField(label=_("Buying group"), queryset=None)
+    partner = forms.ModelChoiceField(label=_("Partner"), queryset=None)
+
+    def __init__(self, *args, groups, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+        self.fields["partner"].queryset = partners
+        if partners.count() == 1:
+            self.fields["partner"].initial = partners.first()
+            self.fields["partner"].widget = forms.HiddenInput()
+
+
+class RegisterForm(forms.Form):
+    """The short, phone-first form a referred household (or a coordinator for it) fills in."""
+
+    code = forms.CharField(label=_("Code on the referral slip"), max_length=20,
+                           widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}))
+    name = forms.CharField(label=_("Family name and first name"), max_length=200,
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False,
+                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
+    email = forms.EmailField(label=_("E-mail (optional)"), required=False)
+    adults = forms.IntegerField(label=_("Adults in the household"), min_value=1, max_value=20, initial=1)
+    children = forms.IntegerField(label=_("Children in the household"), min_value=0, max_value=20, initial=0)
+    preferred_channel = forms.ChoiceField(label=_("How should we reach you?"), choices=Member.Channel.choices,
+                                          initial=Member.Channel.SMS, widget=forms.RadioSelect)
+    password = forms.CharField(label=_("Password, to order online (optional)"), required=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), min_length=8,
+                               help_text=_("At least 8 characters. Without one, order by phone or on paper."))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("phone") and not data.get("email"):
+            self.add_error("phone", _("Give a phone number (or an e-mail) so the group can reach you."))
+        return data

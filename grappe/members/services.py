@@ -1,0 +1,365 @@
+"""Writes about members: the only path for anything with a rule (quota, waiting list, audit, erasure)."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grappe.core.errors import DomainError
+from grappe.core.money import plain_number
+from grappe.network.models import Association, BuyingGroup, Partner
+
+from . import quota
+from .models import AuditEntry, Member, Membership, Referral
+
+PERSONAL_FIELDS = ["name", "kind", "adults", "children", "phone", "email", "preferred_channel", "commune",
+                   "stop", "group", "reminders_opt_out"]
+CATEGORY_FIELDS = ["category", "priority_basis", "basis_partner", "basis_date", "review_date"]
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: codes are read aloud and typed
+
+
+class QuotaExceeded(DomainError):
+    pass
+
+
+class InvalidReferralCode(DomainError):
+    pass
+
+
+class FeeTooLow(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class GroupQuota:
+    group: BuyingGroup
+    priority: int
+    solidarity: int
+    waiting: int
+    threshold: Decimal
+
+    @property
+    def total(self) -> int:
+        return self.priority + self.solidarity
+
+    @property
+    def share_percent(self) -> Decimal:
+        share = quota.share(self.priority, self.solidarity)
+        return (Decimal(share.numerator) * 100 / Decimal(share.denominator)).quantize(Decimal("0.1"))
+
+    @property
+    def capacity(self) -> int:
+        return quota.solidarity_capacity(self.priority, self.solidarity, self.threshold)
+
+    @property
+    def priority_needed(self) -> int:
+        return quota.priority_needed(self.priority, self.solidarity, self.threshold)
+
+    @property
+    def is_met(self) -> bool:
+        return quota.allows(self.priority, self.solidarity, self.threshold)
+
+
+def group_quotas(groups) -> list[GroupQuota]:
+    """The quota figures of several groups in one query."""
+    rows = groups.select_related("association").annotate(
+        n_priority=Count("members", filter=Q(members__status=Member.Status.ACTIVE,
+                                             members__category=Member.Category.PRIORITY)),
+        n_solidarity=Count("members", filter=Q(members__status=Member.Status.ACTIVE,
+                                               members__category=Member.Category.SOLIDARITY)),
+        n_waiting=Count("members", filter=Q(members__status=Member.Status.WAITING)),
+    )
+    return [GroupQuota(g, g.n_priority, g.n_solidarity, g.n_waiting, g.association.priority_threshold) for g in rows]
+
+
+def _counts(group: BuyingGroup) -> tuple[int, int]:
+    active = Member.objects.filter(group=group, status=Member.Status.ACTIVE)
+    return (active.filter(category=Member.Category.PRIORITY).count(),
+            active.filter(category=Member.Category.SOLIDARITY).count())
+
+
+def _lock_group(group: BuyingGroup) -> BuyingGroup:
+    """Every quota decision locks the group row first, so two admissions cannot both take the last place."""
+    return BuyingGroup.objects.select_for_update().select_related("association").get(pk=group.pk)
+
+
+def audit(member: Member | None, *, by, action: str, fields=(), detail: str = "", association=None) -> None:
+    AuditEntry.objects.create(association=association or member.association, member=member, actor=by,
+                              action=action, fields=sorted(fields), detail=detail)
+
+
+def _next_number(association: Association) -> int:
+    Association.objects.select_for_update().filter(pk=association.pk).first()
+    return (Member.objects.filter(association=association).aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+def _validate_priority(data: dict) -> None:
+    if data.get("category") == Member.Category.PRIORITY and not data.get("priority_basis"):
+        raise DomainError(_("A priority member needs a basis of priority (referral, QPV or assessment)."))
+
+
+@transaction.atomic
+def admit_member(*, group: BuyingGroup, by, **data) -> Member:
+    """Create a member. A solidarity household that the quota cannot take goes on the waiting list.
+
+    Returns the member; `member.status` says whether they were admitted or are waiting.
+    """
+    group = _lock_group(group)
+    _validate_priority(data)
+    data.setdefault("category", Member.Category.PRIORITY)
+    priority, solidarity = _counts(group)
+    status = Member.Status.ACTIVE
+    if data["category"] == Member.Category.SOLIDARITY and not quota.can_admit_solidarity(
+        priority, solidarity, group.association.priority_threshold
+    ):
+        status = Member.Status.WAITING
+    member = Member.objects.create(
+        association=group.association, group=group, number=_next_number(group.association), status=status,
+        joined_on=timezone.localdate() if status == Member.Status.ACTIVE else None,
+        waiting_since=timezone.now() if status == Member.Status.WAITING else None, **data,
+    )
+    audit(member, by=by, action=AuditEntry.Action.CREATED, fields=[f for f in data if data[f] not in ("", None)])
+    if status == Member.Status.ACTIVE and member.is_priority:
+        admit_from_waiting_list(group=group, by=by)
+    return member
+
+
+@transaction.atomic
+def admit_from_waiting_list(*, group: BuyingGroup, by) -> list[Member]:
+    """Admit waiting households in the order they came, as long as the quota allows."""
+    group = _lock_group(group)
+    priority, solidarity = _counts(group)
+    admitted = []
+    for member in Member.objects.filter(group=group).waiting().select_for_update():
+        if member.category == Member.Category.SOLIDARITY and not quota.can_admit_solidarity(
+            priority, solidarity, group.association.priority_threshold
+        ):
+            break
+        member.status = Member.Status.ACTIVE
+        member.joined_on = timezone.localdate()
+        member.save(update_fields=["status", "joined_on"])
+        audit(member, by=by, action=AuditEntry.Action.ADMITTED)
+        admitted.append(member)
+        if member.category == Member.Category.SOLIDARITY:
+            solidarity += 1
+        else:
+            priority += 1
+    return admitted
+
+
+def waiting_position(member: Member) -> int | None:
+    if member.status != Member.Status.WAITING:
+        return None
+    ids = list(Member.objects.filter(group=member.group).waiting().values_list("pk", flat=True))
+    return ids.index(member.pk) + 1
+
+
+@transaction.atomic
+def update_member(*, member: Member, by, **data) -> list[str]:
+    """Change personal data (not the category). Returns the names of the fields changed, which are audited."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    changed = [f for f in PERSONAL_FIELDS if f in data and getattr(member, f) != data[f]]
+    if "group" in changed:
+        raise DomainError(_("To move a household to another group, have it leave and join the other group."))
+    for field in changed:
+        setattr(member, field, data[field])
+    if changed:
+        member.save(update_fields=changed)
+        audit(member, by=by, action=AuditEntry.Action.CHANGED, fields=changed)
+    return changed
+
+
+@transaction.atomic
+def change_category(*, member: Member, by, category: str, priority_basis: str = "", basis_partner=None,
+                    basis_date: date | None = None, review_date: date | None = None) -> Member:
+    group = _lock_group(member.group)
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    data = {"category": category, "priority_basis": priority_basis if category == Member.Category.PRIORITY else "",
+            "basis_partner": basis_partner if category == Member.Category.PRIORITY else None,
+            "basis_date": basis_date if category == Member.Category.PRIORITY else None, "review_date": review_date}
+    _validate_priority(data)
+    becomes_solidarity = (category == Member.Category.SOLIDARITY and member.category == Member.Category.PRIORITY
+                          and member.status == Member.Status.ACTIVE)
+    if becomes_solidarity:
+        priority, solidarity = _counts(group)
+        if not quota.allows(priority - 1, solidarity + 1, group.association.priority_threshold):
+            raise QuotaExceeded(_("This change would bring the share of priority members of %(group)s below "
+                                  "%(threshold)s %%. Admit priority households first."),
+                                group=group.name, threshold=plain_number(group.association.priority_threshold))
+    changed = [f for f, v in data.items() if getattr(member, f) != v]
+    for field in changed:
+        setattr(member, field, data[field])
+    if changed:
+        member.save(update_fields=changed)
+        audit(member, by=by, action=AuditEntry.Action.CATEGORY, fields=changed)
+    if category == Member.Category.PRIORITY:
+        admit_from_waiting_list(group=group, by=by)
+    return member
+
+
+@transaction.atomic
+def member_leaves(*, member: Member, by) -> Member:
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    member.status = Member.Status.LEFT
+    member.left_on = timezone.localdate()
+    member.save(update_fields=["status", "left_on"])
+    audit(member, by=by, action=AuditEntry.Action.CHANGED, fields=["status"])
+    admit_from_waiting_list(group=member.group, by=by)
+    return member
+
+
+@transaction.atomic
+def record_membership(*, member: Member, by, year: int, fee: Decimal, paid_on: date | None = None,
+                      means: str = "") -> Membership:
+    minimum = member.association.minimum_fee
+    if fee < minimum:
+        raise FeeTooLow(_("The yearly fee starts at %(minimum)s EUR."), minimum=minimum)
+    if paid_on and not means:
+        raise DomainError(_("Say how the fee was paid."))
+    membership, _created = Membership.objects.update_or_create(
+        member=member, year=year, defaults={"fee": fee, "paid_on": paid_on, "means": means, "recorded_by": by}
+    )
+    return membership
+
+
+def membership_is_paid(member: Member, year: int | None = None) -> bool:
+    year = year or timezone.localdate().year
+    return Membership.objects.filter(member=member, year=year, paid_on__isnull=False).exists()
+
+
+# --- Referrals -----------------------------------------------------------------------------------
+
+def new_code() -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        if not Referral.objects.filter(code=code).exists():
+            return code
+
+
+@transaction.atomic
+def create_referral(*, partner: Partner, group: BuyingGroup, by, household_name: str, phone: str = "",
+                    persons: int = 1) -> Referral:
+    if partner.association_id != group.association_id:
+        raise DomainError(_("The group and the partner belong to different associations."))
+    return Referral.objects.create(association=group.association, partner=partner, group=group, referrer=by,
+                                   code=new_code(), household_name=household_name, phone=phone, persons=persons)
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def referral_for_code(code: str) -> Referral:
+    referral = Referral.objects.select_related("group__association", "partner").filter(
+        code=normalise_code(code)).first()
+    if referral is None:
+        raise InvalidReferralCode(_("This code is unknown. Check it on the slip, or ask the person who gave it."))
+    if referral.has_joined:
+        raise InvalidReferralCode(_("This code has already been used to join."))
+    return referral
+
+
+@transaction.atomic
+def register_with_code(*, code: str, by=None, name: str, phone: str = "", email: str = "", adults: int = 1,
+                       children: int = 0, commune=None, preferred_channel: str = Member.Channel.SMS,
+                       password: str = "") -> Member:
+    """A referred household joins its group as a priority member ("referred by" basis)."""
+    referral = referral_for_code(code)
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.has_joined:
+        raise InvalidReferralCode(_("This code has already been used to join."))
+    member = admit_member(
+        group=referral.group, by=by, name=name, phone=phone, email=email, adults=adults, children=children,
+        commune=commune, preferred_channel=preferred_channel, category=Member.Category.PRIORITY,
+        priority_basis=Member.PriorityBasis.REFERRAL, basis_partner=referral.partner,
+        basis_date=timezone.localtime(referral.created_at).date(),
+    )
+    if password:
+        user = get_user_model().objects.create_user(username=member_username(member), password=password)
+        member.user = user
+        member.save(update_fields=["user"])
+    referral.member = member
+    referral.joined_at = timezone.now()
+    referral.save(update_fields=["member", "joined_at"])
+    return member
+
+
+def member_username(member: Member) -> str:
+    return f"{member.association.slug}-{member.number}"
+
+
+# --- Personal data rights ------------------------------------------------------------------------
+
+def member_data(member: Member) -> dict:
+    """Everything Grappe stores about a member, as plain values."""
+    return {
+        "number": member.number,
+        "association": member.association.name,
+        "group": member.group.name,
+        "kind": member.kind,
+        "name": member.name,
+        "adults": member.adults,
+        "children": member.children,
+        "phone": member.phone,
+        "email": member.email,
+        "preferred_channel": member.preferred_channel,
+        "commune": member.commune.name if member.commune else None,
+        "category": member.category,
+        "priority_basis": member.priority_basis,
+        "basis_partner": member.basis_partner.name if member.basis_partner else None,
+        "basis_date": member.basis_date.isoformat() if member.basis_date else None,
+        "review_date": member.review_date.isoformat() if member.review_date else None,
+        "status": member.status,
+        "joined_on": member.joined_on.isoformat() if member.joined_on else None,
+        "reminders_opt_out": member.reminders_opt_out,
+        "memberships": [
+            {"year": m.year, "fee": str(m.fee), "paid_on": m.paid_on.isoformat() if m.paid_on else None,
+             "means": m.means}
+            for m in member.memberships.all()
+        ],
+    }
+
+
+def export_member_data(*, member: Member, by, fmt: str) -> dict:
+    audit(member, by=by, action=AuditEntry.Action.EXPORTED, detail=fmt)
+    return member_data(member)
+
+
+@transaction.atomic
+def erase_member(*, member: Member, by) -> Member:
+    """Anonymise the person; keep the member row (and so the accounting history) under its number."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.erased_at:
+        return member
+    user = member.user
+    member.name = str(_("Erased member"))
+    member.phone = ""
+    member.email = ""
+    member.commune = None
+    member.stop = None
+    member.basis_partner = None
+    member.basis_date = None
+    member.review_date = None
+    member.user = None
+    member.reminders_opt_out = True
+    member.erased_at = timezone.now()
+    if member.status != Member.Status.LEFT:
+        member.status = Member.Status.LEFT
+        member.left_on = timezone.localdate()
+    member.save()
+    Referral.objects.filter(member=member).update(household_name="—", phone="")
+    if user is not None:
+        user.username = f"erased-{member.association_id}-{member.number}-{secrets.token_hex(4)}"
+        user.first_name = user.last_name = user.email = ""
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+    audit(member, by=by, action=AuditEntry.Action.ERASED)
+    admit_from_waiting_list(group=member.group, by=by)
+    return member

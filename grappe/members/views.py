@@ -1,0 +1,325 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from grappe.core.errors import DomainError
+from grappe.core.money import plain_number
+from grappe.core.pdf import pdf_response
+from grappe.network.access import (
+    ADMIN,
+    COORDINATOR,
+    MEMBER,
+    REFERRER,
+    VOLUNTEER,
+    group_for,
+    require_scope,
+    scope_for,
+)
+from grappe.network.models import Partner
+
+from . import services
+from .forms import CategoryForm, MemberForm, MembershipForm, ReferralForm, RegisterForm
+from .models import AuditEntry, Member, Referral
+
+STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
+COORDINATORS = (ADMIN, COORDINATOR)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The first page after signing in, by role."""
+    scope = scope_for(request.user)
+    context = {"scope": scope}
+    if scope.is_staff:
+        context["quotas"] = services.group_quotas(scope.groups().order_by("name"))
+    if scope.member is not None:
+        context["is_paid"] = services.membership_is_paid(scope.member)
+    return render(request, "members/home.html", context)
+
+
+def member_for(scope, pk: int) -> Member:
+    """A member of one of the user's groups, or 404."""
+    member = (Member.objects.select_related("group", "association", "commune", "basis_partner", "stop")
+              .filter(pk=pk, association=scope.association, group__in=scope.groups()).first())
+    if member is None:
+        raise Http404
+    return member
+
+
+@require_scope(*STAFF)
+def member_list(request: HttpRequest) -> HttpResponse:
+    scope = request.scope
+    groups = scope.groups().order_by("name")
+    members = (Member.objects.filter(association=scope.association, group__in=groups).not_erased()
+               .select_related("group").order_by("number"))
+    group_id = request.GET.get("groupe", "")
+    if group_id.isdigit():
+        members = members.filter(group_id=int(group_id))
+    status = request.GET.get("statut", Member.Status.ACTIVE)
+    if status in Member.Status.values:
+        members = members.filter(status=status)
+    query = request.GET.get("q", "").strip()
+    if query:
+        members = members.filter(Q(name__icontains=query) | Q(number=int(query)) if query.isdigit()
+                                 else Q(name__icontains=query))
+    page = Paginator(members, 50).get_page(request.GET.get("page"))
+    return render(request, "members/member_list.html", {
+        "page": page, "groups": groups, "group_id": group_id, "status": status, "query": query,
+        "statuses": Member.Status.choices,
+    })
+
+
+@require_scope(*STAFF)
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = member_for(request.scope, pk)
+    return render(request, "members/member_detail.html", {
+        "member": member,
+        "memberships": member.memberships.all(),
+        "membership_form": MembershipForm(association=member.association),
+        "is_paid": services.membership_is_paid(member),
+        "waiting_position": services.waiting_position(member),
+        "show_category": request.scope.is_coordinator,
+        "audit": member.audit_entries.select_related("actor")[:20] if request.scope.is_coordinator else [],
+    })
+
+
+@require_scope(*COORDINATORS)
+def member_create(request: HttpRequest, group_pk: int) -> HttpResponse:
+    group = group_for(request.scope, group_pk)
+    form = MemberForm(request.POST or None, group=group, prefix="m")
+    category_form = CategoryForm(request.POST or None, association=group.association, prefix="c")
+    if request.method == "POST" and form.is_valid() and category_form.is_valid():
+        data = {**form.cleaned_data, **category_form.cleaned_data}
+        try:
+            member = services.admit_member(group=group, by=request.user, **data)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            if member.status == Member.Status.WAITING:
+                messages.warning(request, _(
+                    "The share of priority members would fall below %(threshold)s %%: %(name)s cannot be admitted "
+                    "now and is on the waiting list, in position %(position)s. They will be admitted in order as "
+                    "soon as the share allows.") % {
+                    "threshold": plain_number(group.association.priority_threshold), "name": member.name,
+                    "position": services.waiting_position(member)})
+            else:
+                messages.success(request, _("%(name)s joined the group as member no. %(number)s.") % {
+                    "name": member.name, "number": member.number})
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/member_form.html", {
+        "form": form, "category_form": category_form, "group": group, "title": _("New member"),
+    })
+
+
+@require_scope(*COORDINATORS)
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = member_for(request.scope, pk)
+    form = MemberForm(request.POST or None, instance=None, group=member.group, prefix="m",
+                      initial={f: getattr(member, f) for f in MemberForm.Meta.fields})
+    if request.method == "POST" and form.is_valid():
+        changed = services.update_member(member=member, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Saved.") if changed else _("Nothing was changed."))
+        return redirect("members:detail", pk=member.pk)
+    return render(request, "members/member_form.html", {"form": form, "member": member, "group": member.group,
+                                                        "title": _("Change %(name)s") % {"name": member.name}})
+
+
+@require_scope(*COORDINATORS)
+def member_category(request: HttpRequest, pk: int) -> HttpResponse:
+    member = member_for(request.scope, pk)
+    form = CategoryForm(request.POST or None, association=member.association, initial={
+        "category": member.category, "priority_basis": member.priority_basis,
+        "basis_partner": member.basis_partner, "basis_date": member.basis_date, "review_date": member.review_date})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_category(member=member, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Category saved."))
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/category_form.html", {"form": form, "member": member})
+
+
+@require_scope(*STAFF)
+@require_POST
+def membership_record(request: HttpRequest, pk: int) -> HttpResponse:
+    member = member_for(request.scope, pk)
+    form = MembershipForm(request.POST, association=member.association)
+    if form.is_valid():
+        try:
+            services.record_membership(member=member, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Membership recorded."))
+    else:
+        messages.error(request, _("The membership was not recorded: %(errors)s") % {
+            "errors": " ".join(e for errors in form.errors.values() for e in errors)})
+    return redirect("members:detail", pk=member.pk)
+
+
+@require_scope(*COORDINATORS)
+@require_POST
+def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    member = member_for(request.scope, pk)
+    services.member_leaves(member=member, by=request.user)
+    messages.success(request, _("%(name)s has left the group.") % {"name": member.name})
+    return redirect("members:detail", pk=member.pk)
+
+
+@require_scope(*COORDINATORS)
+def quota_overview(request: HttpRequest) -> HttpResponse:
+    scope = request.scope
+    quotas = services.group_quotas(scope.groups().order_by("name"))
+    waiting = (Member.objects.filter(association=scope.association, group__in=scope.groups()).waiting()
+               .select_related("group"))
+    return render(request, "members/quota.html", {"quotas": quotas, "waiting": waiting,
+                                                  "threshold": scope.association.priority_threshold})
+
+
+@require_scope(*COORDINATORS)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    entries = (AuditEntry.objects.filter(association=request.scope.association)
+               .select_related("actor", "member"))
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(request, "members/audit_log.html", {"page": page})
+
+
+# --- Personal data: the member themselves, or a coordinator for them ---------------------------
+
+def _data_subject(request, pk: int | None) -> Member:
+    scope = request.scope
+    if pk is None:
+        if scope.member is None:
+            raise Http404
+        return scope.member
+    if not scope.is_coordinator:
+        raise Http404
+    return member_for(scope, pk)
+
+
+@require_scope(MEMBER, *COORDINATORS)
+def my_data(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    member = _data_subject(request, pk)
+    return render(request, "members/my_data.html", {"member": member, "data": services.member_data(member),
+                                                    "own": pk is None})
+
+
+@require_scope(MEMBER, *COORDINATORS)
+def export_json(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    member = _data_subject(request, pk)
+    data = services.export_member_data(member=member, by=request.user, fmt="json")
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="grappe-adherent-{member.number}.json"'
+    return response
+
+
+@require_scope(MEMBER, *COORDINATORS)
+def export_pdf(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    member = _data_subject(request, pk)
+    data = services.export_member_data(member=member, by=request.user, fmt="pdf")
+    return pdf_response("members/export.html", {"member": member, "data": data, "now": timezone.now()},
+                        f"grappe-adherent-{member.number}.pdf", request)
+
+
+@require_scope(MEMBER, *COORDINATORS)
+def erase(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    member = _data_subject(request, pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        services.erase_member(member=member, by=request.user)
+        if pk is None:
+            logout(request)
+            messages.success(request, _("Your personal data have been erased. Thank you for your time with us."))
+            return redirect("login")
+        messages.success(request, _("The member's personal data have been erased."))
+        return redirect("members:list")
+    return render(request, "members/erase_confirm.html", {"member": member, "own": pk is None})
+
+
+# --- Referrals ------------------------------------------------------------------------------------
+
+def _referral_partners(scope):
+    partners = Partner.objects.filter(association=scope.association)
+    return partners if scope.is_coordinator else partners.filter(pk=scope.partner_id)
+
+
+def _referrals_for(scope):
+    referrals = Referral.objects.filter(association=scope.association).select_related("partner", "group")
+    return referrals if scope.is_coordinator else referrals.filter(partner_id=scope.partner_id)
+
+
+@require_scope(REFERRER, *COORDINATORS)
+def referral_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(_referrals_for(request.scope), 50).get_page(request.GET.get("page"))
+    return render(request, "members/referral_list.html", {"page": page})
+
+
+@require_scope(REFERRER, *COORDINATORS)
+def referral_create(request: HttpRequest) -> HttpResponse:
+    scope = request.scope
+    groups = scope.association.groups.exclude(status="closed").order_by("name")
+    form = ReferralForm(request.POST or None, groups=groups, partners=_referral_partners(scope))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = services.create_referral(partner=data["partner"], group=data["group"], by=request.user,
+                                                household_name=data["household_name"], phone=data["phone"],
+                                                persons=data["persons"])
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Referral created. Print the slip and give it to the household."))
+            return redirect("members:referral_detail", pk=referral.pk)
+    return render(request, "members/referral_form.html", {"form": form})
+
+
+def _referral_for(scope, pk):
+    referral = _referrals_for(scope).filter(pk=pk).first()
+    if referral is None:
+        raise Http404
+    return referral
+
+
+@require_scope(REFERRER, *COORDINATORS)
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "members/referral_detail.html", {"referral": _referral_for(request.scope, pk)})
+
+
+@require_scope(REFERRER, *COORDINATORS)
+def referral_slip(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _referral_for(request.scope, pk)
+    register_url = request.build_absolute_uri("/adherents/inscription/")
+    return pdf_response("members/referral_slip.html", {"referral": referral, "register_url": register_url},
+                        f"orientation-{referral.code}.pdf", request)
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    """Joining with a referral code: the household itself (public page) or a coordinator for it."""
+    by = request.user if request.user.is_authenticated else None
+    form = RegisterForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member = services.register_with_code(by=by, **data)
+        except DomainError as error:
+            form.add_error("code" if isinstance(error, services.InvalidReferralCode) else None, str(error))
+        else:
+            if request.user.is_authenticated:
+                scope = scope_for(request.user)
+                if scope.is_coordinator and member.association == scope.association:
+                    messages.success(request, _("%(name)s joined %(group)s as a priority member.") % {
+                        "name": member.name, "group": member.group.name})
+                    return redirect("members:detail", pk=member.pk)
+            return render(request, "members/register_done.html", {
+                "member": member, "username": member.user.username if member.user else None})
+    return render(request, "members/register.html", {"form": form})

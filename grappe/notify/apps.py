@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from grappe.core.navigation import NavItem
+
+
+class NotifyConfig(AppConfig):
+    name = "grappe.notify"
+    label = "notify"
+    verbose_name = _("Notifications")
+    nav_items = [
+        NavItem("notify:calls", _("Calls to make"), roles=frozenset({"admin", "coordinator", "volunteer"}),
+                icon="📞", order=75),
+        NavItem("notify:preferences", _("My reminders"), roles=frozenset({"member"}), icon="🔔", order=80),
+    ]
+
+    def ready(self):
+        from . import kinds  # noqa: F401 - registers the reminder kinds

@@ -1,0 +1,151 @@
+"""Send what is due: for every registered kind, every Due, once, by the recipient's channel.
+
+Insert first, then send: the row (kind, key, recipient) is committed as "pending" before the
+message leaves, so a second run, even at the same moment, hits the unique constraint and skips it.
+A failed send may be retried by a later run (up to MAX_ATTEMPTS), through a conditional update
+that only one run can win.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+
+from . import sms as sms_gateway
+from .models import SentNotification
+from .phones import to_e164
+from .reminders import REGISTRY, Due, ReminderKind
+
+MAX_ATTEMPTS = 3
+Channel = SentNotification.Channel
+Status = SentNotification.Status
+
+
+@dataclass
+class Route:
+    channel: str
+    address: str
+
+
+@dataclass
+class Summary:
+    counts: Counter = field(default_factory=Counter)
+    lines: list = field(default_factory=list)
+
+    def add(self, what: str, line: str = ""):
+        self.counts[what] += 1
+        if line:
+            self.lines.append(line)
+
+
+def route_for(due: Due) -> Route:
+    """The member's preferred channel when it can be used; otherwise the next best; else a phone call."""
+    member, user = due.recipient.member, due.recipient.user
+    if member is None and user is not None:
+        member = getattr(user, "member", None) if hasattr(user, "member") else None
+    if member is not None:
+        phone = to_e164(member.phone) or ""
+        email = member.email or (user.email if user is not None else "")
+        preferred = member.preferred_channel
+        if preferred == Channel.SMS and phone:
+            return Route(Channel.SMS, phone)
+        if preferred == Channel.EMAIL and email:
+            return Route(Channel.EMAIL, email)
+        if preferred in (Channel.CALL, Channel.PAPER):
+            return Route(preferred, phone or member.phone)
+        if phone:
+            return Route(Channel.SMS, phone)
+        if email:
+            return Route(Channel.EMAIL, email)
+        return Route(Channel.CALL, member.phone)
+    if user is not None and user.email:
+        return Route(Channel.EMAIL, user.email)
+    return Route(Channel.CALL, "")
+
+
+def opted_out(due: Due, kind: ReminderKind) -> bool:
+    member = due.recipient.member
+    if member is None or not kind.honours_opt_out:
+        return False
+    return bool(member.reminders_opt_out or member.erased_at or member.status == member.Status.LEFT)
+
+
+def render(kind: ReminderKind, due: Due, channel: str) -> tuple[str, str]:
+    with translation.override(settings.LANGUAGE_CODE):
+        if channel == Channel.EMAIL:
+            return kind.email(due.context)
+        return "", kind.sms(due.context)
+
+
+def _claim(due: Due, route: Route, subject: str, text: str) -> SentNotification | None:
+    """Insert the row (committed at once); None when this reminder was already handled."""
+    association = due.association or (due.recipient.member.association if due.recipient.member else None)
+    group = due.group or (due.recipient.member.group if due.recipient.member else None)
+    values = {"association": association, "group": group, "member": due.recipient.member,
+              "user": due.recipient.user, "channel": route.channel, "address": route.address,
+              "subject": subject, "text": text}
+    try:
+        with transaction.atomic():
+            return SentNotification.objects.create(kind=due.kind, key=due.key, recipient=due.recipient.key,
+                                                   status=Status.PENDING, **values)
+    except IntegrityError:
+        pass
+    retried = SentNotification.objects.filter(
+        kind=due.kind, key=due.key, recipient=due.recipient.key, status=Status.FAILED, attempts__lt=MAX_ATTEMPTS,
+    ).update(status=Status.PENDING, attempts=F("attempts") + 1, error="", **values)
+    if retried != 1:
+        return None
+    return SentNotification.objects.get(kind=due.kind, key=due.key, recipient=due.recipient.key)
+
+
+def _deliver(row: SentNotification, backend) -> None:
+    if row.channel in (Channel.CALL, Channel.PAPER):
+        row.status = Status.TO_CALL
+    elif row.channel == Channel.SMS:
+        ok, provider_id, error = backend.send(row.address, row.text)
+        row.status, row.provider_id, row.error = (Status.SENT if ok else Status.FAILED), provider_id, error
+    else:
+        message_id = make_msgid(domain="grappe")
+        message = EmailMessage(row.subject, row.text, settings.DEFAULT_FROM_EMAIL, [row.address],
+                               headers={"Message-ID": message_id})
+        try:
+            message.send(fail_silently=False)
+        except Exception as error:  # noqa: BLE001 - any SMTP or socket error is a failed send, logged
+            row.status, row.error = Status.FAILED, f"{type(error).__name__}: {error}"[:250]
+        else:
+            row.status, row.provider_id = Status.SENT, message_id
+    row.sent_at = timezone.now() if row.status == Status.SENT else None
+    row.save(update_fields=["status", "provider_id", "error", "sent_at"])
+
+
+def send_due(now=None, *, kinds=None, dry_run=False, backend=None) -> Summary:
+    """Send every due reminder of the given kinds (all by default). Safe to run as often as wanted."""
+    now = now or timezone.now()
+    backend = backend or sms_gateway.get_backend()
+    summary = Summary()
+    for name in kinds or sorted(REGISTRY):
+        kind = REGISTRY[name]
+        for due in kind.due(now):
+            if opted_out(due, kind):
+                summary.add("opted_out")
+                continue
+            route = route_for(due)
+            subject, text = render(kind, due, route.channel)
+            if dry_run:
+                done = SentNotification.objects.filter(kind=due.kind, key=due.key, recipient=due.recipient.key,
+                                                       ).exclude(status=Status.FAILED).exists()
+                summary.add("already" if done else "would_send",
+                            "" if done else f"{name} {due.recipient.key} {route.channel} {route.address}: {text}")
+                continue
+            row = _claim(due, route, subject, text)
+            if row is None:
+                summary.add("already")
+                continue
+            _deliver(row, backend)
+            summary.add(row.status)
+    return summary

@@ -1,0 +1,61 @@
+"""The log of reminders: one row per (kind, key, recipient), written BEFORE sending.
+
+The unique constraint is the idempotence: a second cron run, or two runs at once, cannot insert the
+same reminder again, so it is never sent twice. A row that stays "pending" means the process died
+between inserting and sending: it is shown in the log and not retried (at most once).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grappe.members.models import Member
+from grappe.network.models import Association, BuyingGroup
+
+
+class SentNotification(models.Model):
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("e-mail")
+        CALL = "call", _("phone call")
+        PAPER = "paper", _("paper, through the group")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("being sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        TO_CALL = "to_call", _("to tell by phone or at the group")
+        CALLED = "called", _("told by a volunteer")
+
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(BuyingGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(_("reminder"), max_length=40)
+    key = models.CharField(max_length=120)
+    recipient = models.CharField(max_length=40, help_text="member:<pk> or user:<pk>")
+    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    address = models.CharField(_("sent to"), max_length=254, blank=True)
+    subject = models.CharField(max_length=200, blank=True)
+    text = models.TextField(_("message"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    provider_id = models.CharField(_("provider reference"), max_length=200, blank=True)
+    error = models.CharField(_("error"), max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key", "recipient"], name="notification_once"),
+        ]
+        indexes = [models.Index(fields=["association", "status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} → {self.recipient}"

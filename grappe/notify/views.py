@@ -1,0 +1,73 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require_scope
+
+from . import services
+from .models import SentNotification
+from .reminders import REGISTRY
+
+
+def notifications_for(scope):
+    """The log rows a user may see: their association, and only their groups unless admin."""
+    rows = SentNotification.objects.filter(association=scope.association)
+    if not scope.is_admin:
+        rows = rows.filter(Q(group__in=scope.groups().values("pk")) | Q(group__isnull=True, user=scope.user))
+    return rows
+
+
+@require_scope(ADMIN, COORDINATOR)
+def log(request: HttpRequest) -> HttpResponse:
+    rows = notifications_for(request.scope).select_related("member", "user", "group")
+    status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
+    if status in SentNotification.Status.values:
+        rows = rows.filter(status=status)
+    if kind in REGISTRY:
+        rows = rows.filter(kind=kind)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    labels = {name: kind.label for name, kind in REGISTRY.items()}
+    for row in page.object_list:
+        row.kind_label = labels.get(row.kind, row.kind)
+    return render(request, "notify/log.html", {
+        "page": page, "status": status, "kind": kind, "statuses": SentNotification.Status.choices,
+        "kinds": sorted(labels.items(), key=lambda pair: str(pair[1])),
+    })
+
+
+@require_scope(ADMIN, COORDINATOR, VOLUNTEER)
+def calls(request: HttpRequest) -> HttpResponse:
+    """Members who read no SMS nor e-mail: the reminders a volunteer tells them by phone or at the group."""
+    rows = (notifications_for(request.scope).filter(status=SentNotification.Status.TO_CALL)
+            .select_related("member", "group").order_by("group__name", "member__name", "created_at"))
+    labels = {name: kind.label for name, kind in REGISTRY.items()}
+    rows = list(rows[:300])
+    for row in rows:
+        row.kind_label = labels.get(row.kind, row.kind)
+    return render(request, "notify/calls.html", {"rows": rows})
+
+
+@require_POST
+@require_scope(ADMIN, COORDINATOR, VOLUNTEER)
+def call_done(request: HttpRequest, pk: int) -> HttpResponse:
+    row = get_object_or_404(notifications_for(request.scope), pk=pk)
+    if services.mark_called(by=request.user, notification=row):
+        messages.success(request, _("Noted: %(member)s has been told.") % {"member": row.member or row.address})
+    return redirect("notify:calls")
+
+
+@require_scope(MEMBER)
+def preferences(request: HttpRequest) -> HttpResponse:
+    member = request.scope.member
+    if request.method == "POST":
+        wanted = request.POST.get("reminders") == "on"
+        services.set_reminders(by=request.user, member=member, wanted=wanted)
+        messages.success(request, _("Reminders are on.") if wanted else _("Reminders are off. You can switch them "
+                                                                         "back on at any time."))
+        return redirect("notify:preferences")
+    member.refresh_from_db(fields=["reminders_opt_out"])
+    return render(request, "notify/preferences.html", {"member": member})

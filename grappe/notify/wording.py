@@ -1,0 +1,24 @@
+"""Small helpers to word reminders in plain French: dates, times, the e-mail footer."""
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+
+def day(value) -> str:
+    """'samedi 28 novembre' (a date or an aware datetime, in local time)."""
+    if hasattr(value, "tzinfo") and hasattr(value, "hour"):
+        value = timezone.localtime(value)
+    return date_format(value, "l j F")
+
+
+def hour(value) -> str:
+    """'14h30' (French custom; 'h' is in the GSM alphabet)."""
+    if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
+        value = timezone.localtime(value)
+    return f"{value.hour}h{value.minute:02d}"
+
+
+def email_footer() -> str:
+    return _("You receive this reminder from your buying group. To stop reminders, tell your group or "
+             "switch them off on your Grappe page \"My reminders\".")
