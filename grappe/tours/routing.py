@@ -200,6 +200,13 @@ class Visit:
     service_minutes: int
     demand_kg: int = 0
     window: tuple[int, int] = (0, DAY)  # earliest and latest arrival, minutes from midnight
+    volume_l: int = 0  # litres, checked against ``capacity_l`` when one is given
+
+    def __post_init__(self) -> None:
+        if self.service_minutes < 0 or self.demand_kg < 0 or self.volume_l < 0:
+            raise ValueError(f"{self.key}: service, load and volume cannot be negative")
+        if self.window[0] > self.window[1]:
+            raise ValueError(f"{self.key}: the time window ends before it starts")
 
 
 @dataclass(frozen=True)
@@ -233,13 +240,16 @@ def plan_day(
     *,
     objective: str = "distance",
     lunch_at: int = 12 * 60 + 30,
+    capacity_l: int | None = None,
 ) -> DayRoute:
     """Order one day's visits for the van, leaving from and returning to the depot.
 
     Index 0 of the matrices is the depot and index i+1 is ``visits[i]``; distances in metres,
     durations in minutes. ``depot`` is only informative (its (lat, lon), or 0, or None): the
-    matrices already say everything about it. The van leaves the depot at ``day_start`` at the earliest and must be
-    back by ``day_end``. ``window`` is when service may *start* at a visit.
+    matrices already say everything about it. The van leaves the depot at ``day_start`` at the
+    earliest and must be back by ``day_end``. ``window`` is when service may *start* at a visit.
+    The van carries at most ``capacity_kg`` (and ``capacity_l`` litres when given, against the
+    visits' ``volume_l``).
 
     The break: the solver plans the route in a day shortened by ``break_minutes`` (the van must
     be back by ``day_end - break_minutes``), so that the break always fits; the break is then
@@ -269,7 +279,7 @@ def plan_day(
     clients = [
         pyvrp.Client(
             location=i + 1,
-            delivery=[visit.demand_kg],
+            delivery=[visit.demand_kg] if capacity_l is None else [visit.demand_kg, visit.volume_l],
             service_duration=visit.service_minutes,
             tw_early=max(visit.window[0], 0),
             tw_late=visit.window[1],
@@ -278,7 +288,7 @@ def plan_day(
     ]
     vehicle = pyvrp.VehicleType(
         num_available=1,
-        capacity=[capacity_kg],
+        capacity=[capacity_kg] if capacity_l is None else [capacity_kg, capacity_l],
         tw_early=day_start,
         tw_late=max(latest_back, day_start),
         unit_distance_cost=1 if objective == "distance" else 0,
@@ -298,7 +308,7 @@ def plan_day(
         order_idx = _best_small_order(visits, distance, duration, day_start, latest_back, objective)
         if order_idx is None:
             # Proven infeasible: report the shortest order ignoring windows and the day's end.
-            relaxed = [Visit(v.key, v.service_minutes, v.demand_kg, (0, UNBOUNDED)) for v in visits]
+            relaxed = [Visit(v.key, v.service_minutes, window=(0, UNBOUNDED)) for v in visits]
             order_idx = _best_small_order(relaxed, distance, duration, day_start, UNBOUNDED, objective)
     if order_idx is None:
         # No exact order (too many visits), or none fits: PyVRP gives its best (least violating)
@@ -314,7 +324,16 @@ def plan_day(
             )
         order_idx = [i - 1 for route in best.routes() for i in _visits(data, route)]
     return _schedule(
-        visits, order_idx, distance, duration, day_start, day_end, capacity_kg, break_minutes, lunch_at
+        visits,
+        order_idx,
+        distance,
+        duration,
+        day_start,
+        day_end,
+        capacity_kg,
+        break_minutes,
+        lunch_at,
+        capacity_l,
     )
 
 
@@ -406,6 +425,7 @@ def _schedule(
     capacity_kg: int,
     break_minutes: int,
     lunch_at: int,
+    capacity_l: int | None = None,
 ) -> DayRoute:
     """Times of a given order, with the break placed as near ``lunch_at`` as possible."""
     path = [0, *(i + 1 for i in order_idx)]
@@ -425,6 +445,9 @@ def _schedule(
     load = sum(visits[i].demand_kg for i in order_idx)
     if load > capacity_kg:
         problems.append(f"load {load} kg > capacity {capacity_kg} kg")
+    volume = sum(visits[i].volume_l for i in order_idx)
+    if capacity_l is not None and volume > capacity_l:
+        problems.append(f"volume {volume} L > capacity {capacity_l} L")
     if sorted(order_idx) != list(range(len(visits))):
         problems.append("not every visit is in the route")
     return DayRoute(

@@ -20,8 +20,12 @@ How it is done (a "route first, cluster second" heuristic, then repair):
    capacity, length of the day, break). While a day does not fit, a stop leaves it: the one
    whose removal saves the most time and that fits elsewhere (another weekday for a weekly or
    fortnightly stop, keeping its weeks; another week or weekday for a monthly stop), trying
-   the days whose stops are nearest first. A stop that fits nowhere is reported in
-   ``unassigned``; none is ever dropped silently.
+   the days whose stops are nearest first. When no stop of the day can move, the stop of lowest
+   ``priority`` (e.g. the need it serves), then saving the most time, is reported in
+   ``unassigned``; none is ever dropped silently. Left-out stops get a second chance at the end.
+5. Improvement: single stops move to another day (weekday, or week for a monthly stop) when
+   that shortens the period's km (then hours) and every day still fits; at most
+   ``improve_passes`` passes and ``improve_seconds`` seconds.
 
 No Django here.
 """
@@ -29,13 +33,14 @@ No Django here.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 from grappe.tours.routing import DAY, DayRoute, Visit, plan_day
 
 # Why a stop is left unassigned (codes for the interface to translate):
-CAPACITY = "capacity"  # its load alone is above the van's capacity
+CAPACITY = "capacity"  # its load alone (kg, or litres) is above the van's capacity
 DAY_LENGTH = "day_length"  # driving there and back plus its service do not fit in a working day
 WINDOW = "window"  # its time window cannot be met within the working day
 NO_ROOM = "no_room"  # it fits alone, but no working day has room for it at its frequency
@@ -53,13 +58,15 @@ class StopSpec:
     demand_kg: int = 0
     window: tuple[int, int] = (0, DAY)
     paused_weeks: frozenset[int] = frozenset()
+    volume_l: int = 0
+    priority: float = 0.0  # when days are full, stops of lower priority are left out first
 
     def __post_init__(self) -> None:
         if self.frequency not in FREQUENCIES:
             raise ValueError(f"unknown frequency {self.frequency!r}")
 
     def visit(self) -> Visit:
-        return Visit(self.key, self.service_minutes, self.demand_kg, self.window)
+        return Visit(self.key, self.service_minutes, self.demand_kg, self.window, self.volume_l)
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,10 @@ def plan_period(
     weeks: int = 4,
     seconds_per_day: float = 0.5,
     seed: int = 1,
+    *,
+    capacity_l: int | None = None,
+    improve_passes: int = 2,
+    improve_seconds: float = 5.0,
 ) -> PeriodPlan:
     """Assign stops to the working days of ``weeks`` weeks and order each day; see the module doc.
 
@@ -126,6 +137,9 @@ def plan_period(
         weeks,
         seconds_per_day,
         seed,
+        capacity_l,
+        improve_passes,
+        improve_seconds,
     )
     return planner.run()
 
@@ -144,6 +158,9 @@ class _Planner:
         weeks: int,
         seconds: float,
         seed: int,
+        capacity_l: int | None = None,
+        improve_passes: int = 2,
+        improve_seconds: float = 5.0,
     ) -> None:
         n = len(stops)
         if len(distance_m) != n + 1 or len(duration_min) != n + 1:
@@ -160,6 +177,7 @@ class _Planner:
         self.weekdays = weekdays
         self.day_start, self.day_end = day_start, day_end
         self.capacity = capacity_kg
+        self.capacity_l = capacity_l
         self.break_minutes = break_minutes
         self.weeks = weeks
         self.seconds = seconds
@@ -172,6 +190,8 @@ class _Planner:
         self.paused: list[int] = []
         self.left_out: set[int] = set()  # unassigned by the repair (each fits alone)
         self.codes: dict[int, str] = {}  # reason code per unassigned stop
+        self.improve_passes = improve_passes
+        self.improve_seconds = improve_seconds
 
     # ----------------------------------------------------------------- days and their routes
 
@@ -195,6 +215,7 @@ class _Planner:
             self.break_minutes,
             seconds=self.seconds,
             seed=self.seed,
+            capacity_l=self.capacity_l,
         )
         self.cache[members] = route
         return route
@@ -206,6 +227,8 @@ class _Planner:
         drive into it from another place of the day (every place is entered once).
         """
         if sum(self.stops[i].demand_kg for i in members) > self.capacity:
+            return False
+        if self.capacity_l is not None and sum(self.stops[i].volume_l for i in members) > self.capacity_l:
             return False
         places = [0, *(i + 1 for i in members)]
         drive = sum(min(self.duration[u][v] for u in places if u != v) for v in places)
@@ -240,12 +263,16 @@ class _Planner:
         self.group(candidates)
         self.repair()
         self.reinsert()
+        if self.improve_passes:
+            self.improve()
         return self.result()
 
     def why_alone(self, i: int) -> str:
         """Reason code for a stop that cannot be planned even alone in a day."""
         stop = self.stops[i]
         if stop.demand_kg > self.capacity:
+            return CAPACITY
+        if self.capacity_l is not None and stop.volume_l > self.capacity_l:
             return CAPACITY
         there = self.duration[0][i + 1]
         back = self.duration[i + 1][0]
@@ -317,7 +344,9 @@ class _Planner:
                 if self.relocate(i, week, weekday):
                     break
             else:
-                worst = ranked[0]
+                # No stop can move: leave out the least important (lowest priority), and among
+                # equals the one whose removal saves the most time.
+                worst = min(ranked, key=lambda i: self.stops[i].priority)
                 self.codes[worst] = NO_ROOM
                 self.unassigned[worst] = (
                     f"no room on any working day (first conflict: week {week}, weekday {weekday})"
@@ -352,6 +381,65 @@ class _Planner:
             options = [(d, 0) for d in self.weekdays if d != weekday]
         options.sort(key=lambda o: (self.closeness(i, o), o))
         return options
+
+    def day_cost(self, members: frozenset[int]) -> tuple[float, int]:
+        """(km, minutes) of a day; an empty day costs nothing (the van stays home)."""
+        if not members:
+            return (0.0, 0)
+        route = self.route(members)
+        return (route.km, route.minutes)
+
+    def improve(self) -> None:
+        """Move single stops to other days while that shortens the period (km, then hours).
+
+        Each move keeps every affected day feasible; moving the last stop of a day away saves
+        the whole trip, so this also gathers stops into fewer days when they fit.
+        """
+        deadline = time.perf_counter() + self.improve_seconds
+        for _ in range(self.improve_passes):
+            improved = False
+            for i in sorted(self.weekday_of, key=lambda i: str(self.stops[i].key)):
+                if time.perf_counter() > deadline:
+                    return
+                old_day, old_weeks = self.weekday_of[i], self.weeks_of[i]
+                best: tuple[tuple[float, int], int, list[int]] | None = None
+                for d, w in self.options(i, old_weeks[0] if len(old_weeks) == 1 else None, old_day):
+                    new_weeks = [w] if w else self.active_weeks(i)
+                    if d == old_day and new_weeks == old_weeks:
+                        continue
+                    delta = self.move_delta(i, old_day, old_weeks, d, new_weeks)
+                    if delta is not None and delta < (-1e-6, 0) and (best is None or delta < best[0]):
+                        best = (delta, d, new_weeks)
+                if best is not None:
+                    _, d, new_weeks = best
+                    self.weekday_of[i], self.weeks_of[i] = d, new_weeks
+                    improved = True
+            if not improved:
+                return
+
+    def move_delta(
+        self, i: int, old_day: int, old_weeks: list[int], day: int, weeks: list[int]
+    ) -> tuple[float, int] | None:
+        """Change of (km, minutes) over the period if stop i moves; None if a day would not fit."""
+        km = 0.0
+        minutes = 0
+        for w in old_weeks:
+            before = self.members(w, old_day)
+            after = before - {i}
+            if after and not self.route(after).feasible:
+                return None  # possible only with roads breaking the triangle inequality
+            (k0, m0), (k1, m1) = self.day_cost(before), self.day_cost(after)
+            km += k1 - k0
+            minutes += m1 - m0
+        for w in weeks:
+            before = self.members(w, day) - {i}
+            after = before | {i}
+            if not self.fits(after):
+                return None
+            (k0, m0), (k1, m1) = self.day_cost(before), self.day_cost(after)
+            km += k1 - k0
+            minutes += m1 - m0
+        return (round(km, 6), minutes)
 
     def reinsert(self) -> None:
         """Give the stops left out by the repair a second chance, now that the days are settled."""

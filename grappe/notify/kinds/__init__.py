@@ -1,7 +1,9 @@
 """Reminder kinds. Each module registers its kinds when imported (NotifyConfig.ready()).
 
-Only kinds whose source data exist are here: events (grappe.events). Kinds over order cycles,
-distributions, the volunteer rota and van stop times are added once those apps are on main.
+events: tomorrow's event, a place freed, an event cancelled (grappe.events).
+orders: a cycle opens, it closes tomorrow, the distribution is tomorrow (grappe.orders: CycleGroup
+date and place; CycleStop date and time for a van stop).
+A volunteer's slot tomorrow needs the rota of grappe.distribution: added when it exists.
 """
 
-from . import events  # noqa: F401
+from . import events, orders  # noqa: F401

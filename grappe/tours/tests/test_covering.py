@@ -127,3 +127,20 @@ def test_the_gap_comes_from_highs_or_from_its_bound():
     assert _gap(SimpleNamespace(mip_dual_bound=110.0, mip_gap=0.1), 100.0) == 0.1
     assert _gap(SimpleNamespace(mip_dual_bound=110.0, mip_gap=float("inf")), 100.0) == pytest.approx(10 / 110)
     assert _gap(SimpleNamespace(mip_dual_bound=float("inf"), mip_gap=float("inf")), 100.0) == float("inf")
+
+
+def test_the_covering_benchmark_script_proves_small_k_optimal(capsys):
+    import runpy
+    from pathlib import Path
+
+    from grappe.tours.vrplib import shared_data_dir
+
+    if not (shared_data_dir() / "drome_communes.csv").is_file():
+        pytest.skip("shared data not found")
+    script = Path(__file__).resolve().parents[3] / "bench" / "covering.py"
+    bench = runpy.run_path(str(script), run_name="bench_covering")
+    assert bench["main"](["--max-k", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "| 1 |" in out and "| 2 |" in out
+    assert "172,180" in out  # the best single stop reaches 172,180 inhabitants
+    assert "all proven optimal: yes" in out

@@ -215,3 +215,50 @@ def test_small_days_are_ordered_optimally(rows):
     else:
         assert route.feasible
         assert route.km * 1000 == pytest.approx(best)
+
+
+def test_the_van_volume_is_a_limit_when_given():
+    visits = [Visit("a", 30, demand_kg=10, volume_l=600), Visit("b", 30, demand_kg=10, volume_l=600)]
+    distance, duration = line_matrices([5, 6])
+    assert plan_day(visits, 0, distance, duration, NINE, FIVE, 500).feasible  # no volume limit
+    assert plan_day(visits, 0, distance, duration, NINE, FIVE, 500, capacity_l=1200).feasible
+    tight = plan_day(visits, 0, distance, duration, NINE, FIVE, 500, capacity_l=1000)
+    assert not tight.feasible
+    assert any("volume" in p for p in tight.problems)
+
+
+def test_the_duration_objective_prefers_the_quicker_road():
+    # Two visits; going a -> b is short but slow (a mountain pass), b -> a is long but fast.
+    distance = [[0, 10_000, 10_000], [10_000, 0, 5_000], [10_000, 30_000, 0]]
+    duration = [[0, 10, 10], [10, 0, 60], [10, 15, 0]]
+    visits = [Visit("a", 10), Visit("b", 10)]
+    shortest = plan_day(visits, 0, distance, duration, NINE, FIVE, 500)
+    quickest = plan_day(visits, 0, distance, duration, NINE, FIVE, 500, objective="duration")
+    assert shortest.order == ["a", "b"] and shortest.km == pytest.approx(25)
+    assert quickest.order == ["b", "a"] and quickest.minutes == 10 + 10 + 15 + 10 + 10
+    assert quickest.minutes < shortest.minutes
+    with pytest.raises(ValueError):
+        plan_day(visits, 0, distance, duration, NINE, FIVE, 500, objective="fun")
+
+
+def test_a_visit_with_an_impossible_window_or_negative_time_is_refused():
+    with pytest.raises(ValueError):
+        Visit("a", 30, window=(15 * 60, 14 * 60))
+    with pytest.raises(ValueError):
+        Visit("a", -5)
+
+
+@needs_data
+def test_the_routing_benchmark_script_runs_and_prints_its_table(capsys):
+    pytest.importorskip("ortools")
+    import runpy
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[3] / "bench" / "routing.py"
+    bench = runpy.run_path(str(script), run_name="bench_routing")
+    assert bench["main"](["--seconds", "0.3", "--only", "A-n32-k5"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("| A-n32-k5 |"))
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[1] == "784" and int(cells[2]) >= 784
+    assert "| CVRP | 1 |" in out

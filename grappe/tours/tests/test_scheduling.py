@@ -208,3 +208,41 @@ def test_every_stop_is_planned_at_its_frequency_or_reported(rows, salt):
         assert len({weekday for _, weekday in dates}) <= 1
     for day in plan.days:
         assert day.route.end <= FIVE
+
+
+def test_a_volume_above_the_van_is_reported_and_volumes_split_days():
+    stops = [StopSpec("bulky", "weekly", 30, volume_l=3000)] + [
+        StopSpec(f"s{i}", "weekly", 30, volume_l=600) for i in range(2)
+    ]
+    distance, duration = grid([(5, 0), (6, 0), (7, 0)])
+    plan = plan_period(stops, distance, duration, [MON, THU], NINE, FIVE, 500, capacity_l=1000)
+    assert plan.reason_codes == {"bulky": "capacity"}
+    weekdays = {dates[0][1] for dates in plan.schedule.values()}
+    assert weekdays == {MON, THU}  # 600 + 600 L do not fit in one 1000 L van
+
+
+def test_when_days_are_full_the_lowest_priority_stop_is_left_out():
+    stops = [StopSpec(f"s{i}", "weekly", 200, priority=10.0) for i in range(3)]
+    stops[1] = StopSpec("s1", "weekly", 200, priority=1.0)
+    distance, duration = grid([(5, 0), (5, 1), (5, 2)])
+    plan = plan_period(stops, distance, duration, [MON], NINE, FIVE, 500)
+    assert plan.unassigned == ["s1"]
+    assert plan.reason_codes == {"s1": "no_room"}
+
+
+def test_the_improvement_pass_never_lengthens_the_period_and_keeps_the_rules():
+    rng = random.Random(11)
+    points = [(rng.randint(-30, 30), rng.randint(-30, 30)) for _ in range(14)]
+    frequencies = ["weekly", "fortnightly_even", "fortnightly_odd", "monthly"]
+    stops = [StopSpec(i, frequencies[i % 4], 45) for i in range(14)]
+    distance, duration = grid(points)
+    args = (stops, distance, duration, [MON, WED, FRI], NINE, FIVE, 1000)
+    plain = plan_period(*args, break_minutes=30, improve_passes=0)
+    improved = plan_period(*args, break_minutes=30)
+    assert improved.km <= plain.km
+    assert improved.feasible and improved.unassigned == plain.unassigned == []
+    seen = visits_of(improved)
+    for stop in stops:
+        assert len({weekday for _, weekday in seen[stop.key]}) == 1
+        expected = 1 if stop.frequency == "monthly" else len(frequency_weeks(stop.frequency, 4))
+        assert len(seen[stop.key]) == expected
