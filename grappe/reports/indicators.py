@@ -157,6 +157,18 @@ def baskets_per_week(lines: list[LineRow], period: Period) -> list[dict]:
     return out
 
 
+def baskets_per_month(lines: list[LineRow], period: Period) -> list[dict]:
+    """Baskets per calendar month of the distribution (for long periods), months without baskets included."""
+    months: dict[tuple, set] = defaultdict(set)
+    for line in _in(lines, period):
+        months[(line.day.year, line.day.month)].add((line.member_id, line.cycle_id))
+    out, year, month = [], period.start.year, period.start.month
+    while (year, month) <= (period.end.year, period.end.month):
+        out.append({"month": date(year, month, 1), "baskets": len(months.get((year, month), ()))})
+        year, month = year + (month == 12), month % 12 + 1
+    return out
+
+
 def per_family(lines: list[LineRow], period: Period) -> list[dict]:
     """Quantity per unit, value paid and value at cost, per product family (largest value first)."""
     families: dict[str, dict] = {}
@@ -224,7 +236,8 @@ def compute(*, members, referrals, fees, lines, period: Period, threshold: Decim
         "referrals": referrals_per_partner(referrals, period),
         "fees": membership_fees(fees, period),
         "baskets_per_week": baskets_per_week(lines, period),
-        "baskets": sum(week["baskets"] for week in baskets_per_week(lines, period)),
+        "baskets_per_month": baskets_per_month(lines, period),
+        "baskets": len({(line.member_id, line.cycle_id) for line in _in(lines, period)}),
         "families": per_family(lines, period),
         "turnover": turnover(lines, period),
         "labels": label_shares(lines, period),

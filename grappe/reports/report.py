@@ -111,12 +111,26 @@ def build(figures: dict, *, scope_label: str, period, outside: bool, with_charts
                for f in shown["families"]]),
         Table(_("Van stops"), [_("Stop"), _("Households attached"), _("Households served")],
               [[s["stop"], num(s["households"]), num(s["served"])] for s in shown["van_stops"]]),
-        Table(_("Baskets per week"), [_("Week of"), _("Baskets")],
-              [[date_format(w["monday"], "j M Y"), num(w["baskets"])] for w in shown["baskets_per_week"]]),
+        baskets_table(shown),
     ]
     if with_charts:
         report.charts = make_charts(figures, shown)
     return report
+
+
+WEEKS_SHOWN = 16  # beyond, baskets are shown per month
+
+
+def by_month(figures: dict) -> bool:
+    return len(figures["baskets_per_week"]) > WEEKS_SHOWN
+
+
+def baskets_table(shown: dict) -> Table:
+    if by_month(shown):
+        return Table(_("Baskets per month"), [_("Month"), _("Baskets")],
+                     [[date_format(m["month"], "F Y"), num(m["baskets"])] for m in shown["baskets_per_month"]])
+    return Table(_("Baskets per week"), [_("Week of"), _("Baskets")],
+                 [[date_format(w["monday"], "j M Y"), num(w["baskets"])] for w in shown["baskets_per_week"]])
 
 
 def make_charts(figures: dict, shown: dict) -> list[Chart]:
@@ -127,12 +141,15 @@ def make_charts(figures: dict, shown: dict) -> list[Chart]:
             p["share"], p["threshold"], title=_("Share of priority households"), label_share=_("share:"),
             label_threshold=_("minimum:")), _("Share of priority households: %(share)s, minimum %(min)s.") % {
             "share": pct(p["share"]), "min": pct(p["threshold"])}))
-    weeks = figures["baskets_per_week"]
-    masked = any(isinstance(w["baskets"], str) for w in shown["baskets_per_week"])
-    if any(w["baskets"] for w in weeks) and not masked:  # a chart would show the masked counts
-        out.append(Chart(_("Baskets per week"), charts.bars(
-            [date_format(w["monday"], "j/m") for w in weeks], [w["baskets"] for w in weeks],
-            title=_("Baskets per week")), _("Baskets per week: see the table below.")))
+    monthly = by_month(figures)
+    key, day_key, fmt = ("baskets_per_month", "month", "M y") if monthly else ("baskets_per_week", "monday", "j/m")
+    title = _("Baskets per month") if monthly else _("Baskets per week")
+    rows = figures[key]
+    masked = any(isinstance(row["baskets"], str) for row in shown[key])
+    if any(row["baskets"] for row in rows) and not masked:  # a chart would show the masked counts
+        out.append(Chart(title, charts.bars([date_format(row[day_key], fmt) for row in rows],
+                                            [row["baskets"] for row in rows], title=title),
+                         _("%(title)s: see the table below.") % {"title": title}))
     families = figures["families"]
     if families:
         out.append(Chart(_("Value at cost per family"), charts.bars(

@@ -154,3 +154,10 @@ def test_paid_minus_cost_is_exactly_the_solidarity_balance(rows):
     t = ind.turnover(lines, NOV)
     assert t["paid_by_members"] - t["at_cost"] == t["solidarity_balance"]
     assert t["solidarity_in"] >= 0 and t["solidarity_out"] >= 0
+
+
+def test_baskets_per_month_for_long_periods():
+    months = ind.baskets_per_month(LINES, Period(date(2026, 10, 15), date(2026, 12, 31)))
+    # November: (1, c1), (6, c1), (7, c2); December: (2, c2)
+    assert [(m["month"], m["baskets"]) for m in months] == [
+        (date(2026, 10, 1), 0), (date(2026, 11, 1), 3), (date(2026, 12, 1), 1)]
