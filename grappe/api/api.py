@@ -28,6 +28,9 @@ def register_routers():
     from grappe.api import network as network_routes
 
     api.add_router("/", network_routes.router)
+    from grappe.api import catalogue as catalogue_routes
+
+    api.add_router("/catalogue/", catalogue_routes.router)
     from grappe.api import events as events_routes
     from grappe.api import reports as reports_routes
 

@@ -328,6 +328,7 @@ class PriceImport(models.Model):
     filename = models.CharField(max_length=255)
     rows = models.JSONField(default=list)
     file_errors = models.JSONField(default=list)
+    notices = models.JSONField(default=list)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

@@ -65,3 +65,18 @@ def current_prices(products, category: str | None = None, when=None) -> dict[int
 
 def member_price_of(product: Product, category: str | None = None, when=None) -> MemberPrice:
     return current_prices([product], category, when)[product.pk]
+
+
+def visible_products(scope, group=None):
+    """The products this user may see: a member sees their group's selection (available ones);
+    staff see the association's catalogue, or one of their groups' selection."""
+    products = Product.objects.filter(association=scope.association)
+    if scope.is_staff:
+        return products.for_group(group) if group is not None else products
+    if scope.member is not None:
+        return products.available().for_group(scope.member.group_id)
+    return products.available()
+
+
+def price_category(scope):
+    return scope.member.category if scope.member is not None and not scope.is_staff else None

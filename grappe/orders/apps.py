@@ -1,8 +1,16 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core.navigation import NavItem
+
 
 class OrdersConfig(AppConfig):
     name = "grappe.orders"
     label = "orders"
     verbose_name = _("Orders")
+    nav_items = [
+        NavItem("orders:my_orders", _("Order"), roles=frozenset({"member"}), icon="🛒", order=10),
+        NavItem("orders:cycle_list", _("Orders"), roles=frozenset({"admin", "coordinator", "volunteer"}), icon="🛒",
+                order=30),
+        NavItem("orders:stock", _("Stock"), roles=frozenset({"admin", "coordinator", "volunteer"}), icon="📦", order=31),
+    ]

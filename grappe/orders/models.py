@@ -16,6 +16,17 @@ from grappe.members.models import Member
 from grappe.network.models import Association, BuyingGroup, Site
 
 ZERO = Decimal("0")
+
+
+def unit_label(unit: str) -> str:
+    from grappe.catalogue.models import Unit
+
+    try:
+        return str(Unit(unit).label)
+    except ValueError:
+        return unit
+
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 QUANTITY = {"max_digits": 12, "decimal_places": 3}
 UNIT_PRICE = {"max_digits": 14, "decimal_places": 6}
@@ -171,6 +182,10 @@ class CyclePrice(models.Model):
     def __str__(self):
         return f"{self.cycle} · {self.name}"
 
+    @property
+    def unit_label(self) -> str:
+        return unit_label(self.unit)
+
     def price_for(self, category: str) -> Decimal:
         return self.price_priority if category == Member.Category.PRIORITY else self.price_solidarity
 
@@ -231,6 +246,10 @@ class OrderLine(models.Model):
 
     def __str__(self):
         return f"{self.order} · {self.name}"
+
+    @property
+    def unit_label(self) -> str:
+        return unit_label(self.unit)
 
 
 class OrderIncrement(models.Model):

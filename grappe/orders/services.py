@@ -8,6 +8,7 @@ changes are conditional updates that must touch exactly one row.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -316,6 +317,50 @@ def _set_allotted(pairs: list[tuple[int, Decimal]]):
                                [(str(a), pk) for pk, a in pairs])
 
 
+def _insert(model, objs):
+    """Insert rows whose primary keys are not needed afterwards, in one statement for any number.
+
+    PostgreSQL: INSERT ... SELECT FROM unnest(arrays); SQLite: one executemany (bulk_create would
+    split the rows into batches there, and building model instances is slow for 10^5 rows).
+    `objs`: model instances or dicts of field name -> value.
+    """
+    if not objs:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    names = [f.attname for f in fields]
+    defaults = {f.attname: f.get_default() for f in fields}
+    postgres = connection.vendor == "postgresql"
+    adapt = connection.ops.adapt_datetimefield_value
+
+    def value(v):
+        if isinstance(v, Decimal):
+            return v if postgres else str(v)
+        if isinstance(v, datetime.datetime) and not postgres:
+            return adapt(v)
+        return v
+
+    if isinstance(objs[0], dict):
+        rows = [[value(obj.get(name, defaults[name])) for name in names] for obj in objs]
+    else:
+        rows = [[value(getattr(obj, name)) for name in names] for obj in objs]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if postgres:
+            casts = ", ".join(f"%s::{_array_type(f)}[]" for f in fields)
+            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({casts})",  # noqa: S608
+                           [list(column) for column in zip(*rows, strict=True)])
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})",  # noqa: S608
+                               rows)
+
+
+def _array_type(field) -> str:
+    kind = field.rel_db_type(connection) if field.is_relation else field.db_type(connection)
+    return {"bigserial": "bigint", "serial": "integer"}.get(kind, kind)
+
+
 def _next_number(cycle, supplier) -> str:
     return f"BC-{cycle.pk:04d}-{supplier.pk:03d}"
 
@@ -345,7 +390,7 @@ def confirm_cycle(*, cycle, by, packs=None, stock_group=None, now=None) -> Order
 
     _set_allotted([(line_id, plan.allotted.get(line_id, ZERO)) for line_id in plan.lines])
 
-    ProductOutcome.objects.bulk_create([
+    _insert(ProductOutcome, [
         ProductOutcome(cycle=cycle, product_id=pid, quantity=p.quantity, tolerance=p.tolerance, from_stock=p.from_stock,
                        proposed_packs=p.proposed_packs, packs=p.packs if p.overridden else None, available=p.available,
                        allotted=p.allotted, leftover=p.leftover, stock_group_id=p.stock_group_id)
@@ -391,7 +436,7 @@ def confirm_cycle(*, cycle, by, packs=None, stock_group=None, now=None) -> Order
     PurchaseOrder.objects.bulk_create(orders)
     for line in lines:
         line.purchase_order_id = line.purchase_order.pk
-    PurchaseLine.objects.bulk_create(lines)
+    _insert(PurchaseLine, lines)
 
     _write_dispatch(cycle, plan)
     _write_stock_moves(cycle, plan, by, now)
@@ -402,22 +447,23 @@ def _write_dispatch(cycle, plan, product_ids=None):
     rows = {}
     for (product_id, group_id, stop_id), quantity in plan.dispatch().items():
         if product_ids is None or product_id in product_ids:
-            rows[(product_id, group_id, stop_id)] = DispatchLine(cycle=cycle, product_id=product_id, group_id=group_id,
-                                                                 stop_id=stop_id, quantity=quantity)
+            rows[(product_id, group_id, stop_id)] = {"cycle_id": cycle.pk, "product_id": product_id,
+                                                     "group_id": group_id, "stop_id": stop_id, "quantity": quantity}
     for pid, p in plan.products.items():
         if (product_ids is None or pid in product_ids) and p.leftover > 0 and p.stock_group_id:
             key = (pid, p.stock_group_id, None)
-            row = rows.get(key) or DispatchLine(cycle=cycle, product_id=pid, group_id=p.stock_group_id, quantity=ZERO)
-            row.to_stock = p.leftover
+            row = rows.get(key) or {"cycle_id": cycle.pk, "product_id": pid, "group_id": p.stock_group_id,
+                                    "stop_id": None, "quantity": ZERO}
+            row["to_stock"] = p.leftover
             rows[key] = row
-    DispatchLine.objects.bulk_create(list(rows.values()))
+    _insert(DispatchLine, list(rows.values()))
 
 
 def _apply_stock(moves: list[StockMove]):
     """Append the moves and update each (group, product) balance; two statements for any number."""
     if not moves:
         return
-    StockMove.objects.bulk_create(moves)
+    _insert(StockMove, moves)
     delta = defaultdict(lambda: ZERO)
     cost = {}
     for move in moves:
@@ -561,7 +607,7 @@ def _reshare(cycle, usable_by_product: dict[int, Decimal], by, now):
                                                 group_id=outcome.stock_group_id, quantity=ZERO)
             row.to_stock = outcome.leftover
             rows[key] = row
-    DispatchLine.objects.bulk_create(list(rows.values()))
+    _insert(DispatchLine, list(rows.values()))
 
 
 @transaction.atomic
