@@ -31,6 +31,14 @@ def register_routers():
     from grappe.api import catalogue as catalogue_routes
 
     api.add_router("/catalogue/", catalogue_routes.router)
+    from grappe.api import events as events_routes
+    from grappe.api import reports as reports_routes
+
+    api.add_router("/", events_routes.router)
+    api.add_router("/", reports_routes.router)
+    from grappe.api import tours as tours_routes
+
+    api.add_router("/", tours_routes.router)
     from grappe.api import accounts as accounts_routes
     from grappe.api import distribution as distribution_routes
 

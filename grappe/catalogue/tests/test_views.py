@@ -252,3 +252,10 @@ def test_members_suggest_and_vote_and_coordinators_see_them_ranked(world, shop, 
     assert page.index("Lait en poudre") < page.index("Farine de sarrasin")
     client_for(world.member_user).post(reverse("catalogue:suggestion_vote", args=[popular.pk]))
     assert popular.votes.count() == 1
+
+
+def test_the_menu_shows_the_catalogue_to_members_and_the_suppliers_to_coordinators(world, client_for):
+    member_page = client_for(world.member_user).get(reverse("catalogue:index")).content.decode()
+    assert reverse("catalogue:index") in member_page and reverse("catalogue:suppliers") not in member_page
+    coordinator_page = client_for(world.coordinator).get(reverse("catalogue:index")).content.decode()
+    assert "Fournisseurs" in coordinator_page and reverse("catalogue:suppliers") in coordinator_page
