@@ -31,3 +31,6 @@ def register_routers():
     from grappe.api import catalogue as catalogue_routes
 
     api.add_router("/catalogue/", catalogue_routes.router)
+    from grappe.api import orders as orders_routes
+
+    api.add_router("/orders/", orders_routes.router)
