@@ -31,7 +31,6 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,local
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,6 +52,8 @@ INSTALLED_APPS = [
     "grappe.notify",
     "grappe.reports",
     "grappe.api",
+    # Last, so that our apps' French catalogues win over the admin's for shared msgids ("Change").
+    "django.contrib.admin",
 ]
 
 MIDDLEWARE = [

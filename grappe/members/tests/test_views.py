@@ -63,7 +63,7 @@ def test_volunteer_cannot_see_category_or_change_it(world, client_for):
 
 
 def test_coordinator_cannot_reach_a_group_they_do_not_coordinate(world, client_for):
-    other = Member.objects.create(association=world.association, group=world.other_group, number=99, name="Z",
+    other = Member.objects.create(association=world.association, group=world.other_group, number=92000, name="Z",
                                   category="priority", priority_basis="qpv")
     client = client_for(world.coordinator)
     assert client.get(reverse("members:detail", args=[other.pk])).status_code == 404
@@ -98,7 +98,7 @@ def test_member_can_erase_their_own_data(world, client_for):
 
 def test_coordinator_admits_a_solidarity_member_to_the_waiting_list_with_a_message(world, client_for):
     for n in range(3):
-        Member.objects.create(association=world.association, group=world.group, number=100 + n, name="S",
+        Member.objects.create(association=world.association, group=world.group, number=90000 + n, name="S",
                               category="solidarity")
     client = client_for(world.coordinator)
     response = client.post(reverse("members:create", args=[world.group.pk]), {
@@ -153,7 +153,7 @@ def test_registration_with_a_wrong_code_says_so(world, client):
 
 def test_member_list_query_count_does_not_grow_with_members(world, client_for, django_assert_max_num_queries):
     for n in range(30):
-        Member.objects.create(association=world.association, group=world.group, number=200 + n, name=f"M{n}",
+        Member.objects.create(association=world.association, group=world.group, number=91000 + n, name=f"M{n}",
                               category="priority", priority_basis="qpv")
     client = client_for(world.coordinator)
     with django_assert_max_num_queries(12):
