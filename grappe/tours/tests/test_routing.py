@@ -38,7 +38,7 @@ def test_a_n32_k5_is_solved_feasibly_in_half_a_second():
     assert solution.cost == route_cost(instance, solution.routes)
     assert sorted(n for r in solution.routes for n in r) == list(range(2, 33))
     assert solution.vehicles == len(solution.routes) >= 5
-    assert solution.seconds < 2
+    assert solution.seconds < 3  # 0.5 s of search, with room for a loaded machine
 
 
 @needs_data
