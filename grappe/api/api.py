@@ -31,6 +31,11 @@ def register_routers():
     from grappe.api import catalogue as catalogue_routes
 
     api.add_router("/catalogue/", catalogue_routes.router)
+    from grappe.api import events as events_routes
+    from grappe.api import reports as reports_routes
+
+    api.add_router("/", events_routes.router)
+    api.add_router("/", reports_routes.router)
     from grappe.api import orders as orders_routes
 
     api.add_router("/orders/", orders_routes.router)

@@ -7,7 +7,7 @@ from .models import PriceTier, Product, Suggestion, Supplier
 class SupplierForm(forms.ModelForm):
     class Meta:
         model = Supplier
-        fields = ["name", "kind", "address", "distance_km", "labels", "contact_name", "phone", "email",
+        fields = ["name", "kind", "address", "commune", "distance_km", "labels", "contact_name", "phone", "email",
                   "delivery_days", "lead_time_days", "minimum_order_amount", "minimum_order_packs",
                   "free_delivery_threshold", "payment_terms", "transport_cost_per_kg", "cost_share_percent",
                   "notes", "active"]

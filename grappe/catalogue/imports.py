@@ -253,7 +253,7 @@ def check_rows(rows: list[list[str]], supplier: Supplier) -> tuple[list[dict], l
 
         row = {"line": line, "reference": reference[:60], "name": name, "price": _text(price), "vat": _text(vat),
                "pack_size": _text(pack_size), "unit": unit, "family": family, "errors": errors,
-               "product_id": None, "old_price": None, "old_vat": None}
+               "product_id": None, "old_price": None, "old_vat": None, "current_name": None}
         if reference:
             if reference in seen:
                 first = seen[reference]

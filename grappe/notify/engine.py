@@ -70,6 +70,8 @@ def route_for(due: Due) -> Route:
 
 def opted_out(due: Due, kind: ReminderKind) -> bool:
     member = due.recipient.member
+    if member is None and due.recipient.user is not None:
+        member = getattr(due.recipient.user, "member", None) if hasattr(due.recipient.user, "member") else None
     if member is None or not kind.honours_opt_out:
         return False
     return bool(member.reminders_opt_out or member.erased_at or member.status == member.Status.LEFT)

@@ -77,3 +77,39 @@ def test_current_prices_take_two_queries_for_forty_products():
         prices = current_prices(products, Member.Category.PRIORITY)
     assert len(prices) == 40
     assert len(queries) == 2
+
+
+def test_the_apply_prices_command_is_idempotent():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    product = make_product()
+    PriceChange.objects.create(product=product, valid_from=timezone.now(),
+                               pack_price_excl_vat=D("58.00"), vat_rate=D("5.50"))
+    product.__class__.objects.filter(pk=product.pk).update(updated_at=timezone.now() - timedelta(days=1))
+    out = StringIO()
+    call_command("apply_prices", stdout=out)
+    assert out.getvalue().startswith("1 ")
+    call_command("apply_prices", stdout=out)
+    assert out.getvalue().splitlines()[-1].startswith("0 ")
+    product.refresh_from_db()
+    assert product.pack_price_excl_vat == D("58.00")
+
+
+def test_the_demo_catalogue_loads_twice_without_changing_anything(db):
+    from io import StringIO
+
+    from grappe.catalogue import demo
+    from grappe.catalogue.models import GroupSelection, Product, Supplier
+
+    demo.load(StringIO())
+    counts = (Supplier.objects.count(), Product.objects.count(), PriceChange.objects.count(),
+              GroupSelection.objects.count())
+    demo.load(StringIO())
+    assert counts == (Supplier.objects.count(), Product.objects.count(), PriceChange.objects.count(),
+                      GroupSelection.objects.count())
+    assert counts[1] >= 40
+    romans = GroupSelection.objects.filter(group__name="Romans-sur-Isère")
+    assert not romans.filter(product__family="hygiene").exists()
+    assert romans.filter(product__family="fruit").count() == 3

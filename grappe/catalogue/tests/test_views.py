@@ -212,7 +212,8 @@ def test_only_an_admin_changes_the_price_tiers(world, client_for):
 
 def test_an_import_goes_through_preview_then_confirmation(world, shop, client_for):
     client = client_for(world.coordinator)
-    upload = SimpleUploadedFile("tarif.csv", "Référence;Prix HT\nLV25;56,00\nOR10;abc\n".encode())
+    upload = SimpleUploadedFile("tarif.csv", "Référence;Désignation;Prix HT\nLV25;Lentilles;56,00\nOR10;Oranges;abc\n"
+                                             "NEW1;Riz;40\n".encode())
     response = client.post(reverse("catalogue:import_new", args=[shop["supplier"].pk]), {"file": upload})
     price_import = PriceImport.objects.get()
     assert response.url == reverse("catalogue:import_preview", args=[price_import.pk])
@@ -223,6 +224,7 @@ def test_an_import_goes_through_preview_then_confirmation(world, shop, client_fo
     assert Product.objects.get(reference="LV25").pack_price_excl_vat == D("52.50")
     client.post(response.url, {"action": "apply", "keep_valid_only": "on"})
     assert Product.objects.get(reference="LV25").pack_price_excl_vat == D("56.00")
+    assert Product.objects.get(reference="NEW1").name == "Riz"
 
 
 def test_the_price_list_pdf_prints_the_members_selection(world, shop, client_for):
@@ -250,3 +252,10 @@ def test_members_suggest_and_vote_and_coordinators_see_them_ranked(world, shop, 
     assert page.index("Lait en poudre") < page.index("Farine de sarrasin")
     client_for(world.member_user).post(reverse("catalogue:suggestion_vote", args=[popular.pk]))
     assert popular.votes.count() == 1
+
+
+def test_the_menu_shows_the_catalogue_to_members_and_the_suppliers_to_coordinators(world, client_for):
+    member_page = client_for(world.member_user).get(reverse("catalogue:index")).content.decode()
+    assert reverse("catalogue:index") in member_page and reverse("catalogue:suppliers") not in member_page
+    coordinator_page = client_for(world.coordinator).get(reverse("catalogue:index")).content.decode()
+    assert "Fournisseurs" in coordinator_page and reverse("catalogue:suppliers") in coordinator_page

@@ -1,0 +1,334 @@
+"""Indicators for boards and funders: pure functions over simple rows. No Django.
+
+Rows are built by grappe/reports/queries.py from the database; here they are plain dataclasses, so
+every figure can be checked by hand on a small dataset (tests/test_indicators.py).
+
+Counting rules (chosen where the issue was silent):
+- A household is a member at a date d when it joined on or before d (joined_on, else the day its
+  record was created) and has not left on or before d; households on the waiting list are not
+  members. "Members" of a period are those at its last day.
+- "Active buyers": distinct households with at least one non-zero line in a cycle distributed in
+  the period. A "basket" is one household's order in one cycle (distribution date in the period).
+- Quantities use what was allotted when the cycle is closed (else what was ordered); values are
+  quantity x unit price, rounded to the cent once per line (grappe.core.money).
+- Shares of local / organic / fair trade are shares of the value at cost.
+- Tier adjustments: a solidarity household pays a little more than cost (money into the solidarity
+  fund), a priority household a little less (money out of it): per line (member price - cost) x qty.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from grappe.core.money import line_total
+
+SMALL = 5
+SMALL_LABEL = "< 5"
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    def __contains__(self, day) -> bool:
+        return day is not None and self.start <= day <= self.end
+
+    @classmethod
+    def month(cls, year: int, month: int) -> "Period":
+        first = date(year, month, 1)
+        following = date(year + (month == 12), month % 12 + 1, 1)
+        return cls(first, following - timedelta(days=1))
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls(date(year, 1, 1), date(year, 12, 31))
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    id: int
+    group_id: int
+    category: str  # "priority" or "solidarity"
+    persons: int
+    status: str  # "active", "waiting", "left"
+    joined_on: date | None
+    left_on: date | None
+    created_on: date
+    commune: str = ""
+    stop_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    partner: str
+    created_on: date
+    joined_on: date | None
+
+
+@dataclass(frozen=True)
+class FeeRow:
+    member_id: int
+    paid_on: date
+    fee: Decimal
+
+
+@dataclass(frozen=True)
+class LineRow:
+    member_id: int
+    cycle_id: int
+    day: date  # distribution date of the member's group in that cycle
+    family: str
+    unit: str
+    quantity: Decimal
+    unit_price: Decimal  # what the member pays per unit
+    unit_cost: Decimal  # cost price per unit
+    is_local: bool = False
+    is_organic: bool = False
+    is_fair_trade: bool = False
+    stop_id: int | None = None
+
+
+@dataclass(frozen=True)
+class BasketRow:
+    """A basket prepared for a distribution (grappe.distribution), collected or not."""
+
+    member_id: int
+    day: date
+    collected: bool
+
+
+@dataclass(frozen=True)
+class SlotRow:
+    """A place on a distribution's volunteer rota, filled (volunteer_id) or not."""
+
+    volunteer_id: int | None
+    day: date
+
+
+def percent(part, whole) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def is_member_on(row: MemberRow, day: date) -> bool:
+    if row.status == "waiting":
+        return False
+    joined = row.joined_on or row.created_on
+    return joined <= day and not (row.left_on is not None and row.left_on <= day)
+
+
+def households(members: list[MemberRow], lines: list[LineRow], period: Period) -> dict:
+    at_end = [m for m in members if is_member_on(m, period.end)]
+    return {
+        "households": len(at_end),
+        "persons": sum(m.persons for m in at_end),
+        "new": sum(1 for m in members if m.status != "waiting" and (m.joined_on or m.created_on) in period),
+        "left": sum(1 for m in members if m.left_on in period),
+        "active_buyers": len({line.member_id for line in lines if line.quantity > 0 and line.day in period}),
+    }
+
+
+def priority_share(members: list[MemberRow], period: Period, threshold: Decimal) -> dict:
+    at_end = [m for m in members if is_member_on(m, period.end)]
+    priority = sum(1 for m in at_end if m.category == "priority")
+    share = percent(priority, len(at_end))
+    return {"priority": priority, "solidarity": len(at_end) - priority, "share": share,
+            "threshold": Decimal(threshold), "meets_threshold": share is None or share >= Decimal(threshold)}
+
+
+def referrals_per_partner(referrals: list[ReferralRow], period: Period) -> list[dict]:
+    made, joined = Counter(), Counter()
+    for row in referrals:
+        if row.created_on in period:
+            made[row.partner] += 1
+        if row.joined_on in period:
+            joined[row.partner] += 1
+    partners = sorted(set(made) | set(joined))
+    return [{"partner": p, "made": made[p], "joined": joined[p]} for p in partners]
+
+
+def membership_fees(fees: list[FeeRow], period: Period) -> dict:
+    paid = [row for row in fees if row.paid_on in period]
+    return {"count": len(paid), "total": sum((row.fee for row in paid), Decimal("0.00"))}
+
+
+def _in(lines, period):
+    return [line for line in lines if line.day in period and line.quantity > 0]
+
+
+def baskets_per_week(lines: list[LineRow], period: Period) -> list[dict]:
+    """Baskets (household x cycle) per ISO week of the distribution, weeks without baskets included."""
+    weeks: dict[str, set] = defaultdict(set)
+    for line in _in(lines, period):
+        iso = line.day.isocalendar()
+        weeks[f"{iso[0]}-W{iso[1]:02d}"].add((line.member_id, line.cycle_id))
+    out, day = [], period.start - timedelta(days=period.start.weekday())
+    while day <= period.end:
+        iso = day.isocalendar()
+        key = f"{iso[0]}-W{iso[1]:02d}"
+        out.append({"week": key, "monday": day, "baskets": len(weeks.get(key, ()))})
+        day += timedelta(days=7)
+    return out
+
+
+def baskets_per_month(lines: list[LineRow], period: Period) -> list[dict]:
+    """Baskets per calendar month of the distribution (for long periods), months without baskets included."""
+    months: dict[tuple, set] = defaultdict(set)
+    for line in _in(lines, period):
+        months[(line.day.year, line.day.month)].add((line.member_id, line.cycle_id))
+    out, year, month = [], period.start.year, period.start.month
+    while (year, month) <= (period.end.year, period.end.month):
+        out.append({"month": date(year, month, 1), "baskets": len(months.get((year, month), ()))})
+        year, month = year + (month == 12), month % 12 + 1
+    return out
+
+
+def weeks_of(period: Period) -> list[tuple[str, date]]:
+    out, day = [], period.start - timedelta(days=period.start.weekday())
+    while day <= period.end:
+        iso = day.isocalendar()
+        out.append((f"{iso[0]}-W{iso[1]:02d}", day))
+        day += timedelta(days=7)
+    return out
+
+
+def baskets_handed_out(baskets: list[BasketRow], period: Period) -> dict:
+    """Baskets actually collected at distributions in the period, per ISO week, and those not collected."""
+    per_week = Counter()
+    handed = missed = 0
+    for row in baskets:
+        if row.day not in period:
+            continue
+        if row.collected:
+            handed += 1
+            iso = row.day.isocalendar()
+            per_week[f"{iso[0]}-W{iso[1]:02d}"] += 1
+        else:
+            missed += 1
+    return {"handed_out": handed, "not_collected": missed,
+            "per_week": [{"week": key, "monday": monday, "baskets": per_week[key]} for key, monday in weeks_of(period)]}
+
+
+def volunteering(slots: list[SlotRow], period: Period) -> dict:
+    """Rota places filled and distinct volunteers. Hours need a duration per slot, which the rota lacks."""
+    in_period = [row for row in slots if row.day in period]
+    filled = [row for row in in_period if row.volunteer_id is not None]
+    return {"slots": len(filled), "volunteers": len({row.volunteer_id for row in filled}),
+            "open_slots": len(in_period) - len(filled)}
+
+
+def per_family(lines: list[LineRow], period: Period) -> list[dict]:
+    """Quantity per unit, value paid and value at cost, per product family (largest value first)."""
+    families: dict[str, dict] = {}
+    for line in _in(lines, period):
+        entry = families.setdefault(line.family, {"family": line.family, "quantities": defaultdict(Decimal),
+                                                  "value": Decimal("0.00"), "cost": Decimal("0.00")})
+        entry["quantities"][line.unit] += line.quantity
+        entry["value"] += line_total(line.unit_price, line.quantity)
+        entry["cost"] += line_total(line.unit_cost, line.quantity)
+    out = [dict(entry, quantities=dict(sorted(entry["quantities"].items()))) for entry in families.values()]
+    return sorted(out, key=lambda entry: (-entry["value"], entry["family"]))
+
+
+def turnover(lines: list[LineRow], period: Period) -> dict:
+    cost = paid = fund_in = fund_out = Decimal("0.00")
+    for line in _in(lines, period):
+        line_cost, line_paid = line_total(line.unit_cost, line.quantity), line_total(line.unit_price, line.quantity)
+        cost += line_cost
+        paid += line_paid
+        if line_paid > line_cost:
+            fund_in += line_paid - line_cost
+        else:
+            fund_out += line_cost - line_paid
+    return {"at_cost": cost, "paid_by_members": paid, "solidarity_in": fund_in, "solidarity_out": fund_out,
+            "solidarity_balance": fund_in - fund_out}
+
+
+def label_shares(lines: list[LineRow], period: Period) -> dict:
+    total = local = organic = fair = Decimal("0.00")
+    for line in _in(lines, period):
+        cost = line_total(line.unit_cost, line.quantity)
+        total += cost
+        local += cost if line.is_local else 0
+        organic += cost if line.is_organic else 0
+        fair += cost if line.is_fair_trade else 0
+    return {"local": percent(local, total), "organic": percent(organic, total), "fair_trade": percent(fair, total)}
+
+
+def communes_reached(members: list[MemberRow], period: Period, stop_communes: dict | None = None) -> dict:
+    """Communes where member households live, plus those of the groups' van stops."""
+    names = {m.commune for m in members if m.commune and is_member_on(m, period.end)}
+    names |= {name for name in (stop_communes or {}).values() if name}
+    return {"number": len(names), "names": sorted(names)}
+
+
+def van_stops(members: list[MemberRow], lines: list[LineRow], period: Period, stop_names: dict) -> list[dict]:
+    """Per van stop: households attached to it at the period's end, and households served there."""
+    attached = Counter(m.stop_id for m in members if m.stop_id in stop_names and is_member_on(m, period.end))
+    served: dict[int, set] = defaultdict(set)
+    for line in _in(lines, period):
+        if line.stop_id in stop_names:
+            served[line.stop_id].add(line.member_id)
+    return [{"stop": stop_names[pk], "households": attached[pk], "served": len(served[pk])}
+            for pk in sorted(stop_names, key=lambda pk: stop_names[pk])]
+
+
+def compute(*, members, referrals, fees, lines, period: Period, threshold: Decimal, stop_names=None,
+            stop_communes=None, baskets=None, slots=None) -> dict:
+    """Every indicator this module knows, for one scope and period. `baskets` and `slots` come from the
+    distribution app: None when it is not installed (the figures are then absent, not zero)."""
+    stop_names = stop_names or {}
+    extra = {}
+    if baskets is not None:
+        extra["handed_out"] = baskets_handed_out(baskets, period)
+    if slots is not None:
+        extra["volunteering"] = volunteering(slots, period)
+    return extra | {
+        "period": {"start": period.start, "end": period.end},
+        "households": households(members, lines, period),
+        "priority": priority_share(members, period, threshold),
+        "referrals": referrals_per_partner(referrals, period),
+        "fees": membership_fees(fees, period),
+        "baskets_per_week": baskets_per_week(lines, period),
+        "baskets_per_month": baskets_per_month(lines, period),
+        "baskets": len({(line.member_id, line.cycle_id) for line in _in(lines, period)}),
+        "families": per_family(lines, period),
+        "turnover": turnover(lines, period),
+        "labels": label_shares(lines, period),
+        "communes": communes_reached(members, period, stop_communes),
+        "van_stops": van_stops(members, lines, period, stop_names),
+    }
+
+
+# --- the small-count rule ----------------------------------------------------------------------
+
+def small(count: int):
+    """A count of people for outside readers: 1 to 4 shows as "< 5" (0 stays 0: it names nobody)."""
+    return SMALL_LABEL if 0 < count < SMALL else count
+
+
+COUNT_KEYS = {"households", "persons", "new", "left", "active_buyers", "priority", "solidarity", "made", "joined",
+              "count", "baskets", "served", "handed_out", "not_collected", "volunteers"}
+
+
+def for_outside(figures: dict) -> dict:
+    """The same figures with every count of people below 5 masked, and shares over fewer than 5
+    households hidden (a share of 3 households would give them away)."""
+
+    def walk(value, key=None):
+        if isinstance(value, dict):
+            return {k: walk(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, key) for v in value]
+        if key in COUNT_KEYS and isinstance(value, int) and not isinstance(value, bool):
+            return small(value)
+        return value
+
+    out = walk(figures)
+    priority = figures["priority"]
+    if 0 < priority["priority"] + priority["solidarity"] < SMALL:
+        out["priority"]["share"] = None
+    return out

@@ -1,0 +1,70 @@
+"""Rows for the indicators, read from the database for one scope (a set of groups) and period."""
+
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncDate
+
+from grappe.members.models import Member, Membership, Referral
+from grappe.network.models import BuyingGroup, Site
+from grappe.orders.models import CycleGroup, CyclePrice, OrderCycle, OrderLine
+
+from . import indicators as ind
+
+# Cycles whose orders are final: closed or later (an open cycle's orders still change).
+FINAL = [OrderCycle.Status.CLOSED, OrderCycle.Status.ORDERED, OrderCycle.Status.RECEIVED,
+         OrderCycle.Status.DISTRIBUTED, OrderCycle.Status.SETTLED]
+
+
+def member_rows(group_ids) -> list[ind.MemberRow]:
+    rows = (Member.objects.filter(group__in=group_ids)
+            .annotate(created_on=TruncDate("created_at"))
+            .values_list("pk", "group_id", "category", "adults", "children", "status", "joined_on", "left_on",
+                         "created_on", "commune__name", "stop_id"))
+    return [ind.MemberRow(id=pk, group_id=group, category=category, persons=adults + children, status=status,
+                          joined_on=joined, left_on=left, created_on=created, commune=commune or "", stop_id=stop)
+            for pk, group, category, adults, children, status, joined, left, created, commune, stop in rows]
+
+
+def referral_rows(group_ids, period: ind.Period) -> list[ind.ReferralRow]:
+    rows = (Referral.objects.filter(group__in=group_ids)
+            .filter(Q(created_at__date__range=(period.start, period.end))
+                    | Q(joined_at__date__range=(period.start, period.end)))
+            .annotate(created_on=TruncDate("created_at"), joined_on=TruncDate("joined_at"))
+            .values_list("partner__name", "created_on", "joined_on"))
+    return [ind.ReferralRow(partner=partner, created_on=created, joined_on=joined) for partner, created, joined in rows]
+
+
+def fee_rows(group_ids, period: ind.Period) -> list[ind.FeeRow]:
+    rows = (Membership.objects.filter(member__group__in=group_ids, paid_on__range=(period.start, period.end))
+            .values_list("member_id", "paid_on", "fee"))
+    return [ind.FeeRow(member_id=member, paid_on=paid_on, fee=fee) for member, paid_on, fee in rows]
+
+
+def line_rows(group_ids, period: ind.Period) -> list[ind.LineRow]:
+    day = CycleGroup.objects.filter(cycle=OuterRef("cycle_id"), group=OuterRef("order__group_id")).values(
+        "distribution_date")[:1]
+    cost = CyclePrice.objects.filter(cycle=OuterRef("cycle_id"), product=OuterRef("product_id")).values(
+        "unit_cost")[:1]
+    rows = (OrderLine.objects.filter(order__group__in=group_ids, cycle__status__in=FINAL)
+            .annotate(day=Subquery(day), cost=Subquery(cost), served=Coalesce("allotted", "quantity"))
+            .filter(day__range=(period.start, period.end), served__gt=0)
+            .values_list("order__member_id", "cycle_id", "day", "product__family", "unit", "served", "unit_price",
+                         "cost", "product__is_local", "product__is_organic", "product__is_fair_trade",
+                         F("order__stop_id")))
+    return [ind.LineRow(member_id=member, cycle_id=cycle, day=day, family=family, unit=unit, quantity=quantity,
+                        unit_price=price, unit_cost=cost if cost is not None else price, is_local=local,
+                        is_organic=organic, is_fair_trade=fair, stop_id=stop)
+            for member, cycle, day, family, unit, quantity, price, cost, local, organic, fair, stop in rows]
+
+
+def stops(group_ids) -> tuple[dict, dict]:
+    sites = Site.objects.filter(group__in=group_ids, is_stop=True).values_list("pk", "name", "commune__name")
+    return {pk: name for pk, name, _c in sites}, {pk: commune for pk, _n, commune in sites if commune}
+
+
+def figures(*, association, group_ids, period: ind.Period) -> dict:
+    group_ids = list(BuyingGroup.objects.filter(association=association, pk__in=group_ids).values_list("pk", flat=True))
+    stop_names, stop_communes = stops(group_ids)
+    return ind.compute(members=member_rows(group_ids), referrals=referral_rows(group_ids, period),
+                       fees=fee_rows(group_ids, period), lines=line_rows(group_ids, period), period=period,
+                       threshold=association.priority_threshold, stop_names=stop_names,
+                       stop_communes=stop_communes)

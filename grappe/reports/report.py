@@ -1,0 +1,172 @@
+"""Turn the indicators into what people read: a summary, tables and charts (same for page, PDF, XLSX)."""
+
+import base64
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from grappe.catalogue.models import Family
+
+from . import charts
+from .indicators import for_outside
+
+
+@dataclass
+class Table:
+    title: str
+    header: list
+    rows: list
+
+
+@dataclass
+class Chart:
+    title: str
+    svg: str
+    alt: str
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
+
+
+@dataclass
+class Report:
+    scope_label: str
+    period_label: str
+    outside: bool
+    figures: dict
+    summary: list = field(default_factory=list)
+    tables: list = field(default_factory=list)
+    charts: list = field(default_factory=list)
+
+
+def euros(value) -> str:
+    return f"{number_format(value, 2, force_grouping=True)}\u00a0€"
+
+
+def pct(value) -> str:
+    return "—" if value is None else f"{number_format(value, 1)}\u00a0%"
+
+
+def num(value) -> str:
+    return value if isinstance(value, str) else number_format(value, force_grouping=True)
+
+
+# The families' names, carried by this app's catalogue too (the catalogue app owns the choices).
+FAMILY_NAMES = [gettext_noop("pulses"), gettext_noop("cereals and pasta"), gettext_noop("oils and condiments"),
+                gettext_noop("breakfast"), gettext_noop("dried fruit and nuts"), gettext_noop("bakery and flour"),
+                gettext_noop("hygiene and cleaning"), gettext_noop("fruit"), gettext_noop("other")]
+
+
+def family_label(code: str) -> str:
+    try:
+        return str(Family(code).label)
+    except ValueError:
+        return code or str(Family.OTHER.label)
+
+
+def quantity(value) -> str:
+    value = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+    return number_format(value, force_grouping=True)
+
+
+def quantities_label(quantities: dict) -> str:
+    return ", ".join(f"{quantity(q)}\u00a0{unit}" for unit, q in quantities.items())
+
+
+def build(figures: dict, *, scope_label: str, period, outside: bool, with_charts: bool = True) -> Report:
+    shown = for_outside(figures) if outside else figures
+    h, p, t, lab = shown["households"], shown["priority"], shown["turnover"], shown["labels"]
+    report = Report(scope_label=scope_label, outside=outside, figures=shown,
+                    period_label=_("from %(start)s to %(end)s") % {"start": date_format(period.start, "j F Y"),
+                                                                    "end": date_format(period.end, "j F Y")})
+    report.summary = [
+        (_("Member households (at the end of the period)"), num(h["households"])),
+        (_("Persons in these households"), num(h["persons"])),
+        (_("New households"), num(h["new"])),
+        (_("Households that left"), num(h["left"])),
+        (_("Households that bought at least once"), num(h["active_buyers"])),
+        (_("Share of priority households"), pct(p["share"])),
+        (_("Minimum share required"), pct(p["threshold"])),
+        (_("Baskets (one household, one order)"), num(shown["baskets"])),
+        (_("Purchases at cost price"), euros(t["at_cost"])),
+        (_("Paid by households"), euros(t["paid_by_members"])),
+        (_("Solidarity fund: in (solidarity households)"), euros(t["solidarity_in"])),
+        (_("Solidarity fund: out (priority households)"), euros(t["solidarity_out"])),
+        (_("Local products (share of value at cost)"), pct(lab["local"])),
+        (_("Organic products (share of value at cost)"), pct(lab["organic"])),
+        (_("Fair-trade products (share of value at cost)"), pct(lab["fair_trade"])),
+        (_("Membership fees received"), euros(shown["fees"]["total"])),
+        (_("Memberships paid"), num(shown["fees"]["count"])),
+        (_("Communes reached"), num(shown["communes"]["number"])),
+    ]
+    if "handed_out" in shown:
+        report.summary[8:8] = [(_("Baskets handed out at distributions"), num(shown["handed_out"]["handed_out"])),
+                               (_("Baskets not collected"), num(shown["handed_out"]["not_collected"]))]
+    if "volunteering" in shown:
+        report.summary += [(_("Volunteer places filled on the rota"), num(shown["volunteering"]["slots"])),
+                           (_("Volunteers who took part"), num(shown["volunteering"]["volunteers"]))]
+    report.tables = [
+        Table(_("Referrals per partner"), [_("Partner"), _("Referrals made"), _("Households who joined")],
+              [[r["partner"], num(r["made"]), num(r["joined"])] for r in shown["referrals"]]),
+        Table(_("Products per family"), [_("Family"), _("Quantities"), _("Value at cost"), _("Paid by households")],
+              [[family_label(f["family"]), quantities_label(f["quantities"]), euros(f["cost"]), euros(f["value"])]
+               for f in shown["families"]]),
+        Table(_("Van stops"), [_("Stop"), _("Households attached"), _("Households served")],
+              [[s["stop"], num(s["households"]), num(s["served"])] for s in shown["van_stops"]]),
+        baskets_table(shown),
+    ]
+    if with_charts:
+        report.charts = make_charts(figures, shown)
+    return report
+
+
+WEEKS_SHOWN = 16  # beyond, baskets are shown per month
+
+
+def by_month(figures: dict) -> bool:
+    return len(figures["baskets_per_week"]) > WEEKS_SHOWN
+
+
+def baskets_table(shown: dict) -> Table:
+    if by_month(shown):
+        return Table(_("Baskets per month"), [_("Month"), _("Baskets")],
+                     [[date_format(m["month"], "F Y"), num(m["baskets"])] for m in shown["baskets_per_month"]])
+    return Table(_("Baskets per week"), [_("Week of"), _("Baskets")],
+                 [[date_format(w["monday"], "j M Y"), num(w["baskets"])] for w in shown["baskets_per_week"]])
+
+
+def make_charts(figures: dict, shown: dict) -> list[Chart]:
+    out = []
+    p = figures["priority"]
+    if p["share"] is not None and shown["priority"]["share"] is not None:
+        out.append(Chart(_("Priority households"), charts.share_with_threshold(
+            p["share"], p["threshold"], title=_("Share of priority households"), label_share=_("share:"),
+            label_threshold=_("minimum:")), _("Share of priority households: %(share)s, minimum %(min)s.") % {
+            "share": pct(p["share"]), "min": pct(p["threshold"])}))
+    monthly = by_month(figures)
+    key, day_key, fmt = ("baskets_per_month", "month", "M y") if monthly else ("baskets_per_week", "monday", "j/m")
+    title = _("Baskets per month") if monthly else _("Baskets per week")
+    rows = figures[key]
+    masked = any(isinstance(row["baskets"], str) for row in shown[key])
+    if any(row["baskets"] for row in rows) and not masked:  # a chart would show the masked counts
+        out.append(Chart(title, charts.bars([date_format(row[day_key], fmt) for row in rows],
+                                            [row["baskets"] for row in rows], title=title),
+                         _("%(title)s: see the table below.") % {"title": title}))
+    families = figures["families"]
+    if families:
+        out.append(Chart(_("Value at cost per family"), charts.bars(
+            [family_label(f["family"]) for f in families], [f["cost"] for f in families],
+            title=_("Value at cost per family (EUR)"), unit="€", horizontal=True),
+            _("Value at cost per family: see the table below.")))
+    referrals = figures["referrals"]
+    masked = any(isinstance(r[k], str) for r in shown["referrals"] for k in ("made", "joined"))
+    if referrals and not masked:
+        out.append(Chart(_("Referrals per partner"), charts.grouped(
+            [r["partner"] for r in referrals], {_("Referrals made"): [r["made"] for r in referrals],
+                                                _("Households who joined"): [r["joined"] for r in referrals]},
+            title=_("Referrals per partner")), _("Referrals per partner: see the table below.")))
+    return out

@@ -1,0 +1,183 @@
+"""Every indicator on a small dataset whose figures were worked out by hand (see the comments)."""
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from grappe.reports import indicators as ind
+from grappe.reports.indicators import FeeRow, LineRow, MemberRow, Period, ReferralRow
+
+NOV = Period.month(2026, 11)
+
+
+def member(pk, category, persons, status="active", joined=None, left=None, created=date(2020, 1, 1), commune="",
+           stop=None):
+    return MemberRow(id=pk, group_id=1, category=category, persons=persons, status=status, joined_on=joined,
+                     left_on=left, created_on=created, commune=commune, stop_id=stop)
+
+
+MEMBERS = [
+    member(1, "priority", 3, joined=date(2025, 1, 10), commune="Die"),
+    member(2, "priority", 1, joined=date(2026, 11, 5), commune="Die"),  # new in November
+    member(3, "solidarity", 2, status="left", joined=date(2024, 3, 1), left=date(2026, 11, 20), commune="Crest"),
+    member(4, "solidarity", 4, joined=date(2026, 12, 2)),  # joins after the period
+    member(5, "priority", 2, status="waiting", created=date(2026, 11, 10)),  # waiting: not a member
+    member(6, "priority", 1, joined=date(2026, 10, 1), commune="Saillans", stop=7),
+    member(7, "solidarity", 2, joined=date(2020, 5, 5)),
+]
+
+
+def line(member_id, cycle, day, family, unit, qty, price, cost, **flags):
+    return LineRow(member_id=member_id, cycle_id=cycle, day=day, family=family, unit=unit, quantity=D(qty),
+                   unit_price=D(price), unit_cost=D(cost), **flags)
+
+
+LINES = [
+    line(1, 1, date(2026, 11, 3), "pulses", "kg", "2.5", "3.20", "3.00", is_local=True, is_organic=True),  # 8.00 / 7.50
+    line(1, 1, date(2026, 11, 3), "fruit", "kg", "3", "2.10", "2.10"),  # 6.30 / 6.30
+    line(6, 1, date(2026, 11, 3), "pulses", "kg", "1", "2.80", "3.00", is_organic=True, stop_id=7),  # 2.80 / 3.00
+    line(7, 2, date(2026, 11, 17), "oils", "piece", "2", "7.50", "7.00", is_fair_trade=True),  # 15.00 / 14.00
+    line(2, 2, date(2026, 12, 1), "pulses", "kg", "1", "3.20", "3.00"),  # December: outside
+    line(2, 2, date(2026, 11, 17), "pulses", "kg", "0", "3.20", "3.00"),  # nothing ordered
+]
+
+REFERRALS = [
+    ReferralRow("CCAS de Die", date(2026, 11, 2), date(2026, 11, 10)),
+    ReferralRow("CCAS de Die", date(2026, 11, 15), None),
+    ReferralRow("Centre social", date(2026, 10, 20), date(2026, 11, 5)),
+    ReferralRow("Centre social", date(2026, 12, 1), None),
+]
+
+FEES = [FeeRow(1, date(2026, 11, 2), D("5.00")), FeeRow(2, date(2026, 11, 5), D("1.00")),
+        FeeRow(6, date(2026, 10, 30), D("10.00"))]
+
+
+def test_periods():
+    assert NOV == Period(date(2026, 11, 1), date(2026, 11, 30))
+    assert Period.month(2026, 12).end == date(2026, 12, 31)
+    assert Period.year(2026) == Period(date(2026, 1, 1), date(2026, 12, 31))
+
+
+def test_households_persons_new_left_and_buyers():
+    # at 30 November: members 1, 2, 6, 7 (3 left on the 20th, 4 joins in December, 5 waits)
+    assert ind.households(MEMBERS, LINES, NOV) == {
+        "households": 4, "persons": 3 + 1 + 1 + 2, "new": 1, "left": 1, "active_buyers": 3}
+
+
+def test_priority_share_against_the_threshold():
+    # 3 priority (1, 2, 6) out of 4: 75.0 % >= 70 %
+    assert ind.priority_share(MEMBERS, NOV, D("70")) == {
+        "priority": 3, "solidarity": 1, "share": D("75.0"), "threshold": D("70"), "meets_threshold": True}
+    assert ind.priority_share(MEMBERS, NOV, D("80"))["meets_threshold"] is False
+
+
+def test_referrals_per_partner_made_and_joined():
+    assert ind.referrals_per_partner(REFERRALS, NOV) == [
+        {"partner": "CCAS de Die", "made": 2, "joined": 1}, {"partner": "Centre social", "made": 0, "joined": 1}]
+
+
+def test_membership_fees():
+    assert ind.membership_fees(FEES, NOV) == {"count": 2, "total": D("6.00")}
+
+
+def test_baskets_per_week_include_empty_weeks():
+    weeks = ind.baskets_per_week(LINES, NOV)
+    # 1 Nov 2026 is a Sunday: weeks from Monday 26 Oct to Monday 30 Nov
+    assert [(w["week"], w["baskets"]) for w in weeks] == [
+        ("2026-W44", 0), ("2026-W45", 2), ("2026-W46", 0), ("2026-W47", 1), ("2026-W48", 0), ("2026-W49", 0)]
+
+
+def test_quantities_and_values_per_family():
+    assert ind.per_family(LINES, NOV) == [
+        {"family": "oils", "quantities": {"piece": D("2")}, "value": D("15.00"), "cost": D("14.00")},
+        {"family": "pulses", "quantities": {"kg": D("3.5")}, "value": D("10.80"), "cost": D("10.50")},
+        {"family": "fruit", "quantities": {"kg": D("3")}, "value": D("6.30"), "cost": D("6.30")},
+    ]
+
+
+def test_turnover_at_cost_and_tier_adjustments():
+    # in: 0.50 (line 1) + 1.00 (oil); out: 0.20 (line 3); paid - cost = 32.10 - 30.80 = 1.30
+    assert ind.turnover(LINES, NOV) == {"at_cost": D("30.80"), "paid_by_members": D("32.10"),
+                                        "solidarity_in": D("1.50"), "solidarity_out": D("0.20"),
+                                        "solidarity_balance": D("1.30")}
+
+
+def test_local_organic_fair_shares_of_value_at_cost():
+    # local 7.50 / 30.80 = 24.35 %; organic 10.50 / 30.80 = 34.09 %; fair 14.00 / 30.80 = 45.45 %
+    assert ind.label_shares(LINES, NOV) == {"local": D("24.4"), "organic": D("34.1"), "fair_trade": D("45.5")}
+
+
+def test_communes_reached():
+    assert ind.communes_reached(MEMBERS, NOV, {7: "Vassieux"}) == {"number": 3, "names": ["Die", "Saillans", "Vassieux"]}
+
+
+def test_van_stops_households_attached_and_served():
+    assert ind.van_stops(MEMBERS, LINES, NOV, {7: "Vassieux"}) == [{"stop": "Vassieux", "households": 1, "served": 1}]
+
+
+def test_an_empty_scope_gives_zeroes_not_errors():
+    figures = ind.compute(members=[], referrals=[], fees=[], lines=[], period=NOV, threshold=D("70"))
+    assert figures["households"]["households"] == 0
+    assert figures["priority"]["share"] is None and figures["labels"]["local"] is None
+    assert figures["turnover"]["at_cost"] == D("0.00")
+
+
+def test_small_counts_show_as_less_than_five_for_outside_readers():
+    figures = ind.compute(members=MEMBERS, referrals=REFERRALS, fees=FEES, lines=LINES, period=NOV,
+                          threshold=D("70"), stop_names={7: "Vassieux"}, stop_communes={7: "Vassieux"})
+    outside = ind.for_outside(figures)
+    assert outside["households"] == {"households": "< 5", "persons": 7, "new": "< 5", "left": "< 5",
+                                     "active_buyers": "< 5"}
+    assert outside["priority"]["priority"] == "< 5" and outside["priority"]["share"] is None
+    assert outside["referrals"] == [{"partner": "CCAS de Die", "made": "< 5", "joined": "< 5"},
+                                    {"partner": "Centre social", "made": 0, "joined": "< 5"}]
+    assert outside["baskets"] == "< 5"
+    assert outside["fees"] == {"count": "< 5", "total": D("6.00")}  # amounts are not masked
+    assert outside["van_stops"] == [{"stop": "Vassieux", "households": "< 5", "served": "< 5"}]
+    assert outside["communes"]["number"] == 3  # communes are places, not people
+    assert figures["households"]["households"] == 4  # the team's figures are untouched
+
+
+@pytest.mark.parametrize("count, shown", [(0, 0), (1, "< 5"), (4, "< 5"), (5, 5), (120, 120)])
+def test_the_small_count_rule(count, shown):
+    assert ind.small(count) == shown
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(1, 60), st.decimals("0", "50", places=3),
+                          st.decimals("0.5", "9", places=2), st.decimals("0.5", "9", places=2)), max_size=30))
+def test_paid_minus_cost_is_exactly_the_solidarity_balance(rows):
+    lines = [line(m, 1, date(2026, 11, day % 30 + 1), "pulses", "kg", str(q), str(p), str(c))
+             for m, day, q, p, c in rows]
+    t = ind.turnover(lines, NOV)
+    assert t["paid_by_members"] - t["at_cost"] == t["solidarity_balance"]
+    assert t["solidarity_in"] >= 0 and t["solidarity_out"] >= 0
+
+
+def test_baskets_per_month_for_long_periods():
+    months = ind.baskets_per_month(LINES, Period(date(2026, 10, 15), date(2026, 12, 31)))
+    # November: (1, c1), (6, c1), (7, c2); December: (2, c2)
+    assert [(m["month"], m["baskets"]) for m in months] == [
+        (date(2026, 10, 1), 0), (date(2026, 11, 1), 3), (date(2026, 12, 1), 1)]
+
+
+def test_baskets_handed_out_per_week():
+    rows = [ind.BasketRow(1, date(2026, 11, 3), True), ind.BasketRow(6, date(2026, 11, 3), True),
+            ind.BasketRow(7, date(2026, 11, 17), False), ind.BasketRow(2, date(2026, 12, 1), True)]
+    out = ind.baskets_handed_out(rows, NOV)
+    assert (out["handed_out"], out["not_collected"]) == (2, 1)
+    assert [(w["week"], w["baskets"]) for w in out["per_week"]][:3] == [("2026-W44", 0), ("2026-W45", 2),
+                                                                         ("2026-W46", 0)]
+
+
+def test_volunteering_counts_filled_slots_and_people():
+    rows = [ind.SlotRow(10, date(2026, 11, 3)), ind.SlotRow(10, date(2026, 11, 17)), ind.SlotRow(11, date(2026, 11, 3)),
+            ind.SlotRow(None, date(2026, 11, 3)), ind.SlotRow(12, date(2026, 10, 3))]
+    assert ind.volunteering(rows, NOV) == {"slots": 3, "volunteers": 2, "open_slots": 1}
+
+
+def test_distribution_figures_are_absent_not_zero_without_the_distribution_app():
+    figures = ind.compute(members=[], referrals=[], fees=[], lines=[], period=NOV, threshold=D("70"))
+    assert "handed_out" not in figures and "volunteering" not in figures

@@ -1,0 +1,120 @@
+import io
+from datetime import timedelta
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from grappe.core.models import ApiToken
+from grappe.orders import services as order_services
+from grappe.orders.models import OrderCycle
+from grappe.orders.services import LineChange
+from grappe.orders.tests.factories import make_cycle
+from grappe.reports.models import FunderText
+
+
+@pytest.fixture
+def shop(world):
+    """One closed cycle: Martin Jeanne (priority) bought 2 kg of oranges; distribution in a week."""
+    shop = make_cycle(world)
+    order_services.place_order(cycle=shop.cycle, member=world.member, by=world.volunteer,
+                               lines=[LineChange(product_id=shop.oranges.pk, quantity=D("2"))])
+    OrderCycle.objects.filter(pk=shop.cycle.pk).update(status=OrderCycle.Status.CLOSED)
+    return shop
+
+
+def period_query(**extra):
+    today = timezone.localdate()
+    return {"preset": "custom", "start": (today - timedelta(days=30)).isoformat(),
+            "end": (today + timedelta(days=30)).isoformat(), **extra}
+
+
+def test_coordinator_sees_exact_figures_on_the_dashboard(world, client_for, shop):
+    page = client_for(world.coordinator).get(reverse("reports:dashboard"), period_query())
+    assert page.status_code == 200
+    html = page.content.decode()
+    figures = page.context["report"].figures
+    assert figures["households"]["households"] == 1 and figures["baskets"] == 1
+    assert "Foyers adhérents" in html and "< 5" not in html
+    assert "<img src=\"data:image/svg+xml;base64," in html
+
+
+def test_coordinator_cannot_choose_a_group_not_theirs(world, client_for):
+    response = client_for(world.coordinator).get(reverse("reports:dashboard"),
+                                                 period_query(scope=f"group:{world.other_group.pk}"))
+    assert response.status_code == 200
+    assert "scope" in response.context["form"].errors
+
+
+def test_the_funder_pdf_carries_the_text_and_masks_small_counts(world, client_for, shop, tmp_path):
+    client = client_for(world.admin)
+    query = period_query()
+    client.post(reverse("reports:funder_text") + "?" + "&".join(f"{k}={v}" for k, v in query.items()),
+                {"text": "Une année de lancement à Romans, avec le CCAS."})
+    assert FunderText.objects.get().text == "Une année de lancement à Romans, avec le CCAS."
+    response = client.get(reverse("reports:funder_pdf"), query)
+    assert response["Content-Type"] == "application/pdf"
+    (tmp_path / "bilan.pdf").write_bytes(response.content)
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Bilan d'activité" in text
+    assert "Une année de lancement à Romans, avec le CCAS." in text
+    assert "< 5" in text
+    assert "Martin" not in text  # no names
+
+
+def test_the_funder_xlsx_has_the_same_masked_figures(world, client_for, shop):
+    response = client_for(world.admin).get(reverse("reports:funder_xlsx"), period_query())
+    workbook = load_workbook(io.BytesIO(response.content))
+    rows = {row[0]: row[1] for row in workbook.worksheets[0].iter_rows(values_only=True)}
+    assert rows["Foyers adhérents (à la fin de la période)"] == "< 5"
+    assert rows["Achats au prix coûtant"].startswith("4,")
+
+
+def test_volunteers_and_members_have_no_reports(world, client_for):
+    for user in (world.volunteer, world.member_user, world.referrer):
+        assert client_for(user).get(reverse("reports:dashboard")).status_code == 404
+
+
+@pytest.mark.parametrize("name, method", [("reports:dashboard", "get"), ("reports:funder", "get"),
+                                          ("reports:funder_pdf", "get"), ("reports:funder_xlsx", "get"),
+                                          ("reports:funder_text", "post")])
+def test_outsider_cannot_reach_our_figures(world, client_for, shop, name, method):
+    """The outsider (an admin elsewhere) gets their own empty figures, and 404 on any of our groups."""
+    client = client_for(world.outsider)
+    ours = period_query(scope=f"group:{world.group.pk}")
+    url = reverse(name) + "?" + "&".join(f"{k}={v}" for k, v in ours.items())
+    response = client.post(url, {"text": "x"}) if method == "post" else client.get(url)
+    if name in ("reports:dashboard", "reports:funder"):
+        assert response.status_code == 200 and "scope" in response.context["form"].errors
+    elif name == "reports:funder_text":
+        assert response.status_code == 302 and not FunderText.objects.exists()
+    else:
+        assert response.status_code == 302  # back to the form: nothing computed
+    own = client.get(reverse("reports:dashboard"), period_query())
+    assert own.context["report"].figures["households"]["households"] == 0
+
+
+def api(client, user, path):
+    _token, key = ApiToken.create_for(user, "test")
+    return client.get(f"/api/v1{path}", HTTP_AUTHORIZATION=f"Bearer {key}")
+
+
+def test_the_indicators_api(world, client, shop):
+    q = period_query()
+    data = api(client, world.coordinator, f"/reports/indicators?start={q['start']}&end={q['end']}").json()
+    assert data["households"]["households"] == 1
+    assert data["turnover"]["at_cost"] == "4.00" or D(data["turnover"]["at_cost"]) > 0
+    masked = api(client, world.coordinator, f"/reports/indicators?start={q['start']}&end={q['end']}&outside=true")
+    assert masked.json()["households"]["households"] == "< 5"
+
+
+def test_the_indicators_api_is_404_outside_the_scope(world, client, shop):
+    q = period_query()
+    base = f"/reports/indicators?start={q['start']}&end={q['end']}"
+    assert api(client, world.outsider, base + f"&scope=group:{world.group.pk}").status_code == 404
+    assert api(client, world.member_user, base).status_code == 404
+    assert api(client, world.volunteer, base).status_code == 404
+    assert api(client, world.outsider, base).json()["households"]["households"] == 0

@@ -1,0 +1,30 @@
+"""The funder report's figures as an XLSX workbook (openpyxl), same figures as the PDF."""
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+
+def _sheet(workbook, title, header, rows):
+    sheet = workbook.create_sheet(title[:31])
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(list(row))
+    for index, _ in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = 28 if index == 1 else 16
+    return sheet
+
+
+def workbook_bytes(tables) -> bytes:
+    """tables: [(sheet title, header, rows)], the first one being the summary."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, header, rows in tables:
+        _sheet(workbook, title, header, rows)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
