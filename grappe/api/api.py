@@ -36,6 +36,9 @@ def register_routers():
 
     api.add_router("/", events_routes.router)
     api.add_router("/", reports_routes.router)
+    from grappe.api import tours as tours_routes
+
+    api.add_router("/", tours_routes.router)
     from grappe.api import orders as orders_routes
 
     api.add_router("/orders/", orders_routes.router)
