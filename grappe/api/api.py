@@ -39,6 +39,9 @@ def register_routers():
     from grappe.api import tours as tours_routes
 
     api.add_router("/", tours_routes.router)
+    from grappe.api import orders as orders_routes
+
+    api.add_router("/orders/", orders_routes.router)
     from grappe.api import accounts as accounts_routes
     from grappe.api import distribution as distribution_routes
 
