@@ -36,3 +36,6 @@ def register_routers():
 
     api.add_router("/", events_routes.router)
     api.add_router("/", reports_routes.router)
+    from grappe.api import tours as tours_routes
+
+    api.add_router("/", tours_routes.router)

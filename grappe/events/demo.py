@@ -4,9 +4,10 @@ import datetime as dt
 
 from django.utils import timezone
 
+from grappe.members.models import Member
 from grappe.network.models import Association
 
-from .models import Event
+from .models import Event, Registration
 
 EVENTS = [
     ("workshop", "Atelier cuisine : les lentilles", 4, dt.time(14, 30), 12),
@@ -31,5 +32,11 @@ def load(stdout) -> list:
                           "starts_at": timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=in_days), at))},
             )
             created += new
-    stdout.write(f"events: {created} created")
+    member = Member.objects.filter(association=association, user__username="adherent").first()
+    if member is not None:
+        event = Event.objects.filter(group=member.group, kind=Event.Kind.WORKSHOP).first()
+        if event is not None:
+            Registration.objects.get_or_create(event=event, member=member,
+                                               defaults={"status": Registration.Status.CONFIRMED})
+    stdout.write(f"Animations : {created} créées.")
     return []

@@ -70,6 +70,8 @@ def route_for(due: Due) -> Route:
 
 def opted_out(due: Due, kind: ReminderKind) -> bool:
     member = due.recipient.member
+    if member is None and due.recipient.user is not None:
+        member = getattr(due.recipient.user, "member", None) if hasattr(due.recipient.user, "member") else None
     if member is None or not kind.honours_opt_out:
         return False
     return bool(member.reminders_opt_out or member.erased_at or member.status == member.Status.LEFT)
@@ -130,17 +132,21 @@ def send_due(now=None, *, kinds=None, dry_run=False, backend=None) -> Summary:
     summary = Summary()
     for name in kinds or sorted(REGISTRY):
         kind = REGISTRY[name]
-        for due in kind.due(now):
+        dues = list(kind.due(now))
+        # One query for what is already handled (the unique constraint stays the real guard).
+        handled = set(SentNotification.objects.filter(kind=name, key__in={due.key for due in dues})
+                      .exclude(status=Status.FAILED).values_list("key", "recipient"))
+        for due in dues:
             if opted_out(due, kind):
                 summary.add("opted_out")
+                continue
+            if (due.key, due.recipient.key) in handled:
+                summary.add("already")
                 continue
             route = route_for(due)
             subject, text = render(kind, due, route.channel)
             if dry_run:
-                done = SentNotification.objects.filter(kind=due.kind, key=due.key, recipient=due.recipient.key,
-                                                       ).exclude(status=Status.FAILED).exists()
-                summary.add("already" if done else "would_send",
-                            "" if done else f"{name} {due.recipient.key} {route.channel} {route.address}: {text}")
+                summary.add("would_send", f"{name} {due.recipient.key} {route.channel} {route.address}: {text}")
                 continue
             row = _claim(due, route, subject, text)
             if row is None:

@@ -43,7 +43,7 @@ def log(request: HttpRequest) -> HttpResponse:
 def calls(request: HttpRequest) -> HttpResponse:
     """Members who read no SMS nor e-mail: the reminders a volunteer tells them by phone or at the group."""
     rows = (notifications_for(request.scope).filter(status=SentNotification.Status.TO_CALL)
-            .select_related("member", "group").order_by("group__name", "member__name", "created_at"))
+            .select_related("member", "user", "group").order_by("group__name", "member__name", "created_at"))
     labels = {name: kind.label for name, kind in REGISTRY.items()}
     rows = list(rows[:300])
     for row in rows:
@@ -56,7 +56,7 @@ def calls(request: HttpRequest) -> HttpResponse:
 def call_done(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(notifications_for(request.scope), pk=pk)
     if services.mark_called(by=request.user, notification=row):
-        messages.success(request, _("Noted: %(member)s has been told.") % {"member": row.member or row.address})
+        messages.success(request, _("Noted: %(member)s has been told.") % {"member": row.member or row.user or row.address})
     return redirect("notify:calls")
 
 

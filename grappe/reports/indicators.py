@@ -90,6 +90,23 @@ class LineRow:
     stop_id: int | None = None
 
 
+@dataclass(frozen=True)
+class BasketRow:
+    """A basket prepared for a distribution (grappe.distribution), collected or not."""
+
+    member_id: int
+    day: date
+    collected: bool
+
+
+@dataclass(frozen=True)
+class SlotRow:
+    """A place on a distribution's volunteer rota, filled (volunteer_id) or not."""
+
+    volunteer_id: int | None
+    day: date
+
+
 def percent(part, whole) -> Decimal | None:
     if not whole:
         return None
@@ -169,6 +186,40 @@ def baskets_per_month(lines: list[LineRow], period: Period) -> list[dict]:
     return out
 
 
+def weeks_of(period: Period) -> list[tuple[str, date]]:
+    out, day = [], period.start - timedelta(days=period.start.weekday())
+    while day <= period.end:
+        iso = day.isocalendar()
+        out.append((f"{iso[0]}-W{iso[1]:02d}", day))
+        day += timedelta(days=7)
+    return out
+
+
+def baskets_handed_out(baskets: list[BasketRow], period: Period) -> dict:
+    """Baskets actually collected at distributions in the period, per ISO week, and those not collected."""
+    per_week = Counter()
+    handed = missed = 0
+    for row in baskets:
+        if row.day not in period:
+            continue
+        if row.collected:
+            handed += 1
+            iso = row.day.isocalendar()
+            per_week[f"{iso[0]}-W{iso[1]:02d}"] += 1
+        else:
+            missed += 1
+    return {"handed_out": handed, "not_collected": missed,
+            "per_week": [{"week": key, "monday": monday, "baskets": per_week[key]} for key, monday in weeks_of(period)]}
+
+
+def volunteering(slots: list[SlotRow], period: Period) -> dict:
+    """Rota places filled and distinct volunteers. Hours need a duration per slot, which the rota lacks."""
+    in_period = [row for row in slots if row.day in period]
+    filled = [row for row in in_period if row.volunteer_id is not None]
+    return {"slots": len(filled), "volunteers": len({row.volunteer_id for row in filled}),
+            "open_slots": len(in_period) - len(filled)}
+
+
 def per_family(lines: list[LineRow], period: Period) -> list[dict]:
     """Quantity per unit, value paid and value at cost, per product family (largest value first)."""
     families: dict[str, dict] = {}
@@ -226,10 +277,16 @@ def van_stops(members: list[MemberRow], lines: list[LineRow], period: Period, st
 
 
 def compute(*, members, referrals, fees, lines, period: Period, threshold: Decimal, stop_names=None,
-            stop_communes=None) -> dict:
-    """Every indicator this module knows, for one scope and period."""
+            stop_communes=None, baskets=None, slots=None) -> dict:
+    """Every indicator this module knows, for one scope and period. `baskets` and `slots` come from the
+    distribution app: None when it is not installed (the figures are then absent, not zero)."""
     stop_names = stop_names or {}
-    return {
+    extra = {}
+    if baskets is not None:
+        extra["handed_out"] = baskets_handed_out(baskets, period)
+    if slots is not None:
+        extra["volunteering"] = volunteering(slots, period)
+    return extra | {
         "period": {"start": period.start, "end": period.end},
         "households": households(members, lines, period),
         "priority": priority_share(members, period, threshold),
@@ -254,7 +311,7 @@ def small(count: int):
 
 
 COUNT_KEYS = {"households", "persons", "new", "left", "active_buyers", "priority", "solidarity", "made", "joined",
-              "count", "baskets", "served"}
+              "count", "baskets", "served", "handed_out", "not_collected", "volunteers"}
 
 
 def for_outside(figures: dict) -> dict:

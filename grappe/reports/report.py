@@ -103,6 +103,12 @@ def build(figures: dict, *, scope_label: str, period, outside: bool, with_charts
         (_("Memberships paid"), num(shown["fees"]["count"])),
         (_("Communes reached"), num(shown["communes"]["number"])),
     ]
+    if "handed_out" in shown:
+        report.summary[8:8] = [(_("Baskets handed out at distributions"), num(shown["handed_out"]["handed_out"])),
+                               (_("Baskets not collected"), num(shown["handed_out"]["not_collected"]))]
+    if "volunteering" in shown:
+        report.summary += [(_("Volunteer places filled on the rota"), num(shown["volunteering"]["slots"])),
+                           (_("Volunteers who took part"), num(shown["volunteering"]["volunteers"]))]
     report.tables = [
         Table(_("Referrals per partner"), [_("Partner"), _("Referrals made"), _("Households who joined")],
               [[r["partner"], num(r["made"]), num(r["joined"])] for r in shown["referrals"]]),

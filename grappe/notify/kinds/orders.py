@@ -108,6 +108,17 @@ def _distribution_email(ctx):
     return subject, body + "\n" + email_footer()
 
 
+def _arrivals(group, day) -> dict[int, str]:
+    """The van's planned arrival time at each site on that day, from the adopted tour (grappe.tours)."""
+    from grappe.tours.queries import route_sheet, tour_for_group
+
+    tour = tour_for_group(group)
+    if tour is None:
+        return {}
+    _run_day, stops = route_sheet(tour, day)
+    return {stop.site.pk: f"{stop.visit.arrival // 60}h{stop.visit.arrival % 60:02d}" for stop in stops if stop.site}
+
+
 @reminder_kind("distribution_tomorrow", label=gettext_lazy("distribution tomorrow"), sms=_distribution_sms,
                email=_distribution_email)
 def distribution_tomorrow(now):
@@ -126,10 +137,17 @@ def distribution_tomorrow(now):
                       context={"name": cycle_group.cycle.name, "date": tomorrow,
                                "place": cycle_group.place_label or cycle_group.group.name, "time": ""},
                       association=cycle_group.cycle.association, group=cycle_group.group)
-    # A van: each stop has its own date and arrival time; members collect at their stop.
+    # A van: each stop has its own date and arrival time (the cycle's, else the tour's plan).
+    arrivals: dict = {}
     for stop in (CycleStop.objects.filter(distribution_date=tomorrow, cycle_group__cycle__status__in=live)
                  .select_related("cycle_group__cycle__association", "cycle_group__group", "site")):
         cycle = stop.cycle_group.cycle
+        time = stop.time
+        if not time:
+            group = stop.cycle_group.group
+            if group.pk not in arrivals:
+                arrivals[group.pk] = _arrivals(group, tomorrow)
+            time = arrivals[group.pk].get(stop.site_id, "")
         orders = MemberOrder.objects.filter(cycle=cycle, member=OuterRef("pk"))
         at_this_stop = Exists(orders.filter(stop=stop.site_id)) | (
             Q(stop=stop.site_id) & Exists(orders.filter(stop__isnull=True)))
@@ -137,5 +155,5 @@ def distribution_tomorrow(now):
         for member in members:
             yield Due(kind="distribution_tomorrow", key=f"cycle:{cycle.pk}:stop:{stop.site_id}:{tomorrow.isoformat()}",
                       recipient=Recipient(member=member),
-                      context={"name": cycle.name, "date": tomorrow, "place": stop.site.name, "time": stop.time},
+                      context={"name": cycle.name, "date": tomorrow, "place": stop.site.name, "time": time},
                       association=cycle.association, group=stop.cycle_group.group)

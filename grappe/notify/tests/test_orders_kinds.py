@@ -108,3 +108,28 @@ def test_every_order_sms_fits_one_sms(world, shop, backend):
     assert len(backend.sent) == 4
     for _to, text in backend.sent:
         assert fits_one_sms(text), text
+
+
+def test_without_a_time_in_the_cycle_the_van_stop_uses_the_tours_planned_arrival(world, shop, backend):
+    from grappe.network.tests.factories import CommuneFactory
+    from grappe.tours.models import RunDay, RunStop, RunVisit, Scenario, ScenarioRun, Tour
+
+    stop_site = SiteFactory(group=world.group, name="Chamaloc", is_stop=True)
+    tomorrow = local(1, 0).date()
+    cycle_group = CycleGroup.objects.get(cycle=shop.cycle, group=world.group)
+    CycleStop.objects.create(cycle_group=cycle_group, site=stop_site, distribution_date=tomorrow, time="")
+    commune = CommuneFactory()
+    run = ScenarioRun.objects.create(scenario=Scenario.objects.create(association=world.association,
+                                                                      group=world.group, name="Diois",
+                                                                      depot=commune))
+    run_stop = RunStop.objects.create(run=run, name="Chamaloc", commune=commune, latitude=D("44.8"),
+                                      longitude=D("5.4"), frequency="weekly", service_minutes=45, site=stop_site)
+    day = RunDay.objects.create(run=run, week=0, weekday=tomorrow.weekday(), km=D("40"), minutes=300)
+    RunVisit.objects.create(day=day, stop=run_stop, position=1, arrival=10 * 60 + 45, departure=11 * 60 + 30)
+    Tour.objects.create(group=world.group, run=run, period_start=tomorrow - dt.timedelta(days=tomorrow.weekday()))
+    world.member.stop = stop_site
+    world.member.save()
+    order(shop, world.member, world.volunteer)
+    send_due(local(0, 10), kinds=["distribution_tomorrow"], backend=backend)
+    assert backend.sent == [("+33600000000", "Rappel : votre panier est distribué demain à 10h45, Chamaloc. "
+                                             "Apportez vos sacs et contenants.")]

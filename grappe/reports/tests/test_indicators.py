@@ -161,3 +161,23 @@ def test_baskets_per_month_for_long_periods():
     # November: (1, c1), (6, c1), (7, c2); December: (2, c2)
     assert [(m["month"], m["baskets"]) for m in months] == [
         (date(2026, 10, 1), 0), (date(2026, 11, 1), 3), (date(2026, 12, 1), 1)]
+
+
+def test_baskets_handed_out_per_week():
+    rows = [ind.BasketRow(1, date(2026, 11, 3), True), ind.BasketRow(6, date(2026, 11, 3), True),
+            ind.BasketRow(7, date(2026, 11, 17), False), ind.BasketRow(2, date(2026, 12, 1), True)]
+    out = ind.baskets_handed_out(rows, NOV)
+    assert (out["handed_out"], out["not_collected"]) == (2, 1)
+    assert [(w["week"], w["baskets"]) for w in out["per_week"]][:3] == [("2026-W44", 0), ("2026-W45", 2),
+                                                                         ("2026-W46", 0)]
+
+
+def test_volunteering_counts_filled_slots_and_people():
+    rows = [ind.SlotRow(10, date(2026, 11, 3)), ind.SlotRow(10, date(2026, 11, 17)), ind.SlotRow(11, date(2026, 11, 3)),
+            ind.SlotRow(None, date(2026, 11, 3)), ind.SlotRow(12, date(2026, 10, 3))]
+    assert ind.volunteering(rows, NOV) == {"slots": 3, "volunteers": 2, "open_slots": 1}
+
+
+def test_distribution_figures_are_absent_not_zero_without_the_distribution_app():
+    figures = ind.compute(members=[], referrals=[], fees=[], lines=[], period=NOV, threshold=D("70"))
+    assert "handed_out" not in figures and "volunteering" not in figures

@@ -1,0 +1,383 @@
+"""Writes of the mobile planner: indicator import, scenarios and their runs, adopting a run as a tour."""
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grappe.core.errors import DomainError
+from grappe.core.money import round_cents
+from grappe.network.models import BuyingGroup, Commune, Site
+
+from . import dates, indicators
+from .covering import select_stops
+from .geo import haversine_km, matrices, osrm_table, road_km, travel_minutes
+from .models import (
+    VISITS_PER_PERIOD,
+    CandidateStop,
+    Indicator,
+    IndicatorValue,
+    RunDay,
+    RunStop,
+    RunVisit,
+    Scenario,
+    ScenarioRun,
+    Tour,
+)
+from .queries import KNOWN_LABELS, KNOWN_UNITS, considered_communes, need_table
+from .scheduling import StopSpec, plan_period
+
+log = logging.getLogger(__name__)
+
+
+class PlannerError(DomainError):
+    pass
+
+
+# --- Indicator import ----------------------------------------------------------------------------
+
+ISSUE_MESSAGES = {
+    "empty_file": _("The file is empty."),
+    "no_code_column": _("No column holds the commune's INSEE code (expected insee, CODGEO or code_insee; "
+                        "found: %(headers)s)."),
+    "no_indicator_column": _("No indicator column besides the commune code and name."),
+    "missing_code": _("The commune code is missing."),
+    "bad_code": _("« %(code)s » is not an INSEE commune code (5 characters, e.g. 26113)."),
+    "duplicate_code": _("Commune %(code)s already appears on line %(first_line)s."),
+    "unknown_commune": _("No commune has the INSEE code %(code)s in Grappe."),
+    "too_many_cells": _("The row has more cells (%(found)s) than the header (%(expected)s)."),
+    "bad_number": _("« %(value)s » in column %(column)s is not a number (write it like 12,5; leave it empty, "
+                    "or write s or nd, if it is unknown)."),
+    "negative": _("« %(value)s » in column %(column)s is negative."),
+    "over_100": _("« %(value)s » in column %(column)s is a share above 100 %%."),
+    "more_old_than_people": _("More people aged 75 and over (%(old)s) than inhabitants (%(pop)s)."),
+}
+
+
+def describe_issue(issue: indicators.Issue) -> str:
+    message = ISSUE_MESSAGES.get(issue.code, issue.code)
+    return str(message) % issue.params if issue.params else str(message).replace("%%", "%")
+
+
+def read_upload(uploaded) -> str:
+    raw = uploaded.read()
+    if len(raw) > 5 * 1024 * 1024:
+        raise PlannerError(_("The file is larger than 5 MB."))
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise PlannerError(_("The file could not be read as text (CSV expected)."))
+
+
+def preview_indicators(text: str) -> indicators.Parsed:
+    """Parse the CSV and flag the codes of communes Grappe does not know. Writes nothing."""
+    parsed = indicators.parse(text)
+    known = set(Commune.objects.filter(insee__in=[r.code for r in parsed.rows]).values_list("insee", flat=True))
+    for row in parsed.rows:
+        if indicators.CODE.match(row.code.lower()) and row.code not in known:
+            row.issues.append(indicators.Issue("unknown_commune", {"code": row.code}))
+    return parsed
+
+
+@dataclass
+class ImportResult:
+    rows: int
+    values: int
+    skipped: int
+    indicators: list
+
+
+@transaction.atomic
+def import_indicators(*, association, text: str, by, keep_valid: bool = False, source: str = "",
+                      is_demo: bool = False) -> ImportResult:
+    """Write the indicator values of the file. Any error writes nothing, unless keep_valid is chosen."""
+    parsed = preview_indicators(text)
+    if parsed.issues:
+        raise PlannerError(_("The file cannot be imported: %(reason)s"),
+                           reason=describe_issue(parsed.issues[0]))
+    if parsed.error_rows and not keep_valid:
+        raise PlannerError(_("%(count)s rows have an error: nothing was imported. Correct the file, or choose "
+                             "to import only the valid rows."), count=len(parsed.error_rows))
+    rows = parsed.valid_rows
+    if not rows:
+        raise PlannerError(_("No valid row to import."))
+    now = timezone.now()
+    written = 0
+    keys = []
+    for column in parsed.columns:
+        label = column.header if not column.known else str(KNOWN_LABELS.get(column.key, column.header))
+        indicator, created = Indicator.objects.get_or_create(
+            association=association, key=column.key,
+            defaults={"label": label[:150], "unit": KNOWN_UNITS.get(column.key, column.unit), "source": source,
+                      "is_demo": is_demo, "updated_at": now},
+        )
+        if not created:
+            Indicator.objects.filter(pk=indicator.pk).update(updated_at=now, is_demo=is_demo,
+                                                             source=source or indicator.source)
+        existing = {v.commune_id: v for v in IndicatorValue.objects.filter(indicator=indicator,
+                                                                           commune__in=[r.code for r in rows])}
+        create, update = [], []
+        for row in rows:
+            raw = row.values.get(column.key)
+            value = None if raw is None else Decimal(str(round(raw, 4)))
+            current = existing.get(row.code)
+            if current is None:
+                create.append(IndicatorValue(indicator=indicator, commune_id=row.code, value=value))
+            elif current.value != value:
+                current.value = value
+                update.append(current)
+        IndicatorValue.objects.bulk_create(create)
+        IndicatorValue.objects.bulk_update(update, ["value"])
+        written += len(create) + len(update)
+        keys.append(column.key)
+    log.info("indicators imported by %s: %s rows, keys %s", by, len(rows), keys)
+    return ImportResult(rows=len(rows), values=written, skipped=len(parsed.error_rows), indicators=keys)
+
+
+# --- Scenarios -----------------------------------------------------------------------------------
+
+@transaction.atomic
+def save_scenario(*, form, association, by) -> Scenario:
+    """Save a scenario form (new or changed) and make sure every commune considered is a candidate."""
+    scenario = form.save(commit=False)
+    scenario.association = association
+    if scenario.pk is None:
+        scenario.created_by = by
+    scenario.save()
+    form.save_m2m()
+    add_commune_candidates(scenario=scenario)
+    return scenario
+
+
+def add_commune_candidates(*, scenario: Scenario) -> int:
+    """One candidate stop at the centre of each commune considered that has none yet."""
+    have = set(scenario.candidates.filter(is_commune_centre=True).values_list("commune_id", flat=True))
+    new = [CandidateStop(scenario=scenario, commune=c, name=c.name, latitude=c.latitude, longitude=c.longitude)
+           for c in considered_communes(scenario) if c.insee not in have]
+    CandidateStop.objects.bulk_create(new)
+    return len(new)
+
+
+@transaction.atomic
+def save_weights(*, scenario: Scenario, weights: dict, by) -> Scenario:
+    if any(w < 0 for w in weights.values()):
+        raise PlannerError(_("A weight cannot be negative."))
+    Scenario.objects.filter(pk=scenario.pk).update(weights={k: float(v) for k, v in weights.items()})
+    scenario.weights = {k: float(v) for k, v in weights.items()}
+    return scenario
+
+
+def minutes_of(value) -> int:
+    return value.hour * 60 + value.minute
+
+
+def cycle_start(scenario: Scenario) -> date:
+    return scenario.period_start or dates.next_monday(timezone.localdate())
+
+
+def paused_weeks(candidate: CandidateStop, start: date, weekdays: list[int], weeks: int = 4) -> frozenset:
+    """Weeks of the period (numbered 1..weeks, as scheduling.py counts) in which every working day
+    falls in the stop's seasonal pause."""
+    if not (candidate.pause_start and candidate.pause_end):
+        return frozenset()
+    pause = ((candidate.pause_start.month, candidate.pause_start.day),
+             (candidate.pause_end.month, candidate.pause_end.day))
+    out = set()
+    for week in range(weeks):
+        days = [start + timedelta(days=7 * week + d) for d in weekdays]
+        if days and all(dates.in_pause(day, pause) for day in days):
+            out.add(week + 1)
+    return frozenset(out)
+
+
+def reach_ok(scenario: Scenario, road: float) -> bool:
+    if scenario.reach_mode == Scenario.ReachMode.MINUTES:
+        return travel_minutes(road, float(scenario.speed_kmh)) <= float(scenario.reach)
+    return road <= float(scenario.reach)
+
+
+def route_matrices(points, scenario: Scenario):
+    """Metres and minutes between points: OSRM's road times when configured, else the estimate."""
+    if settings.OSRM_URL:
+        try:
+            return osrm_table(points, settings.OSRM_URL)
+        except Exception:  # noqa: BLE001 - any failure of the optional server falls back to the estimate
+            log.warning("OSRM table failed, falling back to the straight-line estimate", exc_info=True)
+    return matrices(points, detour=float(scenario.detour_factor), speed_kmh=float(scenario.speed_kmh))
+
+
+@transaction.atomic
+def run_scenario(*, scenario: Scenario, by, time_limit: float = 20.0, seconds_per_day: float = 0.3) -> ScenarioRun:
+    """Choose the stops (maximal covering, HiGHS), then plan the four weeks (PyVRP); store the result."""
+    scenario = Scenario.objects.select_for_update().select_related("depot", "association").get(pk=scenario.pk)
+    communes = considered_communes(scenario)
+    if not communes:
+        raise PlannerError(_("No commune is considered: choose an intercommunality or communes."))
+    weekdays = sorted({int(d) for d in scenario.working_weekdays})
+    if not weekdays:
+        raise PlannerError(_("Choose at least one working day."))
+    add_commune_candidates(scenario=scenario)
+    candidates = list(scenario.candidates.filter(excluded=False).select_related("commune"))
+    if not candidates:
+        raise PlannerError(_("No candidate stop: add one, or include a commune centre."))
+    table = need_table(scenario, communes=communes)
+    demand = {row.commune.insee: row.weight for row in table.rows}
+    population = {c.insee: c.population for c in communes}
+    detour = float(scenario.detour_factor)
+    depot = scenario.depot
+    covers: dict[int, set] = {}
+    cost: dict[int, float] = {}
+    for cand in candidates:
+        lat, lon = float(cand.latitude), float(cand.longitude)
+        covers[cand.pk] = {c.insee for c in communes
+                           if reach_ok(scenario, road_km(haversine_km(lat, lon, float(c.latitude),
+                                                                       float(c.longitude)), detour))}
+        drive = travel_minutes(road_km(haversine_km(float(depot.latitude), float(depot.longitude), lat, lon),
+                                       detour), float(scenario.speed_kmh))
+        cost[cand.pk] = VISITS_PER_PERIOD[cand.effective_frequency()] * (
+            cand.effective_service_minutes() + drive) / 60
+    if scenario.goal == Scenario.Goal.BUDGET:
+        cover = select_stops(demand, covers, cost=cost, budget=float(scenario.hours_budget), time_limit=time_limit)
+    else:
+        cover = select_stops(demand, covers, max_stops=scenario.max_stops, time_limit=time_limit)
+    by_pk = {c.pk: c for c in candidates}
+    chosen = sorted((by_pk[key] for key in cover.chosen), key=lambda c: c.name)
+    covered = set().union(*(covers[c.pk] for c in chosen)) if chosen else set()
+    covered_population = sum(population[k] for k in covered)
+    household_size = scenario.household_size
+    households = (Decimal(covered_population) / household_size).quantize(Decimal("0.1"))
+
+    run = ScenarioRun.objects.create(
+        scenario=scenario, ran_by=by, optimal=cover.optimal, gap=cover.gap, solve_seconds=cover.seconds,
+        covered_weight=cover.covered_weight, total_weight=cover.total_weight,
+        covered_population=covered_population, total_population=sum(population.values()),
+        households=households, covered_communes=sorted(covered),
+        parameters=parameters_of(scenario, len(communes), len(candidates)),
+    )
+    # Each commune counts for its nearest chosen stop, to estimate the load of the van per stop.
+    nearest_stop: dict[str, int] = {}
+    for insee in covered:
+        commune = next(c for c in communes if c.insee == insee)
+        nearest_stop[insee] = min(
+            (c for c in chosen if insee in covers[c.pk]),
+            key=lambda c: haversine_km(float(c.latitude), float(c.longitude), float(commune.latitude),
+                                       float(commune.longitude)),
+        ).pk
+    start = cycle_start(scenario)
+    run_stops, specs = {}, []
+    for cand in chosen:
+        own = sorted(k for k, v in nearest_stop.items() if v == cand.pk)
+        own_population = sum(population[k] for k in own)
+        # The load: a share of the need-weighted households of the communes this stop serves.
+        own_weight = Decimal(str(round(sum(demand[k] for k in own), 3)))
+        load = own_weight / household_size * scenario.uptake_percent / 100 * scenario.basket_kg
+        run_stops[cand.pk] = RunStop.objects.create(
+            run=run, candidate=cand, name=cand.name, commune=cand.commune, latitude=cand.latitude,
+            longitude=cand.longitude, contact=cand.contact, address=cand.address,
+            frequency=cand.effective_frequency(), service_minutes=cand.effective_service_minutes(),
+            pause_start=cand.pause_start, pause_end=cand.pause_end, covers=sorted(covers[cand.pk]),
+            covered_population=own_population,
+        )
+        window = (minutes_of(cand.window_start) if cand.window_start else 0,
+                  minutes_of(cand.window_end) if cand.window_end else 24 * 60)
+        specs.append(StopSpec(key=cand.pk, frequency=cand.effective_frequency(),
+                              service_minutes=cand.effective_service_minutes(), demand_kg=int(load),
+                              window=window, paused_weeks=paused_weeks(cand, start, weekdays)))
+    if specs:
+        points = [(float(depot.latitude), float(depot.longitude))] + [
+            (float(c.latitude), float(c.longitude)) for c in chosen]
+        distance_m, duration_min = route_matrices(points, scenario)
+        plan = plan_period(specs, distance_m, duration_min, weekdays, minutes_of(scenario.day_start),
+                           minutes_of(scenario.day_end), scenario.capacity_kg,
+                           break_minutes=scenario.break_minutes, weeks=4, seconds_per_day=seconds_per_day, seed=1)
+        store_plan(run, plan, run_stops)
+    else:
+        run.feasible = False
+        run.save(update_fields=["feasible"])
+    return run
+
+
+def parameters_of(scenario: Scenario, communes: int, candidates: int) -> dict:
+    return {
+        "communes": communes, "candidates": candidates, "goal": scenario.goal, "max_stops": scenario.max_stops,
+        "hours_budget": str(scenario.hours_budget), "reach": str(scenario.reach),
+        "reach_mode": scenario.reach_mode, "detour_factor": str(scenario.detour_factor),
+        "speed_kmh": str(scenario.speed_kmh), "weights": scenario.weights, "osrm": bool(settings.OSRM_URL),
+        "period_start": cycle_start(scenario).isoformat(),
+    }
+
+
+def store_plan(run: ScenarioRun, plan, run_stops: dict) -> None:
+    km = Decimal("0")
+    minutes = 0
+    feasible = True
+    for planned in plan.days:
+        route = planned.route
+        if not route.order:
+            continue
+        # scheduling.py numbers weeks 1..4; a RunDay (like dates.py) counts from 0.
+        day = RunDay.objects.create(run=run, week=planned.week - 1, weekday=planned.weekday,
+                                    km=Decimal(str(round(route.km, 1))), minutes=route.minutes,
+                                    feasible=route.feasible, problems=list(getattr(route, "problems", [])))
+        RunVisit.objects.bulk_create([
+            RunVisit(day=day, stop=run_stops[key], position=position, arrival=arrival,
+                     departure=arrival + run_stops[key].service_minutes)
+            for position, (key, arrival) in enumerate(zip(route.order, route.arrivals, strict=True))
+        ])
+        km += day.km
+        minutes += route.minutes
+        feasible = feasible and route.feasible
+    run.km_month = km
+    run.hours_month = (Decimal(minutes) / 60).quantize(Decimal("0.1"))
+    reasons = getattr(plan, "reasons", {})
+    run.unassigned = [f"{run_stops[key].name} ({reasons[key]})" if reasons.get(key) else run_stops[key].name
+                      for key in plan.unassigned if key in run_stops]
+    run.feasible = feasible and not run.unassigned
+    scenario = run.scenario
+    run.cost_month = round_cents(km * scenario.cost_per_km + Decimal(minutes) / 60 * scenario.cost_per_hour)
+    run.cost_per_household = round_cents(run.cost_month / run.households) if run.households else None
+    run.save()
+
+
+# --- Running the tours ---------------------------------------------------------------------------
+
+@transaction.atomic
+def adopt_run(*, run: ScenarioRun, group: BuyingGroup, period_start: date, by) -> Tour:
+    """The run's chosen stops become the mobile group's van stops (sites); its schedule becomes the tour."""
+    if group.kind != BuyingGroup.Kind.MOBILE:
+        raise PlannerError(_("Only a mobile group runs tours."))
+    if group.association_id != run.scenario.association_id:
+        raise PlannerError(_("This group belongs to another association."))
+    if period_start.weekday() != 0:
+        raise PlannerError(_("The cycle must start on a Monday."))
+    group = BuyingGroup.objects.select_for_update().get(pk=group.pk)
+    first_position = {}
+    for day in run.days.prefetch_related("visits"):
+        for visit in day.visits.all():
+            key = (day.week, day.weekday, visit.position)
+            first_position.setdefault(visit.stop_id, key)
+    ordered = sorted(run.stops.select_related("commune"), key=lambda s: (first_position.get(s.pk, (9, 9, 99)), s.name))
+    for position, stop in enumerate(ordered, start=1):
+        site = Site.objects.filter(group=group, is_stop=True, name=stop.name).first()
+        values = {"address": stop.address, "commune": stop.commune, "latitude": stop.latitude,
+                  "longitude": stop.longitude, "position": position}
+        if stop.contact:
+            values["contact"] = stop.contact
+        if site is None:
+            site = Site.objects.create(group=group, name=stop.name, is_stop=True, **values)
+        else:
+            for key, value in values.items():
+                setattr(site, key, value)
+            site.save()
+        RunStop.objects.filter(pk=stop.pk).update(site=site)
+    tour, _created = Tour.objects.update_or_create(
+        group=group, defaults={"run": run, "period_start": period_start, "adopted_by": by,
+                               "adopted_at": timezone.now()})
+    return tour
