@@ -39,3 +39,6 @@ def register_routers():
     from grappe.api import tours as tours_routes
 
     api.add_router("/", tours_routes.router)
+    from grappe.api import orders as orders_routes
+
+    api.add_router("/orders/", orders_routes.router)

@@ -408,6 +408,9 @@ class PurchaseLine(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def unit_label(self) -> str:
+        return unit_label(self.unit)
 
 
 class StockItem(models.Model):

@@ -1,0 +1,73 @@
+"""Orders API: cycles, basket read and change, closing, purchase orders, receipt; 404 outside."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from grappe.core.models import ApiToken
+from grappe.orders.models import OrderLine, PurchaseOrder
+from grappe.orders.tests.factories import make_cycle
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shop(world):
+    return make_cycle(world)
+
+
+@pytest.fixture
+def api(client):
+    def call(user, method, path, payload=None):
+        _token, key = ApiToken.create_for(user, "test")
+        kwargs = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+        if payload is not None:
+            kwargs.update(data=payload, content_type="application/json")
+        return getattr(client, method)("/api/v1/orders" + path, **kwargs)
+
+    return call
+
+
+def test_a_member_lists_cycles_and_changes_their_basket(world, shop, api):
+    assert [c["name"] for c in api(world.member_user, "get", "/cycles").json()] == ["Commande de test"]
+    response = api(world.member_user, "put", f"/cycles/{shop.cycle.pk}/basket",
+                   {"lines": [{"product_id": shop.lentils.pk, "quantity": "2.5", "tolerance": "1"}]})
+    assert response.status_code == 200, response.content
+    assert response.json()["total"] == "5.28"
+    assert api(world.member_user, "get", f"/cycles/{shop.cycle.pk}/basket").json()["lines"][0]["quantity"] == "2.500"
+
+
+def test_a_refusal_is_a_400_with_a_message(world, shop, api):
+    response = api(world.member_user, "put", f"/cycles/{shop.cycle.pk}/basket",
+                   {"lines": [{"product_id": shop.lentils.pk, "quantity": "0.3"}]})
+    assert response.status_code == 400 and "0,5" in response.json()["detail"]
+
+
+def test_a_volunteer_changes_a_members_basket_by_phone(world, shop, api):
+    response = api(world.volunteer, "put", f"/cycles/{shop.cycle.pk}/basket?member_id={world.member.pk}",
+                   {"lines": [{"product_id": shop.oil.pk, "quantity": "2"}], "channel": "phone"})
+    assert response.status_code == 200
+    assert OrderLine.objects.get().order.changes.get().channel == "phone"
+
+
+def test_closing_confirming_purchase_orders_and_receipt(world, shop, api):
+    api(world.member_user, "put", f"/cycles/{shop.cycle.pk}/basket",
+        {"lines": [{"product_id": shop.lentils.pk, "quantity": "25"}]})
+    assert api(world.coordinator, "post", f"/cycles/{shop.cycle.pk}/close", {"confirm": True}).json()["status"] == "ordered"
+    assert api(world.admin, "post", f"/cycles/{shop.cycle.pk}/close", {"confirm": True}).status_code == 409
+    orders = api(world.coordinator, "get", f"/cycles/{shop.cycle.pk}/purchase-orders").json()
+    assert [(o["supplier"], o["lines"][0]["packs"]) for o in orders] == [("Ferme du Diois", "1.000")]
+    line_id = orders[0]["lines"][0]["id"]
+    response = api(world.coordinator, "post", f"/purchase-orders/{orders[0]['id']}/receipt",
+                   {"lines": [{"line_id": line_id, "delivered": "20"}]})
+    assert response.json()["lines"][0]["outcome"] == "short"
+    assert OrderLine.objects.get().allotted == D("20")
+
+
+def test_outsider_and_member_get_404_where_they_do_not_belong(world, shop, api):
+    for path in [f"/cycles/{shop.cycle.pk}", f"/cycles/{shop.cycle.pk}/basket"]:
+        assert api(world.outsider, "get", path).status_code == 404
+    assert api(world.outsider, "post", f"/cycles/{shop.cycle.pk}/close", {}).status_code == 404
+    assert api(world.member_user, "post", f"/cycles/{shop.cycle.pk}/close", {}).status_code == 404
+    assert api(world.member_user, "get", f"/cycles/{shop.cycle.pk}/basket?member_id=999999").status_code == 404
+    assert not PurchaseOrder.objects.exists()

@@ -1,0 +1,98 @@
+"""Browser journeys: a member's basket on a phone, a volunteer typing a paper form, a coordinator
+closing the cycle and downloading the purchase orders; axe-core on each page."""
+
+import os
+from decimal import Decimal as D
+
+import pytest
+
+from grappe.orders import services
+from grappe.orders.models import OrderCycle, OrderLine, PurchaseOrder
+
+from .factories import make_cycle
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+SHOTS = os.environ.get("ORDERS_SCREENSHOTS")  # a directory: also save screenshots there
+
+
+def shot(page, name):
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, f"orders-{name}.png"), full_page=True)
+
+
+def test_a_member_fills_a_basket_on_a_phone(e2e, phone_page, world):
+    shop = make_cycle(world)
+    page = phone_page
+    e2e.login(page, e2e.server, "member")
+    page.goto(e2e.server.url + f"/commandes/{shop.cycle.pk}/panier/")
+    e2e.axe(page)
+    shot(page, "basket-360")
+    for _ in range(2):
+        with page.expect_navigation():
+            page.click(f"button[name=plus][value='{shop.lentils.pk}']")
+    assert page.input_value(f"#q-{shop.lentils.pk}") == "1"
+    page.fill(f"#t-{shop.lentils.pk}", "2")
+    page.fill(f"#q-{shop.oranges.pk}", "3")
+    assert "€" in page.inner_text("#basket-total")
+    page.click("button[name=save]")
+    page.wait_for_selector(".message-success")
+    e2e.axe(page)
+    lentils = OrderLine.objects.get(product=shop.lentils)
+    assert (lentils.quantity, lentils.tolerance) == (D("1"), D("2"))
+    assert OrderLine.objects.get(product=shop.oranges).quantity == 3
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_a_volunteer_types_a_paper_form_with_the_keyboard(e2e, desktop_page, world):
+    shop = make_cycle(world)
+    page = desktop_page
+    e2e.login(page, e2e.server, "volunteer")
+    page.goto(e2e.server.url + f"/commandes/{shop.cycle.pk}/saisie/")
+    e2e.axe(page)
+    page.fill("#number", str(world.member.number))
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".paper-entry")
+    shot(page, "paper-entry-1280")
+    e2e.axe(page)
+    # products by family: fruit (oranges), oils (oil), pulses (lentils); the first field has the focus
+    page.keyboard.type("2")
+    page.keyboard.press("Tab")
+    page.keyboard.type("3")
+    page.keyboard.press("Tab")
+    page.keyboard.type("2,5")
+    assert page.inner_text("#basket-total") != "0,00 €"
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".message-success")
+    assert OrderLine.objects.get(product=shop.lentils).quantity == D("2.5")
+    assert OrderLine.objects.get(order__member=world.member, product=shop.oil).quantity == 3
+    assert OrderLine.objects.get(product=shop.lentils).order.changes.first().channel == "paper"
+
+
+def test_a_coordinator_closes_the_cycle_and_downloads_the_purchase_orders(e2e, desktop_page, world):
+    shop = make_cycle(world)
+    services.set_line(cycle=shop.cycle, member=world.member, product=shop.lentils, quantity=D("20"),
+                      tolerance=D("5"), by=world.member_user)
+    services.set_line(cycle=shop.cycle, member=world.member, product=shop.oil, quantity=D("4"), tolerance=D("0"),
+                      by=world.member_user)
+    page = desktop_page
+    e2e.login(page, e2e.server, "coordinator")
+    page.goto(e2e.server.url + f"/commandes/{shop.cycle.pk}/")
+    e2e.axe(page)
+    shot(page, "cycle-1280")
+    page.click("text=Clôturer les commandes maintenant")
+    page.wait_for_url("**/bilan/")
+    e2e.axe(page)
+    page.fill(f"#packs-{shop.oil.pk}", "1")
+    page.click("button[name=recompute]")
+    page.wait_for_selector(f"#packs-{shop.oil.pk}")
+    shot(page, "review-1280")
+    page.click("button[name=confirm]")
+    page.wait_for_url("**/fournisseurs/")
+    e2e.axe(page)
+    shot(page, "purchase-orders-1280")
+    assert OrderCycle.objects.get().status == "ordered"
+    for po in PurchaseOrder.objects.all():
+        pdf = page.request.get(e2e.server.url + f"/commandes/bon-fournisseur/{po.pk}.pdf")
+        assert pdf.headers["content-type"] == "application/pdf" and pdf.body()[:4] == b"%PDF"
+        csv_file = page.request.get(e2e.server.url + f"/commandes/bon-fournisseur/{po.pk}.csv")
+        assert po.number.encode() in csv_file.body() or b";" in csv_file.body()
