@@ -5,6 +5,8 @@ import shutil
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from grappe.members.tests.factories import MemberFactory
 from grappe.network.models import Role
@@ -17,6 +19,11 @@ from grappe.network.tests.factories import (
 )
 
 PASSWORD = "pass-word-123"
+
+# Property tests must not fail because a shared 2-core CI machine is slow: no deadline, no
+# "too slow" health check. The number of examples stays Hypothesis's default.
+hypothesis_settings.register_profile("grappe", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("grappe")
 
 
 @pytest.fixture

@@ -1,8 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core.navigation import NavItem
+
 
 class AccountsConfig(AppConfig):
     name = "grappe.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+    nav_items = [
+        NavItem("accounts:index", _("Accounts"), roles=frozenset({"admin", "coordinator"}), icon="📒", order=45),
+        NavItem("accounts:mine", _("My account"), roles=frozenset({"member"}), icon="💶", order=35),
+    ]

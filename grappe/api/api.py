@@ -42,3 +42,8 @@ def register_routers():
     from grappe.api import orders as orders_routes
 
     api.add_router("/orders/", orders_routes.router)
+    from grappe.api import accounts as accounts_routes
+    from grappe.api import distribution as distribution_routes
+
+    api.add_router("/", distribution_routes.router)
+    api.add_router("/", accounts_routes.router)

@@ -161,7 +161,7 @@ def supplier_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @require_scope(*STAFF)
 def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     supplier = supplier_for(request.scope, pk)
-    products = list(supplier.products.order_by("family", "name"))
+    products = list(supplier.products.order_by("name"))
     prices = current_prices(products)
     imports_pending = supplier.price_imports.filter(status=PriceImport.Status.PENDING)[:5]
     return render(request, "catalogue/supplier_detail.html", {

@@ -1,8 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core.navigation import NavItem
+
 
 class DistributionConfig(AppConfig):
     name = "grappe.distribution"
     label = "distribution"
     verbose_name = _("Distribution")
+    nav_items = [
+        NavItem("distribution:list", _("Distribution"), roles=frozenset({"admin", "coordinator", "volunteer"}),
+                icon="🧺", order=40),
+    ]

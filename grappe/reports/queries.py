@@ -56,6 +56,26 @@ def line_rows(group_ids, period: ind.Period) -> list[ind.LineRow]:
             for member, cycle, day, family, unit, quantity, price, cost, local, organic, fair, stop in rows]
 
 
+def basket_rows(group_ids, period: ind.Period) -> list[ind.BasketRow]:
+    """Baskets collected or not collected at distributions in the period (grappe.distribution)."""
+    from grappe.distribution.models import Basket
+
+    rows = (Basket.objects.filter(distribution__group__in=group_ids,
+                                  distribution__date__range=(period.start, period.end))
+            .exclude(status=Basket.Status.WAITING).values_list("member_id", "distribution__date", "status"))
+    return [ind.BasketRow(member_id=member, day=day, collected=status == Basket.Status.COLLECTED)
+            for member, day, status in rows]
+
+
+def slot_rows(group_ids, period: ind.Period) -> list[ind.SlotRow]:
+    from grappe.distribution.models import RotaSlot
+
+    rows = (RotaSlot.objects.filter(distribution__group__in=group_ids,
+                                    distribution__date__range=(period.start, period.end))
+            .values_list("volunteer_id", "distribution__date"))
+    return [ind.SlotRow(volunteer_id=volunteer, day=day) for volunteer, day in rows]
+
+
 def stops(group_ids) -> tuple[dict, dict]:
     sites = Site.objects.filter(group__in=group_ids, is_stop=True).values_list("pk", "name", "commune__name")
     return {pk: name for pk, name, _c in sites}, {pk: commune for pk, _n, commune in sites if commune}
@@ -67,4 +87,5 @@ def figures(*, association, group_ids, period: ind.Period) -> dict:
     return ind.compute(members=member_rows(group_ids), referrals=referral_rows(group_ids, period),
                        fees=fee_rows(group_ids, period), lines=line_rows(group_ids, period), period=period,
                        threshold=association.priority_threshold, stop_names=stop_names,
-                       stop_communes=stop_communes)
+                       stop_communes=stop_communes, baskets=basket_rows(group_ids, period),
+                       slots=slot_rows(group_ids, period))

@@ -14,7 +14,7 @@ from grappe.network.models import Association, BuyingGroup, Commune
 
 from . import services
 from .indicators import AGED_75, FOOD_SHOP, POVERTY, REFERRALS
-from .models import Indicator, Scenario
+from .models import Indicator, Scenario, Tour
 
 EPCI = "CC du Diois"
 DEMO_SOURCE = "Valeurs inventées pour la démonstration (pas des chiffres INSEE)"
@@ -87,4 +87,8 @@ def load(stdout):
         if not scenario.runs.exists():
             services.run_scenario(scenario=scenario, by=None, seconds_per_day=0.3)
             stdout.write(f"Scénario « {name} » calculé.")
+    first = Scenario.objects.get(association=association, name=SCENARIOS[0]["name"])
+    if not Tour.objects.filter(group=group).exists() and first.latest_run is not None:
+        services.adopt_run(run=first.latest_run, group=group, period_start=date(2026, 4, 6), by=None)
+        stdout.write("Tournées de VRAC mobile Haut Diois mises en place (arrêts du premier scénario).")
     return []

@@ -251,3 +251,32 @@ def test_the_export_neutralises_text_that_looks_like_a_formula():
     assert sheet["B2"].value == "'=HYPERLINK(\"http://evil\")"
     assert sheet["A2"].value == "'+33"
     assert sheet["B2"].data_type == "s"
+
+
+def test_an_import_dated_in_the_future_records_prices_that_wait_for_their_date(supplier):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from grappe.catalogue.queries import price_at
+
+    later = timezone.now() + timedelta(days=30)
+    price_import = preview(supplier, csv_bytes(GOOD))
+    imports.apply_import(by=None, price_import=price_import, valid_from=later)
+    lentils = Product.objects.get(reference="LV25")
+    assert lentils.pack_price_excl_vat == D("52.50")
+    assert price_at(lentils, later) == (D("55.00"), D("5.50"))
+    assert Product.objects.get(reference="PS25").pack_price_excl_vat == D("50.00")
+
+
+def test_an_import_dated_before_the_latest_price_does_not_replace_it(supplier):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    earlier = timezone.now() - timedelta(days=30)
+    price_import = preview(supplier, csv_bytes("Référence;Prix HT\nLV25;51,00\n"))
+    imports.apply_import(by=None, price_import=price_import, valid_from=earlier)
+    lentils = Product.objects.get(reference="LV25")
+    assert lentils.pack_price_excl_vat == D("52.50")
+    assert lentils.price_changes.count() == 2

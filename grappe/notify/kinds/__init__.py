@@ -3,7 +3,7 @@
 events: tomorrow's event, a place freed, an event cancelled (grappe.events).
 orders: a cycle opens, it closes tomorrow, the distribution is tomorrow (grappe.orders: CycleGroup
 date and place; CycleStop date and time for a van stop).
-A volunteer's slot tomorrow needs the rota of grappe.distribution: added when it exists.
+distribution: a volunteer's slot tomorrow (grappe.distribution's rota).
 """
 
-from . import events, orders  # noqa: F401
+from . import distribution, events, orders  # noqa: F401

@@ -118,3 +118,21 @@ def test_the_indicators_api_is_404_outside_the_scope(world, client, shop):
     assert api(client, world.member_user, base).status_code == 404
     assert api(client, world.volunteer, base).status_code == 404
     assert api(client, world.outsider, base).json()["households"]["households"] == 0
+
+
+def test_baskets_handed_out_and_volunteering_come_from_the_distributions(world, client_for):
+    from grappe.distribution import services as distribution_services
+    from grappe.distribution.models import RotaSlot
+    from grappe.distribution.tests.factories import make_day
+
+    day = make_day(world)
+    distribution_services.mark_collected(basket=day.jeanne_basket, by=world.volunteer)
+    distribution_services.mark_not_collected(basket=day.paul_basket, by=world.volunteer)
+    slot = distribution_services.add_slot(distribution=day.day, task="Pesée", time="17 h", by=None)
+    RotaSlot.objects.filter(pk=slot.pk).update(volunteer=world.volunteer)
+    distribution_services.add_slot(distribution=day.day, task="Caisse", by=None)
+    page = client_for(world.coordinator).get(reverse("reports:dashboard"), period_query())
+    figures = page.context["report"].figures
+    assert (figures["handed_out"]["handed_out"], figures["handed_out"]["not_collected"]) == (1, 1)
+    assert figures["volunteering"] == {"slots": 1, "volunteers": 1, "open_slots": 1}
+    assert "Paniers remis aux distributions" in page.content.decode()

@@ -1,0 +1,75 @@
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Means
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class PaymentForm(forms.Form):
+    key = forms.UUIDField(widget=forms.HiddenInput)
+    means = forms.ChoiceField(label=_("Means of payment"), choices=Means.choices, widget=forms.RadioSelect)
+    amount = forms.DecimalField(label=_("Amount (EUR)"), min_value=Decimal("0.01"), **MONEY)
+    reference = forms.CharField(label=_("Cheque or voucher number"), max_length=60, required=False)
+    issuer = forms.CharField(label=_("Voucher issuer (e.g. CCAS)"), max_length=100, required=False)
+
+
+class RefundForm(forms.Form):
+    key = forms.UUIDField(widget=forms.HiddenInput)
+    means = forms.ChoiceField(label=_("Means"), choices=Means.choices)
+    amount = forms.DecimalField(label=_("Amount (EUR)"), min_value=Decimal("0.01"), **MONEY)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class InvoiceForm(forms.Form):
+    purchase_order = forms.TypedChoiceField(label=_("Purchase order"), coerce=int)
+    number = forms.CharField(label=_("Invoice number"), max_length=60)
+    date = forms.DateField(label=_("Invoice date"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(label=_("Amount incl. VAT (EUR)"), min_value=Decimal("0"), **MONEY)
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason for a difference from the purchase order"), max_length=200,
+                             required=False)
+
+    def __init__(self, *args, orders=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["purchase_order"].choices = [(po.pk, f"{po.number} · {po.supplier}") for po in orders]
+
+
+class SupplierPaymentForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount (EUR)"), min_value=Decimal("0.01"), **MONEY)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    means = forms.ChoiceField(label=_("Means"), choices=Means.choices, initial=Means.TRANSFER)
+    reference = forms.CharField(label=_("Reference"), max_length=60, required=False)
+
+
+class CostForm(forms.Form):
+    label = forms.CharField(label=_("Passed-on cost (e.g. transport)"), max_length=200)
+    amount = forms.DecimalField(label=_("Amount (EUR)"), **MONEY)
+
+
+class DifferenceForm(forms.Form):
+    label = forms.CharField(label=_("Difference"), max_length=200)
+    amount = forms.DecimalField(label=_("Amount (EUR)"), **MONEY)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class PeriodForm(forms.Form):
+    FORMATS = [("csv", _("entries (CSV)")), ("fec", _("FEC layout (French accounting file)")),
+               ("journal", _("journal per means of payment (CSV)"))]
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="csv")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("The end comes before the start."))
+        return data
+
+
+def this_month() -> tuple[datetime.date, datetime.date]:
+    today = datetime.date.today()  # noqa: DTZ011 (a default for a form)
+    return today.replace(day=1), today

@@ -1,0 +1,177 @@
+"""Member accounts (an append-only ledger), cash counts, supplier invoices and payments, the
+costs passed on and the explained differences of a cycle's settlement."""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grappe.distribution.models import Basket, Distribution
+from grappe.members.models import Member
+from grappe.network.models import Association
+from grappe.orders.models import OrderCycle, PurchaseOrder
+
+ZERO = Decimal("0.00")
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Means(models.TextChoices):
+    CASH = "cash", _("cash")
+    CHEQUE = "cheque", _("cheque")
+    CARD = "card", _("card (terminal)")
+    TRANSFER = "transfer", _("transfer")
+    VOUCHER = "voucher", _("food voucher")
+
+
+class AccountSettings(models.Model):
+    association = models.OneToOneField(Association, on_delete=models.CASCADE, related_name="account_settings")
+    negative_limit = models.DecimalField(_("lowest balance allowed (EUR owed)"), default=Decimal("20.00"), **MONEY,
+                                         help_text=_("A member may owe up to this amount; 0: no credit."))
+
+    class Meta:
+        verbose_name = _("account settings")
+
+    def __str__(self):
+        return f"{self.association} · {self.negative_limit}"
+
+    @classmethod
+    def for_association(cls, association_id) -> "AccountSettings":
+        return cls.objects.filter(association_id=association_id).first() or cls(association_id=association_id)
+
+
+class Entry(models.Model):
+    """One line of a member's account. Append-only: never updated, never deleted.
+
+    Amount: positive credits the member (payment, refund owed...), negative debits (a charge).
+    A correction reverses an entry (`reverses`) with the opposite amount.
+    """
+
+    class Kind(models.TextChoices):
+        CHARGE = "charge", _("basket")
+        PAYMENT = "payment", _("payment")
+        REFUND = "refund", _("refund")
+        CORRECTION = "correction", _("correction")
+
+    association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="account_entries")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    means = models.CharField(_("means of payment"), max_length=10, choices=Means.choices, blank=True)
+    reference = models.CharField(_("number"), max_length=60, blank=True)
+    issuer = models.CharField(_("issuer"), max_length=100, blank=True)
+    voucher_value = models.DecimalField(_("voucher value"), null=True, blank=True, **MONEY)
+    cycle = models.ForeignKey(OrderCycle, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    distribution = models.ForeignKey(Distribution, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    basket = models.ForeignKey(Basket, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("account entry")
+        indexes = [models.Index(fields=["member", "at"]), models.Index(fields=["association", "at"]),
+                   models.Index(fields=["cycle", "kind"])]
+
+    def __str__(self):
+        return f"{self.member_id} {self.kind} {self.amount}"
+
+
+class CashCount(models.Model):
+    """At the end of a distribution: per means of payment, what the records expect and what was counted."""
+
+    distribution = models.ForeignKey(Distribution, on_delete=models.CASCADE, related_name="cash_counts")
+    means = models.CharField(_("means of payment"), max_length=10, choices=Means.choices)
+    expected = models.DecimalField(_("expected"), **MONEY)
+    counted = models.DecimalField(_("counted"), **MONEY)
+    reason = models.CharField(_("reason for the difference"), max_length=200, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["distribution", "means"]
+        constraints = [models.UniqueConstraint(fields=["distribution", "means"], name="cash_count_unique")]
+
+    def __str__(self):
+        return f"{self.distribution_id} {self.means}"
+
+    @property
+    def difference(self) -> Decimal:
+        return self.counted - self.expected
+
+
+class SupplierInvoice(models.Model):
+    purchase_order = models.ForeignKey(PurchaseOrder, on_delete=models.PROTECT, related_name="invoices")
+    number = models.CharField(_("invoice number"), max_length=60)
+    date = models.DateField(_("invoice date"))
+    amount = models.DecimalField(_("amount incl. VAT"), **MONEY)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    reason = models.CharField(_("reason for a difference"), max_length=200, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = _("supplier invoice")
+        constraints = [models.UniqueConstraint(fields=["purchase_order", "number"], name="invoice_unique")]
+
+    def __str__(self):
+        return self.number
+
+
+class SupplierPayment(models.Model):
+    invoice = models.ForeignKey(SupplierInvoice, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(_("amount"), **MONEY)
+    date = models.DateField(_("date"))
+    means = models.CharField(_("means of payment"), max_length=10, choices=Means.choices, default=Means.TRANSFER)
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["date", "pk"]
+
+    def __str__(self):
+        return f"{self.invoice} {self.amount}"
+
+
+class PassedOnCost(models.Model):
+    """A cost of the cycle the prices pass on to members (transport, packaging...)."""
+
+    cycle = models.ForeignKey(OrderCycle, on_delete=models.PROTECT, related_name="passed_on_costs")
+    label = models.CharField(_("label"), max_length=200)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.label
+
+
+class SettlementDifference(models.Model):
+    """A difference of a cycle's settlement explained by a coordinator (label, amount, reason)."""
+
+    cycle = models.ForeignKey(OrderCycle, on_delete=models.PROTECT, related_name="settlement_differences")
+    label = models.CharField(_("label"), max_length=200)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    reason = models.CharField(_("reason"), max_length=300)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.label
+
+
+def new_key() -> uuid.UUID:
+    return uuid.uuid4()

@@ -1,0 +1,129 @@
+"""Reads of the accounts app: balances, statements, journals, the settlement of a cycle."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from grappe.core.money import round_cents, round_unit_price
+from grappe.distribution.models import Basket, BasketLine
+from grappe.orders.models import CyclePrice, PurchaseLine, PurchaseOrder, StockMove
+
+from . import settlement
+from .models import Entry, PassedOnCost, SettlementDifference, SupplierInvoice
+
+ZERO = Decimal("0.00")
+ONE = Decimal("1")
+HUNDRED = Decimal("100")
+
+
+def balances(members) -> dict[int, Decimal]:
+    rows = Entry.objects.filter(member__in=members).values("member_id").annotate(s=Sum("amount"))
+    return {row["member_id"]: row["s"] for row in rows}
+
+
+def statement(member, start=None, end=None) -> tuple[Decimal, list[tuple[Entry, Decimal]]]:
+    """(opening balance, [(entry, running balance)]) between two dates (inclusive)."""
+    entries = Entry.objects.filter(member=member).select_related("distribution", "cycle").order_by("at", "pk")
+    opening = ZERO
+    if start is not None:
+        opening = entries.filter(at__date__lt=start).aggregate(s=Sum("amount"))["s"] or ZERO
+        entries = entries.filter(at__date__gte=start)
+    if end is not None:
+        entries = entries.filter(at__date__lte=end)
+    running, rows = opening, []
+    for entry in entries:
+        running += entry.amount
+        rows.append((entry, running))
+    return opening, rows
+
+
+def entries_for_period(association, start, end) -> QuerySet[Entry]:
+    return (Entry.objects.filter(association=association, at__date__gte=start, at__date__lte=end)
+            .select_related("member").order_by("at", "pk"))
+
+
+def expected_invoice(line: PurchaseLine) -> Decimal:
+    """What a supplier line should be invoiced, incl. VAT, for what was delivered (damaged included)."""
+    delivered = line.quantity if line.delivered is None else line.delivered
+    size = line.pack_size or ONE
+    packs = line.packs if delivered == line.quantity else delivered / size
+    amount = round_cents(packs * line.pack_price_excl_vat)
+    return amount + round_cents(amount * line.vat_rate / HUNDRED)
+
+
+def settlement_report(cycle) -> settlement.Report:
+    prices = {p.product_id: p for p in CyclePrice.objects.filter(cycle=cycle)}
+
+    charges = [settlement.Charge(quantity=q, unit_price=price, unit_cost=cost)
+               for q, price, cost in _served(cycle)]
+
+    purchases, invoices = [], []
+    orders = PurchaseOrder.objects.filter(cycle=cycle).prefetch_related("lines", "invoices").order_by("number")
+    for po in orders:
+        expected = ZERO
+        for line in po.lines.all():
+            price = prices[line.product_id]
+            delivered = line.quantity if line.delivered is None else line.delivered
+            size = line.pack_size or ONE
+            supplier_unit = round_unit_price(line.pack_price_excl_vat * (ONE + line.vat_rate / HUNDRED) / size)
+            amount = expected_invoice(line)
+            expected += amount
+            purchases.append(settlement.Purchase(quantity=delivered, amount=amount, supplier_unit=supplier_unit,
+                                                 passed_on_unit=price.unit_cost - supplier_unit))
+        found = list(po.invoices.all())
+        label = f"{po.number} · {po.supplier}" + (" · " + ", ".join(i.number for i in found) if found else "")
+        invoices.append(settlement.Invoice(label=label, amount=sum((i.amount for i in found), ZERO),
+                                           expected=expected, reason="; ".join(i.reason for i in found if i.reason)))
+
+    stock, losses = [], []
+    for product_id, kind, quantity in StockMove.objects.filter(cycle=cycle).values_list("product_id", "kind",
+                                                                                       "quantity"):
+        cost = prices[product_id].unit_cost if product_id in prices else ZERO
+        if kind == StockMove.Kind.LOSS:
+            losses.append(settlement.StockChange(-quantity, cost))
+        else:
+            stock.append(settlement.StockChange(quantity, cost))
+    for line in PurchaseLine.objects.filter(purchase_order__cycle=cycle, damaged__gt=0):
+        losses.append(settlement.StockChange(line.damaged, prices[line.product_id].unit_cost))
+
+    differences = [settlement.Difference(d.label, d.amount, d.reason)
+                   for d in SettlementDifference.objects.filter(cycle=cycle)]
+    # the ledger must say what the baskets say
+    ledger = -(Entry.objects.filter(cycle=cycle, basket__isnull=False).filter(
+        Q(kind=Entry.Kind.CHARGE) | Q(kind=Entry.Kind.CORRECTION, reverses__kind=Entry.Kind.CHARGE))
+        .aggregate(s=Sum("amount"))["s"] or ZERO)
+    baskets = sum((c.amount for c in charges), ZERO)
+    if ledger != baskets:
+        differences.append(settlement.Difference(str(_("members' accounts differ from the baskets served")),
+                                                  baskets - ledger))
+    return settlement.reconcile(charges=charges, purchases=purchases, invoices=invoices,
+                                passed_on_costs=list(PassedOnCost.objects.filter(cycle=cycle)
+                                                     .values_list("amount", flat=True)),
+                                stock=stock, losses=losses, differences=differences)
+
+
+def _served(cycle):
+    """(quantity, unit price, unit cost) of every line of every collected basket of the cycle."""
+    rows = BasketLine.objects.filter(basket__distribution__cycle=cycle, basket__status=Basket.Status.COLLECTED)
+    for allotted, served, price, cost in rows.values_list("allotted", "served", "unit_price", "unit_cost"):
+        quantity = allotted if served is None else served
+        if quantity:
+            yield quantity, price, cost
+
+
+def invoices_for(association) -> QuerySet[SupplierInvoice]:
+    return (SupplierInvoice.objects.filter(purchase_order__cycle__association=association)
+            .select_related("purchase_order__supplier", "purchase_order__cycle")
+            .annotate(paid=Sum("payments__amount")).order_by("-date", "-pk"))
+
+
+def journals(association, start, end) -> dict[str, list[Entry]]:
+    """Per means of payment, the payments and refunds of the period."""
+    out = defaultdict(list)
+    for entry in entries_for_period(association, start, end).exclude(means=""):
+        out[entry.means].append(entry)
+    return dict(out)

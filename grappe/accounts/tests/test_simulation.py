@@ -1,0 +1,33 @@
+"""The proof: many random complete cycles, each reconciling to the cent (margin and unexplained 0.00)."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from grappe.accounts.simulation import simulate
+from grappe.network.models import Association
+from grappe.orders.models import OrderCycle
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_every_random_cycle_settles_with_zero_margin_and_nothing_unexplained(seed):
+    result = simulate(groups=1 + seed % 3, households=6 + seed * 2, products=3 + seed % 6, seed=seed)
+    assert result["margin"] == "0.00", result
+    assert result["unexplained"] == "0.00", result
+    assert result["settled"] is True
+    assert OrderCycle.objects.get(pk=result["cycle"]).status == OrderCycle.Status.SETTLED
+
+
+def test_the_command_prints_one_json_object_and_leaves_other_associations_alone(world):
+    before = Association.objects.count()
+    out = StringIO()
+    call_command("simulate_cycle", "--groups", "2", "--households", "10", "--products", "4", "--seed", "7", stdout=out)
+    result = json.loads(out.getvalue())
+    assert set(result["seconds"]) >= {"orders", "close", "receipt", "distribution", "settlement"}
+    assert result["margin"] == "0.00" and result["unexplained"] == "0.00"
+    assert Association.objects.count() == before + 1
+    assert world.association.order_cycles.count() == 0

@@ -1,0 +1,165 @@
+"""Distribution sessions, volunteer rota, baskets and what was actually served.
+
+A distribution is one group (or one van stop) on one date, tied to a cycle's CycleGroup (and
+CycleStop). Its baskets are built from the allotted order lines; a volunteer records the quantity
+actually served per line (weighed bulk may differ within the association's tolerance). The member
+pays what was served: the accounts app charges a basket once it is collected.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grappe.catalogue.models import Product
+from grappe.core.money import line_total
+from grappe.members.models import Member
+from grappe.network.models import Association, BuyingGroup, Site
+from grappe.orders.models import CycleGroup, CycleStop, MemberOrder, OrderCycle, OrderLine
+
+ZERO = Decimal("0")
+QUANTITY = {"max_digits": 12, "decimal_places": 3}
+UNIT_PRICE = {"max_digits": 14, "decimal_places": 6}
+
+
+class DistributionSettings(models.Model):
+    """What each association sets for its distributions."""
+
+    association = models.OneToOneField(Association, on_delete=models.CASCADE, related_name="distribution_settings")
+    weighing_tolerance_percent = models.DecimalField(
+        _("weighing tolerance (%)"), max_digits=5, decimal_places=2, default=Decimal("10"),
+        help_text=_("How far a weighed bulk quantity may differ from the quantity allotted."))
+
+    class Meta:
+        verbose_name = _("distribution settings")
+
+    def __str__(self):
+        return f"{self.association} · {self.weighing_tolerance_percent} %"
+
+    @classmethod
+    def for_association(cls, association_id) -> "DistributionSettings":
+        found = cls.objects.filter(association_id=association_id).first()
+        return found or cls(association_id=association_id)
+
+
+class Distribution(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("upcoming")
+        CLOSED = "closed", _("closed")
+
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="+")
+    cycle = models.ForeignKey(OrderCycle, on_delete=models.CASCADE, related_name="distributions")
+    cycle_group = models.ForeignKey(CycleGroup, on_delete=models.CASCADE, related_name="distributions")
+    cycle_stop = models.ForeignKey(CycleStop, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(BuyingGroup, verbose_name=_("buying group"), on_delete=models.PROTECT, related_name="+")
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "group__name", "pk"]
+        verbose_name = _("distribution")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle_group"], condition=models.Q(cycle_stop__isnull=True),
+                                    name="distribution_per_group"),
+            models.UniqueConstraint(fields=["cycle_stop"], condition=models.Q(cycle_stop__isnull=False),
+                                    name="distribution_per_stop"),
+        ]
+        indexes = [models.Index(fields=["association", "date"])]
+
+    def __str__(self):
+        return f"{self.group} · {self.date:%d/%m/%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PLANNED
+
+
+class RotaSlot(models.Model):
+    """One volunteer's place at a distribution (set-up, weighing, till, tidying...)."""
+
+    distribution = models.ForeignKey(Distribution, on_delete=models.CASCADE, related_name="slots")
+    task = models.CharField(_("task"), max_length=100)
+    time = models.CharField(_("time"), max_length=40, blank=True)
+    volunteer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+
+    class Meta:
+        ordering = ["distribution", "time", "task", "pk"]
+        verbose_name = _("rota slot")
+
+    def __str__(self):
+        return f"{self.task} {self.time}"
+
+
+class Basket(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("to collect")
+        COLLECTED = "collected", _("collected")
+        NOT_COLLECTED = "not_collected", _("not collected")
+
+    distribution = models.ForeignKey(Distribution, on_delete=models.CASCADE, related_name="baskets")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="baskets")
+    order = models.ForeignKey(MemberOrder, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("status"), max_length=14, choices=Status.choices, default=Status.WAITING)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["distribution", "member__number"]
+        verbose_name = _("basket")
+        constraints = [models.UniqueConstraint(fields=["distribution", "member"], name="basket_unique")]
+
+    def __str__(self):
+        return f"{self.distribution} · {self.member}"
+
+
+class BasketLine(models.Model):
+    """A line of a basket: from the member's order (allotted) or an instant sale from stock."""
+
+    basket = models.ForeignKey(Basket, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.OneToOneField(OrderLine, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
+    unit = models.CharField(max_length=10)
+    is_bulk = models.BooleanField(default=False)
+    unit_price = models.DecimalField(**UNIT_PRICE)
+    unit_cost = models.DecimalField(**UNIT_PRICE)
+    allotted = models.DecimalField(default=ZERO, **QUANTITY)
+    served = models.DecimalField(null=True, blank=True, **QUANTITY)
+    from_stock = models.BooleanField(default=False)
+    served_at = models.DateTimeField(null=True, blank=True)
+    served_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+
+    class Meta:
+        ordering = ["basket", "from_stock", "name", "pk"]
+        verbose_name = _("basket line")
+        constraints = [models.CheckConstraint(condition=models.Q(allotted__gte=0) & (
+            models.Q(served__isnull=True) | models.Q(served__gte=0)), name="basket_line_positive")]
+
+    def __str__(self):
+        return f"{self.basket_id} · {self.name}"
+
+    @property
+    def quantity(self) -> Decimal:
+        """What the member takes home: the served quantity once entered, the allotted one until then."""
+        return self.allotted if self.served is None else self.served
+
+    @property
+    def unit_label(self) -> str:
+        from grappe.catalogue.models import Unit
+
+        return str(Unit(self.unit).label) if self.unit in Unit.values else self.unit
+
+    @property
+    def amount(self) -> Decimal:
+        return line_total(self.unit_price, self.quantity)

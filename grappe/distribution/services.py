@@ -1,0 +1,320 @@
+"""The only write path for distributions: sessions, rota, baskets, served quantities, closing.
+
+Locking: every change of a basket first takes `select_for_update()` on the basket row; closing a
+distribution locks the distribution row. State changes are conditional updates touching one row.
+Stock moves (what was not served goes back to the group's stock, instant sales come out of it) are
+written when the distribution closes, one move per product, through the orders app's stock ledger.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grappe.core.errors import DomainError
+from grappe.core.money import round_quantity, to_decimal
+from grappe.orders.models import (
+    CycleGroup,
+    CyclePrice,
+    MemberOrder,
+    OrderCycle,
+    OrderLine,
+    StockItem,
+    StockMove,
+)
+from grappe.orders.services import _apply_stock
+
+from .models import Basket, BasketLine, Distribution, DistributionSettings, RotaSlot
+
+ZERO = Decimal("0")
+HUNDRED = Decimal("100")
+CycleStatus = OrderCycle.Status
+READY = (CycleStatus.ORDERED, CycleStatus.RECEIVED, CycleStatus.DISTRIBUTED)
+
+
+class DistributionError(DomainError):
+    pass
+
+
+class OutOfTolerance(DistributionError):
+    pass
+
+
+# --- Sessions and baskets -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_distributions(*, cycle, by) -> list[Distribution]:
+    """One distribution per group of the cycle (one per stop for a mobile group), with its baskets.
+
+    Idempotent: a second call creates nothing new but brings the allotted quantities of baskets
+    not yet touched up to date (after a receipt re-shared a shortage).
+    """
+    cycle = OrderCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.status not in READY:
+        raise DistributionError(_("Baskets can be prepared once the purchase orders are confirmed."))
+    made = []
+    for cg in CycleGroup.objects.filter(cycle=cycle).select_related("group", "site").prefetch_related("stops__site"):
+        stops = list(cg.stops.all())
+        if stops:
+            for stop in stops:
+                d, _created = Distribution.objects.get_or_create(
+                    cycle_group=cg, cycle_stop=stop,
+                    defaults={"association_id": cycle.association_id, "cycle": cycle, "group": cg.group,
+                              "site": stop.site, "date": stop.distribution_date, "place": stop.site.name})
+                made.append(d)
+        else:
+            d, _created = Distribution.objects.get_or_create(
+                cycle_group=cg, cycle_stop=None,
+                defaults={"association_id": cycle.association_id, "cycle": cycle, "group": cg.group,
+                          "site": cg.site, "date": cg.distribution_date, "place": cg.place_label})
+            made.append(d)
+    for d in made:
+        _build_baskets(d)
+    return made
+
+
+def _orders_for(distribution) -> list[MemberOrder]:
+    orders = MemberOrder.objects.filter(cycle_id=distribution.cycle_id, group_id=distribution.group_id)
+    if distribution.cycle_stop_id is None:
+        return list(orders)
+    stops = list(distribution.cycle_group.stops.order_by("distribution_date", "site__position").values_list(
+        "site_id", flat=True))
+    first = stops[0] if stops else None
+    mine = distribution.site_id
+    return [o for o in orders if o.stop_id == mine or (mine == first and o.stop_id not in stops)]
+
+
+def _build_baskets(distribution):
+    if distribution.status != Distribution.Status.PLANNED:
+        return
+    orders = _orders_for(distribution)
+    costs = dict(CyclePrice.objects.filter(cycle_id=distribution.cycle_id).values_list("product_id", "unit_cost"))
+    bulk = dict(CyclePrice.objects.filter(cycle_id=distribution.cycle_id).values_list("product_id", "is_bulk"))
+    existing = {b.order_id: b for b in Basket.objects.filter(distribution=distribution)}
+    new_baskets = [Basket(distribution=distribution, member_id=o.member_id, order=o)
+                   for o in orders if o.pk not in existing]
+    Basket.objects.bulk_create(new_baskets)
+    baskets = {b.order_id: b for b in Basket.objects.filter(distribution=distribution)}
+    lines = OrderLine.objects.filter(order_id__in=[o.pk for o in orders])
+    have = {bl.order_line_id: bl for bl in BasketLine.objects.filter(basket__distribution=distribution,
+                                                                      order_line__isnull=False)}
+    create, update = [], []
+    for line in lines:
+        allotted = line.allotted or ZERO
+        basket = baskets[line.order_id]
+        current = have.get(line.pk)
+        if current is None:
+            if allotted > 0:
+                create.append(BasketLine(basket=basket, order_line=line, product_id=line.product_id, name=line.name,
+                                         unit=line.unit, is_bulk=bulk.get(line.product_id, False),
+                                         unit_price=line.unit_price, unit_cost=costs.get(line.product_id, ZERO),
+                                         allotted=allotted))
+        elif current.served is None and basket.status == Basket.Status.WAITING and current.allotted != allotted:
+            current.allotted = allotted
+            update.append(current)
+    BasketLine.objects.bulk_create(create)
+    BasketLine.objects.bulk_update(update, ["allotted"])
+
+
+def _locked_basket(basket) -> Basket:
+    basket = Basket.objects.select_for_update().select_related("distribution", "member").get(pk=basket.pk)
+    if basket.distribution.status != Distribution.Status.PLANNED:
+        raise DistributionError(_("This distribution is closed."))
+    return basket
+
+
+def check_served(line: BasketLine, served: Decimal, tolerance_percent: Decimal):
+    """The rule for one served quantity (raises OutOfTolerance with a French message)."""
+    if served < 0:
+        raise OutOfTolerance(_("%(product)s: a quantity cannot be negative."), product=line.name)
+    if line.from_stock:
+        return
+    if line.is_bulk:
+        gap = abs(served - line.allotted)
+        limit = line.allotted * tolerance_percent / HUNDRED
+        if gap > limit:
+            raise OutOfTolerance(
+                _("%(product)s: %(served)s %(unit)s is too far from the %(allotted)s %(unit)s allotted "
+                  "(tolerance %(percent)s %%)."),
+                product=line.name, served=_n(served), allotted=_n(line.allotted), unit=line.unit,
+                percent=_n(tolerance_percent))
+    elif served > line.allotted:
+        raise OutOfTolerance(_("%(product)s: at most %(allotted)s %(unit)s (what was allotted)."),
+                             product=line.name, allotted=_n(line.allotted), unit=line.unit)
+
+
+def _n(value) -> str:
+    return f"{to_decimal(value).normalize():f}".replace(".", ",")
+
+
+@transaction.atomic
+def record_served(*, basket, served: dict, by, now=None) -> Basket:
+    """The quantities actually served, per basket line id (all or nothing). Saved at once."""
+    basket = _locked_basket(basket)
+    if basket.status != Basket.Status.WAITING:
+        raise DistributionError(_("This basket has already been handed out; reopen it to change it."))
+    tolerance = DistributionSettings.for_association(basket.distribution.association_id).weighing_tolerance_percent
+    lines = {line.pk: line for line in basket.lines.all()}
+    now = now or timezone.now()
+    changed = []
+    for line_id, value in served.items():
+        line = lines.get(int(line_id))
+        if line is None:
+            raise DistributionError(_("This line is not part of this basket."))
+        quantity = round_quantity(to_decimal(value))
+        check_served(line, quantity, tolerance)
+        if line.served != quantity:
+            line.served, line.served_at, line.served_by = quantity, now, by
+            changed.append(line)
+    BasketLine.objects.bulk_update(changed, ["served", "served_at", "served_by"])
+    return basket
+
+
+def stock_available(distribution, product_id) -> Decimal:
+    """What the group has of a product, less what its open distributions already sold from stock."""
+    item = StockItem.objects.filter(group_id=distribution.group_id, product_id=product_id).first()
+    held = item.quantity if item else ZERO
+    pending = BasketLine.objects.filter(basket__distribution__group_id=distribution.group_id,
+                                        basket__distribution__status=Distribution.Status.PLANNED,
+                                        from_stock=True, product_id=product_id).aggregate(s=Sum("served"))["s"]
+    return held - (pending or ZERO)
+
+
+@transaction.atomic
+def add_from_stock(*, basket, product_id, quantity, by, now=None) -> BasketLine:
+    """An instant sale from the group's stock, at the member's price of the cycle."""
+    basket = _locked_basket(basket)
+    if basket.status != Basket.Status.WAITING:
+        raise DistributionError(_("This basket has already been handed out; reopen it to change it."))
+    quantity = round_quantity(to_decimal(quantity))
+    if quantity <= 0:
+        raise DistributionError(_("Enter a quantity above zero."))
+    price = CyclePrice.objects.filter(cycle_id=basket.distribution.cycle_id, product_id=product_id).first()
+    if price is None:
+        raise DistributionError(_("This product is not part of this cycle."))
+    # lock the stock row so two volunteers cannot sell the same last kilo
+    StockItem.objects.select_for_update().filter(group_id=basket.distribution.group_id, product_id=product_id).first()
+    if quantity > stock_available(basket.distribution, product_id):
+        raise DistributionError(_("%(product)s: not enough in stock."), product=price.name)
+    return BasketLine.objects.create(
+        basket=basket, product_id=product_id, name=price.name, unit=price.unit, is_bulk=price.is_bulk,
+        unit_price=price.price_for(basket.member.category), unit_cost=price.unit_cost, allotted=ZERO,
+        served=quantity, from_stock=True, served_at=now or timezone.now(), served_by=by)
+
+
+@transaction.atomic
+def remove_stock_line(*, line, by) -> None:
+    basket = _locked_basket(line.basket)
+    if basket.status != Basket.Status.WAITING or not line.from_stock:
+        raise DistributionError(_("This line cannot be removed."))
+    BasketLine.objects.filter(pk=line.pk, from_stock=True).delete()
+
+
+def _set_status(basket, to, by, now=None, allowed=(Basket.Status.WAITING,)) -> Basket:
+    basket = _locked_basket(basket)
+    if Basket.objects.filter(pk=basket.pk, status__in=allowed).update(
+            status=to, changed_at=now or timezone.now(), changed_by=by) != 1:
+        raise DistributionError(_("This basket has already been handed out (perhaps by another volunteer)."))
+    basket.status = to
+    return basket
+
+
+@transaction.atomic
+def mark_collected(*, basket, by, now=None) -> Basket:
+    """Waiting -> collected. The accounts app then charges what was served."""
+    return _set_status(basket, Basket.Status.COLLECTED, by, now)
+
+
+@transaction.atomic
+def mark_not_collected(*, basket, by, now=None) -> Basket:
+    return _set_status(basket, Basket.Status.NOT_COLLECTED, by, now)
+
+
+@transaction.atomic
+def reopen_basket(*, basket, by, now=None) -> Basket:
+    """Collected or not collected -> waiting (accounts reverses the charge)."""
+    return _set_status(basket, Basket.Status.WAITING, by, now,
+                       allowed=(Basket.Status.COLLECTED, Basket.Status.NOT_COLLECTED))
+
+
+@transaction.atomic
+def close_distribution(*, distribution, by, now=None) -> Distribution:
+    """Planned -> closed. Every basket must be collected or marked not collected.
+
+    What was not served goes back to the group's stock (and instant sales come out of it), one
+    stock move per product, valued at the cycle's cost; when every distribution of the cycle is
+    closed, the cycle becomes "distributed".
+    """
+    now = now or timezone.now()
+    distribution = Distribution.objects.select_for_update().get(pk=distribution.pk)
+    if distribution.status != Distribution.Status.PLANNED:
+        raise DistributionError(_("This distribution is already closed."))
+    if Basket.objects.filter(distribution=distribution, status=Basket.Status.WAITING).exists():
+        raise DistributionError(_("Some baskets are still waiting: mark them collected or not collected first."))
+    back = defaultdict(lambda: ZERO)
+    cost = {}
+    for product_id, status, allotted, served, unit_cost in BasketLine.objects.filter(
+            basket__distribution=distribution).values_list("product_id", "basket__status", "allotted", "served",
+                                                           "unit_cost"):
+        cost[product_id] = unit_cost
+        if status == Basket.Status.NOT_COLLECTED:
+            given = ZERO
+        else:
+            given = allotted if served is None else served
+        back[product_id] += allotted - given
+    moves = [StockMove(group_id=distribution.group_id, product_id=pid, cycle_id=distribution.cycle_id,
+                       kind=StockMove.Kind.CORRECTION, quantity=qty, unit_cost=cost[pid], by=by, at=now,
+                       reason=str(_("distribution of %(date)s") % {"date": distribution.date.strftime("%d/%m/%Y")}))
+             for pid, qty in sorted(back.items()) if qty != 0]
+    _apply_stock(moves)
+    if Distribution.objects.filter(pk=distribution.pk, status=Distribution.Status.PLANNED).update(
+            status=Distribution.Status.CLOSED, closed_at=now, closed_by=by) != 1:
+        raise DistributionError(_("This distribution is already closed."))
+    distribution.status = Distribution.Status.CLOSED
+    if not Distribution.objects.filter(cycle_id=distribution.cycle_id, status=Distribution.Status.PLANNED).exists():
+        OrderCycle.objects.filter(pk=distribution.cycle_id, status__in=(CycleStatus.ORDERED, CycleStatus.RECEIVED)
+                                  ).update(status=CycleStatus.DISTRIBUTED)
+    return distribution
+
+
+# --- Rota -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_slot(*, distribution, task, time="", by) -> RotaSlot:
+    if not task.strip():
+        raise DistributionError(_("Say what the task is."))
+    return RotaSlot.objects.create(distribution=distribution, task=task.strip(), time=time.strip())
+
+
+@transaction.atomic
+def sign_up(*, slot, by) -> RotaSlot:
+    """A volunteer takes an empty slot (conditional update: two at once, one wins)."""
+    if RotaSlot.objects.filter(pk=slot.pk, volunteer__isnull=True).update(volunteer=by) != 1:
+        raise DistributionError(_("Someone has already taken this slot."))
+    slot.volunteer = by
+    return slot
+
+
+@transaction.atomic
+def withdraw(*, slot, by) -> RotaSlot:
+    if RotaSlot.objects.filter(pk=slot.pk, volunteer=by).update(volunteer=None) != 1:
+        raise DistributionError(_("This slot is not yours."))
+    slot.volunteer = None
+    return slot
+
+
+@transaction.atomic
+def set_tolerance(*, association, percent, by) -> DistributionSettings:
+    percent = to_decimal(percent)
+    if percent < 0 or percent > 100:
+        raise DistributionError(_("The tolerance is a percentage between 0 and 100."))
+    found, _created = DistributionSettings.objects.update_or_create(
+        association=association, defaults={"weighing_tolerance_percent": percent})
+    return found

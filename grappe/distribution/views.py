@@ -1,0 +1,236 @@
+"""Pages of the distribution: list, the day screen (find a member, serve a basket), rota, documents."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from grappe.core.errors import DomainError
+from grappe.core.money import to_decimal
+from grappe.core.pdf import pdf_response
+from grappe.network.access import ADMIN, COORDINATOR, VOLUNTEER, require_scope
+from grappe.orders.models import CyclePrice, OrderCycle, StockItem
+
+from . import queries, services
+from .forms import SettingsForm, SlotForm, StockSaleForm
+from .models import Basket, BasketLine, DistributionSettings, RotaSlot
+
+STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
+COORDINATORS = (ADMIN, COORDINATOR)
+DOCUMENTS = {"emargement": "sign_sheet", "paniers": "baskets", "service": "serving", "etiquettes": "labels"}
+
+
+def _fail(request, error: DomainError):
+    messages.error(request, str(error))
+
+
+@require_scope(*STAFF)
+def distribution_list(request: HttpRequest) -> HttpResponse:
+    scope = request.scope
+    distributions = queries.with_progress(queries.distributions_for(scope)).order_by("-date", "group__name")[:60]
+    ready = []
+    if scope.is_coordinator:
+        ready = (OrderCycle.objects.filter(association=scope.association, status__in=services.READY)
+                 .order_by("-closes_at")[:10])
+    return render(request, "distribution/list.html", {
+        "distributions": distributions, "ready_cycles": ready, "empty_slots": queries.empty_slots(scope)[:30],
+        "scope": scope})
+
+
+@require_scope(*COORDINATORS)
+@require_POST
+def prepare(request: HttpRequest, cycle_pk: int) -> HttpResponse:
+    cycle = queries.cycle_for(request.scope, cycle_pk)
+    try:
+        made = services.create_distributions(cycle=cycle, by=request.user)
+        messages.success(request, _("%(count)s distributions ready, with their baskets.") % {"count": len(made)})
+    except DomainError as error:
+        _fail(request, error)
+    return redirect("distribution:list")
+
+
+@require_scope(*STAFF)
+def day(request: HttpRequest, pk: int) -> HttpResponse:
+    """The day screen: find a member by number or name, see who is still waiting."""
+    distribution = queries.distribution_for(request.scope, pk)
+    query = request.GET.get("q", "").strip()
+    baskets = list(queries.find_baskets(distribution, query)[:200])
+    if query and len(baskets) == 1:
+        return redirect("distribution:basket", baskets[0].pk)
+    counts = {status: 0 for status in Basket.Status.values}
+    for status in Basket.objects.filter(distribution=distribution).values_list("status", flat=True):
+        counts[status] += 1
+    return render(request, "distribution/day.html", {
+        "distribution": distribution, "baskets": baskets, "query": query, "counts": counts,
+        "waiting": counts[Basket.Status.WAITING], "scope": request.scope})
+
+
+def _stock_choices(basket):
+    prices = {p.product_id: p for p in CyclePrice.objects.filter(cycle_id=basket.distribution.cycle_id)}
+    items = StockItem.objects.filter(group_id=basket.distribution.group_id, product_id__in=list(prices),
+                                     quantity__gt=0).order_by("product__name")
+    return [(item.product_id, f"{prices[item.product_id].name} ({prices[item.product_id].unit})") for item in items]
+
+
+@require_scope(*STAFF)
+def basket(request: HttpRequest, pk: int) -> HttpResponse:
+    basket = queries.basket_for(request.scope, pk)
+    lines = queries.basket_lines(basket)
+    if request.method == "POST":
+        served = {}
+        for line in lines:
+            raw = request.POST.get(f"served-{line.pk}", "").strip()
+            if raw != "":
+                try:
+                    served[line.pk] = to_decimal(raw)
+                except ValueError:
+                    messages.error(request, _("%(product)s: enter a number.") % {"product": line.name})
+                    return redirect("distribution:basket", basket.pk)
+        try:
+            services.record_served(basket=basket, served=served, by=request.user)
+            messages.success(request, _("Quantities saved."))
+        except DomainError as error:
+            _fail(request, error)
+        return redirect(reverse("distribution:basket", args=[basket.pk]) + "#lignes")
+    total = sum((line.amount for line in lines), Decimal("0.00"))
+    settings = DistributionSettings.for_association(basket.distribution.association_id)
+    return render(request, "distribution/basket.html", {
+        "basket": basket, "distribution": basket.distribution, "lines": lines, "total": total,
+        "tolerance": settings.weighing_tolerance_percent,
+        "stock_form": StockSaleForm(choices=_stock_choices(basket)), "scope": request.scope})
+
+
+@require_scope(*STAFF)
+@require_POST
+def add_from_stock(request: HttpRequest, pk: int) -> HttpResponse:
+    basket = queries.basket_for(request.scope, pk)
+    form = StockSaleForm(request.POST, choices=_stock_choices(basket))
+    if form.is_valid():
+        try:
+            services.add_from_stock(basket=basket, product_id=form.cleaned_data["product"],
+                                    quantity=form.cleaned_data["quantity"], by=request.user)
+            messages.success(request, _("Added from stock."))
+        except DomainError as error:
+            _fail(request, error)
+    else:
+        messages.error(request, _("Choose a product and a quantity."))
+    return redirect("distribution:basket", basket.pk)
+
+
+@require_scope(*STAFF)
+@require_POST
+def remove_line(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    basket = queries.basket_for(request.scope, pk)
+    line = BasketLine.objects.filter(pk=line_pk, basket=basket).first()
+    if line is None:
+        raise Http404
+    try:
+        services.remove_stock_line(line=line, by=request.user)
+    except DomainError as error:
+        _fail(request, error)
+    return redirect("distribution:basket", basket.pk)
+
+
+@require_scope(*STAFF)
+@require_POST
+def not_collected(request: HttpRequest, pk: int) -> HttpResponse:
+    basket = queries.basket_for(request.scope, pk)
+    try:
+        services.mark_not_collected(basket=basket, by=request.user)
+        messages.success(request, _("Basket marked not collected."))
+    except DomainError as error:
+        _fail(request, error)
+        return redirect("distribution:basket", basket.pk)
+    return redirect("distribution:day", basket.distribution_id)
+
+
+@require_scope(*STAFF)
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    distribution = queries.distribution_for(request.scope, pk)
+    try:
+        services.close_distribution(distribution=distribution, by=request.user)
+        messages.success(request, _("Distribution closed; what was not served is back in stock."))
+    except DomainError as error:
+        _fail(request, error)
+    return redirect("distribution:day", distribution.pk)
+
+
+@require_scope(*STAFF)
+def rota(request: HttpRequest, pk: int) -> HttpResponse:
+    distribution = queries.distribution_for(request.scope, pk)
+    form = SlotForm(request.POST or None)
+    if request.method == "POST":
+        if not request.scope.is_coordinator:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.add_slot(distribution=distribution, by=request.user, **form.cleaned_data)
+                messages.success(request, _("Slot added."))
+                return redirect("distribution:rota", distribution.pk)
+            except DomainError as error:
+                _fail(request, error)
+    slots = RotaSlot.objects.filter(distribution=distribution).select_related("volunteer")
+    return render(request, "distribution/rota.html", {"distribution": distribution, "slots": slots, "form": form,
+                                                      "scope": request.scope})
+
+
+@require_scope(*STAFF)
+@require_POST
+def rota_take(request: HttpRequest, pk: int, slot_pk: int) -> HttpResponse:
+    distribution = queries.distribution_for(request.scope, pk)
+    slot = RotaSlot.objects.filter(pk=slot_pk, distribution=distribution).first()
+    if slot is None:
+        raise Http404
+    try:
+        if request.POST.get("action") == "withdraw":
+            services.withdraw(slot=slot, by=request.user)
+            messages.success(request, _("You are no longer on this slot."))
+        else:
+            services.sign_up(slot=slot, by=request.user)
+            messages.success(request, _("Thank you: you are on the rota."))
+    except DomainError as error:
+        _fail(request, error)
+    return redirect("distribution:rota", distribution.pk)
+
+
+@require_scope(*STAFF)
+def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    distribution = queries.distribution_for(request.scope, pk)
+    if kind not in DOCUMENTS:
+        raise Http404
+    return pdf_response(f"distribution/pdf/{DOCUMENTS[kind]}.html", document_context(distribution, kind),
+                        f"{kind}-{distribution.date:%Y%m%d}-{distribution.pk}.pdf", request)
+
+
+def document_context(distribution, kind) -> dict:
+    context = {"distribution": distribution, "association": distribution.association}
+    if kind in ("emargement", "paniers", "etiquettes"):
+        context["sheets"] = queries.basket_sheets(distribution)
+    if kind == "service":
+        context["products"] = queries.serving_lists(distribution)
+    return context
+
+
+@require_scope(*STAFF)
+def loading(request: HttpRequest, cycle_pk: int) -> HttpResponse:
+    cycle = queries.cycle_for(request.scope, cycle_pk)
+    groups = [(g, lines) for g, lines in queries.loading_list(cycle) if request.scope.has_group(g.pk)]
+    return pdf_response("distribution/pdf/loading.html", {"cycle": cycle, "groups": groups},
+                        f"chargement-{cycle.pk}.pdf", request)
+
+
+@require_scope(*COORDINATORS)
+def settings_view(request: HttpRequest) -> HttpResponse:
+    current = DistributionSettings.for_association(request.scope.association.pk)
+    form = SettingsForm(request.POST or None, initial={"weighing_tolerance_percent": current.weighing_tolerance_percent})
+    if request.method == "POST" and form.is_valid():
+        services.set_tolerance(association=request.scope.association,
+                               percent=form.cleaned_data["weighing_tolerance_percent"], by=request.user)
+        messages.success(request, _("Settings saved."))
+        return redirect("distribution:list")
+    return render(request, "distribution/settings.html", {"form": form})

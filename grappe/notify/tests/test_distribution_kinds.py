@@ -1,0 +1,55 @@
+"""The volunteer's slot reminder, on a distribution day built with the distribution app's factory."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from grappe.distribution import services as distribution_services
+from grappe.distribution.models import Distribution
+from grappe.distribution.tests.factories import make_day
+from grappe.notify.engine import send_due
+from grappe.notify.gsm import fits_one_sms
+from grappe.notify.models import SentNotification
+from grappe.notify.sms import ConsoleBackend
+
+
+@pytest.fixture
+def backend():
+    return ConsoleBackend(stream=io.StringIO())
+
+
+def test_a_volunteer_is_reminded_of_their_slot_once(world, backend):
+    day = make_day(world)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    Distribution.objects.filter(pk=day.day.pk).update(date=tomorrow, place="Salle polyvalente de Saint-Nazaire-"
+                                                                             "en-Royans, derrière la mairie")
+    world.volunteer.email = "benevole@example.org"
+    world.volunteer.save()
+    slot = distribution_services.add_slot(distribution=day.day, task="Pesée du vrac", time="17 h", by=None)
+    distribution_services.add_slot(distribution=day.day, task="Caisse", time="17 h", by=None)  # nobody yet
+    type(slot).objects.filter(pk=slot.pk).update(volunteer=world.volunteer)
+    now = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(10)))
+    send_due(now, kinds=["volunteer_slot_tomorrow"], backend=backend)
+    send_due(now, kinds=["volunteer_slot_tomorrow"], backend=backend)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["benevole@example.org"]
+    assert "Pesée du vrac" in mail.outbox[0].body and "17 h" in mail.outbox[0].body
+    row = SentNotification.objects.get()
+    assert (row.user, row.group, row.status) == (world.volunteer, world.group, SentNotification.Status.SENT)
+
+
+def test_the_volunteer_sms_fits_and_a_volunteer_without_e_mail_goes_to_the_call_list(world, backend):
+    from grappe.notify.kinds.distribution import _slot_sms
+
+    text = _slot_sms({"task": "Installation des tables et de la balance " * 3, "time": "16 h 30",
+                      "place": "Maison des Associations de Saint-Jean-en-Royans " * 3})
+    assert fits_one_sms(text) and text.startswith("Rappel : demain à 16 h 30")
+    day = make_day(world)
+    Distribution.objects.filter(pk=day.day.pk).update(date=timezone.localdate() + dt.timedelta(days=1))
+    slot = distribution_services.add_slot(distribution=day.day, task="Caisse", by=None)
+    type(slot).objects.filter(pk=slot.pk).update(volunteer=world.volunteer)
+    send_due(timezone.now(), kinds=["volunteer_slot_tomorrow"], backend=backend)
+    assert SentNotification.objects.get().status == SentNotification.Status.TO_CALL
