@@ -26,6 +26,13 @@ hypothesis_settings.register_profile("grappe", deadline=None, suppress_health_ch
 hypothesis_settings.load_profile("grappe")
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Test users' passwords hashed with MD5: Argon2 costs seconds per user on a loaded machine.
+    test_auth checks that the project itself hashes with Argon2."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db):
     """An association with two groups, a partner and one user per role; an outsider in another one."""

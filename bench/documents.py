@@ -9,6 +9,7 @@ each document is rendered to PDF as the view does. Target: at most 2 s for the t
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 import tempfile
@@ -34,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from pypdf import PdfReader
+
     from grappe.accounts.simulation import simulate
     from grappe.core.pdf import render_pdf_bytes
     from grappe.distribution.models import Distribution
@@ -46,20 +49,22 @@ def main(argv: list[str] | None = None) -> int:
     for kind in ("emargement", "paniers", "service"):
         best, pages = None, 0
         for _ in range(args.repeat):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             pdf = render_pdf_bytes(f"distribution/pdf/{DOCUMENTS[kind]}.html", document_context(distribution, kind))
-            elapsed = time.perf_counter() - start
-            best = elapsed if best is None else min(best, elapsed)
-            pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+            elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+            best = (elapsed, cpu) if best is None else min(best, (elapsed, cpu))
+            pages = len(PdfReader(io.BytesIO(pdf)).pages)
         rows.append((kind, best, pages))
-    total = sum(r[1] for r in rows)
+    total = sum(r[1][0] for r in rows)
+    total_cpu = sum(r[1][1] for r in rows)
     print(f"Documents of one distribution, {args.households} households, {args.products} products "
           f"({datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores)")
-    print(f"| document | seconds (best of {args.repeat}) | pages |")
-    print("|---|---|---|")
-    for kind, seconds, pages in rows:
-        print(f"| {kind} | {seconds:.2f} | {pages} |")
-    print(f"| **all three** | **{total:.2f}** | |")
+    print(f"| document | wall seconds (best of {args.repeat}) | CPU seconds | pages |")
+    print("|---|---|---|---|")
+    for kind, (seconds, cpu), pages in rows:
+        print(f"| {kind} | {seconds:.2f} | {cpu:.2f} | {pages} |")
+    print(f"| **all three** | **{total:.2f}** | **{total_cpu:.2f}** | |")
+    print(f"load average: {os.getloadavg()[0]:.1f}")
     print("target <= 2 s:", "met" if total <= 2 else "NOT met")
     return 0 if total <= 2 else 1
 
