@@ -194,3 +194,20 @@ def test_volunteer_of_another_group_cannot_order_for_a_member(world, shop, clien
     other = make_member(world, group=world.other_group)
     url = reverse("orders:on_behalf", args=[shop.cycle.pk, other.pk])
     assert client_for(world.volunteer).get(url).status_code == 404
+
+
+def test_basket_page_query_count_does_not_grow_with_the_products(world, shop, client_for, django_assert_max_num_queries):
+    from grappe.catalogue.models import GroupSelection
+    from grappe.catalogue.tests.factories import make_product
+    from grappe.orders.models import CyclePrice
+
+    for i in range(10):
+        product = make_product(shop.farm, name=f"Produit {i}", reference=f"X{i}", pack_size=D("10"))
+        GroupSelection.objects.create(group=world.group, product=product)
+        CyclePrice.objects.create(cycle=shop.cycle, product=product, supplier=shop.farm, name=product.name, unit="kg",
+                                  order_step=D("1"), pack_size=D("10"), pack_price_excl_vat=D("10"), vat_rate=D("5.5"),
+                                  unit_cost=D("1"), price_priority=D("1"), price_solidarity=D("1"))
+        services.set_line(cycle=shop.cycle, member=world.member, product=product, quantity=D("1"), by=world.member_user)
+    client = client_for(world.member_user)
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("orders:basket", args=[shop.cycle.pk])).status_code == 200
