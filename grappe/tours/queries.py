@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q
+from django.apps import apps
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -201,6 +202,20 @@ class SheetStop:
     visit: RunVisit
     site: Site | None
     members: int
+    baskets: int = 0
+
+
+def baskets_by_stop(sites, day: date) -> dict[int, int]:
+    """How many baskets each stop hands out on `day`: orders of the cycles that serve the stop that day.
+
+    Tours sits beside orders and may not import it; the model is looked up by name (read only).
+    """
+    member_order = apps.get_model("orders", "MemberOrder")
+    rows = (member_order.objects
+            .filter(stop__in=sites, cycle__cycle_groups__stops__distribution_date=day,
+                    cycle__cycle_groups__stops__site=F("stop"), lines__quantity__gt=0)
+            .values("stop_id").annotate(n=Count("pk", distinct=True)))
+    return {row["stop_id"]: row["n"] for row in rows}
 
 
 def route_sheet(tour: Tour, day: date) -> tuple[RunDay | None, list[SheetStop]]:
@@ -214,4 +229,6 @@ def route_sheet(tour: Tour, day: date) -> tuple[RunDay | None, list[SheetStop]]:
     visits = (run_day.visits.select_related("stop__site", "stop__commune")
               .annotate(members=Count("stop__site__members", filter=Q(stop__site__members__status="active")))
               .order_by("position"))
-    return run_day, [SheetStop(v, v.stop.site, v.members) for v in visits if v.stop_id in served]
+    visits = [v for v in visits if v.stop_id in served]
+    baskets = baskets_by_stop([v.stop.site for v in visits if v.stop.site], day)
+    return run_day, [SheetStop(v, v.stop.site, v.members, baskets.get(v.stop.site_id, 0)) for v in visits]
