@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
+from django.utils import timezone
 
 from grappe.network.models import Site
 from grappe.orders import services
@@ -18,7 +19,7 @@ def test_baskets_are_counted_per_stop_on_the_stop_date(world):
     setup = make_cycle(world)
     square = Site.objects.create(group=world.group, name="Place du village", is_stop=True)
     hall = Site.objects.create(group=world.group, name="Salle des fêtes", is_stop=True)
-    day = datetime.date.today() + datetime.timedelta(days=7)
+    day = timezone.localdate() + datetime.timedelta(days=7)
     cycle_group = CycleGroup.objects.get(cycle=setup.cycle, group=world.group)
     CycleStop.objects.create(cycle_group=cycle_group, site=square, distribution_date=day)
     CycleStop.objects.create(cycle_group=cycle_group, site=hall, distribution_date=day + datetime.timedelta(days=1))
