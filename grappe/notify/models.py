@@ -15,11 +15,7 @@ from grappe.network.models import Association, BuyingGroup
 
 
 class SentNotification(models.Model):
-    class Channel(models.TextChoices):
-        SMS = "sms", _("SMS")
-        EMAIL = "email", _("e-mail")
-        CALL = "call", _("phone call")
-        PAPER = "paper", _("paper, through the group")
+    Channel = Member.Channel  # the channels a member can prefer are the channels we send by
 
     class Status(models.TextChoices):
         PENDING = "pending", _("being sent")
