@@ -331,7 +331,9 @@ def apply_import(*, by, price_import: PriceImport, keep_valid_only: bool = False
     valid_from = valid_from or now
     # Lock the supplier's products (in primary-key order) and write in bulk: a 5,000-row list is
     # a handful of queries, not 5,000 round trips.
-    products = {p.reference: p for p in Product.objects.select_for_update().filter(supplier=supplier)
+    # PostgreSQL refuses FOR UPDATE with GROUP BY: take the locks first, then read with the aggregate.
+    list(Product.objects.select_for_update().filter(supplier=supplier).order_by("pk").values_list("pk", flat=True))
+    products = {p.reference: p for p in Product.objects.filter(supplier=supplier)
                 .annotate(latest_change=Max("price_changes__valid_from")).order_by("pk")}
     new_products, changes, mirrored = [], [], []
     for row in locked.rows:
