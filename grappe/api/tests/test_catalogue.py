@@ -6,9 +6,9 @@ import pytest
 
 from grappe.catalogue.models import GroupSelection, PriceChange, Product, Supplier
 from grappe.catalogue.tests.factories import SupplierFactory, make_product
-from grappe.core.models import ApiToken
 
 D = Decimal
+API_PREFIX = "/catalogue"
 pytestmark = pytest.mark.django_db
 
 
@@ -20,17 +20,6 @@ def shop(world):
     GroupSelection.objects.create(group=world.group, product=lentils)
     return {"supplier": supplier, "lentils": lentils, "soap": soap}
 
-
-@pytest.fixture
-def api(client):
-    def call(user, method, path, payload=None):
-        _token, key = ApiToken.create_for(user, "test")
-        kwargs = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
-        if payload is not None:
-            kwargs.update(data=payload, content_type="application/json")
-        return getattr(client, method)("/api/v1/catalogue" + path, **kwargs)
-
-    return call
 
 
 def test_a_member_reads_their_groups_products_with_their_price(world, shop, api):

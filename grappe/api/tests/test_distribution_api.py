@@ -3,21 +3,11 @@ from decimal import Decimal
 
 import pytest
 
-from grappe.core.models import ApiToken
 from grappe.distribution.models import BasketLine
 from grappe.distribution.tests.factories import make_day
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def api(client):
-    def call(user, method, path, **kwargs):
-        _token, key = ApiToken.create_for(user, "test")
-        return getattr(client, method)(f"/api/v1{path}", HTTP_AUTHORIZATION=f"Bearer {key}",
-                                       content_type="application/json", **kwargs)
-
-    return call
 
 
 @pytest.fixture

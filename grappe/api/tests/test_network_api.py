@@ -1,18 +1,7 @@
 import pytest
 
-from grappe.core.models import ApiToken
-
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def api(client):
-    def call(user, method, path, **kwargs):
-        _token, key = ApiToken.create_for(user, "test")
-        return getattr(client, method)(f"/api/v1{path}", HTTP_AUTHORIZATION=f"Bearer {key}",
-                                       content_type="application/json", **kwargs)
-
-    return call
 
 
 def test_openapi_document_is_served(client):

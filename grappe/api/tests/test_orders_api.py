@@ -4,10 +4,10 @@ from decimal import Decimal as D
 
 import pytest
 
-from grappe.core.models import ApiToken
 from grappe.orders.models import OrderLine, PurchaseOrder
 from grappe.orders.tests.factories import make_cycle
 
+API_PREFIX = "/orders"
 pytestmark = pytest.mark.django_db
 
 
@@ -15,17 +15,6 @@ pytestmark = pytest.mark.django_db
 def shop(world):
     return make_cycle(world)
 
-
-@pytest.fixture
-def api(client):
-    def call(user, method, path, payload=None):
-        _token, key = ApiToken.create_for(user, "test")
-        kwargs = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
-        if payload is not None:
-            kwargs.update(data=payload, content_type="application/json")
-        return getattr(client, method)("/api/v1/orders" + path, **kwargs)
-
-    return call
 
 
 def test_a_member_lists_cycles_and_changes_their_basket(world, shop, api):
