@@ -27,7 +27,7 @@ from grappe.orders.models import (
     StockItem,
     StockMove,
 )
-from grappe.orders.services import _apply_stock
+from grappe.orders.services import apply_stock_moves
 
 from .models import Basket, BasketLine, Distribution, DistributionSettings, RotaSlot
 
@@ -272,7 +272,7 @@ def close_distribution(*, distribution, by, now=None) -> Distribution:
                        kind=StockMove.Kind.CORRECTION, quantity=qty, unit_cost=cost[pid], by=by, at=now,
                        reason=str(_("distribution of %(date)s") % {"date": distribution.date.strftime("%d/%m/%Y")}))
              for pid, qty in sorted(back.items()) if qty != 0]
-    _apply_stock(moves)
+    apply_stock_moves(moves)
     if Distribution.objects.filter(pk=distribution.pk, status=Distribution.Status.PLANNED).update(
             status=Distribution.Status.CLOSED, closed_at=now, closed_by=by) != 1:
         raise DistributionError(_("This distribution is already closed."))

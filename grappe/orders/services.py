@@ -459,8 +459,12 @@ def _write_dispatch(cycle, plan, product_ids=None):
     _insert(DispatchLine, list(rows.values()))
 
 
-def _apply_stock(moves: list[StockMove]):
-    """Append the moves and update each (group, product) balance; two statements for any number."""
+def apply_stock_moves(moves: list[StockMove]):
+    """Append the moves and update each (group, product) balance; two statements for any number.
+
+    The one write path for stock, used by closing, receipts, adjustments and distributions (sales
+    from stock). Call it inside the caller's transaction.
+    """
     if not moves:
         return
     _insert(StockMove, moves)
@@ -497,7 +501,7 @@ def _write_stock_moves(cycle, plan, by, now):
         if p.leftover > 0 and p.stock_group_id:
             moves.append(StockMove(group_id=p.stock_group_id, product_id=pid, cycle=cycle, kind=StockMove.Kind.LEFTOVER,
                                    quantity=p.leftover, unit_cost=p.price.unit_cost, by=by, at=now))
-    _apply_stock(moves)
+    apply_stock_moves(moves)
 
 
 # --- Receipt and stock ----------------------------------------------------------------------------
@@ -584,7 +588,7 @@ def _reshare(cycle, usable_by_product: dict[int, Decimal], by, now):
                                    reason=str(_("receipt"))))
         ProductOutcome.objects.filter(pk=outcome.pk).update(available=available, allotted=allotted, leftover=leftover)
     _set_allotted(pairs)
-    _apply_stock(moves)
+    apply_stock_moves(moves)
     # dispatch of these products, from the new shares
     DispatchLine.objects.filter(cycle=cycle, product_id__in=list(usable_by_product)).delete()
     plan_lines = {}
