@@ -2,21 +2,46 @@
 
 Every printable document (slips, order forms, sign sheets, route sheets, reports) extends
 `core/print_base.html`, which sets large type and A4 margins.
+
+WeasyPrint costs roughly a millisecond per line of text (more for tables, floats and inline blocks),
+so documents printed again and again with the same content (the lists of a distribution) can be
+cached: `cached=True` keys the PDF by a hash of the HTML it is made from. Any change that shows on
+the page (a basket prepared again, a weighed quantity) changes the HTML and so the key: there is
+nothing to invalidate by hand, and a stale document cannot be served. Only the template rendering
+(a few queries and about a tenth of a second for 100 households) is paid again on a hit.
 """
 
+import hashlib
+
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+CACHE_SECONDS = 24 * 3600
 
-def render_pdf_bytes(template_name: str, context: dict, request=None) -> bytes:
-    from weasyprint import HTML  # imported late: it is slow to import and only printing needs it
 
+def render_pdf_bytes(template_name: str, context: dict, request=None, *, cached: bool = False) -> bytes:
     html = render_to_string(template_name, context, request=request)
     base_url = request.build_absolute_uri("/") if request is not None else None
+    if not cached:
+        return html_to_pdf(html, base_url)
+    key = "pdf:" + hashlib.sha256(f"{base_url}\n{html}".encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = html_to_pdf(html, base_url)
+        cache.set(key, pdf, CACHE_SECONDS)
+    return pdf
+
+
+def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
+    from weasyprint import HTML  # imported late: it is slow to import and only printing needs it
+
     return HTML(string=html, base_url=base_url).write_pdf()
 
 
-def pdf_response(template_name: str, context: dict, filename: str, request=None) -> HttpResponse:
-    response = HttpResponse(render_pdf_bytes(template_name, context, request), content_type="application/pdf")
+def pdf_response(template_name: str, context: dict, filename: str, request=None, *,
+                 cached: bool = False) -> HttpResponse:
+    response = HttpResponse(render_pdf_bytes(template_name, context, request, cached=cached),
+                            content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from grappe.core.errors import DomainError
 from grappe.core.money import to_decimal
-from grappe.core.pdf import pdf_response
+from grappe.core.pdf import pdf_response, render_pdf_bytes
 from grappe.network.access import ADMIN, COORDINATOR, VOLUNTEER, require_scope
 from grappe.orders.models import CyclePrice, OrderCycle, StockItem
 
@@ -203,8 +203,15 @@ def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     distribution = queries.distribution_for(request.scope, pk)
     if kind not in DOCUMENTS:
         raise Http404
+    # Cached by content: printed again and again on the day, they only change when baskets do.
     return pdf_response(f"distribution/pdf/{DOCUMENTS[kind]}.html", document_context(distribution, kind),
-                        f"{kind}-{distribution.date:%Y%m%d}-{distribution.pk}.pdf", request)
+                        f"{kind}-{distribution.date:%Y%m%d}-{distribution.pk}.pdf", request, cached=True)
+
+
+def document_pdf(distribution, kind) -> bytes:
+    """The PDF the document view sends (for the benchmark), cached the same way."""
+    return render_pdf_bytes(f"distribution/pdf/{DOCUMENTS[kind]}.html", document_context(distribution, kind),
+                            cached=True)
 
 
 def document_context(distribution, kind) -> dict:
