@@ -11,6 +11,7 @@ nothing to invalidate by hand, and a stale document cannot be served. Only the t
 (a few queries and about a tenth of a second for 100 households) is paid again on a hit.
 """
 
+import gc
 import hashlib
 
 from django.core.cache import cache
@@ -34,9 +35,18 @@ def render_pdf_bytes(template_name: str, context: dict, request=None, *, cached:
 
 
 def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
+    """WeasyPrint with the cyclic garbage collector paused: a render allocates hundreds of thousands of
+    objects, which triggers full collections that walk every object of the Django process as well
+    (a quarter to a third of the time of a 20-page list; about 7 MB more at the peak without them)."""
     from weasyprint import HTML  # imported late: it is slow to import and only printing needs it
 
-    return HTML(string=html, base_url=base_url).write_pdf()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return HTML(string=html, base_url=base_url).write_pdf()
+    finally:
+        if was_enabled:  # only whoever paused it resumes it, so concurrent renders never leave it off
+            gc.enable()
 
 
 def pdf_response(template_name: str, context: dict, filename: str, request=None, *,
