@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
@@ -18,6 +19,28 @@ from .models import Entry, PassedOnCost, SettlementDifference, SupplierInvoice
 ZERO = Decimal("0.00")
 ONE = Decimal("1")
 HUNDRED = Decimal("100")
+
+
+@dataclass
+class Receipt:
+    """What a member took and paid at one distribution, and where their account stands."""
+
+    basket: Basket
+    lines: list[BasketLine]
+    total: Decimal
+    payments: list[Entry]
+    paid: Decimal
+    balance: Decimal
+
+
+def receipt(basket) -> Receipt:
+    from .services import balance  # the one definition of a balance (the sum of the entries)
+
+    lines = list(basket.lines.all())
+    payments = list(Entry.objects.filter(member=basket.member, distribution=basket.distribution,
+                                         kind=Entry.Kind.PAYMENT).order_by("at", "pk"))
+    return Receipt(basket=basket, lines=lines, total=sum((line.amount for line in lines), ZERO), payments=payments,
+                   paid=sum((entry.amount for entry in payments), ZERO), balance=balance(basket.member))
 
 
 def balances(members) -> dict[int, Decimal]:

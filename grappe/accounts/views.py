@@ -20,6 +20,7 @@ from grappe.distribution import queries as distribution_queries
 from grappe.distribution import services as distribution_services
 from grappe.members.models import Member
 from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require_scope
+from grappe.notify import services as notify_services
 from grappe.orders.models import OrderCycle, PurchaseOrder
 
 from . import export, queries, services
@@ -99,16 +100,13 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _checkout_context(basket, form=None):
-    lines = list(basket.lines.all())
-    total = sum((line.amount for line in lines), Decimal("0.00"))
-    paid_today = (Entry.objects.filter(member=basket.member, distribution=basket.distribution,
-                                       kind=Entry.Kind.PAYMENT).order_by("at", "pk"))
-    balance = services.balance(basket.member)
+    receipt = queries.receipt(basket)
+    balance = receipt.balance
     due = max(-balance, Decimal("0.00"))
     limit = AccountSettings.for_association(basket.member.association_id).negative_limit
     form = form or PaymentForm(initial={"key": uuid.uuid4(), "means": Means.CASH, "amount": due or None})
-    return {"basket": basket, "distribution": basket.distribution, "lines": lines, "total": total,
-            "payments": paid_today, "balance": balance, "due": due, "limit": limit, "form": form,
+    return {"basket": basket, "distribution": basket.distribution, "lines": receipt.lines, "total": receipt.total,
+            "payments": receipt.payments, "balance": balance, "due": due, "limit": limit, "form": form,
             "can_leave": balance >= -limit}
 
 
@@ -154,6 +152,23 @@ def on_account(request: HttpRequest, pk: int) -> HttpResponse:
 def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     basket = distribution_queries.basket_for(request.scope, pk)
     return render(request, "accounts/receipt.html", _checkout_context(basket))
+
+
+@require_scope(*STAFF)
+@require_POST
+def send_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the receipt to the member by SMS or e-mail (their preferred channel), logged by grappe.notify."""
+    basket = distribution_queries.basket_for(request.scope, pk)
+    try:
+        sent = notify_services.send_receipt(basket=basket, by=request.user)
+    except DomainError as error:
+        _fail(request, error)
+    else:
+        if sent.channel == sent.Channel.SMS:
+            messages.success(request, _("Receipt sent by SMS to %(address)s.") % {"address": sent.address})
+        else:
+            messages.success(request, _("Receipt sent by e-mail to %(address)s.") % {"address": sent.address})
+    return redirect("accounts:receipt", basket.pk)
 
 
 @require_scope(*STAFF)

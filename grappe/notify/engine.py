@@ -84,13 +84,13 @@ def render(kind: ReminderKind, due: Due, channel: str) -> tuple[str, str]:
         return "", kind.sms(due.context)
 
 
-def _claim(due: Due, route: Route, subject: str, text: str) -> SentNotification | None:
+def _claim(due: Due, route: Route, subject: str, text: str, handled_by=None) -> SentNotification | None:
     """Insert the row (committed at once); None when this reminder was already handled."""
     association = due.association or (due.recipient.member.association if due.recipient.member else None)
     group = due.group or (due.recipient.member.group if due.recipient.member else None)
     values = {"association": association, "group": group, "member": due.recipient.member,
               "user": due.recipient.user, "channel": route.channel, "address": route.address,
-              "subject": subject, "text": text}
+              "subject": subject, "text": text, "handled_by": handled_by}
     try:
         with transaction.atomic():
             return SentNotification.objects.create(kind=due.kind, key=due.key, recipient=due.recipient.key,
@@ -123,6 +123,16 @@ def _deliver(row: SentNotification, backend) -> None:
             row.status, row.provider_id = Status.SENT, message_id
     row.sent_at = timezone.now() if row.status == Status.SENT else None
     row.save(update_fields=["status", "provider_id", "error", "sent_at"])
+
+
+def send_one(due: Due, route: Route, subject: str, text: str, *, backend=None,
+             by=None) -> SentNotification | None:
+    """Log then send one message now (a message asked for by a person, not by the cron), the same way:
+    None when this (kind, key, recipient) was already sent; else the row, SENT or FAILED."""
+    row = _claim(due, route, subject, text, handled_by=by)
+    if row is not None:
+        _deliver(row, backend or sms_gateway.get_backend())
+    return row
 
 
 def send_due(now=None, *, kinds=None, dry_run=False, backend=None) -> Summary:

@@ -1,11 +1,21 @@
-"""Writes: a member switches reminders on or off; a volunteer marks a call as done."""
+"""Writes: a member switches reminders on or off; a volunteer marks a call as done; a volunteer sends
+a member the receipt of their basket."""
+
+import hashlib
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from grappe.core.errors import DomainError
+from grappe.core.money import plain_number
 from grappe.members.models import Member
 
+from .engine import Channel, Route, render, send_one
+from .kinds.receipts import RECEIPT
 from .models import SentNotification
+from .phones import is_mobile, to_e164
+from .reminders import REGISTRY, Due, Recipient
 
 
 @transaction.atomic
@@ -18,3 +28,61 @@ def set_reminders(*, by, member: Member, wanted: bool) -> bool:
 def mark_called(*, by, notification: SentNotification) -> bool:
     return SentNotification.objects.filter(pk=notification.pk, status=SentNotification.Status.TO_CALL).update(
         status=SentNotification.Status.CALLED, handled_by=by, sent_at=timezone.now()) == 1
+
+
+# --- The receipt after a payment, sent on request -------------------------------------------------
+
+
+class ReceiptNotSent(DomainError):
+    pass
+
+
+def receipt_route(member: Member) -> Route:
+    """By the member's preferred channel (SMS or e-mail), else by the other one they have; refused when
+    they want no messages, prefer paper or a phone call, or have neither a mobile number nor an e-mail."""
+    if member.reminders_opt_out or member.erased_at or member.status == Member.Status.LEFT:
+        raise ReceiptNotSent(_("This member does not want to receive messages: print the receipt instead."))
+    if member.preferred_channel in (Channel.CALL, Channel.PAPER):
+        raise ReceiptNotSent(_("This member prefers paper or a phone call: print the receipt instead."))
+    phone = to_e164(member.phone) or ""
+    phone = phone if phone and is_mobile(phone) else ""  # a landline gets no SMS
+    email = member.email or (member.user.email if member.user_id else "")
+    routes = [Route(Channel.SMS, phone), Route(Channel.EMAIL, email)]
+    if member.preferred_channel == Channel.EMAIL:
+        routes.reverse()
+    for route in routes:
+        if route.address:
+            return route
+    raise ReceiptNotSent(_("This member has no mobile number and no e-mail address: print the receipt instead."))
+
+
+def send_receipt(*, basket, by, backend=None) -> SentNotification:
+    """Send the receipt of a basket (what was taken, paid, the balance) now, and log it.
+
+    The same receipt (same text) is sent once: a second press, or two volunteers at once, are refused
+    by the log's unique key; after another payment the text differs and it can be sent again. Not one
+    transaction on purpose: the log row is committed before the message leaves (see engine)."""
+    from grappe.accounts.queries import receipt as receipt_query
+
+    member = basket.member
+    route = receipt_route(member)
+    data = receipt_query(basket)
+    distribution = basket.distribution
+    context = {
+        "group": distribution.group.name, "date": distribution.date, "number": member.number,
+        "lines": [(line.name, f"{plain_number(line.quantity)} {line.unit_label}", line.amount) for line in data.lines],
+        "total": data.total, "paid": data.paid, "balance": data.balance,
+        "payments": [(entry.get_means_display(), entry.amount) for entry in data.payments],
+    }
+    draft = Due(kind=RECEIPT, key="", recipient=Recipient(member=member), context=context,
+                association=distribution.association, group=distribution.group)
+    subject, text = render(REGISTRY[RECEIPT], draft, route.channel)
+    digest = hashlib.sha256(f"{route.channel}\n{route.address}\n{text}".encode()).hexdigest()[:16]
+    draft.key = f"basket:{basket.pk}:{digest}"
+    row = send_one(draft, route, subject, text, backend=backend, by=by)
+    if row is None:
+        raise ReceiptNotSent(_("This receipt has already been sent."))
+    if row.status != SentNotification.Status.SENT:
+        raise ReceiptNotSent(_("The receipt could not be sent (%(error)s). Try again later, or print it."),
+                             error=row.error or row.status)
+    return row

@@ -4,6 +4,7 @@ events: tomorrow's event, a place freed, an event cancelled (grappe.events).
 orders: a cycle opens, it closes tomorrow, the distribution is tomorrow (grappe.orders: CycleGroup
 date and place; CycleStop date and time for a van stop).
 distribution: a volunteer's slot tomorrow (grappe.distribution's rota).
+receipts: the receipt of a distribution, sent on request only (grappe.accounts).
 """
 
-from . import distribution, events, orders  # noqa: F401
+from . import distribution, events, orders, receipts  # noqa: F401
