@@ -1,7 +1,8 @@
 """The only write path for distributions: sessions, rota, baskets, served quantities, closing.
 
-Locking: every change of a basket first takes `select_for_update()` on the basket row; closing a
-distribution locks the distribution row. State changes are conditional updates touching one row.
+Locking: every change of a basket first takes a key-share lock on its distribution row, then
+`select_for_update()` on the basket row only (see `_locked_basket`); closing a distribution locks
+the distribution row FOR UPDATE. State changes are conditional updates touching one row.
 Stock moves (what was not served goes back to the group's stock, instant sales come out of it) are
 written when the distribution closes, one move per product, through the orders app's stock ledger.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -123,7 +124,21 @@ def _build_baskets(distribution):
 
 
 def _locked_basket(basket) -> Basket:
-    basket = Basket.objects.select_for_update().select_related("distribution", "member").get(pk=basket.pk)
+    """The basket row locked FOR UPDATE, after its distribution row FOR KEY SHARE.
+
+    Only the basket row: a plain `select_for_update()` with `select_related` also locked the
+    distribution and member rows FOR UPDATE, which serialised every basket of a distribution and
+    deadlocked with a payment (the payment holds the member, then its foreign key to the
+    distribution needs a key-share lock at commit). The key-share lock on the distribution lets
+    volunteers work on different baskets at once while `close_distribution` (FOR UPDATE) waits
+    for them, and they wait for it and then see it closed. Order: distribution, basket, member.
+    """
+    if connection.vendor == "postgresql":  # SQLite has no row locks (and writes one at a time)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {Distribution._meta.db_table} WHERE id = %s FOR KEY SHARE",  # noqa: S608
+                           [basket.distribution_id])
+    basket = (Basket.objects.select_for_update(of=("self",)).select_related("distribution", "member")
+              .get(pk=basket.pk))
     if basket.distribution.status != Distribution.Status.PLANNED:
         raise DistributionError(_("This distribution is closed."))
     return basket

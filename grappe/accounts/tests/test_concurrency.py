@@ -1,0 +1,136 @@
+"""Two volunteers at the same basket, on PostgreSQL: no double charge, no lost or doubled payment,
+the last kilo in stock sold once, and every balance is the sum of its entries.
+
+Run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/grappe_accounts (SQLite has no row locks).
+"""
+
+import threading
+import uuid
+from decimal import Decimal as D
+
+import pytest
+from django.db import connection, connections
+from django.db.models import Sum
+
+from grappe.accounts import services
+from grappe.accounts.models import Entry, Means
+from grappe.core.errors import DomainError
+from grappe.distribution import services as distribution_services
+from grappe.distribution.models import Basket, BasketLine
+from grappe.distribution.tests.factories import make_day
+from grappe.orders.models import StockItem
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+VOLUNTEERS = 8
+
+
+@pytest.fixture
+def postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("Concurrency proof skipped: it needs PostgreSQL row locks "
+                    "(set DATABASE_URL=postgres://postgres@127.0.0.1:5432/grappe_accounts).")
+
+
+def race(*actions):
+    """Run the actions in threads released together; returns [(result or None, error or None)]."""
+    start = threading.Barrier(len(actions))
+    outcomes = [None] * len(actions)
+
+    def run(index, action):
+        try:
+            start.wait()
+            outcomes[index] = (action(), None)
+        except Exception as error:  # noqa: BLE001 - returned to the test
+            outcomes[index] = (None, error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert all(outcome is not None for outcome in outcomes), "a thread did not finish"
+    return outcomes
+
+
+def refused(outcomes):
+    unexpected = [error for _, error in outcomes if error is not None and not isinstance(error, DomainError)]
+    assert not unexpected, unexpected
+    return [error for _, error in outcomes if error is not None]
+
+
+def assert_balances_are_sums(*members):
+    for member in members:
+        total = Entry.objects.filter(member=member).aggregate(s=Sum("amount"))["s"] or D("0")
+        assert services.balance(member) == total
+
+
+def basket_amount(basket) -> D:
+    return services.basket_total(Basket.objects.prefetch_related("lines").get(pk=basket.pk))
+
+
+def test_a_basket_handed_over_by_several_volunteers_at_once_is_charged_once(postgres_only, world):
+    day = make_day(world)
+    outcomes = race(*[lambda: services.collect_basket(basket=day.jeanne_basket, by=world.volunteer)] * VOLUNTEERS)
+    assert len(refused(outcomes)) == VOLUNTEERS - 1
+    charges = Entry.objects.filter(basket=day.jeanne_basket, kind=Entry.Kind.CHARGE)
+    assert charges.count() == 1 and charges.get().amount == -basket_amount(day.jeanne_basket)
+    assert Basket.objects.get(pk=day.jeanne_basket.pk).status == Basket.Status.COLLECTED
+    assert_balances_are_sums(day.jeanne)
+
+
+def test_one_payment_form_submitted_several_times_at_once_is_recorded_once(postgres_only, world):
+    day = make_day(world)
+    key = uuid.uuid4()
+    outcomes = race(*[lambda: services.record_payment(member=day.jeanne, amount=D("12.50"), means=Means.CASH,
+                                                      by=world.volunteer, key=key, distribution=day.day)]
+                    * VOLUNTEERS)
+    assert not refused(outcomes)
+    assert len({entry.pk for entry, _ in outcomes}) == 1
+    assert Entry.objects.filter(member=day.jeanne, kind=Entry.Kind.PAYMENT).count() == 1
+    assert services.balance(day.jeanne) == D("12.50")
+
+
+def test_payments_charges_and_reopenings_racing_keep_every_balance_the_sum_of_its_entries(postgres_only, world):
+    day = make_day(world)
+    amounts = [D("3.10"), D("7.25"), D("0.99"), D("20.00"), D("5.05"), D("1.01")]
+    actions = [lambda amount=amount, member=member: services.record_payment(
+        member=member, amount=amount, means=Means.CASH, by=world.volunteer, key=uuid.uuid4(), distribution=day.day)
+        for amount in amounts for member in (day.jeanne, day.paul)]
+    actions += [lambda: services.collect_basket(basket=day.jeanne_basket, by=world.volunteer)] * 3
+    actions += [lambda: services.collect_basket(basket=day.paul_basket, by=world.volunteer)] * 3
+    outcomes = race(*actions)
+    assert len(refused(outcomes)) == 4  # two of the three hand-overs of each basket
+    # then two volunteers reopen Jeanne's basket at once: her charge is reversed once
+    assert len(refused(race(*[lambda: services.reopen_basket(basket=day.jeanne_basket, by=world.volunteer)] * 2))) == 1
+    paid = sum(amounts)
+    assert services.balance(day.jeanne) == paid
+    assert services.balance(day.paul) == paid - basket_amount(day.paul_basket)
+    assert Entry.objects.filter(kind=Entry.Kind.PAYMENT).count() == 2 * len(amounts)
+    assert Entry.objects.filter(basket=day.jeanne_basket, kind=Entry.Kind.CORRECTION).count() == 1
+    assert_balances_are_sums(day.jeanne, day.paul)
+
+
+def test_weighing_while_another_volunteer_hands_over_charges_what_was_served(postgres_only, world):
+    day = make_day(world)
+    lentils = BasketLine.objects.get(basket=day.jeanne_basket, name__startswith="Lentilles")
+    outcomes = race(
+        lambda: distribution_services.record_served(basket=day.jeanne_basket, served={lentils.pk: D("5.2")},
+                                                    by=world.volunteer),
+        lambda: services.collect_basket(basket=day.jeanne_basket, by=world.volunteer),
+    )
+    assert len(refused(outcomes)) <= 1  # the weighing is refused if the hand-over came first
+    [charge] = Entry.objects.filter(basket=day.jeanne_basket, kind=Entry.Kind.CHARGE)
+    assert charge.amount == -basket_amount(day.jeanne_basket)  # whichever came first, the charge matches
+
+
+def test_the_last_kilo_in_stock_is_sold_once(postgres_only, world):
+    day = make_day(world)
+    StockItem.objects.create(group=world.group, product=day.shop.oranges, quantity=D("1"), unit_cost=D("2.11"))
+    outcomes = race(*[lambda basket=basket: distribution_services.add_from_stock(
+        basket=basket, product_id=day.shop.oranges.pk, quantity=D("1"), by=world.volunteer)
+        for basket in (day.jeanne_basket, day.paul_basket)])
+    assert len(refused(outcomes)) == 1
+    assert BasketLine.objects.filter(from_stock=True, product=day.shop.oranges).count() == 1
