@@ -4,6 +4,7 @@ the last kilo in stock sold once, and every balance is the sum of its entries.
 Run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/grappe_accounts (SQLite has no row locks).
 """
 
+import io
 import threading
 import uuid
 from decimal import Decimal as D
@@ -18,6 +19,9 @@ from grappe.core.errors import DomainError
 from grappe.distribution import services as distribution_services
 from grappe.distribution.models import Basket, BasketLine
 from grappe.distribution.tests.factories import make_day
+from grappe.notify.models import SentNotification
+from grappe.notify.services import send_receipt
+from grappe.notify.sms import ConsoleBackend
 from grappe.orders.models import StockItem
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -134,3 +138,12 @@ def test_the_last_kilo_in_stock_is_sold_once(postgres_only, world):
         for basket in (day.jeanne_basket, day.paul_basket)])
     assert len(refused(outcomes)) == 1
     assert BasketLine.objects.filter(from_stock=True, product=day.shop.oranges).count() == 1
+
+
+def test_two_volunteers_sending_the_same_receipt_at_once_send_one_message(postgres_only, world):
+    day = make_day(world)
+    services.collect_basket(basket=day.jeanne_basket, by=world.volunteer)
+    backend = ConsoleBackend(stream=io.StringIO())
+    outcomes = race(*[lambda: send_receipt(basket=day.jeanne_basket, by=world.volunteer, backend=backend)] * 4)
+    assert len(refused(outcomes)) == 3
+    assert len(backend.sent) == 1 and SentNotification.objects.filter(kind="receipt").count() == 1
