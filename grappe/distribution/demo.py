@@ -1,5 +1,6 @@
 """Demo data: the distribution of the demo's past closed cycle, with its rota (idempotent)."""
 
+import datetime as dt
 from decimal import Decimal
 
 from grappe.distribution import services
@@ -7,7 +8,8 @@ from grappe.distribution.models import Distribution, DistributionSettings, RotaS
 from grappe.network.models import Association
 from grappe.orders.models import OrderCycle
 
-TASKS = [("Installation", "16 h 30"), ("Pesée du vrac", "17 h"), ("Caisse", "17 h"), ("Rangement", "19 h")]
+TASKS = [("Installation", dt.time(16, 30), dt.time(17, 0)), ("Pesée du vrac", dt.time(17, 0), dt.time(19, 0)),
+         ("Caisse", dt.time(17, 0), dt.time(19, 0)), ("Rangement", dt.time(19, 0), dt.time(19, 30))]
 
 
 def load(stdout) -> list:
@@ -25,7 +27,8 @@ def load(stdout) -> list:
     if not Distribution.objects.filter(cycle=cycle).exists():
         services.create_distributions(cycle=cycle, by=None)
     for distribution in Distribution.objects.filter(cycle=cycle):
-        for task, time in TASKS:
-            RotaSlot.objects.get_or_create(distribution=distribution, task=task, time=time)
+        for task, starts_at, ends_at in TASKS:
+            RotaSlot.objects.get_or_create(distribution=distribution, task=task,
+                                           defaults={"starts_at": starts_at, "ends_at": ends_at})
     stdout.write(f"distribution: {Distribution.objects.filter(cycle=cycle).count()} distributions for {cycle}\n")
     return []
