@@ -3,6 +3,8 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+
 from grappe.distribution import services
 from grappe.distribution.models import Distribution, DistributionSettings, RotaSlot
 from grappe.network.models import Association
@@ -26,9 +28,12 @@ def load(stdout) -> list:
         return []
     if not Distribution.objects.filter(cycle=cycle).exists():
         services.create_distributions(cycle=cycle, by=None)
+    volunteer = get_user_model().objects.filter(username="benevole").first()
     for distribution in Distribution.objects.filter(cycle=cycle):
         for task, starts_at, ends_at in TASKS:
-            RotaSlot.objects.get_or_create(distribution=distribution, task=task,
-                                           defaults={"starts_at": starts_at, "ends_at": ends_at})
+            slot, created = RotaSlot.objects.get_or_create(distribution=distribution, task=task,
+                                                           defaults={"starts_at": starts_at, "ends_at": ends_at})
+            if created and volunteer is not None and task == "Pesée du vrac":  # one slot filled, for the reports
+                RotaSlot.objects.filter(pk=slot.pk).update(volunteer=volunteer)
     stdout.write(f"distribution: {Distribution.objects.filter(cycle=cycle).count()} distributions for {cycle}\n")
     return []

@@ -8,7 +8,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from grappe.catalogue.models import Family
+from grappe.catalogue.models import Family, Unit
 
 from . import charts
 from .indicators import for_outside
@@ -74,7 +74,8 @@ def quantity(value) -> str:
 
 
 def quantities_label(quantities: dict) -> str:
-    return ", ".join(f"{quantity(q)}\u00a0{unit}" for unit, q in quantities.items())
+    return ", ".join(f"{quantity(q)}\u00a0{Unit(unit).label if unit in Unit.values else unit}"
+                     for unit, q in quantities.items())
 
 
 def build(figures: dict, *, scope_label: str, period, outside: bool, with_charts: bool = True) -> Report:
