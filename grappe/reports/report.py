@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from grappe.catalogue.models import Family, Unit
 
@@ -138,8 +138,10 @@ def build(figures: dict, *, scope_label: str, period, outside: bool, with_charts
 def baskets_help(shown) -> str:
     text = _("Baskets collected at distributions.")
     if shown.get("estimated_baskets"):
-        text += " " + _("Of which %(count)s counted from orders: no distribution was recorded for them.") % {
-            "count": num(shown["estimated_baskets"])}
+        count = shown["estimated_baskets"]
+        text += " " + ngettext("Of which %(count)s counted from its order: no distribution was recorded for it.",
+                               "Of which %(count)s counted from orders: no distribution was recorded for them.",
+                               count if isinstance(count, int) else 2) % {"count": num(count)}
     return text
 
 
@@ -155,8 +157,9 @@ def turnover_help(turnover) -> str:
 def volunteering_help(volunteering) -> str:
     text = _("Filled rota slots, each from its start to its end.")
     if volunteering["slots_without_times"]:
-        text += " " + _("%(count)s filled slots have no times and are not counted.") % {
-            "count": num(volunteering["slots_without_times"])}
+        count = volunteering["slots_without_times"]
+        text += " " + ngettext("%(count)s filled slot has no times and is not counted.",
+                               "%(count)s filled slots have no times and are not counted.", count) % {"count": num(count)}
     return text
 
 

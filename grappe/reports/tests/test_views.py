@@ -63,6 +63,7 @@ def test_the_funder_pdf_carries_the_text_and_masks_small_counts(world, client_fo
     assert "Bilan d'activité" in text
     assert "Une année de lancement à Romans, avec le CCAS." in text
     assert "< 5" in text
+    assert "Heures de bénévolat" in text and "Facturé aux foyers pour leurs paniers" in text
     assert "Martin" not in text  # no names
 
 
