@@ -55,7 +55,8 @@ def create_distributions(*, cycle, by) -> list[Distribution]:
     """One distribution per group of the cycle (one per stop for a mobile group), with its baskets.
 
     Idempotent: a second call creates nothing new but brings the allotted quantities of baskets
-    not yet touched up to date (after a receipt re-shared a shortage).
+    not yet touched up to date (after a receipt re-shared a shortage), and the date and place of
+    upcoming distributions (after the coordinator moved them on the cycle's schedule page).
     """
     cycle = OrderCycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status not in READY:
@@ -77,8 +78,25 @@ def create_distributions(*, cycle, by) -> list[Distribution]:
                           "site": cg.site, "date": cg.distribution_date, "place": cg.place_label})
             made.append(d)
     for d in made:
+        _follow_schedule(d)
         _build_baskets(d)
     return made
+
+
+def _follow_schedule(distribution):
+    """An upcoming distribution takes the date and place its group (or stop) has in the cycle now."""
+    if distribution.status != Distribution.Status.PLANNED:
+        return
+    stop, cg = distribution.cycle_stop, distribution.cycle_group
+    if stop is not None:
+        wanted = {"date": stop.distribution_date, "site": stop.site, "place": stop.site.name}
+    else:
+        wanted = {"date": cg.distribution_date, "site": cg.site, "place": cg.place_label}
+    if (distribution.date, distribution.site_id, distribution.place) != (
+            wanted["date"], getattr(wanted["site"], "pk", None), wanted["place"]):
+        for name, value in wanted.items():
+            setattr(distribution, name, value)
+        distribution.save(update_fields=["date", "site", "place"])
 
 
 def _orders_for(distribution) -> list[MemberOrder]:

@@ -181,3 +181,16 @@ def test_volunteers_and_outsiders_get_404(world, van, client_for):
     assert client_for(world.volunteer).get(url).status_code == 404
     assert client_for(world.outsider).post(url, _form(van)).status_code == 404
     assert CycleGroup.objects.get(pk=van["fixed"].pk).distribution_date == van["day"]
+
+
+def test_after_ordering_the_page_says_prepared_distributions_follow_when_prepared_again(world, van, client_for):
+    url = reverse("orders:cycle_schedule", args=[van["cycle"].pk])
+    assert "préparés à nouveau" not in client_for(world.admin).get(url).content.decode()
+    OrderCycle.objects.filter(pk=van["cycle"].pk).update(status="ordered")
+    assert "préparés à nouveau" in client_for(world.admin).get(url).content.decode()
+
+
+def test_a_distributed_cycle_shows_the_dates_without_a_save_button(world, van, client_for):
+    OrderCycle.objects.filter(pk=van["cycle"].pk).update(status="distributed")
+    text = client_for(world.admin).get(reverse("orders:cycle_schedule", args=[van["cycle"].pk])).content.decode()
+    assert "ne peuvent plus être modifiées" in text and "Enregistrer les dates et lieux" not in text
