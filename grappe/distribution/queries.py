@@ -136,4 +136,4 @@ def loading_list(cycle) -> list[tuple[object, list]]:
 def empty_slots(scope) -> QuerySet[RotaSlot]:
     return (RotaSlot.objects.filter(distribution__in=distributions_for(scope), volunteer__isnull=True,
                                     distribution__status=Distribution.Status.PLANNED)
-            .select_related("distribution__group").order_by("distribution__date", "time"))
+            .select_related("distribution__group").order_by("distribution__date", "starts_at"))

@@ -286,11 +286,31 @@ def close_distribution(*, distribution, by, now=None) -> Distribution:
 # --- Rota -----------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def add_slot(*, distribution, task, time="", by) -> RotaSlot:
+def _check_slot(task, starts_at, ends_at) -> str:
     if not task.strip():
         raise DistributionError(_("Say what the task is."))
-    return RotaSlot.objects.create(distribution=distribution, task=task.strip(), time=time.strip())
+    if ends_at is not None and starts_at is None:
+        raise DistributionError(_("Give the start time too."))
+    if ends_at is not None and ends_at <= starts_at:
+        raise DistributionError(_("The slot must end after it starts."))
+    return task.strip()
+
+
+@transaction.atomic
+def add_slot(*, distribution, task, starts_at=None, ends_at=None, by) -> RotaSlot:
+    """A place on the rota, from `starts_at` to `ends_at` (times of day on the distribution's date)."""
+    task = _check_slot(task, starts_at, ends_at)
+    return RotaSlot.objects.create(distribution=distribution, task=task, starts_at=starts_at, ends_at=ends_at)
+
+
+@transaction.atomic
+def change_slot(*, slot, task, starts_at=None, ends_at=None, by) -> RotaSlot:
+    """Change a slot's task or times (its volunteer, if any, stays on it)."""
+    task = _check_slot(task, starts_at, ends_at)
+    if RotaSlot.objects.filter(pk=slot.pk).update(task=task, starts_at=starts_at, ends_at=ends_at) != 1:
+        raise DistributionError(_("This slot no longer exists."))
+    slot.task, slot.starts_at, slot.ends_at = task, starts_at, ends_at
+    return slot
 
 
 @transaction.atomic

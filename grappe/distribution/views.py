@@ -179,6 +179,24 @@ def rota(request: HttpRequest, pk: int) -> HttpResponse:
                                                       "scope": request.scope})
 
 
+@require_scope(*COORDINATORS)
+def rota_edit(request: HttpRequest, pk: int, slot_pk: int) -> HttpResponse:
+    distribution = queries.distribution_for(request.scope, pk)
+    slot = RotaSlot.objects.filter(pk=slot_pk, distribution=distribution).first()
+    if slot is None:
+        raise Http404
+    form = SlotForm(request.POST or None, initial={"task": slot.task, "starts_at": slot.starts_at,
+                                                   "ends_at": slot.ends_at})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_slot(slot=slot, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Slot changed."))
+            return redirect("distribution:rota", distribution.pk)
+        except DomainError as error:
+            _fail(request, error)
+    return render(request, "distribution/rota_edit.html", {"distribution": distribution, "slot": slot, "form": form})
+
+
 @require_scope(*STAFF)
 @require_POST
 def rota_take(request: HttpRequest, pk: int, slot_pk: int) -> HttpResponse:
