@@ -101,6 +101,7 @@ class ServingRow:
     is_bulk: bool
     total: Decimal
     rows: list  # (number, name, quantity)
+    code: str = ""  # the unit's code (kg, l, piece), to word quantities in the plural
 
 
 def serving_lists(distribution) -> list[ServingRow]:
@@ -113,7 +114,7 @@ def serving_lists(distribution) -> list[ServingRow]:
     for product_id, name, unit, is_bulk, allotted, number, member_name in lines:
         row = out.get(product_id)
         if row is None:
-            row = out[product_id] = ServingRow(name, _unit_label(unit), is_bulk, ZERO, [])
+            row = out[product_id] = ServingRow(name, _unit_label(unit), is_bulk, ZERO, [], unit)
         row.total += allotted
         row.rows.append((number, member_name, allotted))
     return sorted(out.values(), key=lambda r: r.name)

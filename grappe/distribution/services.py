@@ -26,6 +26,8 @@ from grappe.orders.models import (
     OrderLine,
     StockItem,
     StockMove,
+    unit_label,
+    unit_word,
 )
 from grappe.orders.services import apply_stock_moves
 
@@ -142,11 +144,12 @@ def check_served(line: BasketLine, served: Decimal, tolerance_percent: Decimal):
             raise OutOfTolerance(
                 _("%(product)s: %(served)s %(unit)s is too far from the %(allotted)s %(unit)s allotted "
                   "(tolerance %(percent)s %%)."),
-                product=line.name, served=_n(served), allotted=_n(line.allotted), unit=line.unit,
+                product=line.name, served=_n(served), allotted=_n(line.allotted), unit=unit_label(line.unit),
                 percent=_n(tolerance_percent))
     elif served > line.allotted:
         raise OutOfTolerance(_("%(product)s: at most %(allotted)s %(unit)s (what was allotted)."),
-                             product=line.name, allotted=_n(line.allotted), unit=line.unit)
+                             product=line.name, allotted=_n(line.allotted),
+                             unit=unit_word(line.unit, line.allotted))
 
 
 def _n(value) -> str:

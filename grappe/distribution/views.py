@@ -13,7 +13,7 @@ from grappe.core.errors import DomainError
 from grappe.core.money import to_decimal
 from grappe.core.pdf import pdf_response
 from grappe.network.access import ADMIN, COORDINATOR, VOLUNTEER, require_scope
-from grappe.orders.models import CyclePrice, OrderCycle, StockItem
+from grappe.orders.models import CyclePrice, OrderCycle, StockItem, unit_word
 
 from . import queries, services
 from .forms import SettingsForm, SlotForm, StockSaleForm
@@ -73,7 +73,7 @@ def _stock_choices(basket):
     prices = {p.product_id: p for p in CyclePrice.objects.filter(cycle_id=basket.distribution.cycle_id)}
     items = StockItem.objects.filter(group_id=basket.distribution.group_id, product_id__in=list(prices),
                                      quantity__gt=0).order_by("product__name")
-    return [(item.product_id, f"{prices[item.product_id].name} ({prices[item.product_id].unit})") for item in items]
+    return [(item.product_id, f"{prices[item.product_id].name} ({unit_word(prices[item.product_id].unit, 2)})") for item in items]
 
 
 @require_scope(*STAFF)

@@ -11,7 +11,16 @@ from grappe.catalogue.models import Product
 from grappe.core.money import line_total
 from grappe.network.models import BuyingGroup, Site
 
-from .models import CycleGroup, CyclePrice, MemberOrder, OrderCycle, OrderLine, ProductOutcome, PurchaseOrder
+from .models import (
+    CycleGroup,
+    CyclePrice,
+    MemberOrder,
+    OrderCycle,
+    OrderLine,
+    ProductOutcome,
+    PurchaseOrder,
+    StockItem,
+)
 
 ZERO = Decimal("0")
 
@@ -93,6 +102,12 @@ def offered_prices(cycle: OrderCycle, group) -> QuerySet[CyclePrice]:
     """The products of `cycle` offered in `group` (its catalogue selection), by family and name."""
     return (CyclePrice.objects.filter(cycle=cycle, product__selections__group=group)
             .order_by("family", "name"))
+
+
+def group_stock(group_id, product_ids) -> dict[int, Decimal]:
+    """What a group holds in stock of these products (only those above zero): product id -> quantity."""
+    return dict(StockItem.objects.filter(group_id=group_id, product_id__in=product_ids, quantity__gt=0)
+                .values_list("product_id", "quantity"))
 
 
 def purchase_orders(cycle: OrderCycle) -> QuerySet[PurchaseOrder]:

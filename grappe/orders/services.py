@@ -16,12 +16,14 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from grappe.catalogue.models import GroupSelection, Product
 from grappe.core.errors import DomainError
 from grappe.core.money import round_cents, to_decimal
 from grappe.members.models import Member, Membership
+from grappe.network.models import Site
 
 from . import allocation
 from .closing import compute_plan
@@ -40,6 +42,7 @@ from .models import (
     PurchaseOrder,
     StockItem,
     StockMove,
+    unit_word,
 )
 
 ZERO = Decimal("0")
@@ -147,6 +150,85 @@ def extend_deadline(*, cycle, closes_at, by) -> OrderCycle:
     return cycle
 
 
+@dataclass
+class GroupSchedule:
+    """A group's distribution in a cycle: date, time (free text, "14 h - 17 h") and place."""
+
+    cycle_group_id: int
+    distribution_date: datetime.date | None
+    time: str = ""
+    site_id: int | None = None  # one of the group's fixed sites
+    place: str = ""  # free text, shown instead of the site when given
+
+
+@dataclass
+class StopSchedule:
+    """A stop of a mobile group in a cycle: its date and time."""
+
+    stop_id: int
+    distribution_date: datetime.date | None
+    time: str = ""
+
+
+SCHEDULE_FROZEN = (Status.DISTRIBUTED, Status.SETTLED)
+
+
+@transaction.atomic
+def set_distribution_schedule(*, cycle, groups=(), stops=(), by) -> OrderCycle:
+    """Change the distribution date, time and place of a cycle's groups, and the date and time of
+    the stops of its mobile groups (GroupSchedule and StopSchedule lists). All or nothing.
+
+    Allowed until the cycle is distributed. Refused (CycleStateError, in French): a missing date, a
+    date before the closing of orders, a site of another group, a group or stop of another cycle.
+    """
+    cycle = _locked(cycle)
+    if cycle.status in SCHEDULE_FROZEN:
+        raise CycleStateError(_("This cycle has been distributed: its distribution dates can no longer be changed."))
+    closing_day = timezone.localdate(cycle.closes_at)
+    cycle_groups = {cg.pk: cg for cg in CycleGroup.objects.filter(cycle=cycle).select_related("group")}
+    cycle_stops = {stop.pk: stop for stop in CycleStop.objects.filter(cycle_group__cycle=cycle).select_related("site")}
+    sites = {}
+    for entry in groups:
+        if entry.cycle_group_id not in cycle_groups:
+            raise CycleStateError(_("This group is not part of this cycle."))
+        if entry.site_id:
+            sites[entry.site_id] = entry.cycle_group_id
+    site_groups = dict(Site.objects.filter(pk__in=list(sites)).values_list("pk", "group_id"))
+
+    def check_date(day, where):
+        if day is None:
+            raise CycleStateError(_("%(place)s: give a distribution date."), place=where)
+        if day < closing_day:
+            raise CycleStateError(
+                _("%(place)s: the distribution (%(date)s) cannot be before the closing of orders (%(closing)s)."),
+                place=where, date=date_format(day, "j F Y"), closing=date_format(closing_day, "j F Y"))
+
+    group_rows = []
+    for entry in groups:
+        cg = cycle_groups[entry.cycle_group_id]
+        check_date(entry.distribution_date, cg.group.name)
+        if entry.site_id and site_groups.get(entry.site_id) != cg.group_id:
+            raise CycleStateError(_("%(place)s: this distribution point belongs to another group."),
+                                  place=cg.group.name)
+        cg.distribution_date = entry.distribution_date
+        cg.time = (entry.time or "").strip()[:40]
+        cg.site_id = entry.site_id or None
+        cg.place = (entry.place or "").strip()[:200]
+        group_rows.append(cg)
+    stop_rows = []
+    for entry in stops:
+        stop = cycle_stops.get(entry.stop_id)
+        if stop is None:
+            raise CycleStateError(_("This stop is not part of this cycle."))
+        check_date(entry.distribution_date, stop.site.name)
+        stop.distribution_date = entry.distribution_date
+        stop.time = (entry.time or "").strip()[:40]
+        stop_rows.append(stop)
+    CycleGroup.objects.bulk_update(group_rows, ["distribution_date", "time", "site", "place"])
+    CycleStop.objects.bulk_update(stop_rows, ["distribution_date", "time"])
+    return cycle
+
+
 # --- Orders ---------------------------------------------------------------------------------------
 
 
@@ -168,10 +250,11 @@ def _check_quantity(price: CyclePrice, quantity: Decimal, tolerance: Decimal):
     for value in (quantity, tolerance):
         if value % step != 0:
             raise OrderRefused(_("%(product)s is ordered in steps of %(step)s %(unit)s."), product=price.name,
-                               step=_number(step), unit=price.unit)
+                               step=_number(step), unit=unit_word(price.unit, step))
     if price.max_per_member is not None and quantity + tolerance > price.max_per_member:
         raise OrderRefused(_("%(product)s: at most %(cap)s %(unit)s per member in this cycle."),
-                           product=price.name, cap=_number(price.max_per_member), unit=price.unit)
+                           product=price.name, cap=_number(price.max_per_member),
+                           unit=unit_word(price.unit, price.max_per_member))
 
 
 def _number(value: Decimal) -> str:

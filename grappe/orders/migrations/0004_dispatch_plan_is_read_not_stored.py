@@ -19,7 +19,7 @@ def previous_fillfactor(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orders", "0002_orderline_fillfactor")]
+    dependencies = [("orders", "0003_cyclegroup_time")]
 
     operations = [
         migrations.DeleteModel(name="DispatchLine"),
