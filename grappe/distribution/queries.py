@@ -10,7 +10,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from grappe.core.money import line_total
-from grappe.orders.models import DispatchLine, OrderCycle
+from grappe.orders.models import OrderCycle
+from grappe.orders.queries import dispatch_plan
 
 from .models import Basket, BasketLine, Distribution, RotaSlot
 
@@ -128,8 +129,7 @@ def _unit_label(unit: str) -> str:
 def loading_list(cycle) -> list[tuple[object, list]]:
     """For a pooled cycle: per group, what to load (product, quantity, of which to stock)."""
     groups = defaultdict(list)
-    for line in (DispatchLine.objects.filter(cycle=cycle).select_related("group", "product", "stop")
-                 .order_by("group__name", "stop__position", "product__name")):
+    for line in dispatch_plan(cycle):
         groups[line.group].append(line)
     return list(groups.items())
 

@@ -351,25 +351,6 @@ class ProductOutcome(models.Model):
         return self.proposed_packs if self.packs is None else self.packs
 
 
-class DispatchLine(models.Model):
-    """How much of a product goes to a group (and stop) after closing."""
-
-    cycle = models.ForeignKey(OrderCycle, on_delete=models.CASCADE, related_name="dispatch_lines")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
-    group = models.ForeignKey(BuyingGroup, on_delete=models.PROTECT, related_name="+")
-    stop = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    quantity = models.DecimalField(**QUANTITY)
-    to_stock = models.DecimalField(default=ZERO, **QUANTITY)
-
-    class Meta:
-        ordering = ["cycle", "group", "stop", "product"]
-        indexes = [models.Index(fields=["cycle", "group"])]
-
-    def __str__(self):
-        return f"{self.cycle_id} · {self.group_id} · {self.product_id}"
-
-
-
 class PurchaseOrder(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("to send")

@@ -501,8 +501,7 @@ def purchase_order_for(request, pk) -> PurchaseOrder:
 def purchase_orders(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = coordinator_cycle(request, pk)
     return render(request, "orders/purchase_orders.html", {"cycle": cycle, "orders": queries.purchase_orders(cycle),
-                                                           "dispatch": queries.dispatch_plan(cycle).order_by(
-                                                               "group__name", "stop__name", "product__name")})
+                                                           "dispatch": queries.dispatch_plan(cycle)})
 
 
 def _po_context(po):
