@@ -100,3 +100,18 @@ def test_an_outsider_never_sees_another_association_members(world, shop, client_
     # and an admin of this association does not find the namesake from elsewhere
     text = search(client_for(world.admin), shop.cycle, "martin")
     assert f"/adherent/{namesake.pk}/" not in text
+
+
+def test_the_search_costs_the_same_queries_for_few_or_many_matches(world, shop, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.volunteer)
+    search(client, shop.cycle, "martin")  # warm the session and the scope
+    with CaptureQueriesContext(connection) as few:
+        search(client, shop.cycle, "martin")
+    for i in range(25):
+        make_member(world, name=f"Martin {i:02d}")
+    with CaptureQueriesContext(connection) as many:
+        search(client, shop.cycle, "martin")
+    assert len(many) == len(few)
