@@ -178,6 +178,9 @@ def set_distribution_schedule(*, cycle, groups=(), stops=(), by) -> OrderCycle:
     """Change the distribution date, time and place of a cycle's groups, and the date and time of
     the stops of its mobile groups (GroupSchedule and StopSchedule lists). All or nothing.
 
+    Purchase orders not sent yet take the new first distribution date as their delivery date (as
+    when they were made); sent ones keep the date the supplier received.
+
     Allowed until the cycle is distributed. Refused (CycleStateError, in French): a missing date, a
     date before the closing of orders, a site of another group, a group or stop of another cycle.
     """
@@ -226,6 +229,9 @@ def set_distribution_schedule(*, cycle, groups=(), stops=(), by) -> OrderCycle:
         stop_rows.append(stop)
     CycleGroup.objects.bulk_update(group_rows, ["distribution_date", "time", "site", "place"])
     CycleStop.objects.bulk_update(stop_rows, ["distribution_date", "time"])
+    # purchase orders not sent yet are delivered for the first distribution, as at confirming
+    first_date = min((cg.distribution_date for cg in cycle_groups.values()), default=None)
+    PurchaseOrder.objects.filter(cycle=cycle, status=PurchaseOrder.Status.DRAFT).update(delivery_date=first_date)
     return cycle
 
 

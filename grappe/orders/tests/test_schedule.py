@@ -194,3 +194,23 @@ def test_a_distributed_cycle_shows_the_dates_without_a_save_button(world, van, c
     OrderCycle.objects.filter(pk=van["cycle"].pk).update(status="distributed")
     text = client_for(world.admin).get(reverse("orders:cycle_schedule", args=[van["cycle"].pk])).content.decode()
     assert "ne peuvent plus être modifiées" in text and "Enregistrer les dates et lieux" not in text
+
+
+def test_purchase_orders_not_sent_yet_follow_the_first_distribution_date(world, client_for):
+    from decimal import Decimal as D
+
+    from grappe.orders.models import PurchaseOrder
+
+    from .factories import make_member
+
+    shop = make_cycle(world)
+    services.set_line(cycle=shop.cycle, member=world.member, product=shop.oil, quantity=D("4"), by=None)
+    services.set_line(cycle=shop.cycle, member=make_member(world), product=shop.oil, quantity=D("2"), by=None)
+    services.set_line(cycle=shop.cycle, member=world.member, product=shop.oranges, quantity=D("3"), by=None)
+    services.close_cycle(cycle=shop.cycle, by=world.coordinator, confirm=True)
+    PurchaseOrder.objects.filter(supplier=shop.farm).update(status=PurchaseOrder.Status.SENT)
+    sent_date = PurchaseOrder.objects.get(supplier=shop.farm).delivery_date
+    groups = [GroupSchedule(cg.pk, later(20 + i)) for i, cg in enumerate(CycleGroup.objects.filter(cycle=shop.cycle))]
+    services.set_distribution_schedule(cycle=shop.cycle, by=world.coordinator, groups=groups)
+    assert PurchaseOrder.objects.get(supplier=shop.mill).delivery_date == later(20)
+    assert PurchaseOrder.objects.get(supplier=shop.farm).delivery_date == sent_date
