@@ -83,6 +83,14 @@ def create_distributions(*, cycle, by) -> list[Distribution]:
     return made
 
 
+def follow_schedule(*, cycle, **_signal):
+    """Upcoming distributions of `cycle` take their group's (or stop's) new date and place at once
+    (connected to orders.signals.schedule_changed)."""
+    for distribution in (Distribution.objects.filter(cycle=cycle, status=Distribution.Status.PLANNED)
+                         .select_related("cycle_group__site", "cycle_stop__site")):
+        _follow_schedule(distribution)
+
+
 def _follow_schedule(distribution):
     """An upcoming distribution takes the date and place its group (or stop) has in the cycle now."""
     if distribution.status != Distribution.Status.PLANNED:

@@ -44,6 +44,7 @@ from .models import (
     StockMove,
     unit_word,
 )
+from .signals import schedule_changed
 
 ZERO = Decimal("0")
 Status = OrderCycle.Status
@@ -232,6 +233,7 @@ def set_distribution_schedule(*, cycle, groups=(), stops=(), by) -> OrderCycle:
     # purchase orders not sent yet are delivered for the first distribution, as at confirming
     first_date = min((cg.distribution_date for cg in cycle_groups.values()), default=None)
     PurchaseOrder.objects.filter(cycle=cycle, status=PurchaseOrder.Status.DRAFT).update(delivery_date=first_date)
+    schedule_changed.send(sender=OrderCycle, cycle=cycle)  # upcoming distributions follow (distribution app)
     return cycle
 
 

@@ -1,4 +1,4 @@
-"""Upcoming distributions follow the cycle's schedule when the baskets are prepared again."""
+"""Upcoming distributions follow the cycle's schedule as soon as it changes; closed ones keep theirs."""
 
 import datetime as dt
 
@@ -22,10 +22,9 @@ def move(world, day, days, place):
         groups=[order_services.GroupSchedule(cg.pk, timezone.localdate() + dt.timedelta(days=days), place=place)])
 
 
-def test_preparing_again_carries_the_new_date_and_place(world):
+def test_a_new_schedule_moves_the_upcoming_distribution_at_once(world):
     day = make_day(world)
     move(world, day, 12, "Gymnase")
-    services.create_distributions(cycle=day.cycle, by=world.coordinator)
     moved = Distribution.objects.get(pk=day.day.pk)
     assert (moved.date, moved.place) == (timezone.localdate() + dt.timedelta(days=12), "Gymnase")
 
@@ -35,5 +34,6 @@ def test_a_closed_distribution_keeps_its_date(world):
     Distribution.objects.filter(pk=day.day.pk).update(status=Distribution.Status.CLOSED)
     before = Distribution.objects.get(pk=day.day.pk).date
     move(world, day, 12, "Gymnase")
+    assert Distribution.objects.get(pk=day.day.pk).date == before
     services.create_distributions(cycle=day.cycle, by=world.coordinator)
     assert Distribution.objects.get(pk=day.day.pk).date == before

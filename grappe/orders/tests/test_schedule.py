@@ -183,11 +183,11 @@ def test_volunteers_and_outsiders_get_404(world, van, client_for):
     assert CycleGroup.objects.get(pk=van["fixed"].pk).distribution_date == van["day"]
 
 
-def test_after_ordering_the_page_says_prepared_distributions_follow_when_prepared_again(world, van, client_for):
+def test_after_ordering_the_page_says_prepared_distributions_follow_at_once(world, van, client_for):
     url = reverse("orders:cycle_schedule", args=[van["cycle"].pk])
-    assert "préparés à nouveau" not in client_for(world.admin).get(url).content.decode()
+    assert "prennent aussitôt" not in client_for(world.admin).get(url).content.decode()
     OrderCycle.objects.filter(pk=van["cycle"].pk).update(status="ordered")
-    assert "préparés à nouveau" in client_for(world.admin).get(url).content.decode()
+    assert "prennent aussitôt" in client_for(world.admin).get(url).content.decode()
 
 
 def test_a_distributed_cycle_shows_the_dates_without_a_save_button(world, van, client_for):
