@@ -2,8 +2,8 @@
 
 Builds a synthetic cycle with bulk inserts (by default 100 groups, 20,000 households, 1,000 products
 from 20 suppliers, 200,000 order lines, one increment each), then times the closing in one
-transaction (aggregation, packs, allocation, purchase orders, dispatch, stock) and counts the SQL
-queries it runs.
+transaction (aggregation, packs, allocation, members' shares, purchase orders, stock) and counts
+the SQL queries it runs; then times reading the dispatch plan (derived from the members' shares).
 
     python bench/cycle_close.py                         # SQLite, in /tmp/grappe_bench_orders.sqlite3
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/grappe_bench_orders python bench/cycle_close.py
@@ -131,7 +131,8 @@ def main():
     from django.test.utils import CaptureQueriesContext
 
     from grappe.orders import services
-    from grappe.orders.models import DispatchLine, OrderLine, PurchaseLine, PurchaseOrder
+    from grappe.orders.models import OrderLine, PurchaseLine, PurchaseOrder
+    from grappe.orders.queries import dispatch_plan
 
     started = time.perf_counter()
     cycle, count = build(args.groups, args.households, args.products, args.suppliers, args.lines)
@@ -150,13 +151,17 @@ def main():
             services.close_cycle(cycle=cycle, by=None, confirm=True)
         elapsed = time.perf_counter() - started
     allotted = OrderLine.objects.filter(cycle=cycle, allotted__isnull=False).count()
+    started = time.perf_counter()
+    dispatch = dispatch_plan(cycle)  # read from the allotted lines, as the pages and the loading list do
+    dispatch_read = time.perf_counter() - started
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start of the closing")
     print(f"database: {connection.vendor}  groups: {args.groups}  households: {args.households}  "
           f"products: {args.products}  order lines: {count}  (built in {built:.1f} s)")
     print(f"closing: {elapsed:.2f} s, {len(queries.captured_queries)} SQL queries; "
           f"{PurchaseOrder.objects.filter(cycle=cycle).count()} purchase orders, "
           f"{PurchaseLine.objects.filter(purchase_order__cycle=cycle).count()} purchase lines, "
-          f"{DispatchLine.objects.filter(cycle=cycle).count()} dispatch lines, {allotted} lines allotted")
+          f"{allotted} lines allotted")
+    print(f"dispatch plan: {len(dispatch)} rows (product, group, stop), read in {dispatch_read:.2f} s")
     if os.environ.get("BENCH_SHOW_QUERIES"):
         for query in queries.captured_queries:
             print(f"  {query['time']} s  {query['sql'][:120]}")

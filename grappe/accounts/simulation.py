@@ -130,20 +130,7 @@ def simulate(*, groups=2, households=20, products=8, seed=0) -> dict:
         counts["purchase_orders"] = PurchaseOrder.objects.filter(cycle=cycle).count()
 
     with timer.step("receipt"):
-        shortages = 0
-        for po in PurchaseOrder.objects.filter(cycle=cycle).prefetch_related("lines"):
-            received = []
-            for line in po.lines.all():
-                delivered, damaged = line.quantity, ZERO
-                roll = rng.random()
-                if roll < 0.15 and line.quantity > 1:
-                    delivered = (line.quantity * Decimal(rng.randint(50, 95)) / HUNDRED).quantize(ONE)
-                    shortages += 1
-                elif roll < 0.22 and line.quantity >= 1:
-                    damaged = ONE
-                received.append(ReceivedLine(line.pk, delivered, damaged))
-            order_services.record_receipt(purchase_order=po, lines=received, by=None)
-        counts["shortages"] = shortages
+        counts["shortages"] = receive(rng, cycle)
 
     with timer.step("distribution"):
         distributions = distribution_services.create_distributions(cycle=cycle, by=None)
@@ -157,13 +144,7 @@ def simulate(*, groups=2, households=20, products=8, seed=0) -> dict:
                     distribution_services.mark_not_collected(basket=basket, by=None)
                     not_collected += 1
                     continue
-                served = {}
-                for line in basket.lines.all():
-                    if line.is_bulk and line.allotted > 0:
-                        gap = line.allotted * Decimal(rng.randint(-90, 90)) / 1000  # within 9 %
-                        served[line.pk] = (line.allotted + gap).quantize(Decimal("0.005"))
-                if served:
-                    distribution_services.record_served(basket=basket, served=served, by=None)
+                weigh(rng, basket)
                 if rng.random() < 0.05:
                     pid = rng.choice(ids)
                     if stock.get(pid, ZERO) >= 2:
@@ -172,8 +153,8 @@ def simulate(*, groups=2, households=20, products=8, seed=0) -> dict:
                         stock[pid] -= prices[pid].order_step
                         instant += 1
                 services.collect_basket(basket=basket, by=None)
-                payments += _pay(rng, basket, d)
-            _count_cash(d)
+                payments += pay_basket(rng, basket, d)
+            count_cash(d)
             distribution_services.close_distribution(distribution=d, by=None)
         counts.update(distributions=len(distributions), payments=payments, not_collected=not_collected,
                       instant_sales=instant,
@@ -181,24 +162,7 @@ def simulate(*, groups=2, households=20, products=8, seed=0) -> dict:
                       basket_lines=BasketLine.objects.filter(basket__distribution__cycle=cycle).count())
 
     with timer.step("invoices"):
-        recovered = ZERO
-        for po in PurchaseOrder.objects.filter(cycle=cycle).prefetch_related("lines").select_related("supplier"):
-            amount = sum((expected_invoice(line) for line in po.lines.all()), Decimal("0.00"))
-            invoice = services.record_invoice(purchase_order=po, number=f"F-{po.number}", date=today,
-                                              amount=amount, due_date=today + datetime.timedelta(days=30), by=None)
-            if amount > 0:
-                services.pay_supplier(invoice=invoice, amount=amount, date=today, by=None)
-            for line in po.lines.all():
-                price = prices[line.product_id]
-                delivered = line.quantity if line.delivered is None else line.delivered
-                size = line.pack_size or ONE
-                from grappe.core.money import round_unit_price
-
-                supplier_unit = round_unit_price(line.pack_price_excl_vat * (ONE + line.vat_rate / HUNDRED) / size)
-                recovered += delivered * (price.unit_cost - supplier_unit)
-        if round_cents(recovered):
-            services.record_passed_on_cost(cycle=cycle, label="Transport et frais", amount=round_cents(recovered),
-                                           by=None)
+        invoice_suppliers(cycle, today)
 
     with timer.step("settlement"):
         report = settlement_report(cycle)
@@ -217,39 +181,88 @@ def simulate(*, groups=2, households=20, products=8, seed=0) -> dict:
     }
 
 
-def _pay(rng, basket, distribution) -> int:
+def receive(rng, cycle, by=None, now=None) -> int:
+    """Receipts of every purchase order of `cycle`: a few shortages and damaged items; returns the shortages."""
+    shortages = 0
+    for po in PurchaseOrder.objects.filter(cycle=cycle).prefetch_related("lines"):
+        received = []
+        for line in po.lines.all():
+            delivered, damaged = line.quantity, ZERO
+            roll = rng.random()
+            if roll < 0.15 and line.quantity > 1:
+                delivered = (line.quantity * Decimal(rng.randint(50, 95)) / HUNDRED).quantize(ONE)
+                shortages += 1
+            elif roll < 0.22 and line.quantity >= 1:
+                damaged = ONE
+            received.append(ReceivedLine(line.pk, delivered, damaged))
+        order_services.record_receipt(purchase_order=po, lines=received, by=by, now=now)
+    return shortages
+
+
+def weigh(rng, basket, by=None, now=None) -> None:
+    """Bulk lines of a basket served a little above or below what was allotted (within 9 %)."""
+    served = {}
+    for line in basket.lines.all():
+        if line.is_bulk and line.allotted > 0:
+            gap = line.allotted * Decimal(rng.randint(-90, 90)) / 1000  # within 9 %
+            served[line.pk] = (line.allotted + gap).quantize(Decimal("0.005"))
+    if served:
+        distribution_services.record_served(basket=basket, served=served, by=by, now=now)
+
+
+def invoice_suppliers(cycle, day, by=None) -> None:
+    """Each purchase order invoiced at what was delivered and paid on `day`; the costs the cycle's
+    prices recovered beyond the suppliers' prices (transport, shared costs) booked as passed on."""
+    from grappe.core.money import round_unit_price
+
+    prices = {p.product_id: p for p in CyclePrice.objects.filter(cycle=cycle)}
+    recovered = ZERO
+    for po in PurchaseOrder.objects.filter(cycle=cycle).prefetch_related("lines").select_related("supplier"):
+        amount = sum((expected_invoice(line) for line in po.lines.all()), Decimal("0.00"))
+        invoice = services.record_invoice(purchase_order=po, number=f"F-{po.number}", date=day,
+                                          amount=amount, due_date=day + datetime.timedelta(days=30), by=by)
+        if amount > 0:
+            services.pay_supplier(invoice=invoice, amount=amount, date=day, by=by)
+        for line in po.lines.all():
+            price = prices[line.product_id]
+            delivered = line.quantity if line.delivered is None else line.delivered
+            size = line.pack_size or ONE
+            supplier_unit = round_unit_price(line.pack_price_excl_vat * (ONE + line.vat_rate / HUNDRED) / size)
+            recovered += delivered * (price.unit_cost - supplier_unit)
+    if round_cents(recovered):
+        services.record_passed_on_cost(cycle=cycle, label="Transport et frais", amount=round_cents(recovered), by=by)
+
+
+def pay_basket(rng, basket, distribution, by=None, now=None) -> int:
     """Mixed payments for a collected basket; returns how many payments were recorded."""
     total = round_cents(sum((line.amount for line in BasketLine.objects.filter(basket=basket)), ZERO))
     if total <= 0:
         return 0
     roll = rng.random()
     member = basket.member
+    common = {"member": member, "by": by, "distribution": distribution, "now": now}
     if roll < 0.45:
-        services.record_payment(member=member, amount=total, means=Means.CASH, by=None, distribution=distribution,
-                                key=services_key(rng))
+        services.record_payment(amount=total, means=Means.CASH, key=services_key(rng), **common)
         return 1
     if roll < 0.6:
-        services.record_payment(member=member, amount=total, means=Means.CARD, by=None, distribution=distribution)
+        services.record_payment(amount=total, means=Means.CARD, **common)
         return 1
     if roll < 0.7:
-        services.record_payment(member=member, amount=total, means=Means.CHEQUE, reference=f"{rng.randint(1, 999999):07d}",
-                                by=None, distribution=distribution)
+        services.record_payment(amount=total, means=Means.CHEQUE, reference=f"{rng.randint(1, 999999):07d}", **common)
         return 1
     if roll < 0.8 and total > 5:
-        services.record_payment(member=member, amount=Decimal("5.00"), means=Means.VOUCHER, issuer="CCAS",
-                                reference=f"B{rng.randint(1, 99999)}", voucher_value=Decimal("5.00"), by=None,
-                                distribution=distribution)
-        services.record_payment(member=member, amount=total - Decimal("5.00"), means=Means.CASH, by=None,
-                                distribution=distribution)
+        services.record_payment(amount=Decimal("5.00"), means=Means.VOUCHER, issuer="CCAS",
+                                reference=f"B{rng.randint(1, 99999)}", voucher_value=Decimal("5.00"), **common)
+        services.record_payment(amount=total - Decimal("5.00"), means=Means.CASH, **common)
         return 2
     if roll < 0.9:
-        services.record_payment(member=member, amount=total, means=Means.TRANSFER, by=None, distribution=distribution)
+        services.record_payment(amount=total, means=Means.TRANSFER, **common)
         return 1
     try:
-        services.leave_on_account(member=member, by=None)
+        services.leave_on_account(member=member, by=by)
         return 0
     except services.BelowLimit:
-        services.record_payment(member=member, amount=total, means=Means.CASH, by=None, distribution=distribution)
+        services.record_payment(amount=total, means=Means.CASH, **common)
         return 1
 
 
@@ -265,7 +278,7 @@ def services_key(rng):
     return uuid.UUID(int=rng.getrandbits(128) ^ _RUN_SALT, version=4)
 
 
-def _count_cash(distribution: Distribution):
+def count_cash(distribution: Distribution, by=None):
     expected = services.expected_takings(distribution)
     services.record_cash_count(distribution=distribution, counted={m: v for m, v in expected.items()},
-                               reasons={}, by=None)
+                               reasons={}, by=by)

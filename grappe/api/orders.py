@@ -25,6 +25,7 @@ class CycleGroupOut(Schema):
     group: str
     distribution_date: date
     place: str
+    time: str = ""
 
 
 class CycleOut(Schema):
@@ -129,7 +130,7 @@ def _cycle_out(cycle) -> dict:
     return {"id": cycle.pk, "name": cycle.name, "status": cycle.status, "opens_at": cycle.opens_at,
             "closes_at": cycle.closes_at, "strategy": cycle.strategy,
             "groups": [{"group_id": cg.group_id, "group": cg.group.name, "distribution_date": cg.distribution_date,
-                        "place": cg.place_label} for cg in cycle.cycle_groups.all()]}
+                        "time": cg.time, "place": cg.place_label} for cg in cycle.cycle_groups.all()]}
 
 
 def _member(scope, cycle, member_id) -> Member:

@@ -15,8 +15,9 @@ router = Router(tags=["reports"])
 
 @router.get("/reports/indicators", summary="Indicators for a scope and a period")
 def indicators(request, start: date, end: date, scope: str = "all", outside: bool = False):
-    """Households, priority share, referrals per partner, fees, baskets per week, products per family,
-    turnover at cost and solidarity adjustments, label shares, communes, van stops.
+    """Households, priority share, referrals per partner, fees, baskets handed out (per week), products
+    per family (served quantities), turnover charged and at cost with solidarity adjustments, payments
+    per means, label shares, communes, van stops, volunteer hours.
 
     `scope`: "all", "territory:<id>" or "group:<id>" (as on the dashboard). `outside=true` applies the
     small-count rule (counts of 1 to 4 become "< 5"). Admins and coordinators only.

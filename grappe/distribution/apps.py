@@ -12,3 +12,10 @@ class DistributionConfig(AppConfig):
         NavItem("distribution:list", _("Distribution"), roles=frozenset({"admin", "coordinator", "volunteer"}),
                 icon="🧺", order=40),
     ]
+
+    def ready(self):
+        from grappe.orders.signals import schedule_changed
+
+        from .services import follow_schedule
+
+        schedule_changed.connect(follow_schedule, dispatch_uid="distribution.follow_schedule")

@@ -83,20 +83,48 @@ class Distribution(models.Model):
 
 
 class RotaSlot(models.Model):
-    """One volunteer's place at a distribution (set-up, weighing, till, tidying...)."""
+    """One volunteer's place at a distribution (set-up, weighing, till, tidying...), from a start to an
+    end time on the distribution's date. Times are optional only for slots carried over from the old
+    free-text field that could not be read; the form asks for both."""
 
     distribution = models.ForeignKey(Distribution, on_delete=models.CASCADE, related_name="slots")
     task = models.CharField(_("task"), max_length=100)
-    time = models.CharField(_("time"), max_length=40, blank=True)
+    starts_at = models.TimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.TimeField(_("ends at"), null=True, blank=True)
     volunteer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
 
     class Meta:
-        ordering = ["distribution", "time", "task", "pk"]
+        ordering = ["distribution", "starts_at", "task", "pk"]
         verbose_name = _("rota slot")
+        constraints = [models.CheckConstraint(
+            condition=models.Q(ends_at__isnull=True) | (models.Q(starts_at__isnull=False)
+                                                        & models.Q(ends_at__gt=models.F("starts_at"))),
+            name="rota_slot_ends_after_start")]
 
     def __str__(self):
-        return f"{self.task} {self.time}"
+        return f"{self.task} {self.time_label}".strip()
+
+    @property
+    def minutes(self) -> int | None:
+        """Length of the slot in minutes, None when a time is missing."""
+        if self.starts_at is None or self.ends_at is None:
+            return None
+        return slot_minutes(self.starts_at, self.ends_at)
+
+    @property
+    def time_label(self) -> str:
+        """'17:00 – 19:00', '17:00', or '' (the local time format)."""
+        from django.utils.formats import time_format
+
+        if self.starts_at is None:
+            return ""
+        start = time_format(self.starts_at)
+        return f"{start} – {time_format(self.ends_at)}" if self.ends_at else start
+
+
+def slot_minutes(starts_at, ends_at) -> int:
+    return (ends_at.hour * 60 + ends_at.minute) - (starts_at.hour * 60 + starts_at.minute)
 
 
 class Basket(models.Model):

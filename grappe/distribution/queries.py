@@ -10,7 +10,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from grappe.core.money import line_total
-from grappe.orders.models import DispatchLine, OrderCycle
+from grappe.orders.models import OrderCycle
+from grappe.orders.queries import dispatch_plan
 
 from .models import Basket, BasketLine, Distribution, RotaSlot
 
@@ -100,6 +101,7 @@ class ServingRow:
     is_bulk: bool
     total: Decimal
     rows: list  # (number, name, quantity)
+    code: str = ""  # the unit's code (kg, l, piece), to word quantities in the plural
 
 
 def serving_lists(distribution) -> list[ServingRow]:
@@ -112,7 +114,7 @@ def serving_lists(distribution) -> list[ServingRow]:
     for product_id, name, unit, is_bulk, allotted, number, member_name in lines:
         row = out.get(product_id)
         if row is None:
-            row = out[product_id] = ServingRow(name, _unit_label(unit), is_bulk, ZERO, [])
+            row = out[product_id] = ServingRow(name, _unit_label(unit), is_bulk, ZERO, [], unit)
         row.total += allotted
         row.rows.append((number, member_name, allotted))
     return sorted(out.values(), key=lambda r: r.name)
@@ -127,8 +129,7 @@ def _unit_label(unit: str) -> str:
 def loading_list(cycle) -> list[tuple[object, list]]:
     """For a pooled cycle: per group, what to load (product, quantity, of which to stock)."""
     groups = defaultdict(list)
-    for line in (DispatchLine.objects.filter(cycle=cycle).select_related("group", "product", "stop")
-                 .order_by("group__name", "stop__position", "product__name")):
+    for line in dispatch_plan(cycle):
         groups[line.group].append(line)
     return list(groups.items())
 
@@ -136,4 +137,4 @@ def loading_list(cycle) -> list[tuple[object, list]]:
 def empty_slots(scope) -> QuerySet[RotaSlot]:
     return (RotaSlot.objects.filter(distribution__in=distributions_for(scope), volunteer__isnull=True,
                                     distribution__status=Distribution.Status.PLANNED)
-            .select_related("distribution__group").order_by("distribution__date", "time"))
+            .select_related("distribution__group").order_by("distribution__date", "starts_at"))

@@ -27,6 +27,8 @@ from grappe.orders.models import (
     OrderLine,
     StockItem,
     StockMove,
+    unit_label,
+    unit_word,
 )
 from grappe.orders.services import apply_stock_moves
 
@@ -54,7 +56,8 @@ def create_distributions(*, cycle, by) -> list[Distribution]:
     """One distribution per group of the cycle (one per stop for a mobile group), with its baskets.
 
     Idempotent: a second call creates nothing new but brings the allotted quantities of baskets
-    not yet touched up to date (after a receipt re-shared a shortage).
+    not yet touched up to date (after a receipt re-shared a shortage), and the date and place of
+    upcoming distributions (after the coordinator moved them on the cycle's schedule page).
     """
     cycle = OrderCycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status not in READY:
@@ -76,8 +79,33 @@ def create_distributions(*, cycle, by) -> list[Distribution]:
                           "site": cg.site, "date": cg.distribution_date, "place": cg.place_label})
             made.append(d)
     for d in made:
+        _follow_schedule(d)
         _build_baskets(d)
     return made
+
+
+def follow_schedule(*, cycle, **_signal):
+    """Upcoming distributions of `cycle` take their group's (or stop's) new date and place at once
+    (connected to orders.signals.schedule_changed)."""
+    for distribution in (Distribution.objects.filter(cycle=cycle, status=Distribution.Status.PLANNED)
+                         .select_related("cycle_group__site", "cycle_stop__site")):
+        _follow_schedule(distribution)
+
+
+def _follow_schedule(distribution):
+    """An upcoming distribution takes the date and place its group (or stop) has in the cycle now."""
+    if distribution.status != Distribution.Status.PLANNED:
+        return
+    stop, cg = distribution.cycle_stop, distribution.cycle_group
+    if stop is not None:
+        wanted = {"date": stop.distribution_date, "site": stop.site, "place": stop.site.name}
+    else:
+        wanted = {"date": cg.distribution_date, "site": cg.site, "place": cg.place_label}
+    if (distribution.date, distribution.site_id, distribution.place) != (
+            wanted["date"], getattr(wanted["site"], "pk", None), wanted["place"]):
+        for name, value in wanted.items():
+            setattr(distribution, name, value)
+        distribution.save(update_fields=["date", "site", "place"])
 
 
 def _orders_for(distribution) -> list[MemberOrder]:
@@ -157,11 +185,12 @@ def check_served(line: BasketLine, served: Decimal, tolerance_percent: Decimal):
             raise OutOfTolerance(
                 _("%(product)s: %(served)s %(unit)s is too far from the %(allotted)s %(unit)s allotted "
                   "(tolerance %(percent)s %%)."),
-                product=line.name, served=_n(served), allotted=_n(line.allotted), unit=line.unit,
+                product=line.name, served=_n(served), allotted=_n(line.allotted), unit=unit_label(line.unit),
                 percent=_n(tolerance_percent))
     elif served > line.allotted:
         raise OutOfTolerance(_("%(product)s: at most %(allotted)s %(unit)s (what was allotted)."),
-                             product=line.name, allotted=_n(line.allotted), unit=line.unit)
+                             product=line.name, allotted=_n(line.allotted),
+                             unit=unit_word(line.unit, line.allotted))
 
 
 def _n(value) -> str:
@@ -301,11 +330,31 @@ def close_distribution(*, distribution, by, now=None) -> Distribution:
 # --- Rota -----------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def add_slot(*, distribution, task, time="", by) -> RotaSlot:
+def _check_slot(task, starts_at, ends_at) -> str:
     if not task.strip():
         raise DistributionError(_("Say what the task is."))
-    return RotaSlot.objects.create(distribution=distribution, task=task.strip(), time=time.strip())
+    if ends_at is not None and starts_at is None:
+        raise DistributionError(_("Give the start time too."))
+    if ends_at is not None and ends_at <= starts_at:
+        raise DistributionError(_("The slot must end after it starts."))
+    return task.strip()
+
+
+@transaction.atomic
+def add_slot(*, distribution, task, starts_at=None, ends_at=None, by) -> RotaSlot:
+    """A place on the rota, from `starts_at` to `ends_at` (times of day on the distribution's date)."""
+    task = _check_slot(task, starts_at, ends_at)
+    return RotaSlot.objects.create(distribution=distribution, task=task, starts_at=starts_at, ends_at=ends_at)
+
+
+@transaction.atomic
+def change_slot(*, slot, task, starts_at=None, ends_at=None, by) -> RotaSlot:
+    """Change a slot's task or times (its volunteer, if any, stays on it)."""
+    task = _check_slot(task, starts_at, ends_at)
+    if RotaSlot.objects.filter(pk=slot.pk).update(task=task, starts_at=starts_at, ends_at=ends_at) != 1:
+        raise DistributionError(_("This slot no longer exists."))
+    slot.task, slot.starts_at, slot.ends_at = task, starts_at, ends_at
+    return slot
 
 
 @transaction.atomic

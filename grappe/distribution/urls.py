@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/cloturer/", views.close, name="close"),
     path("<int:pk>/equipe/", views.rota, name="rota"),
     path("<int:pk>/equipe/<int:slot_pk>/", views.rota_take, name="rota_take"),
+    path("<int:pk>/equipe/<int:slot_pk>/modifier/", views.rota_edit, name="rota_edit"),
     path("<int:pk>/document/<slug:kind>.pdf", views.document, name="document"),
     path("panier/<int:pk>/", views.basket, name="basket"),
     path("panier/<int:pk>/stock/", views.add_from_stock, name="add_from_stock"),

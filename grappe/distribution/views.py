@@ -13,7 +13,7 @@ from grappe.core.errors import DomainError
 from grappe.core.money import to_decimal
 from grappe.core.pdf import pdf_response, render_pdf_bytes
 from grappe.network.access import ADMIN, COORDINATOR, VOLUNTEER, require_scope
-from grappe.orders.models import CyclePrice, OrderCycle, StockItem
+from grappe.orders.models import CyclePrice, OrderCycle, StockItem, unit_word
 
 from . import queries, services
 from .forms import SettingsForm, SlotForm, StockSaleForm
@@ -73,7 +73,7 @@ def _stock_choices(basket):
     prices = {p.product_id: p for p in CyclePrice.objects.filter(cycle_id=basket.distribution.cycle_id)}
     items = StockItem.objects.filter(group_id=basket.distribution.group_id, product_id__in=list(prices),
                                      quantity__gt=0).order_by("product__name")
-    return [(item.product_id, f"{prices[item.product_id].name} ({prices[item.product_id].unit})") for item in items]
+    return [(item.product_id, f"{prices[item.product_id].name} ({unit_word(prices[item.product_id].unit, 2)})") for item in items]
 
 
 @require_scope(*STAFF)
@@ -177,6 +177,24 @@ def rota(request: HttpRequest, pk: int) -> HttpResponse:
     slots = RotaSlot.objects.filter(distribution=distribution).select_related("volunteer")
     return render(request, "distribution/rota.html", {"distribution": distribution, "slots": slots, "form": form,
                                                       "scope": request.scope})
+
+
+@require_scope(*COORDINATORS)
+def rota_edit(request: HttpRequest, pk: int, slot_pk: int) -> HttpResponse:
+    distribution = queries.distribution_for(request.scope, pk)
+    slot = RotaSlot.objects.filter(pk=slot_pk, distribution=distribution).first()
+    if slot is None:
+        raise Http404
+    form = SlotForm(request.POST or None, initial={"task": slot.task, "starts_at": slot.starts_at,
+                                                   "ends_at": slot.ends_at})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_slot(slot=slot, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Slot changed."))
+            return redirect("distribution:rota", distribution.pk)
+        except DomainError as error:
+            _fail(request, error)
+    return render(request, "distribution/rota_edit.html", {"distribution": distribution, "slot": slot, "form": form})
 
 
 @require_scope(*STAFF)

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grappe.core.errors import DomainError
-from grappe.core.money import plain_number
 from grappe.members.models import Member
+from grappe.orders.models import quantity_label
 
 from .engine import Channel, Route, render, send_one
 from .kinds.receipts import RECEIPT
@@ -70,7 +70,7 @@ def send_receipt(*, basket, by, backend=None) -> SentNotification:
     distribution = basket.distribution
     context = {
         "group": distribution.group.name, "date": distribution.date, "number": member.number,
-        "lines": [(line.name, f"{plain_number(line.quantity)} {line.unit_label}", line.amount) for line in data.lines],
+        "lines": [(line.name, quantity_label(line.quantity, line.unit), line.amount) for line in data.lines],
         "total": data.total, "paid": data.paid, "balance": data.balance,
         "payments": [(entry.get_means_display(), entry.amount) for entry in data.payments],
     }

@@ -94,22 +94,31 @@ def packs_to_order(pack_size: Decimal | None, quantity: Decimal, tolerance: Deci
 # --- Allocation -----------------------------------------------------------------------------------
 
 
-def _totals(increments: Iterable[Increment]):
-    """Per member: quantity, tolerance, priority and the places (first sequence) in each queue."""
+# the fields of a member's totals in `_totals`
+_QUANTITY, _TOLERANCE, _PRIORITY, _Q_PLACE, _T_PLACE, _PLACE = range(6)
+
+
+def _totals(ordered: Iterable[Increment]) -> dict:
+    """Per member, from increments in sequence order: [quantity, tolerance, priority, place in the
+    quantity queue, place in the tolerance queue, first place] (a place is a first sequence; None
+    when the member asked nothing of that kind). Lists, not dicts: closing a national cycle calls
+    this for 10^5 increments."""
     members: dict = {}
-    for inc in increments:
+    for inc in ordered:
+        quantity = inc.quantity if inc.quantity > 0 else ZERO
+        tolerance = inc.tolerance if inc.tolerance > 0 else ZERO
         entry = members.get(inc.member)
         if entry is None:
-            entry = members[inc.member] = {"quantity": ZERO, "tolerance": ZERO, "priority": inc.priority,
-                                           "q_place": None, "t_place": None, "place": inc.sequence}
-        entry["quantity"] += max(inc.quantity, ZERO)
-        entry["tolerance"] += max(inc.tolerance, ZERO)
-        entry["priority"] = entry["priority"] or inc.priority
-        entry["place"] = min(entry["place"], inc.sequence)
-        if inc.quantity > 0:
-            entry["q_place"] = inc.sequence if entry["q_place"] is None else min(entry["q_place"], inc.sequence)
-        if inc.tolerance > 0:
-            entry["t_place"] = inc.sequence if entry["t_place"] is None else min(entry["t_place"], inc.sequence)
+            members[inc.member] = [quantity, tolerance, inc.priority, inc.sequence if quantity else None,
+                                   inc.sequence if tolerance else None, inc.sequence]
+            continue
+        entry[_QUANTITY] += quantity
+        entry[_TOLERANCE] += tolerance
+        entry[_PRIORITY] = entry[_PRIORITY] or inc.priority
+        if quantity and entry[_Q_PLACE] is None:
+            entry[_Q_PLACE] = inc.sequence
+        if tolerance and entry[_T_PLACE] is None:
+            entry[_T_PLACE] = inc.sequence
     return members
 
 
@@ -159,7 +168,7 @@ def _fill_fair(left: Decimal, wants: list[tuple[object, Decimal]], step: Decimal
 def _classes(priority_first: bool, members: dict) -> list[list]:
     if not priority_first:
         return [list(members)]
-    return [[m for m in members if members[m]["priority"]], [m for m in members if not members[m]["priority"]]]
+    return [[m for m in members if members[m][_PRIORITY]], [m for m in members if not members[m][_PRIORITY]]]
 
 
 def allocate(available: Decimal, increments: Sequence[Increment], strategy: str = "fair", *,
@@ -212,10 +221,10 @@ def allocate(available: Decimal, increments: Sequence[Increment], strategy: str 
         return result
 
     members = _totals(ordered)
-    for field, place in (("quantity", "q_place"), ("tolerance", "t_place")):
+    for field, place in ((_QUANTITY, _Q_PLACE), (_TOLERANCE, _T_PLACE)):
         for klass in _classes(priority_first, members):
             queue = sorted(klass, key=lambda m: (members[m][place] if members[m][place] is not None
-                                                 else members[m]["place"]))
+                                                 else members[m][_PLACE]))
             given, left = _fill_fair(left, [(m, members[m][field]) for m in queue], step)
             for member, amount in given.items():
                 result[member] += amount

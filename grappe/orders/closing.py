@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import Sum
 
 from . import allocation
-from .models import CycleGroup, CyclePrice, OrderCycle, OrderIncrement, OrderLine, StockItem
+from .models import CycleGroup, CyclePrice, OrderCycle, OrderLine, StockItem
 
 ZERO = Decimal("0")
 
@@ -63,15 +63,6 @@ class Plan:
     lines: dict[int, tuple]  # order line id -> (product id, group id, stop id, quantity, tolerance)
     stock_used: list[tuple[int, int, Decimal]]  # (group id, product id, quantity taken)
 
-    def dispatch(self) -> dict[tuple[int, int, int | None], Decimal]:
-        """(product, group, stop) -> quantity allotted to that group's (stop's) members."""
-        out: dict = defaultdict(lambda: ZERO)
-        for line_id, amount in self.allotted.items():
-            product_id, group_id, stop_id, _q, _t = self.lines[line_id]
-            if amount:
-                out[(product_id, group_id, stop_id)] += amount
-        return out
-
 
 def _decimal(value) -> Decimal:
     if isinstance(value, Decimal):
@@ -101,27 +92,33 @@ def compute_plan(cycle: OrderCycle, packs: dict[int, Decimal] | None = None,
     prices = {p.product_id: p for p in CyclePrice.objects.filter(cycle=cycle)}
     products = {pid: ProductPlan(price=price) for pid, price in prices.items()}
 
-    lines = {}
-    for line_id, product_id, group_id, stop_id, quantity, tolerance in raw_rows(
-        OrderLine.objects.filter(cycle=cycle)
-        .values_list("id", "product_id", "order__group_id", "order__stop_id", "quantity", "tolerance")
+    # One read of every line with its increments (a line is the sum of its increments; a line
+    # without any has nothing left in it): the lines' totals and the allocation queues at once.
+    lines: dict[int, tuple] = {}
+    increments: dict[int, list] = defaultdict(list)
+    convert = _decimal if connection.vendor != "postgresql" else None  # PostgreSQL hands back Decimal
+    for line_id, product_id, group_id, stop_id, priority, quantity, tolerance, sequence in raw_rows(
+        OrderLine.objects.filter(cycle=cycle).order_by()
+        .values_list("id", "product_id", "order__group_id", "order__stop_id", "order__priority",
+                     "increments__quantity", "increments__tolerance", "increments__sequence")
     ):
-        quantity, tolerance = _decimal(quantity), _decimal(tolerance)
+        if sequence is None:  # no increment
+            lines.setdefault(line_id, (product_id, group_id, stop_id, ZERO, ZERO))
+            continue
+        if convert:
+            quantity, tolerance = convert(quantity), convert(tolerance)
+        increments[product_id].append(allocation.Increment(line_id, quantity, tolerance, sequence, bool(priority)))
+        known = lines.get(line_id)
+        if known is not None:
+            quantity, tolerance = known[3] + quantity, known[4] + tolerance
         lines[line_id] = (product_id, group_id, stop_id, quantity, tolerance)
+    for product_id, group_id, _stop_id, quantity, tolerance in lines.values():
         plan = products.get(product_id)
         if plan is None:
             continue
         plan.quantity += quantity
         plan.tolerance += tolerance
         plan.demand_by_group[group_id] = plan.demand_by_group.get(group_id, ZERO) + quantity
-
-    increments: dict[int, list] = defaultdict(list)
-    for line_id, product_id, priority, quantity, tolerance, sequence in raw_rows(
-        OrderIncrement.objects.filter(cycle=cycle)
-        .values_list("line_id", "line__product_id", "line__order__priority", "quantity", "tolerance", "sequence")
-    ):
-        increments[product_id].append(
-            allocation.Increment(line_id, _decimal(quantity), _decimal(tolerance), sequence, bool(priority)))
 
     group_ids = list(CycleGroup.objects.filter(cycle=cycle).values_list("group_id", flat=True))
     stock_rows = (StockItem.objects.filter(group_id__in=group_ids, product_id__in=list(prices), quantity__gt=0)
@@ -143,8 +140,15 @@ def compute_plan(cycle: OrderCycle, packs: dict[int, Decimal] | None = None,
         chosen = packs.get(product_id)
         plan.packs = plan.proposed_packs if chosen is None else max(Decimal(chosen), ZERO)
         plan.available = plan.bought + plan.from_stock
-        result = allocation.allocate(plan.available, increments.get(product_id, []), cycle.strategy,
-                                     step=price.order_step, priority_first=cycle.priority_first)
+        queue = increments.get(product_id, [])
+        if plan.available >= plan.quantity + plan.tolerance:
+            # enough for everyone's quantity and tolerance: what `allocate` gives, without the queues
+            result = {}
+            for inc in queue:
+                result[inc.member] = result.get(inc.member, ZERO) + inc.quantity + inc.tolerance
+        else:
+            result = allocation.allocate(plan.available, queue, cycle.strategy,
+                                         step=price.order_step, priority_first=cycle.priority_first)
         allotted.update(result)
         plan.allotted = sum(result.values(), ZERO)
         plan.leftover = plan.available - plan.allotted

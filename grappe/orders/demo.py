@@ -23,7 +23,8 @@ PAST = "Commande d'automne (démo)"
 OPEN = "Commande de saison (démo)"
 
 
-def _fill(cycle, members, rng, by):
+def fill(cycle, members, rng, by, now=None):
+    """Orders of a few products for each of `members` (at `now`, for a cycle in the past)."""
     offered = {}
     for member in members:
         if member.group_id not in offered:
@@ -43,7 +44,7 @@ def _fill(cycle, members, rng, by):
         channel = rng.choice([Channel.ONLINE, Channel.ONLINE, Channel.PHONE, Channel.PAPER])
         try:
             services.place_order(cycle=cycle, member=member, lines=lines, channel=channel,
-                                 by=member.user if channel == Channel.ONLINE and member.user else by)
+                                 by=member.user if channel == Channel.ONLINE and member.user else by, now=now)
         except DomainError:
             continue  # e.g. a product not offered to this member's group
 
@@ -73,7 +74,7 @@ def load(stdout):
     if not OrderCycle.objects.filter(association=association, name=PAST).exists():
         cycle = _new_cycle(association, groups, PAST, by, days_to_distribution=3)
         cycle = services.open_cycle(cycle=cycle, by=by)
-        _fill(cycle, [m for m in payers if m.number != 1][:40], rng, by)
+        fill(cycle, [m for m in payers if m.number != 1][:40], rng, by)
         services.close_cycle(cycle=cycle, by=by, confirm=True)
         past = timezone.now() - timedelta(days=30)
         OrderCycle.objects.filter(pk=cycle.pk).update(opens_at=past - timedelta(days=7), closes_at=past,
@@ -83,6 +84,6 @@ def load(stdout):
     if not OrderCycle.objects.filter(association=association, name=OPEN).exists():
         cycle = _new_cycle(association, groups, OPEN, by, days_to_distribution=9)
         cycle = services.open_cycle(cycle=cycle, by=by)
-        _fill(cycle, [m for m in payers if m.number != 1][40:70] + [m for m in payers if m.number == 1], rng, by)
+        fill(cycle, [m for m in payers if m.number != 1][40:70] + [m for m in payers if m.number == 1], rng, by)
     stdout.write(f"Commandes : « {PAST} » (commandée) et « {OPEN} » (ouverte).")
     return []

@@ -10,8 +10,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from grappe.catalogue.models import Product, Supplier
+from grappe.catalogue.models import Product, Supplier, Unit
+from grappe.core.money import plain_number
 from grappe.members.models import Member
 from grappe.network.models import Association, BuyingGroup, Site
 
@@ -19,12 +21,38 @@ ZERO = Decimal("0")
 
 
 def unit_label(unit: str) -> str:
-    from grappe.catalogue.models import Unit
-
+    """The unit's name in the singular ("pièce", "kg", "L"): after a price ("2,10 € / pièce")."""
     try:
         return str(Unit(unit).label)
     except ValueError:
         return unit
+
+
+def plural_count(quantity) -> int:
+    """The integer that chooses a plural form: the integer part of the quantity.
+
+    French counts by the integer part (CLDR: "1,5 pièce", "2 pièces"), and gettext's plural
+    formulas only take integers.
+    """
+    if quantity in (None, ""):
+        return 1
+    return abs(int(Decimal(str(quantity))))
+
+
+def unit_word(unit: str, quantity=1) -> str:
+    """The unit's name agreeing with `quantity`: "pièce" / "pièces"; kg and L are symbols and never
+    change."""
+    if unit == Unit.PIECE:
+        return ngettext("piece", "pieces", plural_count(quantity))
+    return unit_label(unit)
+
+
+def quantity_label(quantity, unit: str) -> str:
+    """A quantity with its unit, in the plural when it takes one: "1 pièce", "4 pièces", "1,5 kg",
+    "2 L". A non-breaking space keeps the number and its unit on one line."""
+    if quantity in (None, ""):
+        return ""
+    return f"{plain_number(quantity)}\u00a0{unit_word(unit, quantity)}"
 
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -122,6 +150,7 @@ class CycleGroup(models.Model):
     site = models.ForeignKey(Site, verbose_name=_("distribution point"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="+")
     place = models.CharField(_("place"), max_length=200, blank=True)
+    time = models.CharField(_("time"), max_length=40, blank=True)
 
     class Meta:
         ordering = ["cycle", "group__name"]
@@ -320,25 +349,6 @@ class ProductOutcome(models.Model):
     @property
     def chosen_packs(self) -> Decimal:
         return self.proposed_packs if self.packs is None else self.packs
-
-
-class DispatchLine(models.Model):
-    """How much of a product goes to a group (and stop) after closing."""
-
-    cycle = models.ForeignKey(OrderCycle, on_delete=models.CASCADE, related_name="dispatch_lines")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
-    group = models.ForeignKey(BuyingGroup, on_delete=models.PROTECT, related_name="+")
-    stop = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    quantity = models.DecimalField(**QUANTITY)
-    to_stock = models.DecimalField(default=ZERO, **QUANTITY)
-
-    class Meta:
-        ordering = ["cycle", "group", "stop", "product"]
-        indexes = [models.Index(fields=["cycle", "group"])]
-
-    def __str__(self):
-        return f"{self.cycle_id} · {self.group_id} · {self.product_id}"
-
 
 
 class PurchaseOrder(models.Model):

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Sum
 
+from grappe.catalogue.models import Product
 from grappe.core.money import line_total
+from grappe.network.models import BuyingGroup, Site
 
-from .models import CycleGroup, CyclePrice, DispatchLine, MemberOrder, OrderCycle, OrderLine, PurchaseOrder
+from .models import (
+    CycleGroup,
+    CyclePrice,
+    MemberOrder,
+    OrderCycle,
+    OrderLine,
+    ProductOutcome,
+    PurchaseOrder,
+    StockItem,
+)
 
 ZERO = Decimal("0")
 
@@ -35,9 +47,44 @@ def allotted_lines(cycle: OrderCycle, group) -> QuerySet[OrderLine]:
             .order_by("order__member__number", "name"))
 
 
-def dispatch_plan(cycle: OrderCycle, group=None) -> QuerySet[DispatchLine]:
-    lines = DispatchLine.objects.filter(cycle=cycle).select_related("product", "group", "stop")
-    return lines.filter(group=group) if group is not None else lines
+@dataclass
+class DispatchRow:
+    """How much of a product goes to a group (and stop): its members' shares, plus what goes to stock."""
+
+    product: Product
+    group: BuyingGroup
+    stop: Site | None
+    quantity: Decimal = ZERO
+    to_stock: Decimal = ZERO
+
+
+def dispatch_plan(cycle: OrderCycle, group=None) -> list[DispatchRow]:
+    """The dispatch plan of a confirmed cycle, by group, stop (tour order) and product name.
+
+    Read from the members' allotted quantities and the leftovers of each product (ProductOutcome),
+    so it always agrees with them, after a receipt's re-sharing too; nothing is stored twice.
+    """
+    shares = OrderLine.objects.filter(cycle=cycle, allotted__gt=0)
+    leftovers = ProductOutcome.objects.filter(cycle=cycle, leftover__gt=0, stock_group__isnull=False)
+    if group is not None:
+        shares = shares.filter(order__group=group)
+        leftovers = leftovers.filter(stock_group=group)
+    rows: dict[tuple, DispatchRow] = {}
+    keys = shares.values_list("product_id", "order__group_id", "order__stop_id").annotate(total=Sum("allotted"))
+    for product_id, group_id, stop_id, total in keys.order_by():
+        rows[(product_id, group_id, stop_id)] = DispatchRow(product_id, group_id, stop_id, quantity=total)
+    for product_id, group_id, leftover in leftovers.values_list("product_id", "stock_group_id", "leftover"):
+        row = rows.setdefault((product_id, group_id, None), DispatchRow(product_id, group_id, None))
+        row.to_stock = leftover
+    products = Product.objects.in_bulk({key[0] for key in rows})
+    groups = BuyingGroup.objects.in_bulk({key[1] for key in rows})
+    stops = Site.objects.in_bulk({key[2] for key in rows if key[2] is not None})
+    for row in rows.values():
+        row.product, row.group = products[row.product], groups[row.group]
+        row.stop = stops[row.stop] if row.stop is not None else None
+    return sorted(rows.values(), key=lambda r: (r.group.name, r.group.pk, r.stop is not None,
+                                                r.stop.position if r.stop else 0, r.stop.name if r.stop else "",
+                                                r.product.name, r.product.pk))
 
 
 def basket(cycle: OrderCycle, member) -> MemberOrder | None:
@@ -55,6 +102,12 @@ def offered_prices(cycle: OrderCycle, group) -> QuerySet[CyclePrice]:
     """The products of `cycle` offered in `group` (its catalogue selection), by family and name."""
     return (CyclePrice.objects.filter(cycle=cycle, product__selections__group=group)
             .order_by("family", "name"))
+
+
+def group_stock(group_id, product_ids) -> dict[int, Decimal]:
+    """What a group holds in stock of these products (only those above zero): product id -> quantity."""
+    return dict(StockItem.objects.filter(group_id=group_id, product_id__in=product_ids, quantity__gt=0)
+                .values_list("product_id", "quantity"))
 
 
 def purchase_orders(cycle: OrderCycle) -> QuerySet[PurchaseOrder]:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/bon/<int:group_pk>.pdf", views.order_form_pdf, name="order_form_pdf"),
     path("<int:pk>/ouvrir/", views.cycle_open, name="cycle_open"),
     path("<int:pk>/prolonger/", views.cycle_extend, name="cycle_extend"),
+    path("<int:pk>/distributions/", views.cycle_schedule, name="cycle_schedule"),
     path("<int:pk>/cloturer/", views.cycle_close, name="cycle_close"),
     path("<int:pk>/bilan/", views.review, name="review"),
     path("<int:pk>/fournisseurs/", views.purchase_orders, name="purchase_orders"),

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.mail import EmailMessage
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require
 
 from . import queries, services
 from .closing import compute_plan
-from .models import Channel, CycleGroup, OrderCycle, OrderLine, PurchaseOrder, StockItem, StockMove
+from .models import Channel, CycleGroup, OrderCycle, OrderLine, PurchaseOrder, StockItem, StockMove, unit_word
 
 ZERO = Decimal("0")
 STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
@@ -84,9 +84,15 @@ def my_orders(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/my_orders.html", {"open_cycles": open_cycles, "past": past})
 
 
-def _basket_rows(cycle, member, posted=None):
-    """One row per product offered to the member's group, with the member's line and the pool."""
+def _basket_rows(cycle, member, posted=None, stock_first=False):
+    """One row per product offered to the member's group, with the member's line and the pool.
+
+    With `stock_first` (the member's basket, an order on their behalf), each row also carries what
+    the member's group holds in stock, and products in stock come first within their family: the
+    closing serves them from that stock first. The paper entry keeps the printed form's order.
+    """
     prices = list(queries.offered_prices(cycle, member.group))
+    stock = queries.group_stock(member.group_id, [p.product_id for p in prices]) if stock_first else {}
     order = queries.basket(cycle, member)
     lines = {line.product_id: line for line in order.lines.all()} if order else {}
     pooled = {row["product_id"]: row for row in OrderLine.objects.filter(cycle=cycle)
@@ -108,7 +114,10 @@ def _basket_rows(cycle, member, posted=None):
             missing = price.pack_size - remainder if remainder else ZERO
         rows.append({"price": price, "line": line, "quantity": quantity, "tolerance": tolerance,
                      "unit_price": unit_price, "subtotal": subtotal, "missing": missing,
-                     "allotted": line.allotted if line else None})
+                     "allotted": line.allotted if line else None,
+                     "stock": stock.get(price.product_id, ZERO)})
+    if stock_first:
+        rows.sort(key=lambda row: (row["price"].family, row["stock"] <= 0))  # stable: by name within
     return rows, total, order
 
 
@@ -132,7 +141,7 @@ def _parse_basket(request, prices):
 
 
 def _basket(request, cycle, member, *, channel, template, on_behalf):
-    rows, total, order = _basket_rows(cycle, member)
+    rows, total, order = _basket_rows(cycle, member, stock_first=True)
     if request.method == "POST":
         prices = [row["price"] for row in rows]
         changes, errors = _parse_basket(request, prices)
@@ -153,7 +162,7 @@ def _basket(request, cycle, member, *, channel, template, on_behalf):
                 messages.success(request, _("Your order is saved. You can change it until the closing."))
             anchor = request.POST.get("plus") or request.POST.get("minus")
             return redirect(request.path + (f"#p-{anchor}" if anchor else ""))
-        rows, total, order = _basket_rows(cycle, member, posted=changes)
+        rows, total, order = _basket_rows(cycle, member, posted=changes, stock_first=True)
     cycle_group = CycleGroup.objects.filter(cycle=cycle, group_id=member.group_id).select_related("site").first()
     return render(request, template, {
         "cycle": cycle, "member": member, "rows": rows, "total": total, "order": order,
@@ -232,6 +241,25 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
                                                       "roundings": Rounding.choices})
 
 
+SEARCH_LIMIT = 20
+
+
+def member_search(scope, group_ids, text: str, limit: int = SEARCH_LIMIT) -> tuple[list[Member], bool]:
+    """Active members of the user's groups among `group_ids` whose number is `text` or whose name
+    holds every word of it; at most `limit`, by number. Returns (members, more_than_limit)."""
+    text = " ".join(text.split())
+    if not text:
+        return [], False
+    members = Member.objects.filter(association=scope.association, group__in=scope.groups(),
+                                    group_id__in=group_ids, status=Member.Status.ACTIVE).select_related("group")
+    by_name = Q()
+    for word in text.split(" "):
+        by_name &= Q(name__icontains=word)
+    query = by_name | Q(number=int(text)) if text.isdigit() and len(text) < 10 else by_name
+    found = list(members.filter(query).order_by("number")[:limit + 1])
+    return found[:limit], len(found) > limit
+
+
 @require_scope(*STAFF)
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = staff_cycle(request, pk)
@@ -242,11 +270,12 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     baskets = dict(cycle.orders.filter(lines__quantity__gt=0).values("group_id").annotate(n=Count("pk", distinct=True))
                    .values_list("group_id", "n"))
     rows = [{"cg": cg, "baskets": baskets.get(cg.group_id, 0)} for cg in groups]
+    search = request.GET.get("q", "").strip()[:100]
+    found, more = member_search(request.scope, [cg.group_id for cg in groups], search)
     return render(request, "orders/cycle_detail.html", {
         "cycle": cycle, "rows": rows, "purchase_orders": queries.purchase_orders(cycle) if cycle.status not in (
             OrderCycle.Status.DRAFT, OrderCycle.Status.OPEN, OrderCycle.Status.CLOSED) else [],
-        "members": Member.objects.filter(group__in=[g.group_id for g in groups], status=Member.Status.ACTIVE)
-        .order_by("number")[:500],
+        "search": search, "found": found, "more_found": more, "search_limit": SEARCH_LIMIT,
         "now": timezone.now(),
     })
 
@@ -276,6 +305,58 @@ def cycle_extend(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as refusal:
             messages.error(request, str(refusal))
     return redirect("orders:cycle_detail", cycle.pk)
+
+
+def _date_or_none(text):
+    try:
+        return parse_date((text or "").strip())
+    except ValueError:
+        return None
+
+
+def _schedule_rows(cycle_groups, posted=None):
+    """One row per group (with its fixed sites and its stops), from the database or as posted."""
+    rows = []
+    for cg in cycle_groups:
+        row = {"cg": cg, "sites": [site for site in cg.group.sites.all() if not site.is_stop],
+               "date": cg.distribution_date.isoformat() if cg.distribution_date else "", "time": cg.time,
+               "site_id": cg.site_id, "place": cg.place, "stops": []}
+        if posted is not None:
+            site = posted.get(f"site-{cg.pk}", "")
+            row.update(date=posted.get(f"date-{cg.pk}", ""), time=posted.get(f"time-{cg.pk}", ""),
+                       site_id=int(site) if site.isdigit() else None, place=posted.get(f"place-{cg.pk}", ""))
+        for stop in cg.stops.all():
+            entry = {"stop": stop, "date": stop.distribution_date.isoformat(), "time": stop.time}
+            if posted is not None:
+                entry.update(date=posted.get(f"stop-date-{stop.pk}", ""), time=posted.get(f"stop-time-{stop.pk}", ""))
+            row["stops"].append(entry)
+        rows.append(row)
+    return rows
+
+
+@require_scope(ADMIN, COORDINATOR)
+def cycle_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Distribution date, time and place of each group of the cycle, and of each stop of a van."""
+    cycle = coordinator_cycle(request, pk)
+    cycle_groups = list(queries.cycle_groups(cycle).filter(group__in=request.scope.groups())
+                        .prefetch_related("group__sites"))
+    editable = cycle.status not in services.SCHEDULE_FROZEN
+    rows = _schedule_rows(cycle_groups)
+    if request.method == "POST":
+        rows = _schedule_rows(cycle_groups, posted=request.POST)
+        groups = [services.GroupSchedule(row["cg"].pk, _date_or_none(row["date"]), time=row["time"],
+                                         site_id=row["site_id"], place=row["place"]) for row in rows]
+        stops = [services.StopSchedule(entry["stop"].pk, _date_or_none(entry["date"]), time=entry["time"])
+                 for row in rows for entry in row["stops"]]
+        try:
+            services.set_distribution_schedule(cycle=cycle, groups=groups, stops=stops, by=request.user)
+        except DomainError as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("Distribution dates and places saved."))
+            return redirect("orders:cycle_detail", cycle.pk)
+    return render(request, "orders/cycle_schedule.html", {"cycle": cycle, "rows": rows, "editable": editable,
+                                                          "closing_day": timezone.localdate(cycle.closes_at)})
 
 
 @require_scope(ADMIN, COORDINATOR)
@@ -420,8 +501,7 @@ def purchase_order_for(request, pk) -> PurchaseOrder:
 def purchase_orders(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = coordinator_cycle(request, pk)
     return render(request, "orders/purchase_orders.html", {"cycle": cycle, "orders": queries.purchase_orders(cycle),
-                                                           "dispatch": queries.dispatch_plan(cycle).order_by(
-                                                               "group__name", "stop__name", "product__name")})
+                                                           "dispatch": queries.dispatch_plan(cycle)})
 
 
 def _po_context(po):
@@ -444,7 +524,8 @@ def purchase_order_csv(request: HttpRequest, pk: int) -> HttpResponse:
     writer.writerow([_("Reference"), _("Product"), _("Packs"), _("Pack size"), _("Unit"), _("Pack price excl. VAT"),
                      _("VAT rate (%)"), _("Amount excl. VAT"), _("VAT")])
     for line in po.lines.all():
-        writer.writerow([line.reference, line.name, line.packs, line.pack_size or "", line.unit,
+        writer.writerow([line.reference, line.name, line.packs, line.pack_size or "",
+                         unit_word(line.unit, line.pack_size or line.quantity),
                          line.pack_price_excl_vat, line.vat_rate, line.amount_excl_vat, line.amount_vat])
     writer.writerow(["", _("Total"), po.packs, "", "", "", "", po.total_excl_vat, po.total_vat])
     return response

@@ -9,11 +9,24 @@ Counting rules (chosen where the issue was silent):
   members. "Members" of a period are those at its last day.
 - "Active buyers": distinct households with at least one non-zero line in a cycle distributed in
   the period. A "basket" is one household's order in one cycle (distribution date in the period).
-- Quantities use what was allotted when the cycle is closed (else what was ordered); values are
-  quantity x unit price, rounded to the cent once per line (grappe.core.money).
+- What was handed out comes from the distributions: the lines of collected baskets, at the quantity
+  actually served (weighed), on the distribution's date (LineRow.basket_id is set). Only for a cycle
+  and group with no distribution recorded at all do the orders stand in (allotted quantity, else
+  ordered; basket_id None): those figures are "estimated" and counted apart. Values are quantity x
+  unit price, rounded to the cent once per line (grappe.core.money).
+- A basket is a collected basket (Basket status collected), or for the estimated part one
+  household's order in one cycle.
 - Shares of local / organic / fair trade are shares of the value at cost.
+- Turnover is what households were charged for the baskets they collected: the charge entries of
+  their accounts, net of charges reversed when a basket was reopened, dated by the distribution.
+  A collected basket without any charge entry counts at its lines' prices.
 - Tier adjustments: a solidarity household pays a little more than cost (money into the solidarity
-  fund), a priority household a little less (money out of it): per line (member price - cost) x qty.
+  fund), a priority household a little less (money out of it): per served line (member price -
+  cost) x quantity. Goods at cost = charged - money in + money out, so the three add up exactly.
+- Payments: payments into members' accounts per means of payment, net of reversed payments, on the
+  day they were recorded; refunds apart.
+- Volunteer hours: the length of every filled rota slot (start to end) on a distribution in the
+  period; filled slots without both times are counted apart, not guessed.
 """
 
 from collections import Counter, defaultdict
@@ -88,6 +101,7 @@ class LineRow:
     is_organic: bool = False
     is_fair_trade: bool = False
     stop_id: int | None = None
+    basket_id: int | None = None  # the collected basket it was served in; None: estimated from the order
 
 
 @dataclass(frozen=True)
@@ -97,14 +111,35 @@ class BasketRow:
     member_id: int
     day: date
     collected: bool
+    id: int | None = None
 
 
 @dataclass(frozen=True)
 class SlotRow:
-    """A place on a distribution's volunteer rota, filled (volunteer_id) or not."""
+    """A place on a distribution's volunteer rota, filled (volunteer_id) or not, and its length."""
 
     volunteer_id: int | None
     day: date
+    minutes: int | None = None  # None: the slot lacks a start or an end time
+
+
+@dataclass(frozen=True)
+class ChargeRow:
+    """A basket's charge in a member's account (positive: charged), or its reversal (negative)."""
+
+    basket_id: int | None
+    day: date  # the distribution's date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    """Money into a member's account ("payment", net of reversals) or back out of it ("refund", positive)."""
+
+    day: date
+    means: str
+    kind: str  # "payment" or "refund"
+    amount: Decimal
 
 
 def percent(part, whole) -> Decimal | None:
@@ -159,31 +194,42 @@ def _in(lines, period):
     return [line for line in lines if line.day in period and line.quantity > 0]
 
 
-def baskets_per_week(lines: list[LineRow], period: Period) -> list[dict]:
-    """Baskets (household x cycle) per ISO week of the distribution, weeks without baskets included."""
-    weeks: dict[str, set] = defaultdict(set)
-    for line in _in(lines, period):
-        iso = line.day.isocalendar()
-        weeks[f"{iso[0]}-W{iso[1]:02d}"].add((line.member_id, line.cycle_id))
-    out, day = [], period.start - timedelta(days=period.start.weekday())
-    while day <= period.end:
-        iso = day.isocalendar()
-        key = f"{iso[0]}-W{iso[1]:02d}"
-        out.append({"week": key, "monday": day, "baskets": len(weeks.get(key, ()))})
-        day += timedelta(days=7)
-    return out
+def _handed(lines: list[LineRow], period: Period, baskets: list[BasketRow] | None = None) -> list[tuple]:
+    """(day, key) per basket handed out in the period: collected baskets, plus the households' orders
+    of cycles and groups without any distribution recorded (lines without basket_id)."""
+    out = {(line.day, ("order", line.member_id, line.cycle_id)) for line in _in(lines, period)
+           if baskets is None or line.basket_id is None}
+    if baskets is not None:
+        out |= {(row.day, ("basket", row.id if row.id is not None else (row.member_id, row.day)))
+                for row in baskets if row.collected and row.day in period}
+    return sorted(out, key=lambda item: (item[0], str(item[1])))
 
 
-def baskets_per_month(lines: list[LineRow], period: Period) -> list[dict]:
+def _iso_week(day: date) -> str:
+    iso = day.isocalendar()
+    return f"{iso[0]}-W{iso[1]:02d}"
+
+
+def baskets_per_week(lines: list[LineRow], period: Period, baskets: list[BasketRow] | None = None) -> list[dict]:
+    """Baskets handed out per ISO week of the distribution, weeks without baskets included."""
+    weeks = Counter(_iso_week(day) for day, _key in _handed(lines, period, baskets))
+    return [{"week": key, "monday": monday, "baskets": weeks[key]} for key, monday in weeks_of(period)]
+
+
+def baskets_per_month(lines: list[LineRow], period: Period, baskets: list[BasketRow] | None = None) -> list[dict]:
     """Baskets per calendar month of the distribution (for long periods), months without baskets included."""
-    months: dict[tuple, set] = defaultdict(set)
-    for line in _in(lines, period):
-        months[(line.day.year, line.day.month)].add((line.member_id, line.cycle_id))
+    months = Counter((day.year, day.month) for day, _key in _handed(lines, period, baskets))
     out, year, month = [], period.start.year, period.start.month
     while (year, month) <= (period.end.year, period.end.month):
-        out.append({"month": date(year, month, 1), "baskets": len(months.get((year, month), ()))})
+        out.append({"month": date(year, month, 1), "baskets": months[(year, month)]})
         year, month = year + (month == 12), month % 12 + 1
     return out
+
+
+def basket_count(lines: list[LineRow], period: Period, baskets: list[BasketRow] | None = None) -> dict:
+    """Baskets handed out in the period, and how many of them are estimated from orders."""
+    handed = _handed(lines, period, baskets)
+    return {"baskets": len(handed), "estimated_baskets": sum(1 for _day, key in handed if key[0] == "order")}
 
 
 def weeks_of(period: Period) -> list[tuple[str, date]]:
@@ -213,11 +259,14 @@ def baskets_handed_out(baskets: list[BasketRow], period: Period) -> dict:
 
 
 def volunteering(slots: list[SlotRow], period: Period) -> dict:
-    """Rota places filled and distinct volunteers. Hours need a duration per slot, which the rota lacks."""
+    """Rota places filled, distinct volunteers and hours given (filled slots' lengths, start to end)."""
     in_period = [row for row in slots if row.day in period]
     filled = [row for row in in_period if row.volunteer_id is not None]
+    minutes = sum(row.minutes for row in filled if row.minutes is not None)
     return {"slots": len(filled), "volunteers": len({row.volunteer_id for row in filled}),
-            "open_slots": len(in_period) - len(filled)}
+            "open_slots": len(in_period) - len(filled), "minutes": minutes,
+            "hours": (Decimal(minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+            "slots_without_times": sum(1 for row in filled if row.minutes is None)}
 
 
 def per_family(lines: list[LineRow], period: Period) -> list[dict]:
@@ -233,18 +282,46 @@ def per_family(lines: list[LineRow], period: Period) -> list[dict]:
     return sorted(out, key=lambda entry: (-entry["value"], entry["family"]))
 
 
-def turnover(lines: list[LineRow], period: Period) -> dict:
-    cost = paid = fund_in = fund_out = Decimal("0.00")
+def turnover(lines: list[LineRow], period: Period, charges: list[ChargeRow] | None = None) -> dict:
+    """What households were charged for their baskets, split into goods at cost and tier adjustments.
+
+    Served lines (basket_id set): the charge entries of their baskets (`charges`; None when the
+    accounts are not kept: the lines' prices stand in, as for a basket without any charge). Lines
+    estimated from orders (basket_id None): their prices and costs. `estimated` is the part of
+    `charged` that does not come from the accounts."""
+    charged_per_basket: dict = defaultdict(Decimal)
+    for row in charges or ():
+        if row.day in period:
+            charged_per_basket[row.basket_id] += row.amount
+    charged = sum(charged_per_basket.values(), Decimal("0.00"))
+    estimated = fund_in = fund_out = Decimal("0.00")
     for line in _in(lines, period):
         line_cost, line_paid = line_total(line.unit_cost, line.quantity), line_total(line.unit_price, line.quantity)
-        cost += line_cost
-        paid += line_paid
+        if line.basket_id is None or line.basket_id not in charged_per_basket:
+            charged += line_paid
+            estimated += line_paid
         if line_paid > line_cost:
             fund_in += line_paid - line_cost
         else:
             fund_out += line_cost - line_paid
-    return {"at_cost": cost, "paid_by_members": paid, "solidarity_in": fund_in, "solidarity_out": fund_out,
-            "solidarity_balance": fund_in - fund_out}
+    return {"charged": charged, "at_cost": charged - fund_in + fund_out, "paid_by_members": charged,
+            "solidarity_in": fund_in, "solidarity_out": fund_out, "solidarity_balance": fund_in - fund_out,
+            "estimated": estimated}
+
+
+def payments(rows: list[PaymentRow], period: Period) -> dict:
+    """Payments received per means of payment (net of reversed payments), and refunds, in the period."""
+    received: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    refunded = Decimal("0.00")
+    for row in rows:
+        if row.day not in period:
+            continue
+        if row.kind == "refund":
+            refunded += row.amount
+        else:
+            received[row.means or "other"] += row.amount
+    by_means = [{"means": means, "amount": amount} for means, amount in sorted(received.items()) if amount]
+    return {"received": sum(received.values(), Decimal("0.00")), "refunded": refunded, "by_means": by_means}
 
 
 def label_shares(lines: list[LineRow], period: Period) -> dict:
@@ -277,26 +354,31 @@ def van_stops(members: list[MemberRow], lines: list[LineRow], period: Period, st
 
 
 def compute(*, members, referrals, fees, lines, period: Period, threshold: Decimal, stop_names=None,
-            stop_communes=None, baskets=None, slots=None) -> dict:
+            stop_communes=None, baskets=None, slots=None, charges=None, payment_rows=None) -> dict:
     """Every indicator this module knows, for one scope and period. `baskets` and `slots` come from the
-    distribution app: None when it is not installed (the figures are then absent, not zero)."""
+    distribution app, `charges` and `payment_rows` from the accounts app: None when it is not installed
+    (the figures are then absent, not zero; turnover then reads the lines' prices)."""
     stop_names = stop_names or {}
     extra = {}
     if baskets is not None:
         extra["handed_out"] = baskets_handed_out(baskets, period)
     if slots is not None:
         extra["volunteering"] = volunteering(slots, period)
+    if payment_rows is not None:
+        extra["payments"] = payments(payment_rows, period)
+    counted = basket_count(lines, period, baskets)
     return extra | {
         "period": {"start": period.start, "end": period.end},
         "households": households(members, lines, period),
         "priority": priority_share(members, period, threshold),
         "referrals": referrals_per_partner(referrals, period),
         "fees": membership_fees(fees, period),
-        "baskets_per_week": baskets_per_week(lines, period),
-        "baskets_per_month": baskets_per_month(lines, period),
-        "baskets": len({(line.member_id, line.cycle_id) for line in _in(lines, period)}),
+        "baskets_per_week": baskets_per_week(lines, period, baskets),
+        "baskets_per_month": baskets_per_month(lines, period, baskets),
+        "baskets": counted["baskets"],
+        "estimated_baskets": counted["estimated_baskets"],
         "families": per_family(lines, period),
-        "turnover": turnover(lines, period),
+        "turnover": turnover(lines, period, charges),
         "labels": label_shares(lines, period),
         "communes": communes_reached(members, period, stop_communes),
         "van_stops": van_stops(members, lines, period, stop_names),
@@ -311,7 +393,7 @@ def small(count: int):
 
 
 COUNT_KEYS = {"households", "persons", "new", "left", "active_buyers", "priority", "solidarity", "made", "joined",
-              "count", "baskets", "served", "handed_out", "not_collected", "volunteers"}
+              "count", "baskets", "served", "handed_out", "not_collected", "volunteers", "estimated_baskets"}
 
 
 def for_outside(figures: dict) -> dict:

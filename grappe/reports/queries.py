@@ -1,6 +1,6 @@
 """Rows for the indicators, read from the database for one scope (a set of groups) and period."""
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 
 from grappe.members.models import Member, Membership, Referral
@@ -40,13 +40,40 @@ def fee_rows(group_ids, period: ind.Period) -> list[ind.FeeRow]:
 
 
 def line_rows(group_ids, period: ind.Period) -> list[ind.LineRow]:
+    """What was handed out: the lines of collected baskets at the served quantity, and, for a cycle and
+    group without any distribution recorded, the order lines (estimated; basket_id None)."""
+    return served_rows(group_ids, period) + order_rows(group_ids, period)
+
+
+def served_rows(group_ids, period: ind.Period) -> list[ind.LineRow]:
+    from grappe.distribution.models import Basket, BasketLine
+
+    rows = (BasketLine.objects.filter(basket__distribution__group__in=group_ids, basket__status=Basket.Status.COLLECTED,
+                                      basket__distribution__date__range=(period.start, period.end))
+            .annotate(given=Coalesce("served", "allotted")).filter(given__gt=0)
+            .values_list("basket__member_id", "basket__distribution__cycle_id", "basket__distribution__date",
+                         "product__family", "unit", "given", "unit_price", "unit_cost", "product__is_local",
+                         "product__is_organic", "product__is_fair_trade", "basket__distribution__cycle_stop_id",
+                         "basket__distribution__site_id", "basket__order__stop_id", "basket_id"))
+    return [ind.LineRow(member_id=member, cycle_id=cycle, day=day, family=family, unit=unit, quantity=quantity,
+                        unit_price=price, unit_cost=cost, is_local=local, is_organic=organic, is_fair_trade=fair,
+                        stop_id=site if cycle_stop else order_stop, basket_id=basket)
+            for (member, cycle, day, family, unit, quantity, price, cost, local, organic, fair, cycle_stop, site,
+                 order_stop, basket) in rows]
+
+
+def order_rows(group_ids, period: ind.Period) -> list[ind.LineRow]:
+    """Order lines of final cycles whose group has no distribution recorded for that cycle."""
+    from grappe.distribution.models import Distribution
+
     day = CycleGroup.objects.filter(cycle=OuterRef("cycle_id"), group=OuterRef("order__group_id")).values(
         "distribution_date")[:1]
     cost = CyclePrice.objects.filter(cycle=OuterRef("cycle_id"), product=OuterRef("product_id")).values(
         "unit_cost")[:1]
+    recorded = Distribution.objects.filter(cycle_id=OuterRef("cycle_id"), group_id=OuterRef("order__group_id"))
     rows = (OrderLine.objects.filter(order__group__in=group_ids, cycle__status__in=FINAL)
             .annotate(day=Subquery(day), cost=Subquery(cost), served=Coalesce("allotted", "quantity"))
-            .filter(day__range=(period.start, period.end), served__gt=0)
+            .filter(day__range=(period.start, period.end), served__gt=0).exclude(Exists(recorded))
             .values_list("order__member_id", "cycle_id", "day", "product__family", "unit", "served", "unit_price",
                          "cost", "product__is_local", "product__is_organic", "product__is_fair_trade",
                          F("order__stop_id")))
@@ -62,18 +89,47 @@ def basket_rows(group_ids, period: ind.Period) -> list[ind.BasketRow]:
 
     rows = (Basket.objects.filter(distribution__group__in=group_ids,
                                   distribution__date__range=(period.start, period.end))
-            .exclude(status=Basket.Status.WAITING).values_list("member_id", "distribution__date", "status"))
-    return [ind.BasketRow(member_id=member, day=day, collected=status == Basket.Status.COLLECTED)
-            for member, day, status in rows]
+            .exclude(status=Basket.Status.WAITING).values_list("pk", "member_id", "distribution__date", "status"))
+    return [ind.BasketRow(id=pk, member_id=member, day=day, collected=status == Basket.Status.COLLECTED)
+            for pk, member, day, status in rows]
 
 
 def slot_rows(group_ids, period: ind.Period) -> list[ind.SlotRow]:
-    from grappe.distribution.models import RotaSlot
+    from grappe.distribution.models import RotaSlot, slot_minutes
 
     rows = (RotaSlot.objects.filter(distribution__group__in=group_ids,
                                     distribution__date__range=(period.start, period.end))
-            .values_list("volunteer_id", "distribution__date"))
-    return [ind.SlotRow(volunteer_id=volunteer, day=day) for volunteer, day in rows]
+            .values_list("volunteer_id", "distribution__date", "starts_at", "ends_at"))
+    return [ind.SlotRow(volunteer_id=volunteer, day=day,
+                        minutes=slot_minutes(start, end) if start is not None and end is not None else None)
+            for volunteer, day, start, end in rows]
+
+
+def charge_rows(group_ids, period: ind.Period) -> list[ind.ChargeRow]:
+    """Baskets' charges in the members' accounts and their reversals, by the distribution's date."""
+    from grappe.accounts.models import Entry
+
+    rows = (Entry.objects.filter(distribution__group__in=group_ids,
+                                 distribution__date__range=(period.start, period.end))
+            .filter(Q(kind=Entry.Kind.CHARGE) | Q(kind=Entry.Kind.CORRECTION, reverses__kind=Entry.Kind.CHARGE))
+            .values_list("basket_id", "distribution__date", "amount"))
+    return [ind.ChargeRow(basket_id=basket, day=day, amount=-amount) for basket, day, amount in rows]
+
+
+def payment_rows(group_ids, period: ind.Period) -> list[ind.PaymentRow]:
+    """Payments and refunds in the members' accounts (and their reversals), by the day they were recorded."""
+    from grappe.accounts.models import Entry
+
+    money = (Entry.Kind.PAYMENT, Entry.Kind.REFUND)
+    rows = (Entry.objects.filter(member__group__in=group_ids, at__date__range=(period.start, period.end))
+            .filter(Q(kind__in=money) | Q(kind=Entry.Kind.CORRECTION, reverses__kind__in=money))
+            .annotate(day=TruncDate("at")).values_list("kind", "reverses__kind", "means", "amount", "day"))
+    out = []
+    for kind, reversed_kind, means, amount, day in rows:
+        kind = reversed_kind or kind
+        out.append(ind.PaymentRow(day=day, means=means, kind="refund" if kind == Entry.Kind.REFUND else "payment",
+                                  amount=-amount if kind == Entry.Kind.REFUND else amount))
+    return out
 
 
 def stops(group_ids) -> tuple[dict, dict]:
@@ -88,4 +144,5 @@ def figures(*, association, group_ids, period: ind.Period) -> dict:
                        fees=fee_rows(group_ids, period), lines=line_rows(group_ids, period), period=period,
                        threshold=association.priority_threshold, stop_names=stop_names,
                        stop_communes=stop_communes, baskets=basket_rows(group_ids, period),
-                       slots=slot_rows(group_ids, period))
+                       slots=slot_rows(group_ids, period), charges=charge_rows(group_ids, period),
+                       payment_rows=payment_rows(group_ids, period))

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
-from grappe.catalogue.models import Family
+from grappe.catalogue.models import Family, Unit
 
 from . import charts
 from .indicators import for_outside
@@ -74,7 +74,8 @@ def quantity(value) -> str:
 
 
 def quantities_label(quantities: dict) -> str:
-    return ", ".join(f"{quantity(q)}\u00a0{unit}" for unit, q in quantities.items())
+    return ", ".join(f"{quantity(q)}\u00a0{Unit(unit).label if unit in Unit.values else unit}"
+                     for unit, q in quantities.items())
 
 
 def build(figures: dict, *, scope_label: str, period, outside: bool, with_charts: bool = True) -> Report:
@@ -84,31 +85,41 @@ def build(figures: dict, *, scope_label: str, period, outside: bool, with_charts
                     period_label=_("from %(start)s to %(end)s") % {"start": date_format(period.start, "j F Y"),
                                                                     "end": date_format(period.end, "j F Y")})
     report.summary = [
-        (_("Member households (at the end of the period)"), num(h["households"])),
-        (_("Persons in these households"), num(h["persons"])),
-        (_("New households"), num(h["new"])),
-        (_("Households that left"), num(h["left"])),
-        (_("Households that bought at least once"), num(h["active_buyers"])),
-        (_("Share of priority households"), pct(p["share"])),
-        (_("Minimum share required"), pct(p["threshold"])),
-        (_("Baskets (one household, one order)"), num(shown["baskets"])),
-        (_("Purchases at cost price"), euros(t["at_cost"])),
-        (_("Paid by households"), euros(t["paid_by_members"])),
-        (_("Solidarity fund: in (solidarity households)"), euros(t["solidarity_in"])),
-        (_("Solidarity fund: out (priority households)"), euros(t["solidarity_out"])),
-        (_("Local products (share of value at cost)"), pct(lab["local"])),
-        (_("Organic products (share of value at cost)"), pct(lab["organic"])),
-        (_("Fair-trade products (share of value at cost)"), pct(lab["fair_trade"])),
-        (_("Membership fees received"), euros(shown["fees"]["total"])),
-        (_("Memberships paid"), num(shown["fees"]["count"])),
-        (_("Communes reached"), num(shown["communes"]["number"])),
+        (_("Member households (at the end of the period)"), num(h["households"]), ""),
+        (_("Persons in these households"), num(h["persons"]), ""),
+        (_("New households"), num(h["new"]), ""),
+        (_("Households that left"), num(h["left"]), ""),
+        (_("Households that bought at least once"), num(h["active_buyers"]), ""),
+        (_("Share of priority households"), pct(p["share"]), ""),
+        (_("Minimum share required"), pct(p["threshold"]), ""),
+        (_("Baskets handed out"), num(shown["baskets"]), baskets_help(shown)),
+        (_("Charged to households for their baskets"), euros(t["charged"]), turnover_help(t)),
+        (_("Purchases at cost price"), euros(t["at_cost"]),
+         _("What was charged, less the money into the solidarity fund, plus the money out of it.")),
+        (_("Solidarity fund: in (solidarity households)"), euros(t["solidarity_in"]), ""),
+        (_("Solidarity fund: out (priority households)"), euros(t["solidarity_out"]), ""),
+        (_("Local products (share of value at cost)"), pct(lab["local"]), _("Share of the value at cost of what was served at distributions.")),
+        (_("Organic products (share of value at cost)"), pct(lab["organic"]), ""),
+        (_("Fair-trade products (share of value at cost)"), pct(lab["fair_trade"]), ""),
+        (_("Membership fees received"), euros(shown["fees"]["total"]),
+         _("Memberships paid in the period, by the date of payment.")),
+        (_("Memberships paid"), num(shown["fees"]["count"]), ""),
+        (_("Communes reached"), num(shown["communes"]["number"]), ""),
     ]
     if "handed_out" in shown:
-        report.summary[8:8] = [(_("Baskets handed out at distributions"), num(shown["handed_out"]["handed_out"])),
-                               (_("Baskets not collected"), num(shown["handed_out"]["not_collected"]))]
+        report.summary[8:8] = [(_("Baskets not collected"), num(shown["handed_out"]["not_collected"]), "")]
+    if "payments" in shown:
+        pay = shown["payments"]
+        report.summary += [(_("Payments received"), euros(pay["received"]),
+                            _("Payments into the households' accounts, less payments cancelled."))]
+        report.summary += [(_("Payments received: %(means)s") % {"means": means_label(row["means"])},
+                            euros(row["amount"]), "") for row in pay["by_means"]]
+        report.summary += [(_("Refunds to households"), euros(pay["refunded"]), "")]
     if "volunteering" in shown:
-        report.summary += [(_("Volunteer places filled on the rota"), num(shown["volunteering"]["slots"])),
-                           (_("Volunteers who took part"), num(shown["volunteering"]["volunteers"]))]
+        v = shown["volunteering"]
+        report.summary += [(_("Volunteer hours"), hours(v["hours"]), volunteering_help(v)),
+                           (_("Volunteer places filled on the rota"), num(v["slots"]), ""),
+                           (_("Volunteers who took part"), num(v["volunteers"]), "")]
     report.tables = [
         Table(_("Referrals per partner"), [_("Partner"), _("Referrals made"), _("Households who joined")],
               [[r["partner"], num(r["made"]), num(r["joined"])] for r in shown["referrals"]]),
@@ -122,6 +133,44 @@ def build(figures: dict, *, scope_label: str, period, outside: bool, with_charts
     if with_charts:
         report.charts = make_charts(figures, shown)
     return report
+
+
+def baskets_help(shown) -> str:
+    text = _("Baskets collected at distributions.")
+    if shown.get("estimated_baskets"):
+        count = shown["estimated_baskets"]
+        text += " " + ngettext("Of which %(count)s counted from its order: no distribution was recorded for it.",
+                               "Of which %(count)s counted from orders: no distribution was recorded for them.",
+                               count if isinstance(count, int) else 2) % {"count": num(count)}
+    return text
+
+
+def turnover_help(turnover) -> str:
+    text = _("From the households' accounts: what they were charged for the baskets they collected, less "
+             "charges cancelled when a basket was reopened.")
+    if turnover["estimated"]:
+        text += " " + _("%(amount)s of it comes from orders at their prices, where no distribution or charge "
+                        "was recorded.") % {"amount": euros(turnover["estimated"])}
+    return text
+
+
+def volunteering_help(volunteering) -> str:
+    text = _("Filled rota slots, each from its start to its end.")
+    if volunteering["slots_without_times"]:
+        count = volunteering["slots_without_times"]
+        text += " " + ngettext("%(count)s filled slot has no times and is not counted.",
+                               "%(count)s filled slots have no times and are not counted.", count) % {"count": num(count)}
+    return text
+
+
+def hours(value) -> str:
+    return f"{quantity(value)}\u00a0h"
+
+
+def means_label(code: str) -> str:
+    from grappe.accounts.models import Means
+
+    return str(Means(code).label) if code in Means.values else code
 
 
 WEEKS_SHOWN = 16  # beyond, baskets are shown per month

@@ -91,8 +91,8 @@ def funder_xlsx(request: HttpRequest) -> HttpResponse:
     form, report, key, period = _report(request, outside=True, with_charts=False)
     if report is None:
         return redirect("reports:funder")
-    summary = (_("Indicators"), [_("Indicator"), _("Value")],
-               [(_("Scope"), report.scope_label), (_("Period"), report.period_label), *report.summary])
+    summary = (_("Indicators"), [_("Indicator"), _("Value"), _("How it is counted")],
+               [(_("Scope"), report.scope_label, ""), (_("Period"), report.period_label, ""), *report.summary])
     content = workbook_bytes([summary, *[(t.title, t.header, t.rows) for t in report.tables]])
     response = HttpResponse(content,
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

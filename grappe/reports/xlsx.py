@@ -15,7 +15,7 @@ def _sheet(workbook, title, header, rows):
     for row in rows:
         sheet.append(list(row))
     for index, _ in enumerate(header, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = 28 if index == 1 else 16
+        sheet.column_dimensions[get_column_letter(index)].width = 28 if index == 1 else (60 if index == 3 else 16)
     return sheet
 
 

@@ -60,3 +60,11 @@ def test_outsider_and_member_get_404_where_they_do_not_belong(world, shop, api):
     assert api(world.member_user, "post", f"/cycles/{shop.cycle.pk}/close", {}).status_code == 404
     assert api(world.member_user, "get", f"/cycles/{shop.cycle.pk}/basket?member_id=999999").status_code == 404
     assert not PurchaseOrder.objects.exists()
+
+
+def test_a_cycle_gives_each_group_its_distribution_time(world, shop, api):
+    from grappe.orders.models import CycleGroup
+
+    CycleGroup.objects.filter(cycle=shop.cycle, group=world.group).update(time="14 h - 17 h")
+    groups = {g["group"]: g for g in api(world.member_user, "get", f"/cycles/{shop.cycle.pk}").json()["groups"]}
+    assert (groups["Romans"]["time"], groups["Romans"]["place"]) == ("14 h - 17 h", "Salle des fêtes")

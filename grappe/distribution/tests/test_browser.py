@@ -79,3 +79,24 @@ def test_coordinator_pages_at_1024(world, e2e, browser):
         e2e.axe(page)
         page.screenshot(path=f"/tmp/distribution-1024-{n}.png", full_page=True)
     context.close()
+
+
+def test_the_rota_and_a_slots_times_on_a_phone(world, e2e, phone_page):
+    import datetime as dt
+
+    from grappe.distribution.models import RotaSlot
+
+    day = make_day(world)
+    slot = RotaSlot.objects.create(distribution=day.day, task="Pesée du vrac", starts_at=dt.time(17),
+                                   ends_at=dt.time(19), volunteer=world.volunteer)
+    e2e.login(phone_page, e2e.server, "coordinator")
+    for n, path in enumerate((f"/distribution/{day.day.pk}/equipe/",
+                              f"/distribution/{day.day.pk}/equipe/{slot.pk}/modifier/")):
+        phone_page.goto(e2e.server.url + path)
+        assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360, path
+        e2e.axe(phone_page)
+        phone_page.screenshot(path=f"/tmp/rota-360-{n}.png", full_page=True)
+    phone_page.fill("input[name=starts_at]", "16:30")
+    phone_page.click("main button[type=submit]")
+    assert RotaSlot.objects.get(pk=slot.pk).starts_at == dt.time(16, 30)
+    assert "de 16:30 à 19:00" in phone_page.content()

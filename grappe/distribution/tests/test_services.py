@@ -1,5 +1,7 @@
 """Distribution rules: sessions and baskets, weighing tolerance, instant sales, closing, rota."""
 
+import datetime as dt
+import importlib
 from decimal import Decimal as D
 
 import pytest
@@ -109,12 +111,44 @@ def test_closing_needs_every_basket_handed_out_then_returns_what_was_not_served(
 
 
 def test_volunteers_sign_up_to_empty_slots_and_one_wins(world, day):
-    slot = services.add_slot(distribution=day.day, task="Pesée", time="17 h", by=world.coordinator)
+    slot = services.add_slot(distribution=day.day, task="Pesée", starts_at=dt.time(17), ends_at=dt.time(19),
+                             by=world.coordinator)
     services.sign_up(slot=slot, by=world.volunteer)
     with pytest.raises(services.DistributionError):
         services.sign_up(slot=RotaSlot.objects.get(pk=slot.pk), by=world.coordinator)
     services.withdraw(slot=slot, by=world.volunteer)
     assert RotaSlot.objects.get(pk=slot.pk).volunteer is None
+
+
+def test_a_slot_runs_from_its_start_to_its_end(world, day):
+    slot = services.add_slot(distribution=day.day, task=" Caisse ", starts_at=dt.time(16, 30), ends_at=dt.time(19),
+                             by=world.coordinator)
+    assert (slot.task, slot.minutes) == ("Caisse", 150)  # 16:30 -> 19:00 = 2 h 30
+    with pytest.raises(services.DistributionError):
+        services.add_slot(distribution=day.day, task="Rangement", starts_at=dt.time(19), ends_at=dt.time(18),
+                          by=world.coordinator)
+    with pytest.raises(services.DistributionError):
+        services.add_slot(distribution=day.day, task="Rangement", ends_at=dt.time(18), by=world.coordinator)
+    services.sign_up(slot=slot, by=world.volunteer)
+    services.change_slot(slot=slot, task="Caisse", starts_at=dt.time(17), ends_at=dt.time(18, 15),
+                         by=world.coordinator)
+    slot = RotaSlot.objects.get(pk=slot.pk)
+    assert (slot.minutes, slot.volunteer) == (75, world.volunteer)
+    assert slot.time_label == "17:00 – 18:15"
+
+
+@pytest.mark.parametrize("text, start, end, rest", [
+    ("17 h", dt.time(17), None, ""),
+    ("16 h 30", dt.time(16, 30), None, ""),
+    ("16h30-19h", dt.time(16, 30), dt.time(19), ""),
+    ("de 17:00 à 19:30", dt.time(17), dt.time(19, 30), ""),
+    ("17 h (arriver tôt)", dt.time(17), None, "arriver tôt"),
+    ("19h-17h", dt.time(19), None, "17h"),  # an end before the start is not taken, the text is kept
+    ("après-midi", None, None, "après-midi"),
+])
+def test_the_migration_reads_the_old_free_text_times(text, start, end, rest):
+    migration = importlib.import_module("grappe.distribution.migrations.0003_slot_times")
+    assert migration.parse_slot_time(text) == (start, end, rest)
 
 
 def test_served_check_is_a_plain_rule():

@@ -1,5 +1,6 @@
 """Pages of the distribution day: search, serving, documents (text extracted from the PDFs), scoping."""
 
+import datetime as dt
 import io
 from decimal import Decimal as D
 
@@ -82,12 +83,30 @@ def test_the_documents_print_every_member_and_product(world, day, client_for):
 
 def test_volunteer_takes_a_slot_and_coordinator_sees_empty_ones(world, day, client_for):
     coordinator = client_for(world.coordinator)
-    coordinator.post(reverse("distribution:rota", args=[day.day.pk]), {"task": "Caisse", "time": "17 h"})
+    coordinator.post(reverse("distribution:rota", args=[day.day.pk]),
+                     {"task": "Caisse", "starts_at": "17h", "ends_at": "19:30"})
     slot = RotaSlot.objects.get(distribution=day.day)
-    assert "Caisse" in coordinator.get(reverse("distribution:list")).content.decode()
+    assert (slot.starts_at, slot.ends_at) == (dt.time(17), dt.time(19, 30))
+    assert "Caisse (17:00 – 19:30)" in coordinator.get(reverse("distribution:list")).content.decode()
+    page = coordinator.get(reverse("distribution:rota", args=[day.day.pk])).content.decode()
+    assert "de 17:00 à 19:30" in page
     volunteer = client_for(world.volunteer)
     volunteer.post(reverse("distribution:rota_take", args=[day.day.pk, slot.pk]))
     assert RotaSlot.objects.get(pk=slot.pk).volunteer == world.volunteer
+
+
+def test_coordinator_changes_a_slots_times_and_volunteer_cannot(world, day, client_for):
+    slot = RotaSlot.objects.create(distribution=day.day, task="Pesée", starts_at=dt.time(17), ends_at=dt.time(19))
+    url = reverse("distribution:rota_edit", args=[day.day.pk, slot.pk])
+    assert client_for(world.volunteer).post(url, {"task": "X", "starts_at": "8:00", "ends_at": "9:00"}
+                                            ).status_code == 404
+    coordinator = client_for(world.coordinator)
+    assert 'type="time"' in coordinator.get(url).content.decode()
+    refused = coordinator.post(url, {"task": "Pesée", "starts_at": "18:00", "ends_at": "17:00"})
+    assert refused.status_code == 200 and RotaSlot.objects.get(pk=slot.pk).starts_at == dt.time(17)
+    coordinator.post(url, {"task": "Pesée du vrac", "starts_at": "16 h 30", "ends_at": "18h"})
+    slot = RotaSlot.objects.get(pk=slot.pk)
+    assert (slot.task, slot.starts_at, slot.ends_at) == ("Pesée du vrac", dt.time(16, 30), dt.time(18))
 
 
 def test_volunteer_cannot_add_slots_nor_see_another_groups_distribution(world, day, client_for):

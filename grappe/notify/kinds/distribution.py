@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from grappe.distribution.models import Distribution, RotaSlot
 from grappe.notify.gsm import fit
 from grappe.notify.reminders import Due, Recipient, reminder_kind
-from grappe.notify.wording import day, email_footer
+from grappe.notify.wording import day, email_footer, hour
 
 
 def _place(distribution) -> str:
@@ -47,5 +47,6 @@ def volunteer_slot_tomorrow(now):
         distribution = slot.distribution
         yield Due(kind="volunteer_slot_tomorrow", key=f"slot:{slot.pk}:{tomorrow.isoformat()}",
                   recipient=Recipient(user=slot.volunteer),
-                  context={"task": slot.task, "time": slot.time, "place": _place(distribution), "date": tomorrow},
+                  context={"task": slot.task, "time": hour(slot.starts_at) if slot.starts_at else "",
+                           "place": _place(distribution), "date": tomorrow},
                   association=distribution.association, group=distribution.group)

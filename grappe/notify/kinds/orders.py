@@ -135,7 +135,7 @@ def distribution_tomorrow(now):
                                                         f"{tomorrow.isoformat()}",
                       recipient=Recipient(member=member),
                       context={"name": cycle_group.cycle.name, "date": tomorrow,
-                               "place": cycle_group.place_label or cycle_group.group.name, "time": ""},
+                               "place": cycle_group.place_label or cycle_group.group.name, "time": cycle_group.time},
                       association=cycle_group.cycle.association, group=cycle_group.group)
     # A van: each stop has its own date and arrival time (the cycle's, else the tour's plan).
     arrivals: dict = {}

@@ -28,15 +28,16 @@ def test_a_volunteer_is_reminded_of_their_slot_once(world, backend):
                                                                              "en-Royans, derrière la mairie")
     world.volunteer.email = "benevole@example.org"
     world.volunteer.save()
-    slot = distribution_services.add_slot(distribution=day.day, task="Pesée du vrac", time="17 h", by=None)
-    distribution_services.add_slot(distribution=day.day, task="Caisse", time="17 h", by=None)  # nobody yet
+    slot = distribution_services.add_slot(distribution=day.day, task="Pesée du vrac", starts_at=dt.time(17, 0),
+                                          ends_at=dt.time(19, 0), by=None)
+    distribution_services.add_slot(distribution=day.day, task="Caisse", starts_at=dt.time(17, 0), by=None)  # nobody yet
     type(slot).objects.filter(pk=slot.pk).update(volunteer=world.volunteer)
     now = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(10)))
     send_due(now, kinds=["volunteer_slot_tomorrow"], backend=backend)
     send_due(now, kinds=["volunteer_slot_tomorrow"], backend=backend)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["benevole@example.org"]
-    assert "Pesée du vrac" in mail.outbox[0].body and "17 h" in mail.outbox[0].body
+    assert "Pesée du vrac" in mail.outbox[0].body and "à 17h00" in mail.outbox[0].body
     row = SentNotification.objects.get()
     assert (row.user, row.group, row.status) == (world.volunteer, world.group, SentNotification.Status.SENT)
 

@@ -15,3 +15,27 @@ def dotted(value):
     if value in (None, ""):
         return ""
     return f"{value.normalize():f}"
+
+
+@register.filter
+def quantity(value, unit):
+    """A quantity with its unit, agreeing in number: {{ line.quantity|quantity:line.unit }} -> "4 pièces"."""
+    from grappe.orders.models import quantity_label
+
+    return quantity_label(value, unit)
+
+
+@register.filter
+def unit_for(unit, value):
+    """The unit's name agreeing with a quantity: {{ price.unit|unit_for:2 }} -> "pièces"."""
+    from grappe.orders.models import unit_word
+
+    return unit_word(unit, value)
+
+
+@register.filter
+def plural_count(value):
+    """The integer choosing a plural form for a Decimal quantity ({% blocktranslate count %})."""
+    from grappe.orders.models import plural_count as count
+
+    return count(value)

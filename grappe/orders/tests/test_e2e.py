@@ -96,3 +96,50 @@ def test_a_coordinator_closes_the_cycle_and_downloads_the_purchase_orders(e2e, d
         assert pdf.headers["content-type"] == "application/pdf" and pdf.body()[:4] == b"%PDF"
         csv_file = page.request.get(e2e.server.url + f"/commandes/bon-fournisseur/{po.pk}.csv")
         assert po.number.encode() in csv_file.body() or b";" in csv_file.body()
+
+
+def test_a_coordinator_moves_the_distribution_on_a_phone(e2e, phone_page, world):
+    from grappe.network.tests.factories import SiteFactory
+    from grappe.orders.models import CycleGroup
+
+    SiteFactory(group=world.group, name="Maison de quartier")
+    shop = make_cycle(world)
+    page = phone_page
+    e2e.login(page, e2e.server, "coordinator")
+    page.goto(e2e.server.url + f"/commandes/{shop.cycle.pk}/")
+    page.click("text=Modifier les dates et lieux de distribution")
+    page.wait_for_url("**/distributions/")
+    e2e.axe(page)
+    shot(page, "schedule-360")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    cg = CycleGroup.objects.get(cycle=shop.cycle, group=world.group)
+    page.fill(f"#time-{cg.pk}", "14 h - 17 h")
+    page.select_option(f"#site-{cg.pk}", label="Maison de quartier")
+    page.fill(f"#place-{cg.pk}", "")
+    page.click("button:has-text('Enregistrer les dates et lieux')")
+    page.wait_for_selector(".message-success")
+    assert "14 h - 17 h · Maison de quartier" in page.inner_text("table")
+    cg.refresh_from_db()
+    assert (cg.time, cg.place_label) == ("14 h - 17 h", "Maison de quartier")
+
+
+def test_a_volunteer_finds_a_member_and_sees_the_stock_first_on_a_phone(e2e, phone_page, world):
+    from grappe.orders.models import StockItem
+
+    shop = make_cycle(world)
+    StockItem.objects.create(group=world.group, product=shop.lentils, quantity=D("3"), unit_cost=D("2.11"))
+    page = phone_page
+    e2e.login(page, e2e.server, "volunteer")
+    page.goto(e2e.server.url + f"/commandes/{shop.cycle.pk}/")
+    page.fill("#q", "martin")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    e2e.axe(page)
+    shot(page, "member-search-360")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.click("text=Martin Jeanne")
+    page.wait_for_selector(".stock-note")
+    e2e.axe(page)
+    shot(page, "on-behalf-stock-360")
+    assert "En stock : 3\u00a0kg disponibles tout de suite." in page.inner_text(".stock-note")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -14,7 +14,6 @@ from grappe.orders import queries, services
 from grappe.orders.models import (
     Channel,
     CyclePrice,
-    DispatchLine,
     OrderChange,
     OrderCycle,
     OrderIncrement,
@@ -198,7 +197,8 @@ def test_leftovers_go_to_the_group_with_the_largest_demand(world, shop):
     services.confirm_cycle(cycle=shop.cycle, by=world.coordinator, packs={shop.lentils.pk: D("3")})
     stock = StockItem.objects.get(product=shop.lentils)
     assert (stock.group, stock.quantity, stock.value) == (world.other_group, D("25"), D("52.75"))
-    assert DispatchLine.objects.get(product=shop.lentils, group=world.other_group).to_stock == D("25")
+    to_stock = {(row.product, row.group): row.to_stock for row in queries.dispatch_plan(shop.cycle)}
+    assert to_stock[(shop.lentils, world.other_group)] == D("25")
 
 
 def test_the_coordinator_chooses_packs_and_the_stock_group(world, shop):
@@ -224,8 +224,10 @@ def test_rounding_up_puts_the_partial_pack_in_the_chosen_group(world):
 def test_dispatch_plan_per_group(world, shop):
     fill(world, shop)
     services.close_cycle(cycle=shop.cycle, by=world.coordinator, confirm=True)
-    lentils = dict(DispatchLine.objects.filter(product=shop.lentils).values_list("group_id", "quantity"))
+    lentils = {row.group.pk: row.quantity for row in queries.dispatch_plan(shop.cycle) if row.product == shop.lentils}
     assert lentils == {world.group.pk: D("15"), world.other_group.pk: D("35")}
+    assert [row.product for row in queries.dispatch_plan(shop.cycle, group=world.group)
+            if row.product == shop.lentils] == [shop.lentils]
     assert [(line.name, line.allotted) for line in queries.allotted_lines(shop.cycle, world.group)
             if line.product_id == shop.lentils.pk] == [("Lentilles vertes", D("15"))]
 
@@ -258,6 +260,9 @@ def test_a_shortage_is_shared_again_priority_first(world, shop):
         ReceivedLine(lentils.pk, delivered=D("25"), damaged=D("5")), ReceivedLine(oranges.pk, delivered=D("3"))])
     got = dict(OrderLine.objects.filter(product=shop.lentils).values_list("order__member_id", "allotted"))
     assert got == {a.pk: D("10"), b.pk: D("10"), c.pk: D("0")}
+    # the dispatch plan follows the new shares (a in one group; b and c in the other)
+    dispatch = {row.group: row.quantity for row in queries.dispatch_plan(shop.cycle) if row.product == shop.lentils}
+    assert dispatch == {world.group: D("10"), world.other_group: D("10")}
     lentils.refresh_from_db()
     assert lentils.outcome == "damaged"
     assert not StockItem.objects.filter(product=shop.lentils).exists()

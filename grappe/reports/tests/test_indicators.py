@@ -98,11 +98,12 @@ def test_quantities_and_values_per_family():
     ]
 
 
-def test_turnover_at_cost_and_tier_adjustments():
-    # in: 0.50 (line 1) + 1.00 (oil); out: 0.20 (line 3); paid - cost = 32.10 - 30.80 = 1.30
-    assert ind.turnover(LINES, NOV) == {"at_cost": D("30.80"), "paid_by_members": D("32.10"),
+def test_turnover_at_cost_and_tier_adjustments_estimated_from_orders():
+    # no distribution recorded (no basket_id): all from the orders, hence all "estimated"
+    # in: 0.50 (line 1) + 1.00 (oil); out: 0.20 (line 3); charged 32.10; at cost 32.10 - 1.50 + 0.20 = 30.80
+    assert ind.turnover(LINES, NOV) == {"charged": D("32.10"), "at_cost": D("30.80"), "paid_by_members": D("32.10"),
                                         "solidarity_in": D("1.50"), "solidarity_out": D("0.20"),
-                                        "solidarity_balance": D("1.30")}
+                                        "solidarity_balance": D("1.30"), "estimated": D("32.10")}
 
 
 def test_local_organic_fair_shares_of_value_at_cost():
@@ -152,7 +153,7 @@ def test_paid_minus_cost_is_exactly_the_solidarity_balance(rows):
     lines = [line(m, 1, date(2026, 11, day % 30 + 1), "pulses", "kg", str(q), str(p), str(c))
              for m, day, q, p, c in rows]
     t = ind.turnover(lines, NOV)
-    assert t["paid_by_members"] - t["at_cost"] == t["solidarity_balance"]
+    assert t["charged"] - t["at_cost"] == t["solidarity_balance"]
     assert t["solidarity_in"] >= 0 and t["solidarity_out"] >= 0
 
 
@@ -175,9 +176,133 @@ def test_baskets_handed_out_per_week():
 def test_volunteering_counts_filled_slots_and_people():
     rows = [ind.SlotRow(10, date(2026, 11, 3)), ind.SlotRow(10, date(2026, 11, 17)), ind.SlotRow(11, date(2026, 11, 3)),
             ind.SlotRow(None, date(2026, 11, 3)), ind.SlotRow(12, date(2026, 10, 3))]
-    assert ind.volunteering(rows, NOV) == {"slots": 3, "volunteers": 2, "open_slots": 1}
+    assert ind.volunteering(rows, NOV) == {"slots": 3, "volunteers": 2, "open_slots": 1, "minutes": 0,
+                                           "hours": D("0.00"), "slots_without_times": 3}
 
 
 def test_distribution_figures_are_absent_not_zero_without_the_distribution_app():
     figures = ind.compute(members=[], referrals=[], fees=[], lines=[], period=NOV, threshold=D("70"))
     assert "handed_out" not in figures and "volunteering" not in figures
+
+
+# --- What was recorded at the distributions and in the accounts (November 2026) -------------------
+# Basket 101 (household 1, 3 Nov), 102 (household 6 at van stop 7, 3 Nov), 104 (household 2, 17 Nov):
+# collected. Basket 103 (household 7, 17 Nov): not collected, so no lines. Household 7 also ordered in
+# cycle 3 of a group without any distribution recorded (24 Nov): that order stands in, "estimated".
+
+def served(member_id, cycle, day, family, unit, qty, price, cost, basket, **flags):
+    return line(member_id, cycle, day, family, unit, qty, price, cost, basket_id=basket, **flags)
+
+
+SERVED = [
+    # lentils weighed at 2.4 kg (2.5 allotted): 2.4 x 3.20 = 7.68 charged, 2.4 x 3.00 = 7.20 at cost
+    served(1, 1, date(2026, 11, 3), "pulses", "kg", "2.4", "3.20", "3.00", 101, is_local=True, is_organic=True),
+    served(1, 1, date(2026, 11, 3), "fruit", "kg", "3", "2.10", "2.10", 101),  # 6.30 / 6.30
+    # a priority household pays less: 1.1 x 2.80 = 3.08 charged, 1.1 x 3.00 = 3.30 at cost
+    served(6, 1, date(2026, 11, 3), "pulses", "kg", "1.1", "2.80", "3.00", 102, is_organic=True, stop_id=7),
+    served(2, 2, date(2026, 11, 17), "oils", "piece", "2", "7.50", "7.00", 104, is_fair_trade=True),  # 15.00 / 14.00
+    line(7, 3, date(2026, 11, 24), "pulses", "kg", "1", "3.20", "3.00"),  # estimated from the order: 3.20 / 3.00
+    served(5, 4, date(2026, 12, 1), "pulses", "kg", "9", "3.00", "3.00", 106),  # December: outside
+]
+
+BASKETS = [ind.BasketRow(1, date(2026, 11, 3), True, id=101), ind.BasketRow(6, date(2026, 11, 3), True, id=102),
+           ind.BasketRow(7, date(2026, 11, 17), False, id=103), ind.BasketRow(2, date(2026, 11, 17), True, id=104),
+           ind.BasketRow(5, date(2026, 12, 1), True, id=106)]
+
+CHARGES = [
+    ind.ChargeRow(101, date(2026, 11, 3), D("13.98")),  # 7.68 + 6.30
+    ind.ChargeRow(101, date(2026, 11, 3), D("-13.98")),  # basket reopened: charge reversed...
+    ind.ChargeRow(101, date(2026, 11, 3), D("13.98")),  # ...and charged again once handed out
+    ind.ChargeRow(102, date(2026, 11, 3), D("3.08")),
+    # basket 104 has no charge entry (handed out before the accounts were kept): its lines' prices count
+    ind.ChargeRow(106, date(2026, 12, 1), D("27.00")),  # December: outside
+]
+
+
+def test_turnover_is_what_households_were_charged_for_collected_baskets():
+    # charged from the accounts: 13.98 - 13.98 + 13.98 + 3.08 = 17.06
+    # no charge recorded: basket 104's lines 15.00, the estimated order 3.20 -> estimated 18.20
+    # charged = 17.06 + 18.20 = 35.26
+    # in: 7.68 - 7.20 = 0.48, 15.00 - 14.00 = 1.00, 3.20 - 3.00 = 0.20 -> 1.68; out: 3.30 - 3.08 = 0.22
+    # at cost = 35.26 - 1.68 + 0.22 = 33.80 (= 7.20 + 6.30 + 3.30 + 14.00 + 3.00)
+    assert ind.turnover(SERVED, NOV, CHARGES) == {
+        "charged": D("35.26"), "at_cost": D("33.80"), "paid_by_members": D("35.26"), "solidarity_in": D("1.68"),
+        "solidarity_out": D("0.22"), "solidarity_balance": D("1.46"), "estimated": D("18.20")}
+
+
+def test_families_and_labels_use_the_served_quantities():
+    # pulses: 2.4 + 1.1 + 1 = 4.5 kg (not the 2.5 allotted); 7.68 + 3.08 + 3.20 = 13.96; 7.20 + 3.30 + 3.00 = 13.50
+    assert ind.per_family(SERVED, NOV) == [
+        {"family": "oils", "quantities": {"piece": D("2")}, "value": D("15.00"), "cost": D("14.00")},
+        {"family": "pulses", "quantities": {"kg": D("4.5")}, "value": D("13.96"), "cost": D("13.50")},
+        {"family": "fruit", "quantities": {"kg": D("3")}, "value": D("6.30"), "cost": D("6.30")},
+    ]
+    # at cost 33.80: local 7.20 -> 21.30 %; organic 7.20 + 3.30 = 10.50 -> 31.07 %; fair 14.00 -> 41.42 %
+    assert ind.label_shares(SERVED, NOV) == {"local": D("21.3"), "organic": D("31.1"), "fair_trade": D("41.4")}
+
+
+def test_baskets_handed_out_per_week_are_collected_baskets_plus_estimated_orders():
+    # W45: baskets 101 and 102 (3 Nov); W47: 104 (103 was not collected); W48: household 7's order (24 Nov)
+    weeks = ind.baskets_per_week(SERVED, NOV, BASKETS)
+    assert [(w["week"], w["baskets"]) for w in weeks] == [
+        ("2026-W44", 0), ("2026-W45", 2), ("2026-W46", 0), ("2026-W47", 1), ("2026-W48", 1), ("2026-W49", 0)]
+    assert ind.basket_count(SERVED, NOV, BASKETS) == {"baskets": 4, "estimated_baskets": 1}
+    # October to December, per month: November 4, December basket 106
+    months = ind.baskets_per_month(SERVED, Period(date(2026, 10, 1), date(2026, 12, 31)), BASKETS)
+    assert [m["baskets"] for m in months] == [0, 4, 1]
+
+
+def test_buyers_and_van_stops_served_come_from_the_served_lines():
+    # households 1, 6, 2 (collected) and 7 (estimated order); 5 is in December
+    assert ind.households(MEMBERS, SERVED, NOV)["active_buyers"] == 4
+    assert ind.van_stops(MEMBERS, SERVED, NOV, {7: "Vassieux"}) == [{"stop": "Vassieux", "households": 1, "served": 1}]
+
+
+PAYMENTS = [
+    ind.PaymentRow(date(2026, 11, 3), "cash", "payment", D("20.00")),
+    ind.PaymentRow(date(2026, 11, 3), "cheque", "payment", D("13.98")),
+    ind.PaymentRow(date(2026, 11, 17), "cash", "payment", D("5.00")),
+    ind.PaymentRow(date(2026, 11, 18), "cash", "payment", D("-5.00")),  # that cash payment cancelled
+    ind.PaymentRow(date(2026, 11, 17), "voucher", "payment", D("10.00")),
+    ind.PaymentRow(date(2026, 11, 20), "cash", "refund", D("2.00")),
+    ind.PaymentRow(date(2026, 12, 2), "transfer", "payment", D("50.00")),  # December: outside
+]
+
+
+def test_payments_received_per_means_of_payment():
+    # cash 20.00 + 5.00 - 5.00 = 20.00; cheque 13.98; voucher 10.00; total 43.98; refunds 2.00
+    assert ind.payments(PAYMENTS, NOV) == {
+        "received": D("43.98"), "refunded": D("2.00"),
+        "by_means": [{"means": "cash", "amount": D("20.00")}, {"means": "cheque", "amount": D("13.98")},
+                     {"means": "voucher", "amount": D("10.00")}]}
+
+
+SLOTS = [
+    ind.SlotRow(10, date(2026, 11, 3), 120),  # 17:00 - 19:00
+    ind.SlotRow(11, date(2026, 11, 3), 30),  # 16:30 - 17:00
+    ind.SlotRow(10, date(2026, 11, 17), 150),  # 16:30 - 19:00
+    ind.SlotRow(12, date(2026, 11, 17), None),  # filled, no times (carried over from the old text)
+    ind.SlotRow(None, date(2026, 11, 17), 60),  # nobody: not counted
+    ind.SlotRow(13, date(2026, 10, 27), 120),  # October: outside
+]
+
+
+def test_volunteer_hours_are_the_filled_slots_lengths():
+    # 120 + 30 + 150 = 300 minutes = 5 hours; volunteers 10, 11, 12; one slot without times
+    assert ind.volunteering(SLOTS, NOV) == {"slots": 4, "volunteers": 3, "open_slots": 1, "minutes": 300,
+                                            "hours": D("5.00"), "slots_without_times": 1}
+    # 45 minutes is 0.75 h, 20 minutes 0.33 h (rounded to the hundredth)
+    assert ind.volunteering([ind.SlotRow(1, date(2026, 11, 3), 45)], NOV)["hours"] == D("0.75")
+    assert ind.volunteering([ind.SlotRow(1, date(2026, 11, 3), 20)], NOV)["hours"] == D("0.33")
+
+
+def test_the_new_counts_follow_the_small_count_rule():
+    figures = ind.compute(members=MEMBERS, referrals=[], fees=[], lines=SERVED, period=NOV, threshold=D("70"),
+                          baskets=BASKETS, slots=SLOTS, charges=CHARGES, payment_rows=PAYMENTS)
+    outside = ind.for_outside(figures)
+    assert (figures["baskets"], figures["estimated_baskets"]) == (4, 1)
+    assert (outside["baskets"], outside["estimated_baskets"]) == ("< 5", "< 5")
+    assert outside["volunteering"]["volunteers"] == "< 5"
+    assert outside["volunteering"]["hours"] == D("5.00")  # hours are not people
+    assert outside["turnover"]["charged"] == D("35.26") and outside["payments"]["received"] == D("43.98")
+    assert [w["baskets"] for w in outside["baskets_per_week"]] == [0, "< 5", 0, "< 5", "< 5", 0]

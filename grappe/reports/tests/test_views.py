@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 from datetime import timedelta
 from decimal import Decimal as D
@@ -62,6 +63,7 @@ def test_the_funder_pdf_carries_the_text_and_masks_small_counts(world, client_fo
     assert "Bilan d'activité" in text
     assert "Une année de lancement à Romans, avec le CCAS." in text
     assert "< 5" in text
+    assert "Heures de bénévolat" in text and "Facturé aux foyers pour leurs paniers" in text
     assert "Martin" not in text  # no names
 
 
@@ -128,11 +130,48 @@ def test_baskets_handed_out_and_volunteering_come_from_the_distributions(world, 
     day = make_day(world)
     distribution_services.mark_collected(basket=day.jeanne_basket, by=world.volunteer)
     distribution_services.mark_not_collected(basket=day.paul_basket, by=world.volunteer)
-    slot = distribution_services.add_slot(distribution=day.day, task="Pesée", time="17 h", by=None)
+    slot = distribution_services.add_slot(distribution=day.day, task="Pesée", starts_at=dt.time(16, 30),
+                                          ends_at=dt.time(19), by=None)
     RotaSlot.objects.filter(pk=slot.pk).update(volunteer=world.volunteer)
     distribution_services.add_slot(distribution=day.day, task="Caisse", by=None)
     page = client_for(world.coordinator).get(reverse("reports:dashboard"), period_query())
     figures = page.context["report"].figures
     assert (figures["handed_out"]["handed_out"], figures["handed_out"]["not_collected"]) == (1, 1)
-    assert figures["volunteering"] == {"slots": 1, "volunteers": 1, "open_slots": 1}
-    assert "Paniers remis aux distributions" in page.content.decode()
+    # 16:30 -> 19:00 = 150 minutes = 2.5 hours
+    assert figures["volunteering"] == {"slots": 1, "volunteers": 1, "open_slots": 1, "minutes": 150,
+                                       "hours": D("2.50"), "slots_without_times": 0}
+    html = page.content.decode()
+    assert "Paniers remis" in html and "Heures de bénévolat" in html and "2,5\u00a0h" in html
+
+
+def test_money_and_quantities_come_from_what_was_served_and_charged(world, client_for):
+    """Jeanne's basket: lentils weighed at 4.8 kg (5 allotted), 2 L of oil, 3 kg of oranges; collected and
+    charged through her account, paid in cash. Paul's basket is not collected. Prices are cost prices
+    (no tier): lentils 50.00 x 1.055 / 25 = 2.11 per kg, oil 60.00 x 1.055 / 6 = 10.55, oranges 2.11."""
+    from grappe.accounts import services as account_services
+    from grappe.accounts.models import Means
+    from grappe.distribution import services as distribution_services
+    from grappe.distribution.models import BasketLine
+    from grappe.distribution.tests.factories import make_day
+
+    day = make_day(world)
+    lentils = BasketLine.objects.get(basket=day.jeanne_basket, product=day.shop.lentils)
+    assert lentils.allotted == D("5")
+    distribution_services.record_served(basket=day.jeanne_basket, served={lentils.pk: D("4.8")}, by=world.volunteer)
+    charge = account_services.collect_basket(basket=day.jeanne_basket, by=world.volunteer)
+    # 4.8 x 2.11 = 10.128 -> 10.13; 2 x 10.55 = 21.10; 3 x 2.11 = 6.33; total 37.56
+    assert charge.amount == D("-37.56")
+    account_services.record_payment(member=day.jeanne, amount=D("40"), means=Means.CASH, by=world.volunteer)
+    distribution_services.mark_not_collected(basket=day.paul_basket, by=world.volunteer)
+    page = client_for(world.coordinator).get(reverse("reports:dashboard"), period_query())
+    figures = page.context["report"].figures
+    assert figures["turnover"] == {"charged": D("37.56"), "at_cost": D("37.56"), "paid_by_members": D("37.56"),
+                                   "solidarity_in": D("0.00"), "solidarity_out": D("0.00"),
+                                   "solidarity_balance": D("0.00"), "estimated": D("0.00")}
+    families = {f["family"]: f["quantities"] for f in figures["families"]}
+    assert families["pulses"] == {"kg": D("4.800")}  # weighed, not the 5 kg allotted (nor Paul's 20 kg)
+    assert (figures["baskets"], figures["estimated_baskets"]) == (1, 0)
+    assert figures["payments"] == {"received": D("40.00"), "refunded": D("0.00"),
+                                   "by_means": [{"means": "cash", "amount": D("40.00")}]}
+    html = page.content.decode()
+    assert "Paiements reçus : espèces" in html and "37,56" in html
