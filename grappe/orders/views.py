@@ -84,6 +84,14 @@ def my_orders(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/my_orders.html", {"open_cycles": open_cycles, "past": past})
 
 
+def _orderable(quantity: Decimal, step: Decimal) -> Decimal:
+    """What can be ordered of `quantity` in steps of `step` (weighing leaves 0.099 kg in stock:
+    nobody can order that, so it is not offered)."""
+    if not step or step <= 0:
+        return quantity
+    return (quantity // step) * step
+
+
 def _basket_rows(cycle, member, posted=None, stock_first=False):
     """One row per product offered to the member's group, with the member's line and the pool.
 
@@ -115,7 +123,7 @@ def _basket_rows(cycle, member, posted=None, stock_first=False):
         rows.append({"price": price, "line": line, "quantity": quantity, "tolerance": tolerance,
                      "unit_price": unit_price, "subtotal": subtotal, "missing": missing,
                      "allotted": line.allotted if line else None,
-                     "stock": stock.get(price.product_id, ZERO)})
+                     "stock": _orderable(stock.get(price.product_id, ZERO), price.order_step)})
     if stock_first:
         rows.sort(key=lambda row: (row["price"].family, row["stock"] <= 0))  # stable: by name within
     return rows, total, order
