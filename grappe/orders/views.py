@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.mail import EmailMessage
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -260,11 +260,7 @@ def member_search(scope, group_ids, text: str, limit: int = SEARCH_LIMIT) -> tup
         return [], False
     members = Member.objects.filter(association=scope.association, group__in=scope.groups(),
                                     group_id__in=group_ids, status=Member.Status.ACTIVE).select_related("group")
-    by_name = Q()
-    for word in text.split(" "):
-        by_name &= Q(name__icontains=word)
-    query = by_name | Q(number=int(text)) if text.isdigit() and len(text) < 10 else by_name
-    found = list(members.filter(query).order_by("number")[:limit + 1])
+    found = list(members.matching(text).order_by("number")[:limit + 1])
     return found[:limit], len(found) > limit
 
 
