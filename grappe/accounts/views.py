@@ -5,7 +5,7 @@ import uuid
 from decimal import Decimal
 
 from django.contrib import messages
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -214,7 +214,7 @@ def index(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     members = Member.objects.filter(association=scope.association, group__in=scope.groups())
     if query:
-        members = members.filter(Q(number=int(query)) if query.isdigit() else Q(name__icontains=query))
+        members = members.matching(query)
     members = members.annotate(balance=Sum("account_entries__amount")).order_by("number")[:100]
     cycles = OrderCycle.objects.filter(association=scope.association, status__in=(
         OrderCycle.Status.ORDERED, OrderCycle.Status.RECEIVED, OrderCycle.Status.DISTRIBUTED,

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from grappe.core.money import line_total
+from grappe.members.models import search as member_search
 from grappe.orders.models import OrderCycle
 from grappe.orders.queries import dispatch_plan
 
@@ -58,14 +59,14 @@ def with_progress(distributions: QuerySet[Distribution]) -> QuerySet[Distributio
 
 
 def find_baskets(distribution, query: str) -> QuerySet[Basket]:
-    """By member number (exact) or by name (contains), in number order."""
+    """By member number (exact) or by every word of the name, whatever the accents, in number order."""
     baskets = Basket.objects.filter(distribution=distribution).select_related("member")
     query = (query or "").strip()
     if not query:
         return baskets
     if query.isdigit():
         return baskets.filter(member__number=int(query))
-    return baskets.filter(member__name__icontains=query)
+    return baskets.filter(member_search(query, prefix="member__"))
 
 
 def basket_lines(basket) -> list[BasketLine]:

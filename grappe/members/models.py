@@ -6,7 +6,20 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core.text import fold, words
 from grappe.network.models import Association, BuyingGroup, Commune, Partner, Site
+
+
+def search(text: str, prefix: str = "") -> models.Q:
+    """Members (reached through `prefix`, e.g. "member__") whose number is `text`, or whose name
+    holds every word of it whatever the accents and case: "helene" finds "Hélène"."""
+    text = " ".join(text.split())
+    query = models.Q()
+    for word in words(text):
+        query &= models.Q(**{f"{prefix}search_name__contains": word})
+    if text.isdigit() and len(text) < 10:
+        query |= models.Q(**{f"{prefix}number": int(text)})
+    return query
 
 
 class MemberQuerySet(models.QuerySet):
@@ -18,6 +31,15 @@ class MemberQuerySet(models.QuerySet):
 
     def not_erased(self):
         return self.filter(erased_at__isnull=True)
+
+    def matching(self, text: str):
+        """Members whose number is `text` or whose name holds every word of it (see `search`)."""
+        return self.filter(search(text))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        for member in objs:
+            member.search_name = fold(member.name)
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Member(models.Model):
@@ -56,6 +78,8 @@ class Member(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.HOUSEHOLD)
     name = models.CharField(_("name"), max_length=200, help_text=_("Household: family name and first name. "
                                                                    "Structure: its name."))
+    search_name = models.CharField(max_length=200, blank=True, editable=False,
+                                   help_text="the name folded for searching (grappe.core.text.fold), set on save")
     adults = models.PositiveSmallIntegerField(_("adults"), default=1)
     children = models.PositiveSmallIntegerField(_("children"), default=0)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -96,6 +120,13 @@ class Member(models.Model):
 
     def __str__(self):
         return f"{self.number} · {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def persons(self) -> int:

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -69,8 +68,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         members = members.filter(status=status)
     query = request.GET.get("q", "").strip()
     if query:
-        members = members.filter(Q(name__icontains=query) | Q(number=int(query)) if query.isdigit()
-                                 else Q(name__icontains=query))
+        members = members.matching(query)
     page = Paginator(members, 50).get_page(request.GET.get("page"))
     return render(request, "members/member_list.html", {
         "page": page, "groups": groups, "group_id": group_id, "status": status, "query": query,

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.mail import EmailMessage
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -84,6 +84,14 @@ def my_orders(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/my_orders.html", {"open_cycles": open_cycles, "past": past})
 
 
+def _orderable(quantity: Decimal, step: Decimal) -> Decimal:
+    """What can be ordered of `quantity` in steps of `step` (weighing leaves 0.099 kg in stock:
+    nobody can order that, so it is not offered)."""
+    if not step or step <= 0:
+        return quantity
+    return (quantity // step) * step
+
+
 def _basket_rows(cycle, member, posted=None, stock_first=False):
     """One row per product offered to the member's group, with the member's line and the pool.
 
@@ -115,7 +123,7 @@ def _basket_rows(cycle, member, posted=None, stock_first=False):
         rows.append({"price": price, "line": line, "quantity": quantity, "tolerance": tolerance,
                      "unit_price": unit_price, "subtotal": subtotal, "missing": missing,
                      "allotted": line.allotted if line else None,
-                     "stock": stock.get(price.product_id, ZERO)})
+                     "stock": _orderable(stock.get(price.product_id, ZERO), price.order_step)})
     if stock_first:
         rows.sort(key=lambda row: (row["price"].family, row["stock"] <= 0))  # stable: by name within
     return rows, total, order
@@ -252,11 +260,7 @@ def member_search(scope, group_ids, text: str, limit: int = SEARCH_LIMIT) -> tup
         return [], False
     members = Member.objects.filter(association=scope.association, group__in=scope.groups(),
                                     group_id__in=group_ids, status=Member.Status.ACTIVE).select_related("group")
-    by_name = Q()
-    for word in text.split(" "):
-        by_name &= Q(name__icontains=word)
-    query = by_name | Q(number=int(text)) if text.isdigit() and len(text) < 10 else by_name
-    found = list(members.filter(query).order_by("number")[:limit + 1])
+    found = list(members.matching(text).order_by("number")[:limit + 1])
     return found[:limit], len(found) > limit
 
 

@@ -146,3 +146,11 @@ def test_a_member_sees_only_their_own_account(world, day, client_for):
     assert client.get(reverse("accounts:mine")).status_code == 200
     assert client.get(reverse("distribution:day", args=[day.day.pk])).status_code == 404
     assert client.get(reverse("accounts:index")).status_code == 404
+
+
+def test_on_the_day_a_name_typed_without_accents_opens_the_basket(world, day, client_for):
+    day.paul.name = "Durand Paul-Émile"
+    day.paul.save()
+    response = client_for(world.volunteer).get(reverse("distribution:day", args=[day.day.pk]), {"q": "paul-emile"})
+    assert response.status_code == 302 and response["Location"].endswith(
+        reverse("distribution:basket", args=[day.paul_basket.pk]))

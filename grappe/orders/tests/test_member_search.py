@@ -115,3 +115,9 @@ def test_the_search_costs_the_same_queries_for_few_or_many_matches(world, shop, 
     with CaptureQueriesContext(connection) as many:
         search(client, shop.cycle, "martin")
     assert len(many) == len(few)
+
+
+def test_a_name_typed_without_its_accents_is_found(world, shop, client_for):
+    helene = make_member(world, name="Garçon Hélène")
+    text = search(client_for(world.volunteer), shop.cycle, "helene garcon")
+    assert behalf_link(shop.cycle, helene) in text

@@ -87,3 +87,15 @@ def test_saving_a_basket_with_stock_first_keeps_every_quantity_in_place(world, s
     quantities = {line.product_id: line.quantity
                   for line in OrderLine.objects.filter(order__member=world.member)}
     assert quantities == {shop.oranges.pk: D("2"), shop.apricots.pk: D("1.5")}
+
+
+def test_only_what_can_be_ordered_in_the_products_step_is_offered(world, shop, client_for):
+    # apricots go by 0.5 kg: 2.3 kg left after weighing offer 2 kg; 0.099 kg offer nothing
+    stock = StockItem.objects.create(group=world.group, product=shop.apricots, quantity=D("2.3"), unit_cost=D("8.44"))
+    url = reverse("orders:basket", args=[shop.cycle.pk])
+    assert f"En stock : 2{NBSP}kg disponibles tout de suite." in client_for(world.member_user).get(url).content.decode()
+    StockItem.objects.filter(pk=stock.pk).update(quantity=D("0.099"))
+    text = client_for(world.member_user).get(url).content.decode()
+    assert "En stock" not in text
+    abricots, oranges = positions(text, "Abricots secs", "Oranges")
+    assert abricots < oranges  # not moved first either

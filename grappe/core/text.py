@@ -1,0 +1,22 @@
+"""Text rules shared by the apps. Django-free."""
+
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """`text` for searching: lower case, without accents, spaces collapsed.
+
+    "  Hélène  GARÇON-Œuvray " -> "helene garcon-oeuvray": volunteers type names as they hear them.
+    """
+    # compatibility forms first ("𝕬" is "A"), then case, then again (casefolding can decompose)
+    lower = _strip_marks(text).casefold().replace("œ", "oe").replace("æ", "ae")
+    return " ".join(_strip_marks(lower).split())
+
+
+def _strip_marks(text: str) -> str:
+    return "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a search text."""
+    return fold(text).split()
