@@ -41,6 +41,9 @@ def test_a_volunteer_serves_two_members_on_a_tablet(world, e2e, tablet_page):
     assert page.is_visible("text=Rien à payer")
     page.click("a:has-text('Reçu')")
     e2e.axe(page)
+    page.click("button:has-text('Envoyer le reçu')")  # by the member's preferred channel
+    page.wait_for_selector("text=Reçu envoyé")
+    e2e.axe(page)
     page.click("a:has-text('Adhérent suivant')")
     page.fill("#q", "Durand")
     page.click("button:has-text('Chercher')")
