@@ -1,6 +1,8 @@
 from django import forms
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils.translation import gettext_lazy as _
 
-from .models import Association, BuyingGroup, Partner, Site, Territory
+from .models import Association, BuyingGroup, Partner, Role, Site, Territory
 
 
 class DateInput(forms.DateInput):
@@ -43,3 +45,35 @@ class SiteForm(forms.ModelForm):
     class Meta:
         model = Site
         fields = ["name", "address", "commune", "latitude", "longitude", "contact", "is_stop", "position"]
+
+
+class RoleForm(forms.Form):
+    """A role with its groups or partner. The service checks the rules again (and says why in French)."""
+
+    kind = forms.ChoiceField(label=_("Role"), choices=Role.Kind.choices, widget=forms.RadioSelect)
+    groups = forms.ModelMultipleChoiceField(
+        label=_("Buying groups"), queryset=BuyingGroup.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("For a coordinator or a volunteer: at least one."),
+    )
+    partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none(), required=False,
+                                     help_text=_("For a partner referrer."))
+
+    def __init__(self, *args, association, with_kind=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].queryset = association.groups.all()
+        self.fields["partner"].queryset = association.partners.all()
+        if not with_kind:
+            del self.fields["kind"]
+
+
+class PersonForm(RoleForm):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"), required=False, help_text=_("Optional: many volunteers have none."))
+    username = forms.CharField(
+        label=_("Sign-in name"), max_length=150, required=False,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("Optional: made from the first and last name when empty."),
+    )
+
+    field_order = ["first_name", "last_name", "email", "username", "kind", "groups", "partner"]

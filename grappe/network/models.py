@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -202,3 +203,35 @@ class Role(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_kind_display()}"
+
+
+class StaffAuditEntry(models.Model):
+    """Who added, changed, deactivated or reactivated whom in an association's team. Append-only.
+
+    The detail names the role and its groups or partner; never a password."""
+
+    class Action(models.TextChoices):
+        ADDED = "added", _("person added")
+        ROLE_ADDED = "role_added", _("role added")
+        ROLE_CHANGED = "role_changed", _("role changed")
+        ROLE_REMOVED = "role_removed", _("role removed")
+        DEACTIVATED = "deactivated", _("deactivated")
+        REACTIVATED = "reactivated", _("reactivated")
+        PASSWORD_ISSUED = "password_issued", _("temporary password issued")
+
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    subject = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                related_name="staff_audit_entries")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    kind = models.CharField(_("role"), max_length=20, choices=Role.Kind.choices, blank=True)
+    detail = models.CharField(max_length=300, blank=True, help_text="the role's groups or partner, by name")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("team audit entry")
+        verbose_name_plural = _("team audit log")
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.subject_id} · {self.at:%Y-%m-%d %H:%M}"

@@ -14,4 +14,12 @@ urlpatterns = [
     path("groupes/<int:group_pk>/lieux/<int:pk>/", views.site_edit, name="site_edit"),
     path("partenaires/nouveau/", views.partner_edit, name="partner_create"),
     path("partenaires/<int:pk>/", views.partner_edit, name="partner_edit"),
+    path("equipe/", views.team, name="team"),
+    path("equipe/ajouter/", views.person_add, name="person_add"),
+    path("equipe/<int:pk>/", views.person_detail, name="person"),
+    path("equipe/<int:pk>/desactiver/", views.person_deactivate, name="person_deactivate"),
+    path("equipe/<int:pk>/reactiver/", views.person_reactivate, name="person_reactivate"),
+    path("equipe/<int:pk>/roles/ajouter/", views.role_add, name="role_add"),
+    path("equipe/<int:pk>/roles/<int:role_pk>/", views.role_edit, name="role_edit"),
+    path("equipe/<int:pk>/roles/<int:role_pk>/retirer/", views.role_remove, name="role_remove"),
 ]

@@ -4,9 +4,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from grappe.core.errors import DomainError
+
+from . import queries, services
 from .access import ADMIN, COORDINATOR, VOLUNTEER, group_for, require_scope
-from .forms import AssociationForm, GroupForm, PartnerForm, SiteForm, TerritoryForm
-from .models import BuyingGroup, Partner, Site
+from .forms import AssociationForm, GroupForm, PartnerForm, PersonForm, RoleForm, SiteForm, TerritoryForm
+from .models import BuyingGroup, Partner, Role, Site
 
 STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
 
@@ -89,3 +92,144 @@ def site_edit(request: HttpRequest, group_pk: int, pk: int | None = None) -> Htt
         return redirect("network:group", pk=group.pk)
     return render(request, "network/form.html", {"form": form, "title": site.name if pk else _("New site"),
                                                  "back": "network:overview"})
+
+
+# --- The team: people with roles ------------------------------------------------------------------
+
+@require_scope(ADMIN, COORDINATOR)
+def team(request: HttpRequest) -> HttpResponse:
+    """Admins see and manage the whole team; coordinators see, read-only, the people of their groups."""
+    scope = request.scope
+    people = queries.team(scope.association, None if scope.is_admin else scope.group_ids)
+    return render(request, "network/team.html", {"people": people, "can_manage": scope.is_admin})
+
+
+def _role_arguments(data) -> dict:
+    return {"groups": data.get("groups") or [], "partner": data.get("partner")}
+
+
+@require_scope(ADMIN)
+def person_add(request: HttpRequest) -> HttpResponse:
+    association = request.scope.association
+    form = PersonForm(request.POST or None, association=association)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            added = services.add_person(
+                association=association, by=request.user, first_name=data["first_name"],
+                last_name=data["last_name"], email=data["email"], username=data["username"], kind=data["kind"],
+                **_role_arguments(data),
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            if not added.created:
+                messages.success(request, _("%(name)s already had an account here: the role was added.")
+                                 % {"name": added.user.get_full_name() or added.user.username})
+                return redirect("network:person", pk=added.user.pk)
+            password = services.issue_temporary_password(association=association, user=added.user, by=request.user)
+            # Rendered in the answer to the POST, not redirected: the password is stored nowhere, shown once.
+            return render(request, "network/person_created.html", {"person": added.user, "role": added.role,
+                                                                   "password": password})
+    return render(request, "network/person_form.html", {"form": form, "title": _("Add a person")})
+
+
+def _person_page(request, person, role_form=None, status=200):
+    association = request.scope.association
+    return render(request, "network/person_detail.html", {
+        "person": person, "history": queries.history(association, person),
+        "role_form": role_form or RoleForm(association=association, auto_id="add_%s"),
+    }, status=status)
+
+
+@require_scope(ADMIN)
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _person_page(request, queries.person_for(request.scope.association, pk))
+
+
+@require_scope(ADMIN)
+def role_add(request: HttpRequest, pk: int) -> HttpResponse:
+    association = request.scope.association
+    person = queries.person_for(association, pk)
+    if request.method != "POST":
+        return redirect("network:person", pk=person.pk)
+    form = RoleForm(request.POST, association=association, auto_id="add_%s")
+    if form.is_valid():
+        try:
+            services.add_role(association=association, user=person, by=request.user, kind=form.cleaned_data["kind"],
+                              **_role_arguments(form.cleaned_data))
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Role added."))
+            return redirect("network:person", pk=person.pk)
+    return _person_page(request, person, role_form=form, status=400)
+
+
+def _role_for(association, person, role_pk: int) -> Role:
+    role = Role.objects.filter(association=association, user=person, pk=role_pk).select_related("partner").first()
+    if role is None:
+        raise Http404
+    return role
+
+
+@require_scope(ADMIN)
+def role_edit(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
+    association = request.scope.association
+    person = queries.person_for(association, pk)
+    role = _role_for(association, person, role_pk)
+    if role.kind == Role.Kind.ADMIN:
+        raise Http404  # nothing to change: an admin reaches every group
+    initial = {"groups": list(role.groups.all()), "partner": role.partner}
+    form = RoleForm(request.POST or None, initial=initial, association=association, with_kind=False)
+    if role.kind == Role.Kind.REFERRER:
+        del form.fields["groups"]
+    else:
+        del form.fields["partner"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_role(role=role, by=request.user, **_role_arguments(form.cleaned_data))
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Role changed."))
+            return redirect("network:person", pk=person.pk)
+    title = f"{person.get_full_name() or person.username} · {role.get_kind_display()}"
+    return render(request, "network/person_form.html", {"form": form, "title": title, "person": person})
+
+
+def _post_action(request, pk, action, done):
+    association = request.scope.association
+    person = queries.person_for(association, pk)
+    if request.method == "POST":
+        try:
+            action(association, person)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, done)
+    return redirect("network:person", pk=person.pk)
+
+
+@require_scope(ADMIN)
+def role_remove(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
+    def remove(association, person):
+        services.remove_role(role=_role_for(association, person, role_pk), by=request.user)
+
+    return _post_action(request, pk, remove, _("Role removed."))
+
+
+@require_scope(ADMIN)
+def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    def deactivate(association, person):
+        services.deactivate_person(association=association, user=person, by=request.user)
+
+    return _post_action(request, pk, deactivate, _("Deactivated: this person can no longer sign in."))
+
+
+@require_scope(ADMIN)
+def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    def reactivate(association, person):
+        services.reactivate_person(association=association, user=person, by=request.user)
+
+    return _post_action(request, pk, reactivate, _("Reactivated."))

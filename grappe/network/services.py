@@ -1,0 +1,255 @@
+"""The team of an association: the people who hold a role (admin, coordinator, volunteer, referrer).
+
+The only write path for staff accounts and roles. Every function locks the association row first,
+so two admins acting at once cannot both remove the association's last admin. A user works in one
+association: a role in a second one is refused. Each change is recorded in `StaffAuditEntry`
+(who did what to whom, the role and its groups or partner; never a password).
+"""
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grappe.core.errors import DomainError
+from grappe.core.models import ApiToken
+from grappe.core.text import fold
+
+from .models import Association, BuyingGroup, Partner, Role, StaffAuditEntry
+
+GROUP_KINDS = frozenset({Role.Kind.COORDINATOR, Role.Kind.VOLUNTEER})
+# No 0/O/o, 1/l/I: the password is read from a slip and typed by hand.
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 - an alphabet, not a password
+
+
+class TeamError(DomainError):
+    pass
+
+
+@dataclass
+class Added:
+    user: object
+    role: Role
+    created: bool  # False: the person already had an account here and got the role added
+
+
+def temporary_password() -> str:
+    """Twelve characters from an unambiguous alphabet (about 69 bits), in three groups of four."""
+    chars = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(12))
+    return "-".join(chars[i:i + 4] for i in range(0, 12, 4))
+
+
+def _lock(association: Association) -> Association:
+    return Association.objects.select_for_update().get(pk=association.pk)
+
+
+def _checked_target(association, kind, groups, partner) -> tuple[list[BuyingGroup], Partner | None]:
+    """The groups and partner a role of `kind` keeps, or TeamError."""
+    if kind not in Role.Kind.values:
+        raise TeamError(_("Unknown role."))
+    groups = list(groups or ())
+    if kind in GROUP_KINDS:
+        if not groups or any(group.association_id != association.pk for group in groups):
+            raise TeamError(_("A coordinator or a volunteer needs at least one buying group of this association."))
+        return groups, None
+    if kind == Role.Kind.REFERRER:
+        if partner is None or partner.association_id != association.pk:
+            raise TeamError(_("A partner referrer needs a partner of this association."))
+        return [], partner
+    return [], None
+
+
+def _describe(groups, partner) -> str:
+    if partner is not None:
+        return partner.name
+    return ", ".join(sorted(group.name for group in groups))
+
+
+def _audit(association, by, subject, action, kind="", detail=""):
+    StaffAuditEntry.objects.create(association=association, actor=by, subject=subject, action=action,
+                                   kind=kind, detail=detail[:300])
+
+
+def _elsewhere(user, association) -> bool:
+    """Whether the user already acts in another association (a role, or a member there)."""
+    if Role.objects.filter(user=user).exclude(association=association).exists():
+        return True
+    try:
+        member = user.member
+    except (ObjectDoesNotExist, AttributeError):
+        return False
+    return member.association_id != association.pk
+
+
+def _refuse_elsewhere(user, association):
+    if _elsewhere(user, association):
+        raise TeamError(_("This person already acts in another association; a person acts in one association only."))
+
+
+def _base_username(first_name: str, last_name: str) -> str:
+    parts = [fold(first_name), fold(last_name)]
+    text = ".".join("".join(char for char in part if char.isalnum() or char == "-") for part in parts if part)
+    return text.strip(".")[:140] or "personne"
+
+
+def _find_existing(association, *, email: str, username: str, first_name: str, last_name: str):
+    """The account this person already has, if any (same e-mail or sign-in name), else None."""
+    users = get_user_model().objects
+    if username:
+        found = users.filter(username__iexact=username).first()
+        if found is not None:
+            return found
+    if email:
+        found = users.filter(email__iexact=email).order_by("pk").first()
+        if found is not None:
+            return found
+    if not username:
+        # Without an e-mail: the sign-in name made from the name, held by someone of this team.
+        found = (users.filter(username__iexact=_base_username(first_name, last_name),
+                              roles__association=association).first())
+        if found is not None and fold(found.get_full_name()) == fold(f"{first_name} {last_name}"):
+            return found
+    return None
+
+
+def _free_username(first_name: str, last_name: str) -> str:
+    base = _base_username(first_name, last_name)
+    taken = set(get_user_model().objects.filter(username__istartswith=base).values_list("username", flat=True))
+    taken = {name.lower() for name in taken}
+    candidate, number = base, 1
+    while candidate.lower() in taken:
+        number += 1
+        candidate = f"{base}{number}"
+    return candidate
+
+
+def _create_role(association, user, by, kind, groups, partner, action) -> Role:
+    if not user.is_active:
+        raise TeamError(_("This person is deactivated: reactivate them first."))
+    if Role.objects.filter(user=user, association=association, kind=kind).exists():
+        raise TeamError(_("This person already has this role: change its groups or partner instead."))
+    role = Role.objects.create(user=user, association=association, kind=kind, partner=partner)
+    role.groups.set(groups)
+    _audit(association, by, user, action, kind, _describe(groups, partner))
+    return role
+
+
+@transaction.atomic
+def add_person(*, association: Association, by, first_name: str, last_name: str, email: str = "",
+               username: str = "", kind: str, groups: Iterable[BuyingGroup] = (),
+               partner: Partner | None = None) -> Added:
+    """A new account with an unusable password and one role; or, for a person who already has an
+    account (same sign-in name or e-mail) in this association, the role added to it."""
+    association = _lock(association)
+    groups, partner = _checked_target(association, kind, groups, partner)
+    first_name, last_name, email, username = first_name.strip(), last_name.strip(), email.strip(), username.strip()
+    existing = _find_existing(association, email=email, username=username, first_name=first_name,
+                              last_name=last_name)
+    if existing is not None:
+        _refuse_elsewhere(existing, association)
+        role = _create_role(association, existing, by, kind, groups, partner, StaffAuditEntry.Action.ROLE_ADDED)
+        return Added(user=existing, role=role, created=False)
+    user = get_user_model()(username=username or _free_username(first_name, last_name),
+                            first_name=first_name, last_name=last_name, email=email)
+    user.set_unusable_password()
+    user.save()
+    _audit(association, by, user, StaffAuditEntry.Action.ADDED)
+    role = _create_role(association, user, by, kind, groups, partner, StaffAuditEntry.Action.ROLE_ADDED)
+    return Added(user=user, role=role, created=True)
+
+
+@transaction.atomic
+def add_role(*, association: Association, user, by, kind: str, groups: Iterable[BuyingGroup] = (),
+             partner: Partner | None = None) -> Role:
+    association = _lock(association)
+    groups, partner = _checked_target(association, kind, groups, partner)
+    _refuse_elsewhere(user, association)
+    return _create_role(association, user, by, kind, groups, partner, StaffAuditEntry.Action.ROLE_ADDED)
+
+
+@transaction.atomic
+def change_role(*, role: Role, by, groups: Iterable[BuyingGroup] = (), partner: Partner | None = None) -> Role:
+    """New groups (coordinator, volunteer) or partner (referrer) for a role; its kind stays."""
+    association = _lock(role.association)
+    groups, partner = _checked_target(association, role.kind, groups, partner)
+    role.partner = partner
+    role.save(update_fields=["partner"])
+    role.groups.set(groups)
+    _audit(association, by, role.user, StaffAuditEntry.Action.ROLE_CHANGED, role.kind, _describe(groups, partner))
+    return role
+
+
+def _is_last_active_admin(association, user) -> bool:
+    if not Role.objects.filter(association=association, kind=Role.Kind.ADMIN, user=user, user__is_active=True).exists():
+        return False
+    others = Role.objects.filter(association=association, kind=Role.Kind.ADMIN, user__is_active=True).exclude(user=user)
+    return not others.exists()
+
+
+@transaction.atomic
+def remove_role(*, role: Role, by) -> None:
+    association = _lock(role.association)
+    if role.kind == Role.Kind.ADMIN and _is_last_active_admin(association, role.user):
+        raise TeamError(_("This is the last active admin of the association: name another admin first."))
+    if not Role.objects.filter(user=role.user, association=association).exclude(pk=role.pk).exists():
+        raise TeamError(_("This is the person's only role: deactivate the person instead."))
+    detail = _describe(role.groups.all(), role.partner)
+    _audit(association, by, role.user, StaffAuditEntry.Action.ROLE_REMOVED, role.kind, detail)
+    role.delete()
+
+
+def _end_sessions(user) -> int:
+    """Delete the user's open sessions (database sessions; an inactive user is refused anyway)."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def deactivate_person(*, association: Association, user, by) -> None:
+    """The person can no longer sign in: sessions ended, API tokens revoked; their roles stay for history."""
+    association = _lock(association)
+    if user.pk == by.pk:
+        raise TeamError(_("You cannot deactivate yourself."))
+    if _is_last_active_admin(association, user):
+        raise TeamError(_("This is the last active admin of the association: name another admin first."))
+    if get_user_model().objects.filter(pk=user.pk, is_active=True).update(is_active=False) != 1:
+        raise TeamError(_("This person is already deactivated."))
+    user.is_active = False
+    _end_sessions(user)
+    ApiToken.objects.active().filter(user=user).update(revoked_at=timezone.now())
+    _audit(association, by, user, StaffAuditEntry.Action.DEACTIVATED)
+
+
+@transaction.atomic
+def reactivate_person(*, association: Association, user, by) -> None:
+    association = _lock(association)
+    _refuse_elsewhere(user, association)
+    if get_user_model().objects.filter(pk=user.pk, is_active=False).update(is_active=True) != 1:
+        raise TeamError(_("This person is already active."))
+    user.is_active = True
+    _audit(association, by, user, StaffAuditEntry.Action.REACTIVATED)
+
+
+@transaction.atomic
+def issue_temporary_password(*, association: Association, user, by) -> str:
+    """A new password for the person, to be shown once and handed over on paper.
+
+    Stand-in until the shared temporary-password service of `core` exists: then call that instead."""
+    association = _lock(association)
+    if not user.is_active:
+        raise TeamError(_("This person is deactivated: reactivate them first."))
+    password = temporary_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    _audit(association, by, user, StaffAuditEntry.Action.PASSWORD_ISSUED)
+    return password
