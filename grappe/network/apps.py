@@ -10,5 +10,5 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Network")
     nav_items = [
         NavItem("network:overview", _("Network"), roles=frozenset({"admin", "coordinator", "volunteer"}), icon="🏘", order=10),
-        NavItem("network:team", _("Team"), roles=frozenset({"admin"}), icon="👥", order=11),
+        NavItem("network:team", _("Team"), roles=frozenset({"admin"}), icon="🙋", order=11),
     ]
