@@ -400,6 +400,7 @@ def _packs_from(request, plan_products):
     return packs
 
 
+DISPATCH_GROUPS_AT_ONCE = 4  # above, the dispatch plan is shown one group at a time
 REVIEW_SHARES = 50  # members listed per product on the review (those served short first)
 
 
@@ -528,9 +529,18 @@ def purchase_order_for(request, pk) -> PurchaseOrder:
 
 @require_scope(ADMIN, COORDINATOR)
 def purchase_orders(request: HttpRequest, pk: int) -> HttpResponse:
+    """The purchase orders, and the dispatch plan: whole for a small cycle, one group at a time for a
+    pooled one (100 groups x 1,000 products would be 10^5 rows in one page)."""
     cycle = coordinator_cycle(request, pk)
-    return render(request, "orders/purchase_orders.html", {"cycle": cycle, "orders": queries.purchase_orders(cycle),
-                                                           "dispatch": queries.dispatch_plan(cycle)})
+    groups = [cg.group for cg in queries.cycle_groups(cycle).order_by("group__name")]
+    chosen = next((g for g in groups if str(g.pk) == request.GET.get("groupe")), None)
+    if chosen is None and len(groups) > DISPATCH_GROUPS_AT_ONCE:
+        dispatch = []
+    else:
+        dispatch = queries.dispatch_plan(cycle, group=chosen)
+    return render(request, "orders/purchase_orders.html", {
+        "cycle": cycle, "orders": queries.purchase_orders(cycle), "dispatch": dispatch, "groups": groups,
+        "chosen": chosen, "one_group_at_a_time": len(groups) > DISPATCH_GROUPS_AT_ONCE})
 
 
 def _po_context(po):
