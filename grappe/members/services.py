@@ -11,8 +11,8 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grappe.core.errors import DomainError
 from grappe.core import services as core_services
+from grappe.core.errors import DomainError
 from grappe.core.money import plain_number
 from grappe.core.text import READABLE_ALPHABET
 from grappe.network.models import Association, BuyingGroup, Partner, Role
