@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,6 +26,9 @@ class ResetRequestForm(PasswordResetForm):
     """The "forgotten password" form. A member's e-mail is on their `Member` row, a team member's on
     their user: both are found. The message goes to the address typed (it matched, whatever the case)."""
 
+    email = forms.EmailField(label=_("E-mail address"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
     def get_users(self, email):
         from django.contrib.auth import get_user_model
         from django.db.models import Q
@@ -49,3 +52,14 @@ class NewPasswordForm(SetPasswordForm):
 
         set_own_password(user=self.user, password=self.cleaned_data["new_password1"])
         return self.user
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """Current password, then the new one twice. Saving goes through core.services."""
+
+    error_messages = {**PasswordChangeForm.error_messages,
+                      "password_incorrect": _("Your current password is not the right one. Type it again.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("Current password")

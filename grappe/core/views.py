@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -20,7 +19,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import auth, services
 from .auth import TooManyAttempts, check_credentials
-from .forms import LoginForm, NewPasswordForm, ResetRequestForm, TokenForm, TOTPConfirmForm
+from .forms import (
+    LoginForm,
+    NewPasswordForm,
+    OwnPasswordChangeForm,
+    ResetRequestForm,
+    TokenForm,
+    TOTPConfirmForm,
+)
 from .models import ApiToken
 
 MUST_CHOOSE = "must_choose_password"  # session key read by core.middleware.PasswordChoiceMiddleware
@@ -139,7 +145,7 @@ def totp_disable(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = OwnPasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.set_own_password(user=request.user, password=form.cleaned_data["new_password1"])
         update_session_auth_hash(request, request.user)

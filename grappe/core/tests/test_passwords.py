@@ -43,7 +43,7 @@ def test_wrong_current_password_is_refused_in_french(world, client_for):
     response = client.post(reverse("password_change"), {
         "old_password": "wrong", "new_password1": NEW, "new_password2": NEW})
     assert response.status_code == 200
-    assert "ancien mot de passe est incorrect" in response.content.decode()
+    assert "Votre mot de passe actuel n&#x27;est pas le bon" in response.content.decode()
     world.member_user.refresh_from_db()
     assert world.member_user.check_password("pass-word-123")
 
