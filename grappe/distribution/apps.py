@@ -8,6 +8,7 @@ class DistributionConfig(AppConfig):
     name = "grappe.distribution"
     label = "distribution"
     verbose_name = _("Distribution")
+    home_tasks = "grappe.distribution.tasks.home_tasks"
     nav_items = [
         NavItem("distribution:list", _("Distribution"), roles=frozenset({"admin", "coordinator", "volunteer"}),
                 icon="🧺", order=40),

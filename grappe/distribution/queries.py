@@ -127,10 +127,11 @@ def _unit_label(unit: str) -> str:
     return str(Unit(unit).label) if unit in Unit.values else unit
 
 
-def loading_list(cycle) -> list[tuple[object, list]]:
-    """For a pooled cycle: per group, what to load (product, quantity, of which to stock)."""
+def loading_list(cycle, group=None) -> list[tuple[object, list]]:
+    """For a pooled cycle: per group (or for `group` only), what to load (product, quantity, of which
+    to stock)."""
     groups = defaultdict(list)
-    for line in dispatch_plan(cycle):
+    for line in dispatch_plan(cycle, group=group):
         groups[line.group].append(line)
     return list(groups.items())
 

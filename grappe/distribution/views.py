@@ -244,7 +244,14 @@ def document_context(distribution, kind) -> dict:
 @require_scope(*STAFF)
 def loading(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     cycle = queries.cycle_for(request.scope, cycle_pk)
-    groups = [(g, lines) for g, lines in queries.loading_list(cycle) if request.scope.has_group(g.pk)]
+    group_id = request.GET.get("groupe", "")
+    group = None
+    if group_id.isdigit():  # one group's list (a pooled cycle's whole list can run to hundreds of pages)
+        group = cycle.cycle_groups.filter(group_id=int(group_id)).select_related("group").first()
+        if group is None or not request.scope.has_group(group.group_id):
+            raise Http404
+        group = group.group
+    groups = [(g, lines) for g, lines in queries.loading_list(cycle, group=group) if request.scope.has_group(g.pk)]
     return pdf_response("distribution/pdf/loading.html", {"cycle": cycle, "groups": groups},
                         f"chargement-{cycle.pk}.pdf", request)
 

@@ -8,6 +8,7 @@ class MembersConfig(AppConfig):
     name = "grappe.members"
     label = "members"
     verbose_name = _("Members")
+    home_tasks = "grappe.members.tasks.home_tasks"
     nav_items = [
         NavItem("members:list", _("Members"), roles=frozenset({"admin", "coordinator", "volunteer"}), icon="👥", order=20),
         NavItem("members:quota", _("Quota"), roles=frozenset({"admin", "coordinator"}), icon="⚖", order=21),

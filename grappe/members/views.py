@@ -16,6 +16,7 @@ from grappe.core.errors import DomainError
 from grappe.core.models import TemporaryPassword
 from grappe.core.money import plain_number
 from grappe.core.pdf import pdf_response
+from grappe.core.tasks import tasks_for
 from grappe.network.access import (
     ADMIN,
     COORDINATOR,
@@ -41,6 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The first page after signing in, by role."""
     scope = scope_for(request.user)
     context = {"scope": scope}
+    context["tasks"], context["tasks_total"] = tasks_for(scope)
     if scope.is_staff:
         context["quotas"] = services.group_quotas(scope.groups().order_by("name"))
     if scope.member is not None:
@@ -72,10 +74,14 @@ def member_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         members = members.matching(query)
+    # situations due for review: coordinators only (volunteers never see the category or its basis)
+    to_review = request.GET.get("revoir") == "1" and scope.is_coordinator
+    if to_review:
+        members = members.filter(review_date__lt=timezone.localdate()).order_by("review_date", "number")
     page = Paginator(members, 50).get_page(request.GET.get("page"))
     return render(request, "members/member_list.html", {
         "page": page, "groups": groups, "group_id": group_id, "status": status, "query": query,
-        "statuses": Member.Status.choices,
+        "statuses": Member.Status.choices, "to_review": to_review,
     })
 
 

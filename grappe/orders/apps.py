@@ -8,6 +8,7 @@ class OrdersConfig(AppConfig):
     name = "grappe.orders"
     label = "orders"
     verbose_name = _("Orders")
+    home_tasks = "grappe.orders.tasks.home_tasks"
     nav_items = [
         NavItem("orders:my_orders", _("Order"), roles=frozenset({"member"}), icon="🛒", order=10),
         NavItem("orders:cycle_list", _("Orders"), roles=frozenset({"admin", "coordinator", "volunteer"}), icon="🛒",

@@ -4,6 +4,7 @@ purchase orders, receipt and stock. Thin: fetch through the scope, parse, call a
 from __future__ import annotations
 
 import csv
+from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib import messages
@@ -25,7 +26,17 @@ from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require
 
 from . import queries, services
 from .closing import compute_plan
-from .models import Channel, CycleGroup, OrderCycle, OrderLine, PurchaseOrder, StockItem, StockMove, unit_word
+from .models import (
+    Channel,
+    CycleGroup,
+    MemberOrder,
+    OrderCycle,
+    OrderLine,
+    PurchaseOrder,
+    StockItem,
+    StockMove,
+    unit_word,
+)
 
 ZERO = Decimal("0")
 STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
@@ -389,6 +400,10 @@ def _packs_from(request, plan_products):
     return packs
 
 
+DISPATCH_GROUPS_AT_ONCE = 4  # above, the dispatch plan is shown one group at a time
+REVIEW_SHARES = 50  # members listed per product on the review (those served short first)
+
+
 @require_scope(ADMIN, COORDINATOR)
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """Before confirming: packs per product (editable), and what members get with those packs."""
@@ -416,21 +431,32 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Purchase orders created. Download them or send them to the suppliers."))
             return redirect("orders:purchase_orders", cycle.pk)
     plan = compute_plan(cycle, packs=packs, stock_group_id=getattr(stock_group, "pk", None))
-    members = {o.pk: o for o in cycle.orders.select_related("member")}
-    line_owner = dict(OrderLine.objects.filter(cycle=cycle).values_list("id", "order_id"))
+    by_product = defaultdict(list)  # one pass over the lines (10^5 in a national cycle)
+    for line_id, (product_id, _g, _s, quantity, tolerance) in plan.lines.items():
+        if quantity or tolerance:
+            by_product[product_id].append((line_id, quantity, tolerance, plan.allotted.get(line_id, ZERO)))
+    # the members shown: per product, those who get less than they asked first, at most REVIEW_SHARES
+    shown = {}
+    for pid, rows in by_product.items():
+        rows.sort(key=lambda row: (row[3] >= row[1], row[0]))
+        shown[pid] = rows[:REVIEW_SHARES]
+    owners = dict(OrderLine.objects.filter(pk__in=[row[0] for rows in shown.values() for row in rows])
+                  .values_list("pk", "order_id"))
+    orders = MemberOrder.objects.select_related("member").in_bulk(set(owners.values()))
     products = []
     for pid, p in sorted(plan.products.items(), key=lambda kv: (kv[1].price.supplier_id, kv[1].price.name)):
         if not (p.quantity or p.tolerance):
             continue
+        rows = by_product.get(pid, [])
         shares = []
-        for line_id, (product_id, _g, _s, quantity, tolerance) in plan.lines.items():
-            if product_id == pid:
-                order = members[line_owner[line_id]]
-                shares.append({"member": order.member, "priority": order.priority, "quantity": quantity,
-                               "tolerance": tolerance, "allotted": plan.allotted.get(line_id, ZERO)})
-        shares.sort(key=lambda s: s["member"].number)
-        products.append({"pid": pid, "plan": p, "shares": shares,
-                         "short": any(s["allotted"] < s["quantity"] for s in shares)})
+        for line_id, quantity, tolerance, allotted in shown.get(pid, []):
+            order = orders[owners[line_id]]
+            shares.append({"member": order.member, "priority": order.priority, "quantity": quantity,
+                           "tolerance": tolerance, "allotted": allotted})
+        shares.sort(key=lambda s: (s["allotted"] >= s["quantity"], s["member"].number))
+        products.append({"pid": pid, "plan": p, "shares": shares, "count": len(rows),
+                         "hidden": len(rows) - len(shares),
+                         "short": any(allotted < quantity for _l, quantity, _t, allotted in rows)})
     return render(request, "orders/review.html", {"cycle": cycle, "products": products, "groups": groups,
                                                   "stock_group": stock_group, "packs": packs})
 
@@ -503,9 +529,18 @@ def purchase_order_for(request, pk) -> PurchaseOrder:
 
 @require_scope(ADMIN, COORDINATOR)
 def purchase_orders(request: HttpRequest, pk: int) -> HttpResponse:
+    """The purchase orders, and the dispatch plan: whole for a small cycle, one group at a time for a
+    pooled one (100 groups x 1,000 products would be 10^5 rows in one page)."""
     cycle = coordinator_cycle(request, pk)
-    return render(request, "orders/purchase_orders.html", {"cycle": cycle, "orders": queries.purchase_orders(cycle),
-                                                           "dispatch": queries.dispatch_plan(cycle)})
+    groups = [cg.group for cg in queries.cycle_groups(cycle).order_by("group__name")]
+    chosen = next((g for g in groups if str(g.pk) == request.GET.get("groupe")), None)
+    if chosen is None and len(groups) > DISPATCH_GROUPS_AT_ONCE:
+        dispatch = []
+    else:
+        dispatch = queries.dispatch_plan(cycle, group=chosen)
+    return render(request, "orders/purchase_orders.html", {
+        "cycle": cycle, "orders": queries.purchase_orders(cycle), "dispatch": dispatch, "groups": groups,
+        "chosen": chosen, "one_group_at_a_time": len(groups) > DISPATCH_GROUPS_AT_ONCE})
 
 
 def _po_context(po):

@@ -96,6 +96,12 @@ def test_a_coordinator_closes_the_cycle_and_downloads_the_purchase_orders(e2e, d
         assert pdf.headers["content-type"] == "application/pdf" and pdf.body()[:4] == b"%PDF"
         csv_file = page.request.get(e2e.server.url + f"/commandes/bon-fournisseur/{po.pk}.csv")
         assert po.number.encode() in csv_file.body() or b";" in csv_file.body()
+    page.goto(e2e.server.url + "/")  # the home page now asks to send them, first
+    first = page.locator(".tasks li").first
+    assert "Envoyer les 2 bons de commande" in first.inner_text()
+    e2e.axe(page)
+    first.locator("a").click()
+    page.wait_for_url("**/fournisseurs/")
 
 
 def test_a_coordinator_moves_the_distribution_on_a_phone(e2e, phone_page, world):

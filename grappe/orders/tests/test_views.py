@@ -211,3 +211,51 @@ def test_basket_page_query_count_does_not_grow_with_the_products(world, shop, cl
     client = client_for(world.member_user)
     with django_assert_max_num_queries(16):
         assert client.get(reverse("orders:basket", args=[shop.cycle.pk])).status_code == 200
+
+
+def test_the_review_lists_a_few_members_per_product_those_served_short_first(world, shop, client_for, monkeypatch):
+    from grappe.members.models import Member
+    from grappe.orders import views
+
+    from .factories import make_member
+
+    monkeypatch.setattr(views, "REVIEW_SHARES", 3)
+    full = [make_member(world, name=f"Prioritaire {i}") for i in range(3)]
+    short = [make_member(world, name=f"Solidaire {i}", category=Member.Category.SOLIDARITY) for i in range(2)]
+    for member in full:
+        services.set_line(cycle=shop.cycle, member=member, product=shop.lentils, quantity=D("5"), by=None)
+    for member in short:
+        services.set_line(cycle=shop.cycle, member=member, product=shop.lentils, quantity=D("10"), by=None)
+    client = client_for(world.coordinator)
+    client.post(reverse("orders:cycle_close", args=[shop.cycle.pk]))
+    # one sack of 25 kg for 35 kg: priority households served in full (15 kg), the two others share 10 kg
+    page = client.post(reverse("orders:review", args=[shop.cycle.pk]),
+                       {f"packs-{shop.lentils.pk}": "1", "recompute": "1"}).content.decode()
+    assert "Ce que reçoivent 5 adhérents" in page and "Et 2 autres adhérents" in page
+    assert "Solidaire 0" in page and "Solidaire 1" in page
+    assert sum(f"Prioritaire {i}" in page for i in range(3)) == 1
+
+
+def test_a_pooled_cycles_dispatch_plan_is_shown_one_group_at_a_time(world, shop, client_for, monkeypatch):
+    from grappe.orders import views
+
+    services.set_line(cycle=shop.cycle, member=world.member, product=shop.lentils, quantity=D("25"), by=None)
+    services.close_cycle(cycle=shop.cycle, by=world.coordinator, confirm=True)
+    client = client_for(world.admin)
+    url = reverse("orders:purchase_orders", args=[shop.cycle.pk])
+    assert "Lentilles vertes</td>" in client.get(url).content.decode()  # two groups: the whole plan
+    monkeypatch.setattr(views, "DISPATCH_GROUPS_AT_ONCE", 1)
+    page = client.get(url).content.decode()
+    assert "choisissez-en un" in page and "Lentilles vertes</td>" not in page
+    page = client.get(url, {"groupe": world.group.pk}).content.decode()
+    assert "Lentilles vertes</td>" in page and f"?groupe={world.group.pk}" in page
+    assert "Lentilles vertes</td>" not in client.get(url, {"groupe": world.other_group.pk}).content.decode()
+
+
+def test_the_loading_list_of_one_group(world, shop, client_for):
+    services.set_line(cycle=shop.cycle, member=world.member, product=shop.lentils, quantity=D("25"), by=None)
+    services.close_cycle(cycle=shop.cycle, by=world.coordinator, confirm=True)
+    url = reverse("distribution:loading", args=[shop.cycle.pk])
+    response = client_for(world.admin).get(url, {"groupe": world.group.pk})
+    assert response["Content-Type"] == "application/pdf"
+    assert client_for(world.admin).get(url, {"groupe": world.elsewhere_group.pk}).status_code == 404

@@ -1,0 +1,40 @@
+""""To do" on the home page, assembled from what each app declares on its AppConfig.
+
+An app lists what needs doing now for a user in its own `home_tasks(scope, today)` function,
+named by a dotted path in `AppConfig.home_tasks` (imported when the home page is drawn, so apps
+stay free to import their models). Urgent tasks (something late, or blocking the next step) come
+first, then by date.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+MAX_TASKS = 8
+
+
+@dataclass(frozen=True)
+class Task:
+    text: str
+    url: str
+    urgent: bool = False
+    when: datetime.date | None = None
+
+
+def tasks_for(scope, today: datetime.date | None = None) -> tuple[list[Task], int]:
+    """The user's tasks, most pressing first, at most MAX_TASKS; and how many there are in all."""
+    if scope.association is None:
+        return [], 0
+    today = today or timezone.localdate()
+    found: list[Task] = []
+    for config in apps.get_app_configs():
+        path = getattr(config, "home_tasks", None)
+        if path:
+            found.extend(import_string(path)(scope, today))
+    found.sort(key=lambda task: (not task.urgent, task.when or datetime.date.max, task.text))
+    return found[:MAX_TASKS], len(found)

@@ -1,0 +1,87 @@
+"""What the orders app asks of a user on the home page (grappe.core.tasks)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from grappe.core.tasks import Task
+
+from .models import OrderCycle, OrderLine, PurchaseOrder
+from .queries import cycles_for, open_cycles_for_member
+
+SOON = datetime.timedelta(days=3)
+
+
+def home_tasks(scope, today: datetime.date) -> list[Task]:
+    tasks = []
+    if scope.is_coordinator:
+        tasks += _coordinator_tasks(scope, today)
+    if scope.member is not None:
+        tasks += _member_tasks(scope.member, today)
+    return tasks
+
+
+def _day(value) -> str:
+    return date_format(value, "l j F")
+
+
+def _names(purchase_orders, shown: int = 3) -> str:
+    names = [po.supplier.name for po in purchase_orders]
+    return ", ".join(names[:shown]) + ("…" if len(names) > shown else "")
+
+
+def _coordinator_tasks(scope, today) -> list[Task]:
+    tasks = []
+    Status = OrderCycle.Status
+    for cycle in cycles_for(scope).filter(status__in=(Status.DRAFT, Status.OPEN, Status.CLOSED)):
+        detail = reverse("orders:cycle_detail", args=[cycle.pk])
+        if cycle.status == Status.DRAFT:
+            tasks.append(Task(_("“%(cycle)s” is a draft: check it and open it to orders.") % {"cycle": cycle.name},
+                              detail, when=cycle.opens_at.date()))
+        elif cycle.status == Status.CLOSED:
+            tasks.append(Task(_("“%(cycle)s” is closed: check the packs and confirm the purchase orders.")
+                              % {"cycle": cycle.name}, reverse("orders:review", args=[cycle.pk]), urgent=True))
+        elif (closes := timezone.localdate(cycle.closes_at)) <= today + SOON:
+            tasks.append(Task(_("“%(cycle)s”: orders close on %(day)s.") % {"cycle": cycle.name, "day": _day(closes)},
+                              detail, when=closes))
+    orders = (PurchaseOrder.objects.filter(cycle__in=cycles_for(scope), cycle__status__in=(Status.ORDERED, Status.RECEIVED))
+              .exclude(status=PurchaseOrder.Status.RECEIVED).select_related("cycle", "supplier")
+              .order_by("cycle_id", "supplier__name"))
+    to_send, to_receive = defaultdict(list), defaultdict(list)
+    for po in orders:
+        if po.status == PurchaseOrder.Status.DRAFT:
+            to_send[po.cycle].append(po)
+        elif po.delivery_date and po.delivery_date <= today:
+            to_receive[po.cycle].append(po)
+    for cycle, pos in to_send.items():  # one line per cycle, not one per supplier
+        tasks.append(Task(ngettext("Send the purchase order of “%(cycle)s” (%(suppliers)s).",
+                                   "Send the %(count)s purchase orders of “%(cycle)s” (%(suppliers)s).", len(pos))
+                          % {"count": len(pos), "cycle": cycle.name, "suppliers": _names(pos)},
+                          reverse("orders:purchase_orders", args=[cycle.pk]), urgent=True,
+                          when=min((po.delivery_date for po in pos if po.delivery_date), default=None)))
+    for cycle, pos in to_receive.items():
+        url = (reverse("orders:receipt", args=[pos[0].pk]) if len(pos) == 1
+               else reverse("orders:purchase_orders", args=[cycle.pk]))
+        tasks.append(Task(ngettext("Record what was delivered for “%(cycle)s” (%(suppliers)s).",
+                                   "Record the %(count)s deliveries of “%(cycle)s” (%(suppliers)s).", len(pos))
+                          % {"count": len(pos), "cycle": cycle.name, "suppliers": _names(pos)},
+                          url, urgent=True, when=min(po.delivery_date for po in pos)))
+    return tasks
+
+
+def _member_tasks(member, today) -> list[Task]:
+    tasks = []
+    ordered = set(OrderLine.objects.filter(order__member=member, quantity__gt=0).values_list("cycle_id", flat=True))
+    for cycle in open_cycles_for_member(member):
+        if cycle.pk not in ordered:
+            closes = timezone.localdate(cycle.closes_at)
+            tasks.append(Task(_("Orders are open until %(day)s: fill your basket.") % {"day": _day(closes)},
+                              reverse("orders:basket", args=[cycle.pk]), when=closes))
+    return tasks
