@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.mail import EmailMessage
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -282,7 +282,9 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         member = member_in_scope(request.scope, int(request.GET["adherent"]))
         return redirect("orders:on_behalf", cycle.pk, member.pk)
     groups = list(queries.cycle_groups(cycle).filter(group__in=request.scope.groups()))
-    baskets = dict(cycle.orders.filter(lines__quantity__gt=0).values("group_id").annotate(n=Count("pk", distinct=True))
+    # members with something in their basket, per group (EXISTS, not a join: 10^5 lines in a pooled cycle)
+    filled = Exists(OrderLine.objects.filter(order=OuterRef("pk"), quantity__gt=0))
+    baskets = dict(cycle.orders.filter(filled).order_by().values("group_id").annotate(n=Count("pk"))
                    .values_list("group_id", "n"))
     rows = [{"cg": cg, "baskets": baskets.get(cg.group_id, 0)} for cg in groups]
     search = request.GET.get("q", "").strip()[:100]
