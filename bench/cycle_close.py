@@ -124,6 +124,8 @@ def main():
     parser.add_argument("--products", type=int, default=1_000)
     parser.add_argument("--suppliers", type=int, default=20)
     parser.add_argument("--lines", type=int, default=200_000)
+    parser.add_argument("--pages", action="store_true",
+                        help="then time the coordinator's pages of the cycle (review, cycle, purchase orders, ...)")
     args = parser.parse_args()
     prepare_database()
 
@@ -162,9 +164,47 @@ def main():
           f"{PurchaseLine.objects.filter(purchase_order__cycle=cycle).count()} purchase lines, "
           f"{allotted} lines allotted")
     print(f"dispatch plan: {len(dispatch)} rows (product, group, stop), read in {dispatch_read:.2f} s")
+    if args.pages:
+        time_pages(cycle)
     if os.environ.get("BENCH_SHOW_QUERIES"):
         for query in queries.captured_queries:
             print(f"  {query['time']} s  {query['sql'][:120]}")
+
+
+def time_pages(cycle):
+    """The coordinator's pages of the big cycle, through Django's test client (no network): the
+    first request of the process (URLs, templates, catalogues) is warmed up first."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from grappe.network.models import Role
+    from grappe.orders.models import OrderCycle, PurchaseOrder
+
+    settings.ALLOWED_HOSTS = ["*"]
+    user = get_user_model().objects.create(username="bench-admin")
+    Role.objects.create(user=user, association=cycle.association, kind=Role.Kind.ADMIN)
+    client = Client()
+    client.force_login(user)
+    client.get("/")
+    po = PurchaseOrder.objects.filter(cycle=cycle).first()
+    pages = [("cycle", f"/commandes/{cycle.pk}/"), ("purchase orders and dispatch", f"/commandes/{cycle.pk}/fournisseurs/"),
+             ("one group's dispatch", f"/commandes/{cycle.pk}/fournisseurs/?groupe={cycle.cycle_groups.first().group_id}"),
+             ("a purchase order (PDF)", f"/commandes/bon-fournisseur/{po.pk}.pdf"),
+             ("home (to do)", "/"), ("dashboard (this year)", "/bilans/")]
+    OrderCycle.objects.filter(pk=cycle.pk).update(status=OrderCycle.Status.CLOSED)  # the review is for a closed cycle
+    rows = [("review of packs (closed cycle)", f"/commandes/{cycle.pk}/bilan/")]
+    for name, path in rows:
+        started = time.perf_counter()
+        response = client.get(path)
+        print(f"page: {name}: {time.perf_counter() - started:.2f} s, {len(response.content) / 1e6:.2f} MB, "
+              f"HTTP {response.status_code}")
+    OrderCycle.objects.filter(pk=cycle.pk).update(status=OrderCycle.Status.ORDERED)
+    for name, path in pages:
+        started = time.perf_counter()
+        response = client.get(path)
+        print(f"page: {name}: {time.perf_counter() - started:.2f} s, {len(response.content) / 1e6:.2f} MB, "
+              f"HTTP {response.status_code}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""Sign-in with rate limiting and optional TOTP second factor."""
+"""Sign-in with rate limiting, optional TOTP second factor, and one-use temporary passwords.
+
+The same limiter guards the "forgotten password" form: each request is stored as a `FailedLogin`
+row under "reset:<e-mail>", so an address that hammers sign-in and reset together is stopped too.
+"""
 
 from datetime import timedelta
 
@@ -9,6 +13,9 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import FailedLogin
+from .services import TemporaryPasswordUsed, use_temporary_password
+
+RESET_PREFIX = "reset:"
 
 
 class TooManyAttempts(Exception):
@@ -30,7 +37,9 @@ def is_rate_limited(username: str, ip: str | None) -> bool:
 
 
 def check_credentials(request, username: str, password: str, otp_code: str):
-    """The user, or None. Raises TooManyAttempts. A confirmed TOTP device makes the code required."""
+    """The user, or None. Raises TooManyAttempts, or TemporaryPasswordUsed when the password is a
+    temporary one that already served. A confirmed TOTP device makes the code required.
+    `user.must_choose_password` says the password was a temporary one (the view then asks for a new one)."""
     ip = client_ip(request)
     if is_rate_limited(username, ip):
         raise TooManyAttempts
@@ -41,8 +50,27 @@ def check_credentials(request, username: str, password: str, otp_code: str):
             user = None
         else:
             user.otp_device = device
+    if user is not None:
+        try:
+            user.must_choose_password = use_temporary_password(user)
+        except TemporaryPasswordUsed:
+            FailedLogin.objects.create(username=username.lower(), ip_address=ip)
+            raise
     if user is None:
         FailedLogin.objects.create(username=username.lower(), ip_address=ip)
         return None
     FailedLogin.objects.filter(username=username.lower()).delete()
     return user
+
+
+def reset_key(email: str) -> str:
+    return (RESET_PREFIX + email.strip().lower())[:150]
+
+
+def reset_is_rate_limited(email: str, ip: str | None) -> bool:
+    """The "forgotten password" form, limited like sign-in, whether or not the address has an account."""
+    return is_rate_limited(reset_key(email), ip)
+
+
+def record_reset_request(email: str, ip: str | None) -> None:
+    FailedLogin.objects.create(username=reset_key(email), ip_address=ip)

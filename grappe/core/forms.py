@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,3 +20,46 @@ class TokenForm(forms.Form):
 class TOTPConfirmForm(forms.Form):
     code = forms.CharField(label=_("Code shown by your app"), max_length=10,
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+
+
+class ResetRequestForm(PasswordResetForm):
+    """The "forgotten password" form. A member's e-mail is on their `Member` row, a team member's on
+    their user: both are found. The message goes to the address typed (it matched, whatever the case)."""
+
+    email = forms.EmailField(label=_("E-mail address"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def get_users(self, email):
+        from django.contrib.auth import get_user_model
+        from django.db.models import Q
+
+        users = get_user_model()._default_manager.filter(
+            Q(email__iexact=email) | Q(member__email__iexact=email, member__erased_at__isnull=True), is_active=True,
+        ).distinct()
+        return (user for user in users if user.has_usable_password())
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        super().send_mail(subject_template_name, email_template_name, context, from_email,
+                          self.cleaned_data["email"], html_email_template_name=None)
+
+
+class NewPasswordForm(SetPasswordForm):
+    """New password twice, with Django's validators. Saving goes through core.services."""
+
+    def save(self, commit=True):
+        from .services import set_own_password
+
+        set_own_password(user=self.user, password=self.cleaned_data["new_password1"])
+        return self.user
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """Current password, then the new one twice. Saving goes through core.services."""
+
+    error_messages = {**PasswordChangeForm.error_messages,
+                      "password_incorrect": _("Your current password is not the right one. Type it again.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("Current password")

@@ -56,3 +56,20 @@ class FailedLogin(models.Model):
 
     def __str__(self):
         return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class TemporaryPassword(models.Model):
+    """A password a coordinator gave someone (read aloud, printed on a slip). It is good for one sign-in,
+    after which the person must choose their own; the row goes when they do. The password itself is
+    only in the user's hash, never here."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="temporary_password")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    issued_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True, help_text="when it was used to sign in (once only)")
+
+    class Meta:
+        verbose_name = _("temporary password")
+
+    def __str__(self):
+        return f"{self.user} @ {self.issued_at:%Y-%m-%d %H:%M}"

@@ -20,3 +20,14 @@ def _strip_marks(text: str) -> str:
 def words(text: str) -> list[str]:
     """The folded words of a search text."""
     return fold(text).split()
+
+
+# No 0/O, 1/I/L: codes and temporary passwords are read aloud over the phone and typed.
+READABLE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def readable_code(length: int = 8) -> str:
+    """A random code from READABLE_ALPHABET (8 characters: about 40 bits)."""
+    import secrets
+
+    return "".join(secrets.choice(READABLE_ALPHABET) for _ in range(length))

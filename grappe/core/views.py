@@ -4,19 +4,32 @@ import io
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import auth, services
 from .auth import TooManyAttempts, check_credentials
-from .forms import LoginForm, TokenForm, TOTPConfirmForm
+from .forms import (
+    LoginForm,
+    NewPasswordForm,
+    OwnPasswordChangeForm,
+    ResetRequestForm,
+    TokenForm,
+    TOTPConfirmForm,
+)
 from .models import ApiToken
+
+MUST_CHOOSE = "must_choose_password"  # session key read by core.middleware.PasswordChoiceMiddleware
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -30,11 +43,17 @@ def login_view(request: HttpRequest) -> HttpResponse:
             user = check_credentials(request, data["username"], data["password"], data["otp_code"])
         except TooManyAttempts:
             form.add_error(None, _("Too many failed attempts. Please wait 15 minutes, or ask your coordinator."))
+        except services.TemporaryPasswordUsed:
+            form.add_error(None, _("This temporary password has already been used. Ask your coordinator "
+                                   "or a volunteer for a new one."))
         else:
             if user is None:
                 form.add_error(None, _("Username, password or verification code is wrong."))
             else:
                 login(request, user)
+                if user.must_choose_password:
+                    request.session[MUST_CHOOSE] = True
+                    return redirect("password_choose")
                 return redirect(next_url or "home")
     return render(request, "core/login.html", {"form": form, "next": next_url})
 
@@ -120,3 +139,58 @@ def totp_disable(request: HttpRequest) -> HttpResponse:
     TOTPDevice.objects.filter(user=request.user).delete()
     messages.success(request, _("Two-step sign-in is off."))
     return redirect("profile")
+
+
+# --- Passwords ------------------------------------------------------------------------------------
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = OwnPasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.set_own_password(user=request.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("Your password has been changed."))
+        return redirect("profile")
+    return render(request, "core/password_change.html", {"form": form})
+
+
+@login_required
+def password_choose(request: HttpRequest) -> HttpResponse:
+    """After signing in with a temporary password: the person chooses their own before anything else."""
+    if not services.must_choose_password(request.user):
+        request.session.pop(MUST_CHOOSE, None)
+        return redirect("home")
+    form = NewPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, request.user)
+        request.session.pop(MUST_CHOOSE, None)
+        messages.success(request, _("Your password is saved. Use it from now on."))
+        return redirect("home")
+    return render(request, "core/password_choose.html", {"form": form})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view, rate limited like sign-in. The same page follows whether or not an account exists."""
+
+    form_class = ResetRequestForm
+    template_name = "core/password_reset_form.html"
+    email_template_name = "core/password_reset_email.txt"
+    subject_template_name = "core/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        email, ip = form.cleaned_data["email"], auth.client_ip(self.request)
+        if auth.reset_is_rate_limited(email, ip):
+            form.add_error(None, _("Too many requests. Please wait 15 minutes, or ask your coordinator."))
+            return self.form_invalid(form)
+        auth.record_reset_request(email, ip)
+        return super().form_valid(form)
+
+
+password_reset = PasswordResetView.as_view()
+password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="core/password_reset_done.html")
+password_reset_confirm = never_cache(auth_views.PasswordResetConfirmView.as_view(
+    form_class=NewPasswordForm, template_name="core/password_reset_confirm.html",
+    success_url=reverse_lazy("password_reset_complete")))
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="core/password_reset_complete.html")

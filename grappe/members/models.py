@@ -206,6 +206,8 @@ class AuditEntry(models.Model):
         EXPORTED = "exported", _("data exported")
         ERASED = "erased", _("erased")
         ADMITTED = "admitted", _("admitted from the waiting list")
+        ACCESS = "access", _("online access given")
+        PASSWORD = "password", _("temporary password given")
 
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="+")
     member = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="audit_entries")

@@ -11,9 +11,11 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core import services as core_services
 from grappe.core.errors import DomainError
 from grappe.core.money import plain_number
-from grappe.network.models import Association, BuyingGroup, Partner
+from grappe.core.text import READABLE_ALPHABET
+from grappe.network.models import Association, BuyingGroup, Partner, Role
 
 from . import quota
 from .models import AuditEntry, Member, Membership, Referral
@@ -21,7 +23,7 @@ from .models import AuditEntry, Member, Membership, Referral
 PERSONAL_FIELDS = ["name", "kind", "adults", "children", "phone", "email", "preferred_channel", "commune",
                    "stop", "group", "reminders_opt_out"]
 CATEGORY_FIELDS = ["category", "priority_basis", "basis_partner", "basis_date", "review_date"]
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: codes are read aloud and typed
+CODE_ALPHABET = READABLE_ALPHABET  # no 0/O, 1/I/L: codes are read aloud and typed
 
 
 class QuotaExceeded(DomainError):
@@ -281,7 +283,7 @@ def register_with_code(*, code: str, by=None, name: str, phone: str = "", email:
         basis_date=timezone.localtime(referral.created_at).date(),
     )
     if password:
-        user = get_user_model().objects.create_user(username=member_username(member), password=password)
+        user = get_user_model().objects.create_user(username=free_username(member), password=password)
         member.user = user
         member.save(update_fields=["user"])
     referral.member = member
@@ -292,6 +294,48 @@ def register_with_code(*, code: str, by=None, name: str, phone: str = "", email:
 
 def member_username(member: Member) -> str:
     return f"{member.association.slug}-{member.number}"
+
+
+def free_username(member: Member) -> str:
+    """`member_username`, or with "-2", "-3"... if a login of that name already exists."""
+    users = get_user_model().objects
+    base = candidate = member_username(member)
+    suffix = 1
+    while users.filter(username__iexact=candidate).exists():
+        suffix += 1
+        candidate = f"{base}-{suffix}"
+    return candidate
+
+
+class AccessRefused(DomainError):
+    pass
+
+
+@transaction.atomic
+def give_online_access(*, member: Member, by) -> tuple:
+    """A coordinator gives a member (who joined by phone or on paper) a login, or a new temporary
+    password for the one they have. Returns (user, temporary password): the password is shown once and
+    printed, never stored in clear nor logged; the member must choose their own at the next sign-in."""
+    member = Member.objects.select_for_update(of=("self",)).select_related("association", "user").get(pk=member.pk)
+    if member.erased_at is not None or member.status == Member.Status.LEFT:
+        raise AccessRefused(_("A member who has left or whose data were erased cannot be given online access."))
+    user = member.user
+    if user is None:
+        user = get_user_model().objects.create_user(username=free_username(member))  # unusable password for now
+        member.user = user
+        member.save(update_fields=["user"])
+        action = AuditEntry.Action.ACCESS
+    else:
+        # A coordinator must not take over a team member's login through their household.
+        if user.is_staff or user.is_superuser or Role.objects.filter(user=user).exists():
+            raise AccessRefused(_("This login also belongs to a team member: they change their password "
+                                  "themselves (profile, or \"Forgotten password?\")."))
+        if not user.is_active:
+            raise AccessRefused(_("This login is disabled."))
+        action = AuditEntry.Action.PASSWORD
+    password = core_services.issue_temporary_password(user=user, by=by)
+    audit(member, by=by, action=action)
+    return user, password
 
 
 # --- Personal data rights ------------------------------------------------------------------------

@@ -6,11 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from grappe.core.errors import DomainError
+from grappe.core.models import TemporaryPassword
 from grappe.core.money import plain_number
 from grappe.core.pdf import pdf_response
 from grappe.core.tasks import tasks_for
@@ -92,6 +95,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_paid": services.membership_is_paid(member),
         "waiting_position": services.waiting_position(member),
         "show_category": request.scope.is_coordinator,
+        "temporary_pending": bool(member.user_id) and TemporaryPassword.objects.filter(user_id=member.user_id).exists(),
         "audit": member.audit_entries.select_related("actor")[:20] if request.scope.is_coordinator else [],
     })
 
@@ -179,6 +183,39 @@ def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
     services.member_leaves(member=member, by=request.user)
     messages.success(request, _("%(name)s has left the group.") % {"name": member.name})
     return redirect("members:detail", pk=member.pk)
+
+
+@require_scope(*COORDINATORS)
+@require_POST
+@never_cache
+def member_access(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give online access, or a new temporary password. The password is shown on this response only
+    (no redirect: it is stored nowhere in clear, not even in the session)."""
+    member = member_for(request.scope, pk)
+    try:
+        user, password = services.give_online_access(member=member, by=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("members:detail", pk=member.pk)
+    return render(request, "members/access_given.html", {"member": member, "username": user.username,
+                                                         "password": password})
+
+
+@require_scope(*COORDINATORS)
+@require_POST
+@never_cache
+def access_slip(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable slip: the page posts the password back; it is printed only if it is still the
+    member's unused temporary password, so nothing else can be printed on the association's slip."""
+    member = member_for(request.scope, pk)
+    password = request.POST.get("password", "")
+    user = member.user
+    if (user is None or not TemporaryPassword.objects.filter(user=user, used_at__isnull=True).exists()
+            or not user.check_password(password)):
+        raise Http404
+    return pdf_response("members/access_slip.html", {
+        "member": member, "username": user.username, "password": password,
+        "login_url": request.build_absolute_uri(reverse("login"))}, f"acces-{member.number}.pdf", request)
 
 
 @require_scope(*COORDINATORS)
