@@ -6,7 +6,6 @@ association: a role in a second one is refused. Each change is recorded in `Staf
 (who did what to whom, the role and its groups or partner; never a password).
 """
 
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -17,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core import services as core_services
 from grappe.core.errors import DomainError
 from grappe.core.models import ApiToken
 from grappe.core.text import fold
@@ -24,8 +24,6 @@ from grappe.core.text import fold
 from .models import Association, BuyingGroup, Partner, Role, StaffAuditEntry
 
 GROUP_KINDS = frozenset({Role.Kind.COORDINATOR, Role.Kind.VOLUNTEER})
-# No 0/O/o, 1/l/I: the password is read from a slip and typed by hand.
-PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 - an alphabet, not a password
 
 
 class TeamError(DomainError):
@@ -37,12 +35,6 @@ class Added:
     user: object
     role: Role
     created: bool  # False: the person already had an account here and got the role added
-
-
-def temporary_password() -> str:
-    """Twelve characters from an unambiguous alphabet (about 69 bits), in three groups of four."""
-    chars = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(12))
-    return "-".join(chars[i:i + 4] for i in range(0, 12, 4))
 
 
 def _lock(association: Association) -> Association:
@@ -242,14 +234,11 @@ def reactivate_person(*, association: Association, user, by) -> None:
 
 @transaction.atomic
 def issue_temporary_password(*, association: Association, user, by) -> str:
-    """A new password for the person, to be shown once and handed over on paper.
-
-    Stand-in until the shared temporary-password service of `core` exists: then call that instead."""
+    """A temporary password for the person (`core.services`: good for one sign-in, after which they
+    choose their own), to be shown once and handed over on the printed slip."""
     association = _lock(association)
     if not user.is_active:
         raise TeamError(_("This person is deactivated: reactivate them first."))
-    password = temporary_password()
-    user.set_password(password)
-    user.save(update_fields=["password"])
+    password = core_services.issue_temporary_password(user=user, by=by)
     _audit(association, by, user, StaffAuditEntry.Action.PASSWORD_ISSUED)
     return password

@@ -2,9 +2,14 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from grappe.core.errors import DomainError
+from grappe.core.models import TemporaryPassword
+from grappe.core.pdf import pdf_response
 
 from . import queries, services
 from .access import ADMIN, COORDINATOR, VOLUNTEER, group_for, require_scope
@@ -109,6 +114,7 @@ def _role_arguments(data) -> dict:
 
 
 @require_scope(ADMIN)
+@never_cache
 def person_add(request: HttpRequest) -> HttpResponse:
     association = request.scope.association
     form = PersonForm(request.POST or None, association=association)
@@ -128,10 +134,46 @@ def person_add(request: HttpRequest) -> HttpResponse:
                                  % {"name": added.user.get_full_name() or added.user.username})
                 return redirect("network:person", pk=added.user.pk)
             password = services.issue_temporary_password(association=association, user=added.user, by=request.user)
-            # Rendered in the answer to the POST, not redirected: the password is stored nowhere, shown once.
-            return render(request, "network/person_created.html", {"person": added.user, "role": added.role,
-                                                                   "password": password})
+            return _show_password(request, added.user, password, created=True)
     return render(request, "network/person_form.html", {"form": form, "title": _("Add a person")})
+
+
+def _show_password(request, person, password, *, created):
+    # Rendered in the answer to the POST, not redirected: the password is stored nowhere, shown once.
+    return render(request, "network/person_password.html", {"person": person, "password": password,
+                                                            "created": created})
+
+
+@require_scope(ADMIN)
+@require_POST
+@never_cache
+def person_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new temporary password (the slip was lost, or the person forgot theirs)."""
+    association = request.scope.association
+    person = queries.person_for(association, pk)
+    try:
+        password = services.issue_temporary_password(association=association, user=person, by=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("network:person", pk=person.pk)
+    return _show_password(request, person, password, created=False)
+
+
+@require_scope(ADMIN)
+@require_POST
+@never_cache
+def person_slip(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable slip: the page posts the password back; it is printed only if it is still the
+    person's unused temporary password, so nothing else can be printed on the association's slip."""
+    association = request.scope.association
+    person = queries.person_for(association, pk)
+    password = request.POST.get("password", "")
+    if (not TemporaryPassword.objects.filter(user=person, used_at__isnull=True).exists()
+            or not person.check_password(password)):
+        raise Http404
+    return pdf_response("network/person_slip.html", {
+        "person": person, "association": association, "password": password,
+        "login_url": request.build_absolute_uri(reverse("login"))}, f"acces-{person.username}.pdf", request)
 
 
 def _person_page(request, person, role_form=None, status=200):

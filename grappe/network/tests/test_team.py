@@ -6,7 +6,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from grappe.core.errors import DomainError
-from grappe.core.models import ApiToken
+from grappe.core.models import ApiToken, TemporaryPassword
 from grappe.network import services
 from grappe.network.models import Role, StaffAuditEntry
 from grappe.network.tests.factories import BuyingGroupFactory, PartnerFactory, UserFactory, make_role
@@ -283,9 +283,27 @@ def test_a_deactivated_person_gets_no_new_role(world):
                           partner=world.partner)
 
 
-def test_temporary_passwords_are_long_and_unambiguous():
-    seen = {services.temporary_password() for _ in range(200)}
-    assert len(seen) == 200
-    for password in seen:
-        assert len(password) == 14 and password.count("-") == 2
-        assert set(password.replace("-", "")) <= set(services.PASSWORD_ALPHABET)
+def test_the_temporary_password_is_cores_one_use_password_with_a_slip(world, client_for):
+    client = client_for(world.admin)
+    response = client.post(reverse("network:person_add"), {
+        "first_name": "Lucie", "last_name": "Bernard", "kind": "volunteer", "groups": [world.group.pk]})
+    person = User.objects.get(username="lucie.bernard")
+    password = response.context["password"]
+    assert TemporaryPassword.objects.get(user=person).issued_by == world.admin
+    assert response["Cache-Control"].startswith("max-age=0")
+    slip = client.post(reverse("network:person_slip", args=[person.pk]), {"password": password})
+    assert slip["Content-Type"] == "application/pdf"
+    assert client.post(reverse("network:person_slip", args=[person.pk]), {"password": "guess"}).status_code == 404
+    # a new one replaces it; the old slip can no longer be printed
+    response = client.post(reverse("network:person_password", args=[person.pk]))
+    assert response.context["password"] != password
+    assert client.post(reverse("network:person_slip", args=[person.pk]), {"password": password}).status_code == 404
+    assert StaffAuditEntry.objects.filter(subject=person, action="password_issued").count() == 2
+
+
+def test_no_temporary_password_for_someone_else(world, client_for):
+    client = client_for(world.admin)
+    assert client.post(reverse("network:person_password", args=[world.outsider.pk])).status_code == 404
+    assert client_for(world.coordinator).post(
+        reverse("network:person_password", args=[world.volunteer.pk])).status_code == 404
+    assert not TemporaryPassword.objects.exists()

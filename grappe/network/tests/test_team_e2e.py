@@ -33,11 +33,16 @@ def test_admin_adds_a_volunteer_at_360_px(world, live_server, phone_page):
     shot(page, "add")
     page.click("main button[type=submit]")
     password = page.locator(".slip-password").inner_text().strip()
-    assert len(password) == 14
+    assert len(password) == 8
+    slip = page.request.post(live_server.url + f"/reseau/equipe/{Role.objects.get(user__username='lucie.bernard').user_id}/fiche.pdf",
+                             form={"password": password,
+                                   "csrfmiddlewaretoken": page.input_value("input[name=csrfmiddlewaretoken]")},
+                             headers={"Referer": page.url})
+    assert slip.headers["content-type"] == "application/pdf"
     assert_accessible(page)
     shot(page, "slip")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    page.click("text=Voir cette personne")
+    page.click("main a:has-text('Voir cette personne')")
     assert_accessible(page)
     shot(page, "person")
     page.goto(live_server.url + "/reseau/equipe/")
