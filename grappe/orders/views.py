@@ -403,7 +403,7 @@ def _packs_from(request, plan_products):
 
 
 DISPATCH_GROUPS_AT_ONCE = 4  # above, the dispatch plan is shown one group at a time
-REVIEW_SHARES = 50  # members listed per product on the review (those served short first)
+REVIEW_SHARES = 12  # members listed per product on the review (those served short first)
 
 
 @require_scope(ADMIN, COORDINATOR)
