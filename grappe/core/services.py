@@ -3,11 +3,16 @@
 Passwords are never stored or logged in clear: only the user's hash holds them.
 """
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
 from .models import TemporaryPassword
 from .text import readable_code
+
+# how long an unused temporary password works (the pages and slips say "30 jours": a test ties them)
+TEMPORARY_PASSWORD_DAYS = 30
 
 
 def new_temporary_password() -> str:
@@ -39,13 +44,17 @@ def must_choose_password(user) -> bool:
     return TemporaryPassword.objects.filter(user=user).exists()
 
 
-def use_temporary_password(user) -> bool:
+def use_temporary_password(user, now=None) -> bool:
     """At sign-in: True if the user holds an unused temporary password, now marked used (one sign-in
-    only); raises TemporaryPasswordUsed if it was used already; False if they have none."""
+    only); raises TemporaryPasswordUsed if it was used already, TemporaryPasswordExpired if it was
+    given more than TEMPORARY_PASSWORD_DAYS ago; False if they have none."""
+    now = now or timezone.now()
     temporary = TemporaryPassword.objects.filter(user=user).first()
     if temporary is None:
         return False
-    marked = TemporaryPassword.objects.filter(pk=temporary.pk, used_at__isnull=True).update(used_at=timezone.now())
+    if temporary.used_at is None and temporary.issued_at < now - datetime.timedelta(days=TEMPORARY_PASSWORD_DAYS):
+        raise TemporaryPasswordExpired
+    marked = TemporaryPassword.objects.filter(pk=temporary.pk, used_at__isnull=True).update(used_at=now)
     if marked != 1:
         raise TemporaryPasswordUsed
     return True
@@ -53,3 +62,7 @@ def use_temporary_password(user) -> bool:
 
 class TemporaryPasswordUsed(Exception):
     pass
+
+
+class TemporaryPasswordExpired(TemporaryPasswordUsed):
+    """Given too long ago: a slip lost in a drawer must not open an account months later."""

@@ -43,6 +43,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             user = check_credentials(request, data["username"], data["password"], data["otp_code"])
         except TooManyAttempts:
             form.add_error(None, _("Too many failed attempts. Please wait 15 minutes, or ask your coordinator."))
+        except services.TemporaryPasswordExpired:
+            form.add_error(None, _("This temporary password is more than 30 days old and no longer works. Ask "
+                                   "your coordinator or a volunteer for a new one."))
         except services.TemporaryPasswordUsed:
             form.add_error(None, _("This temporary password has already been used. Ask your coordinator "
                                    "or a volunteer for a new one."))

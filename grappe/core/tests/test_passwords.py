@@ -94,6 +94,22 @@ def test_temporary_password_works_once_and_must_be_changed(world, client):
     assert login(client.__class__(), "member", NEW).url == reverse("home")
 
 
+def test_an_unused_temporary_password_expires_after_the_days_the_pages_say(world, client):
+    import datetime
+
+    from django.utils import timezone
+
+    password = services.issue_temporary_password(user=world.member_user, by=world.coordinator)
+    TemporaryPassword.objects.filter(user=world.member_user).update(
+        issued_at=timezone.now() - datetime.timedelta(days=services.TEMPORARY_PASSWORD_DAYS, minutes=1))
+    page = login(client, "member", password).content.decode()
+    assert f"a plus de {services.TEMPORARY_PASSWORD_DAYS} jours et ne fonctionne plus" in page
+    assert "_auth_user_id" not in client.session
+    # a new one works at once
+    password = services.issue_temporary_password(user=world.member_user, by=world.coordinator)
+    assert login(client.__class__(), "member", password).url == reverse("password_choose")
+
+
 def test_choose_page_validates_the_new_password(world, client):
     password = services.issue_temporary_password(user=world.member_user, by=world.coordinator)
     login(client, "member", password)

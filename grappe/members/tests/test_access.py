@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from grappe.core.models import TemporaryPassword
+from grappe.core.services import TEMPORARY_PASSWORD_DAYS
 from grappe.members.models import AuditEntry, Member
 from grappe.members.services import AccessRefused, erase_member, give_online_access, member_leaves
 from grappe.members.tests.factories import MemberFactory
@@ -29,6 +30,7 @@ def test_coordinator_gives_access_to_a_member_who_joined_on_paper(world, client_
     password = response.context["password"]
     assert password in response.content.decode() and user.check_password(password)
     assert response["Cache-Control"].startswith("max-age=0")
+    assert f"dans les {TEMPORARY_PASSWORD_DAYS} jours" in response.content.decode()  # what the rule says
     assert TemporaryPassword.objects.filter(user=user, issued_by=world.coordinator, used_at=None).exists()
     entry = AuditEntry.objects.get(member=paper_member, action=AuditEntry.Action.ACCESS)
     assert entry.actor == world.coordinator and password not in str(entry.fields) + entry.detail
