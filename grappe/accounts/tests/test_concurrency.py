@@ -5,17 +5,16 @@ Run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/grappe_accounts (SQLite
 """
 
 import io
-import threading
 import uuid
 from decimal import Decimal as D
 
 import pytest
-from django.db import connection, connections
 from django.db.models import Sum
 
 from grappe.accounts import services
 from grappe.accounts.models import Entry, Means
 from grappe.core.errors import DomainError
+from grappe.core.tests.concurrency import race, require_postgres
 from grappe.distribution import services as distribution_services
 from grappe.distribution.models import Basket, BasketLine
 from grappe.distribution.tests.factories import make_day
@@ -31,32 +30,7 @@ VOLUNTEERS = 8
 
 @pytest.fixture
 def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("Concurrency proof skipped: it needs PostgreSQL row locks "
-                    "(set DATABASE_URL=postgres://postgres@127.0.0.1:5432/grappe_accounts).")
-
-
-def race(*actions):
-    """Run the actions in threads released together; returns [(result or None, error or None)]."""
-    start = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            start.wait()
-            outcomes[index] = (action(), None)
-        except Exception as error:  # noqa: BLE001 - returned to the test
-            outcomes[index] = (None, error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert all(outcome is not None for outcome in outcomes), "a thread did not finish"
-    return outcomes
+    require_postgres("grappe_accounts")
 
 
 def refused(outcomes):
