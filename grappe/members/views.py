@@ -214,7 +214,7 @@ def access_slip(request: HttpRequest, pk: int) -> HttpResponse:
             or not user.check_password(password)):
         raise Http404
     return pdf_response("members/access_slip.html", {
-        "member": member, "username": user.username, "password": password,
+        "member": member, "association": member.association, "username": user.username, "password": password,
         "login_url": request.build_absolute_uri(reverse("login"))}, f"acces-{member.number}.pdf", request)
 
 

@@ -172,7 +172,7 @@ def person_slip(request: HttpRequest, pk: int) -> HttpResponse:
             or not person.check_password(password)):
         raise Http404
     return pdf_response("network/person_slip.html", {
-        "person": person, "association": association, "password": password,
+        "person": person, "association": association, "username": person.username, "password": password,
         "login_url": request.build_absolute_uri(reverse("login"))}, f"acces-{person.username}.pdf", request)
 
 

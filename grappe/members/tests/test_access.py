@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def paper_member(world):
-    return MemberFactory(association=world.association, group=world.group, number=12, name="Durand Paul")
+    return MemberFactory(association=world.association, group=world.group, number=9012, name="Durand Paul")
 
 
 def test_coordinator_gives_access_to_a_member_who_joined_on_paper(world, client_for, paper_member):
@@ -26,7 +26,7 @@ def test_coordinator_gives_access_to_a_member_who_joined_on_paper(world, client_
     assert response.status_code == 200
     paper_member.refresh_from_db()
     user = paper_member.user
-    assert user.username == "vrac-test-12"
+    assert user.username == "vrac-test-9012"
     password = response.context["password"]
     assert password in response.content.decode() and user.check_password(password)
     assert response["Cache-Control"].startswith("max-age=0")
@@ -111,9 +111,9 @@ def test_a_team_members_login_cannot_be_taken_over_through_their_household(world
 def test_username_taken_gets_a_suffix(world, paper_member):
     from grappe.network.tests.factories import UserFactory
 
-    UserFactory(username="vrac-test-12")
+    UserFactory(username="vrac-test-9012")
     user, _password = give_online_access(member=paper_member, by=world.coordinator)
-    assert user.username == "vrac-test-12-2"
+    assert user.username == "vrac-test-9012-2"
 
 
 def test_member_signs_in_with_the_temporary_password_then_chooses_their_own(world, client, paper_member):
