@@ -1,26 +1,25 @@
 """The communes of the Drôme (shared/data/drome_communes.csv) loaded into `Commune`."""
 
 import csv
-import os
 from decimal import Decimal
 from pathlib import Path
 
+from grappe.core.data import shared_data_dir
+
 from .models import Commune
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+PACKAGED_COMMUNES = Path(__file__).resolve().parent / "data" / "drome_communes.csv"
 
 
-def shared_data_dir() -> Path:
-    """`shared/data` beside the checkout (GRAPPE_SHARED_DATA overrides), or the copy in the package."""
-    override = os.environ.get("GRAPPE_SHARED_DATA")
-    if override:
-        return Path(override)
-    return REPO_ROOT.parent / "shared" / "data"
+def communes_file() -> Path:
+    """The shared file when there is one, else the copy shipped in the package (data/SOURCES.md)."""
+    shared = shared_data_dir() / "drome_communes.csv"
+    return shared if shared.is_file() else PACKAGED_COMMUNES
 
 
 def load_communes(path: Path | None = None) -> int:
     """Create or update every commune of the file; returns how many rows were read. Idempotent."""
-    path = path or shared_data_dir() / "drome_communes.csv"
+    path = path or communes_file()
     with open(path, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     existing = {c.insee: c for c in Commune.objects.filter(insee__in=[r["insee"] for r in rows])}

@@ -25,15 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grappe.core.data import shared_data_dir  # noqa: F401 (re-exported for the benches and tests)
+
 NO_LIMIT = 10**9  # "no time window": later than any Solomon horizon
-
-
-def shared_data_dir() -> Path:
-    """The shared data folder: $GRAPPE_SHARED_DATA, else ``../shared/data`` beside the repository."""
-    override = os.environ.get("GRAPPE_SHARED_DATA")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 
 class InstanceFormatError(ValueError):
