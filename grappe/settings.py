@@ -38,6 +38,7 @@ DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "grappe.core.error_pages.csrf_failure"  # French, with a link to reload the page
 
 INSTALLED_APPS = [
     "django.contrib.auth",
