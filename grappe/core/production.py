@@ -22,6 +22,7 @@ EMAIL_BACKENDS_THAT_DO_NOT_DELIVER = (
     "django.core.mail.backends.dummy.EmailBackend",
 )
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+TRUE = {"1", "true", "yes", "on"}  # as settings.env_bool reads them
 HOW_TO_MAKE_A_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(50))"'
 
 
@@ -65,6 +66,8 @@ def email_problem(environ: Mapping[str, str]) -> str | None:
         return f"EMAIL_BACKEND={backend} delivers nothing: use a real mail server (SMTP, the default in production)"
     needed = (("EMAIL_HOST",) if backend == SMTP_BACKEND else ()) + ("DEFAULT_FROM_EMAIL",)
     missing = [name for name in needed if not environ.get(name, "").strip()]
+    if {environ.get("EMAIL_USE_TLS", "").lower(), environ.get("EMAIL_USE_SSL", "").lower()} <= TRUE:
+        return "EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on: TLS for port 587, SSL for port 465"
     if missing:
         return (f"{' and '.join(missing)} must be set: the mail server that sends Grappe's e-mails "
                 "(EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS or EMAIL_USE_SSL) "

@@ -53,6 +53,7 @@ WEAK_OR_MISSING = [
     (with_(EMAIL_HOST=None), "EMAIL_HOST must be set"),
     (with_(DEFAULT_FROM_EMAIL=None), "DEFAULT_FROM_EMAIL must be set"),
     (with_(EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend"), "delivers nothing"),
+    (with_(EMAIL_USE_TLS="1", EMAIL_USE_SSL="true"), "cannot both be on"),
     (with_(SMS_BACKEND=None), "SMS_BACKEND is not set"),
     (with_(SMS_BACKEND="console"), "SMS_BACKEND=console"),
     (with_(SMS_BACKEND="brevo"), "needs BREVO_API_KEY"),
@@ -60,7 +61,7 @@ WEAK_OR_MISSING = [
 ]
 
 
-@pytest.mark.parametrize(("env", "expected"), [WEAK_OR_MISSING[i] for i in (0, 1, 3, 5, 8, 12)])
+@pytest.mark.parametrize(("env", "expected"), [WEAK_OR_MISSING[i] for i in (0, 1, 3, 5, 8, 13)])
 def test_production_refuses_to_start_and_says_why(env, expected):
     result = load_settings(**env)
     assert result.returncode != 0
