@@ -89,6 +89,8 @@ def sms_problem(environ: Mapping[str, str]) -> str | None:
 def problems(environ: Mapping[str, str], *, development_key: str, code_folder: Path) -> list[str]:
     found = [
         secret_key_problem(environ.get("SECRET_KEY", ""), development_key=development_key),
+        "DEBUG is on: its error pages show the settings and the code to anyone; remove DEBUG"
+        if environ.get("DEBUG", "").lower() in TRUE else None,
         None if environ.get("ALLOWED_HOSTS", "").strip() else
         "ALLOWED_HOSTS is not set: the host name(s) of the site, e.g. grappe.example.org",
         database_problem(environ.get("DATABASE_URL", "").strip(), code_folder=code_folder),

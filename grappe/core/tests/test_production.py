@@ -58,6 +58,7 @@ WEAK_OR_MISSING = [
     (with_(SMS_BACKEND="console"), "SMS_BACKEND=console"),
     (with_(SMS_BACKEND="brevo"), "needs BREVO_API_KEY"),
     (with_(ALLOWED_HOSTS=None), "ALLOWED_HOSTS is not set"),
+    (with_(DEBUG="1"), "DEBUG is on"),
 ]
 
 
