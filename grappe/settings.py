@@ -209,7 +209,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # One cache for every worker and app server: a table in the database (created by `migrate`, through
-# core's post_migrate hook, and by the test database set-up). Printed documents are cached here.
+# core's post_migrate hook, and by the test database set-up). Printed documents are cached here:
+# code uses caches["default"] (helper `jobs` moves grappe/core/pdf.py's cache onto it), never a
+# per-process cache. A file cache would be shared only by the workers of one machine.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -22,7 +22,7 @@ COMPLETE = {
     "SMS_BACKEND": "off",
 }
 OURS = {"GRAPPE_PRODUCTION", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SMS_BACKEND", "BREVO_API_KEY",
-        "DEFAULT_FROM_EMAIL", "SECURE_HSTS_PRELOAD"}
+        "DEFAULT_FROM_EMAIL", "SECURE_HSTS_PRELOAD", "DJANGO_ALLOW_ASYNC_UNSAFE"}  # the browser tests set the last
 
 
 def start(*command, **env):
