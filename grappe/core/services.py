@@ -7,7 +7,9 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from .errors import DomainError
 from .models import TemporaryPassword
 from .text import readable_code
 
@@ -22,7 +24,12 @@ def new_temporary_password() -> str:
 
 @transaction.atomic
 def issue_temporary_password(*, user, by) -> str:
-    """Give `user` a new temporary password, good for one sign-in. Returns it, to be shown once."""
+    """Give `user` a new temporary password, good for one sign-in. Returns it, to be shown once.
+    Never to a staff or superuser login: those are the operator's, and a password given by someone
+    else would open Django's admin with every association's data."""
+    if user.is_staff or user.is_superuser:
+        raise DomainError(_("This login belongs to the operator of the installation: no temporary password "
+                            "can be given to it here."))
     password = new_temporary_password()
     user.set_password(password)
     user.save(update_fields=["password"])
