@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError
-from .models import TemporaryPassword
+from .models import FailedLogin, SignInAddress, TemporaryPassword
 from .text import readable_code
 
 # how long an unused temporary password works (the pages and slips say "30 jours": a test ties them)
@@ -130,3 +130,27 @@ def confirm_email(*, token: str, now):
     user.email = data["email"]
     user.save(update_fields=["email"])
     return user
+
+
+# --- Sign-in records -----------------------------------------------------------------------------------
+
+RESET_PREFIX = "reset:"
+
+
+def sign_in_key(username: str) -> str:
+    """How a typed sign-in name is counted by the limiter (core.auth)."""
+    return username.strip().lower()[:150]
+
+
+def reset_key(email: str) -> str:
+    return (RESET_PREFIX + email.strip().lower())[:150]
+
+
+def forget_sign_in_records(*, user=None, usernames=(), emails=()) -> None:
+    """Erasure: the failure rows carrying the person's sign-in name or e-mail, and the addresses
+    they signed in from, go."""
+    keys = {sign_in_key(name) for name in usernames if name} | {reset_key(email) for email in emails if email}
+    if keys:
+        FailedLogin.objects.filter(username__in=keys).delete()
+    if user is not None:
+        SignInAddress.objects.filter(user=user).delete()

@@ -382,6 +382,9 @@ def erase_member(*, member: Member, by) -> Member:
     if member.erased_at:
         return member
     user = member.user
+    core_services.forget_sign_in_records(  # sign-in failures and reset requests name the person
+        user=user, usernames=[user.username] if user else [],
+        emails=[member.email] + ([user.email] if user else []))
     member.name = str(_("Erased member"))
     member.phone = ""
     member.email = ""
