@@ -53,8 +53,17 @@ INSTALLED_APPS = [
     "grappe.reports",
     "grappe.api",
     # Last, so that our apps' French catalogues win over the admin's for shared msgids ("Change").
-    "django.contrib.admin",
+    # Django's admin, behind Grappe's sign-in and TOTP (grappe/core/admin_site.py).
+    "grappe.core.admin_site.GrappeAdminConfig",
 ]
+
+
+def admin_enabled() -> bool:
+    """Django's admin at /admin/: on in development, off in production unless GRAPPE_ADMIN=1."""
+    return env_bool("GRAPPE_ADMIN", default=not env_bool("GRAPPE_PRODUCTION"))
+
+
+GRAPPE_ADMIN = admin_enabled()
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
