@@ -22,6 +22,16 @@ class TOTPConfirmForm(forms.Form):
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
 
 
+class TOTPDisableForm(forms.Form):
+    """Turning two-step sign-in off: the password and a current code, so that a session left open
+    (or a stolen password alone) cannot remove the second step."""
+
+    password = forms.CharField(label=_("Current password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    code = forms.CharField(label=_("Code shown by your app"), max_length=10,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+
+
 class ResetRequestForm(PasswordResetForm):
     """The "forgotten password" form. Only the login's own e-mail (`User.email`) is used: the one its
     owner typed and confirmed (profile, link), or that an admin gave a new team member. Never

@@ -28,6 +28,7 @@ from .forms import (
     ResetRequestForm,
     TokenForm,
     TOTPConfirmForm,
+    TOTPDisableForm,
 )
 from .models import ApiToken
 
@@ -79,6 +80,10 @@ def _totp_qr_svg(device: TOTPDevice) -> str:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
+    return _profile_page(request)
+
+
+def _profile_page(request, disable_form=None):
     new_key = request.session.pop("new_api_key", None)
     pending = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     context = {
@@ -89,6 +94,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "pending_device": pending,
         "pending_qr": _totp_qr_svg(pending) if pending else None,
         "confirm_form": TOTPConfirmForm(),
+        "disable_form": disable_form or TOTPDisableForm(),
     }
     return render(request, "core/profile.html", context)
 
@@ -141,9 +147,21 @@ def totp_confirm(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def totp_disable(request: HttpRequest) -> HttpResponse:
-    TOTPDevice.objects.filter(user=request.user).delete()
-    messages.success(request, _("Two-step sign-in is off."))
-    return redirect("profile")
+    """Off only with the password and a current code; refused, the profile shows again with the reason."""
+    form = TOTPDisableForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            good = auth.check_own_password(request, request.user, data["password"], data["code"])
+        except TooManyAttempts:
+            form.add_error(None, _("Too many failed attempts. Please wait 15 minutes, or ask your coordinator."))
+        else:
+            if good:
+                TOTPDevice.objects.filter(user=request.user).delete()
+                messages.success(request, _("Two-step sign-in is off."))
+                return redirect("profile")
+            form.add_error(None, _("The password or the code is not right. Two-step sign-in is still on."))
+    return _profile_page(request, disable_form=form)
 
 
 # --- Passwords ------------------------------------------------------------------------------------
