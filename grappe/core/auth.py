@@ -139,6 +139,12 @@ def check_own_password(request, user, password: str, otp_code: str | None = None
     return good
 
 
+def email_key(user) -> str:
+    """Confirmation links sent for a user's own e-mail are counted under this name (at most
+    LOGIN_FAILURE_LIMIT per address in the window): a signed-in account cannot be used to mail anyone."""
+    return f"email:{user.pk}"
+
+
 def reset_is_rate_limited(email: str, ip: str | None) -> bool:
     """The "forgotten password" form, limited like sign-in, whether or not the address has an account."""
     return is_rate_limited(reset_key(email), ip)

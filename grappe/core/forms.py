@@ -55,7 +55,8 @@ class ResetRequestForm(PasswordResetForm):
 
 class OwnEmailForm(forms.Form):
     """The e-mail a person gives for "forgotten password": confirmed by a link sent to it. The current
-    password is asked, so that an open session left on a shared computer cannot redirect the resets."""
+    password is asked (checked by the view, through the sign-in limiter), so that an open session left
+    on a shared computer cannot redirect the resets."""
 
     email = forms.EmailField(label=_("E-mail address"), max_length=254,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
@@ -65,12 +66,6 @@ class OwnEmailForm(forms.Form):
     def __init__(self, user, *args, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("Your current password is not the right one. Type it again."))
-        return password
 
 
 class NewPasswordForm(SetPasswordForm):

@@ -150,6 +150,8 @@ def forget_sign_in_records(*, user=None, usernames=(), emails=()) -> None:
     """Erasure: the failure rows carrying the person's sign-in name or e-mail, and the addresses
     they signed in from, go."""
     keys = {sign_in_key(name) for name in usernames if name} | {reset_key(email) for email in emails if email}
+    if user is not None:
+        keys.add(f"email:{user.pk}")  # confirmation links sent for their own e-mail (core.auth.email_key)
     if keys:
         FailedLogin.objects.filter(username__in=keys).delete()
     if user is not None:

@@ -198,7 +198,18 @@ def email_change(request: HttpRequest) -> HttpResponse:
     """The person's own e-mail, for "forgotten password": saved once they follow the link sent to it."""
     form = OwnEmailForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        email = form.cleaned_data["email"]
+        email, ip = form.cleaned_data["email"], auth.client_ip(request)
+        try:
+            good = auth.check_own_password(request, request.user, form.cleaned_data["password"])
+            if good and auth.is_rate_limited(auth.email_key(request.user), ip):
+                raise TooManyAttempts
+        except TooManyAttempts:
+            form.add_error(None, _("Too many requests. Please wait 15 minutes, or ask your coordinator."))
+            return render(request, "core/email_change.html", {"form": form})
+        if not good:
+            form.add_error("password", _("Your current password is not the right one. Type it again."))
+            return render(request, "core/email_change.html", {"form": form})
+        auth.record_failure(auth.email_key(request.user), ip)  # each link sent counts, like a reset request
         services.request_email_confirmation(
             user=request.user, email=email, now=timezone.now(),
             confirm_url=lambda token: request.build_absolute_uri(reverse("email_confirm", args=[token])))

@@ -78,3 +78,19 @@ def test_an_older_link_cannot_bring_back_a_replaced_address(world):
         services.confirm_email(token=first, now=now)
     world.member_user.refresh_from_db()
     assert world.member_user.email == "new@example.org"
+
+
+def test_confirmation_links_are_limited_like_sign_in(world, client_for, settings, django_capture_on_commit_callbacks):
+    client = client_for(world.member_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(settings.LOGIN_FAILURE_LIMIT + 2):
+            client.post(reverse("email_change"), {"email": f"x{number}@example.org", "password": "pass-word-123"})
+    assert len(mail.outbox) == settings.LOGIN_FAILURE_LIMIT
+
+
+def test_guessing_the_password_on_the_email_page_counts_as_failed_sign_ins(world, client_for, settings):
+    client = client_for(world.member_user)
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        client.post(reverse("email_change"), {"email": "x@example.org", "password": "wrong"})
+    response = client.post(reverse("email_change"), {"email": "x@example.org", "password": "pass-word-123"})
+    assert "15 minutes" in response.content.decode() and mail.outbox == []
