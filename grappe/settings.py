@@ -65,8 +65,17 @@ INSTALLED_APPS = [
     "grappe.reports",
     "grappe.api",
     # Last, so that our apps' French catalogues win over the admin's for shared msgids ("Change").
-    "django.contrib.admin",
+    # Django's admin, behind Grappe's sign-in and TOTP (grappe/core/admin_site.py).
+    "grappe.core.admin_site.GrappeAdminConfig",
 ]
+
+
+def admin_enabled() -> bool:
+    """Django's admin at /admin/: on in development, off in production unless GRAPPE_ADMIN=1."""
+    return env_bool("GRAPPE_ADMIN", default=not env_bool("GRAPPE_PRODUCTION"))
+
+
+GRAPPE_ADMIN = admin_enabled()
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -122,9 +131,15 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Failed logins allowed per username and per address within LOGIN_FAILURE_WINDOW seconds.
+# Failed sign-ins allowed within LOGIN_FAILURE_WINDOW seconds (grappe/core/auth.py): per (account,
+# address); per account from addresses that never signed in to it; per address on accounts it never
+# signed in to. TRUSTED_PROXY_COUNT: reverse proxies in front of Grappe whose X-Forwarded-For is
+# trusted (0: REMOTE_ADDR is the client).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
 LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", "900"))
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
