@@ -137,7 +137,7 @@ def test_a_refused_cash_count_shows_what_was_typed(world, day, client_for):
                                                 {"counted-cash": "12,00", "counted-cheque": "3", "reason-cheque": "x"})
     assert response.status_code == 422
     page = response.content.decode()
-    assert 'value="12,00"' in page and 'value="3"' in page and "dites pourquoi" in page.lower()
+    assert 'value="12,00"' in page and 'value="3"' in page and "indiquez pourquoi" in page.lower()
     assert not CashCount.objects.exists()
 
 

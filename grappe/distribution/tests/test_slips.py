@@ -75,7 +75,7 @@ def test_a_refused_sale_from_stock_shows_the_quantity_typed(world, day, client_f
 def test_a_refused_button_shows_the_page_again_instead_of_redirecting(world, day, client_for):
     client = client_for(world.volunteer)
     response = client.post(reverse("distribution:close", args=[day.day.pk]))
-    assert response.status_code == 422 and "encore en attente" in response.content.decode()
+    assert response.status_code == 422 and "attendent encore" in response.content.decode()
 
 
 def test_a_basket_not_collected_shows_nothing_served_and_no_payment(world, day, client_for):
@@ -83,7 +83,7 @@ def test_a_basket_not_collected_shows_nothing_served_and_no_payment(world, day, 
     client = client_for(world.volunteer)
     page = client.get(reverse("distribution:basket", args=[day.jeanne_basket.pk])).content.decode()
     assert reverse("accounts:checkout", args=[day.jeanne_basket.pk]) not in page
-    assert "Non retiré" in page and "Rien n’a été servi" in page
+    assert "Non retiré" in page and "rien n’a été servi" in page
     assert re.search(r'class="serve-total"[^<]*<strong>0,00', page)
     assert "Huile" in page and not re.search(r'class="serve-amount">[^<]*[1-9]', page)
     checkout = client.get(reverse("accounts:checkout", args=[day.jeanne_basket.pk])).content.decode()
@@ -96,13 +96,11 @@ def test_a_delivery_short_reaches_every_basket_at_once(world, day):
     line = lentils_po.lines.get(product=day.shop.lentils)
     entries = [order_services.ReceivedLine(pl.pk, delivered=pl.quantity, damaged=D("0"))
                for pl in lentils_po.lines.exclude(pk=line.pk)]
-    entries.append(order_services.ReceivedLine(line.pk, delivered=D("10"), damaged=D("0")))
+    entries.append(order_services.ReceivedLine(line.pk, delivered=D("3"), damaged=D("0")))
     before = _lines(day.jeanne_basket)["Lentilles"].allotted
     po = order_services.record_receipt(purchase_order=lentils_po, lines=entries, by=world.coordinator, now=NOW)
-    after = {b.member_id: b for b in BasketLine.objects.filter(basket__distribution__cycle=day.cycle,
-                                                                product=day.shop.lentils).select_related("basket")}
-    total = sum(bl.allotted for bl in after.values())
-    assert total <= D("10") and _lines(day.jeanne_basket)["Lentilles"].allotted != before
+    lentils = BasketLine.objects.filter(basket__distribution__cycle=day.cycle, product=day.shop.lentils)
+    assert sum(bl.allotted for bl in lentils) <= D("3") and _lines(day.jeanne_basket)["Lentilles"].allotted != before
     from grappe.orders.models import OrderLine
 
     for basket_line in BasketLine.objects.filter(basket__distribution__cycle=day.cycle, order_line__isnull=False):
@@ -117,7 +115,7 @@ def test_a_delivery_says_which_baskets_handed_out_keep_their_quantities(world, d
     lentils_po = PurchaseOrder.objects.get(cycle=day.cycle, supplier=day.shop.farm)
     line = lentils_po.lines.get(product=day.shop.lentils)
     data = {f"delivered-{pl.pk}": str(pl.quantity) for pl in lentils_po.lines.all()}
-    data[f"delivered-{line.pk}"] = "10"
+    data[f"delivered-{line.pk}"] = "3"
     response = client_for(world.coordinator).post(reverse("orders:receipt", args=[lentils_po.pk]), data, follow=True)
     page = response.content.decode()
     assert "déjà remis" in page and "Martin Jeanne" in page
