@@ -36,6 +36,7 @@ from .models import Basket, BasketLine, Distribution, DistributionSettings, Rota
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
+MAX_QUANTITY = Decimal("1000000")  # far above any basket, far below the columns' 12 digits
 CycleStatus = OrderCycle.Status
 READY = (CycleStatus.ORDERED, CycleStatus.RECEIVED, CycleStatus.DISTRIBUTED)
 
@@ -241,7 +242,12 @@ def record_served(*, basket, served: dict, by, now=None) -> Basket:
         line = lines.get(int(line_id))
         if line is None:
             raise DistributionError(_("This line is not part of this basket."))
-        quantity = round_quantity(to_decimal(value))
+        quantity = to_decimal(value)
+        if not quantity.is_finite() or abs(quantity) >= MAX_QUANTITY:
+            refusal = DistributionError(_("%(product)s: enter a number."), product=line.name)
+            refusal.line_id = line.pk
+            raise refusal
+        quantity = round_quantity(quantity)
         try:
             check_served(line, quantity, tolerance)
         except OutOfTolerance as refusal:
@@ -322,9 +328,10 @@ def add_from_stock(*, basket, product_id, quantity, by, now=None) -> BasketLine:
     basket = _locked_basket(basket)
     if basket.status != Basket.Status.WAITING:
         raise DistributionError(_("This basket has already been handed out; reopen it to change it."))
-    quantity = round_quantity(to_decimal(quantity))
-    if quantity <= 0:
+    quantity = to_decimal(quantity)
+    if not quantity.is_finite() or quantity <= 0 or quantity >= MAX_QUANTITY:
         raise DistributionError(_("Enter a quantity above zero."))
+    quantity = round_quantity(quantity)
     price = CyclePrice.objects.filter(cycle_id=basket.distribution.cycle_id, product_id=product_id).first()
     if price is None:
         raise DistributionError(_("This product is not part of this cycle."))

@@ -135,3 +135,11 @@ def test_weighing_above_the_allotted_says_when_stock_goes_below_zero(world, day,
     day_page = client.get(reverse("distribution:day", args=[day.day.pk])).content.decode()
     assert "sous zéro" in day_page
     assert services.stock_shortfalls(day.day)[0].quantity == D("-0.4")
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e30"])
+def test_the_service_refuses_a_weight_that_is_not_a_finite_number(world, day, value):
+    line = _lines(day.jeanne_basket)["Lentilles"]
+    with pytest.raises(services.DistributionError):
+        services.record_served(basket=day.jeanne_basket, served={line.pk: value}, by=world.volunteer, now=NOW)
+    assert BasketLine.objects.get(pk=line.pk).served is None
