@@ -32,6 +32,7 @@ def scene(world):
     day = make_day(world)
     services.collect_basket(basket=day.jeanne_basket, by=world.volunteer, now=NOW)  # something to pay
     AccountSettings.objects.create(association=world.association, negative_limit=D("0.00"))
+    StockItem.objects.create(group=world.group, product=day.shop.lentils, quantity=D("2"))
     lines = {line.name.split()[0]: line for line in BasketLine.objects.filter(basket=day.paul_basket)}
     return day, lines, -services.balance(day.jeanne)
 
@@ -75,14 +76,35 @@ def _bad_counts(distribution):
         st.sampled_from(NOT_NUMBERS + ["-3"]).map(lambda t: (url, {"counted-cash": t, "reason-cash": "x"})))
 
 
+def _bad_member_payments(member, product_id, basket):
+    """On the member's account page (coordinators), a sale from stock, and buttons refused by a rule."""
+    url = reverse("accounts:member_payment", args=[member.pk])
+    key = st.uuids().map(str)
+    payments = st.builds(lambda a, m, k: (url, {"key": k, "means": m, "amount": a, "issuer": ""}),
+                         st.sampled_from(NOT_NUMBERS + ["-1", "0"]), st.sampled_from(["cash", "transfer"]), key)
+    voucher = st.builds(lambda k: (url, {"key": k, "means": "voucher", "amount": "5", "issuer": "CCAS"}), key)
+    refund = st.builds(lambda a, k: (reverse("accounts:member_refund", args=[member.pk]),
+                                     {"key": k, "means": "cash", "amount": a}),
+                       st.sampled_from(NOT_NUMBERS + ["5", "1000"]), key)  # more than the credit: none
+    stock = st.builds(lambda q: (reverse("distribution:add_from_stock", args=[basket.pk]),
+                                 {"product": product_id, "quantity": q}),
+                      st.sampled_from(NOT_NUMBERS + ["-1", "0", "3", "1000"]))  # the group has 2
+    buttons = st.sampled_from([
+        (reverse("distribution:close", args=[basket.distribution_id]), {}),  # baskets still waiting
+        (reverse("accounts:reopen", args=[basket.pk]), {}),  # still waiting: nothing to reopen
+    ])
+    return st.one_of(payments, voucher, refund, stock, buttons)
+
+
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_refused_submissions_change_nothing(world, scene, client, data):
     day, lines, due = scene
     client.force_login(world.coordinator)
     before = snapshot()
-    submissions = data.draw(st.lists(st.one_of(_bad_weights(lines), _bad_payments(day.jeanne_basket, due),
-                                               _bad_counts(day.day)), min_size=1, max_size=5))
+    submissions = data.draw(st.lists(st.one_of(
+        _bad_weights(lines), _bad_payments(day.jeanne_basket, due), _bad_counts(day.day),
+        _bad_member_payments(day.jeanne, day.shop.lentils.pk, day.paul_basket)), min_size=1, max_size=5))
     for url, payload in submissions:
         response = client.post(url, payload)
         assert response.status_code == 422, (url, payload, response.status_code)
