@@ -139,8 +139,7 @@ def record_payment(*, member, amount, means, by, key=None, reference="", issuer=
         if basket.status == Basket.Status.NOT_COLLECTED:
             raise AccountError(_("This basket was not collected: there is nothing to pay for it."))
         if due == ZERO:
-            raise AccountError(_("This basket is already paid: nothing was recorded. To keep money on the "
-                                 "member's account, tick “advance on account”."), field="advance")
+            raise AccountError(_("This basket is already paid: nothing was recorded."), field="advance")
         if amount > due:
             raise AccountError(_("%(amount)s is more than the %(due)s still to pay. Correct the amount, or tick "
                                  "“advance on account” to keep the difference on the member's account."),

@@ -140,14 +140,16 @@ def pay(request: HttpRequest, pk: int) -> HttpResponse:
                                     voucher_value=data["amount"] if data["means"] == Means.VOUCHER else None,
                                     distribution=basket.distribution)
         except DomainError as error:
-            if not data["advance"] and not services.amount_due(basket.member):
-                _fail(request, error)  # paid already (a form submitted again): no payment form to show
-                form = None
-            else:
-                form.refuse(error)
+            form.refuse(error)
         else:
             messages.success(request, _("Payment recorded."))
             return redirect("accounts:checkout", basket.pk)
+    collected = basket.status != Basket.Status.NOT_COLLECTED
+    if not request.POST.get("advance") and not (collected and services.amount_due(basket.member)):
+        # nothing is due (paid already, a form submitted again; or not collected): no payment form
+        messages.error(request, _("This basket is already paid: nothing was recorded.")
+                       if collected else _("This basket was not collected: there is nothing to pay for it."))
+        form = None
     return render(request, "accounts/checkout.html", _checkout_context(basket, form), status=REFUSED)
 
 

@@ -83,3 +83,29 @@ def test_a_weight_out_of_tolerance_then_corrected(world, e2e, phone_page):
     assert Basket.objects.get(pk=day.jeanne_basket.pk).status == Basket.Status.COLLECTED
     charge = Entry.objects.get(member=day.jeanne, kind=Entry.Kind.CHARGE)
     assert charge.amount == -services.basket_total(Basket.objects.get(pk=day.jeanne_basket.pk))
+
+
+def test_the_warnings_of_the_day_fit_a_phone_and_pass_axe(world, e2e, phone_page):
+    """Stock going below zero after weighing above the allotted quantity, and a cash count whose
+    payment was reversed afterwards, are shown on the day and cash count pages."""
+    day = make_day(world)
+    lentils = BasketLine.objects.get(basket=day.jeanne_basket, name__startswith="Lentilles")
+    payment = services.record_payment(member=day.jeanne, amount=D("12.50"), means=Means.CASH, by=world.volunteer,
+                                      distribution=day.day, now=NOW)
+    services.record_cash_count(distribution=day.day, counted={"cash": "12.50"}, reasons={}, by=world.volunteer,
+                               now=NOW + dt.timedelta(minutes=30))
+    services.reverse_entry(entry=payment, by=world.coordinator, note="erreur")
+    page = phone_page
+    e2e.login(page, e2e.server, "volunteer")
+    page.goto(f"{e2e.server.url}/distribution/panier/{day.jeanne_basket.pk}/")
+    page.fill(f"#served-{lentils.pk}", "5,4")
+    page.click("button:has-text('Enregistrer les quantités')")
+    page.wait_for_selector("text=sous zéro")
+    _fits(page)
+    e2e.axe(page)
+    for path in (f"/distribution/{day.day.pk}/", f"/comptes/distribution/{day.day.pk}/caisse/"):
+        page.goto(e2e.server.url + path)
+        assert page.is_visible("text=annulé après le comptage"), path
+        _fits(page)
+        e2e.axe(page)
+    assert page.is_visible("text=sous zéro") is False  # the cash count page is about money only
