@@ -72,8 +72,11 @@ def _post(**fields) -> Entry:
 
 
 @transaction.atomic
-def collect_basket(*, basket, by, now=None) -> Entry | None:
-    """Mark the basket collected and charge what was served (one charge entry). Returns the charge."""
+def collect_basket(*, basket, by, served=None, now=None) -> Entry | None:
+    """Save the quantities `served` (per line id, if any), mark the basket collected and charge what
+    was served (one charge entry), all or nothing. Returns the charge."""
+    if served:
+        distribution_services.record_served(basket=basket, served=served, by=by, now=now)
     basket = distribution_services.mark_collected(basket=basket, by=by, now=now)
     _lock_member(basket.member)
     total = basket_total(Basket.objects.prefetch_related("lines").get(pk=basket.pk))

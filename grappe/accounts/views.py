@@ -5,7 +5,6 @@ import uuid
 from decimal import Decimal
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +17,6 @@ from grappe.core.errors import DomainError
 from grappe.core.money import plain_number
 from grappe.core.pdf import pdf_response
 from grappe.distribution import queries as distribution_queries
-from grappe.distribution import services as distribution_services
 from grappe.distribution import views as distribution_views
 from grappe.distribution.models import Basket
 from grappe.members.models import Member
@@ -78,11 +76,7 @@ def collect(request: HttpRequest, pk: int) -> HttpResponse:
     form = distribution_views.served_form(basket, request.POST)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                served = form.served()
-                if served:
-                    distribution_services.record_served(basket=basket, served=served, by=request.user)
-                services.collect_basket(basket=basket, by=request.user)
+            services.collect_basket(basket=basket, served=form.served(), by=request.user)
         except DomainError as error:
             form.refuse(error)
         else:

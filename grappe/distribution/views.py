@@ -123,7 +123,7 @@ def basket(request: HttpRequest, pk: int) -> HttpResponse:
 
 def basket_page(request, basket, *, served=None, stock_form=None, status=200) -> HttpResponse:
     """The basket on the day; a refused form comes back bound, with what was typed and its errors."""
-    served = served or served_form(basket)
+    served = served if served is not None else served_form(basket)
     lines = served.lines
     shown = basket.status != Basket.Status.NOT_COLLECTED  # a basket not collected: nothing served
     total = sum((line.amount for line in lines), Decimal("0.00")) if shown else Decimal("0.00")
