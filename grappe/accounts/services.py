@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grappe.core.errors import DomainError
-from grappe.core.money import round_cents, to_decimal
+from grappe.core.money import format_euros, round_cents, to_decimal
 from grappe.distribution import services as distribution_services
 from grappe.distribution.models import Basket, Distribution
 from grappe.members.models import Member
@@ -36,7 +36,11 @@ ZERO = Decimal("0.00")
 
 
 class AccountError(DomainError):
-    pass
+    """`field`: the form field the refusal is about, so that the page shows it beside that box."""
+
+    def __init__(self, message, field=None, **params):
+        self.field = field
+        super().__init__(message, **params)
 
 
 class BelowLimit(AccountError):
@@ -68,8 +72,11 @@ def _post(**fields) -> Entry:
 
 
 @transaction.atomic
-def collect_basket(*, basket, by, now=None) -> Entry | None:
-    """Mark the basket collected and charge what was served (one charge entry). Returns the charge."""
+def collect_basket(*, basket, by, served=None, now=None) -> Entry | None:
+    """Save the quantities `served` (per line id, if any), mark the basket collected and charge what
+    was served (one charge entry), all or nothing. Returns the charge."""
+    if served:
+        distribution_services.record_served(basket=basket, served=served, by=by, now=now)
     basket = distribution_services.mark_collected(basket=basket, by=by, now=now)
     _lock_member(basket.member)
     total = basket_total(Basket.objects.prefetch_related("lines").get(pk=basket.pk))
@@ -92,32 +99,54 @@ def reopen_basket(*, basket, by, now=None) -> Basket:
     return basket
 
 
+def amount_due(member) -> Decimal:
+    """What the member still has to pay: what they owe on their account, nothing if in credit."""
+    return max(-balance(member), ZERO)
+
+
 @transaction.atomic
 def record_payment(*, member, amount, means, by, key=None, reference="", issuer="", voucher_value=None,
-                   distribution=None, note="", now=None) -> Entry:
-    """A payment into the member's account. Idempotent on `key`: a second submit returns the first."""
+                   distribution=None, note="", basket=None, advance=False, now=None) -> Entry:
+    """A payment into the member's account. Idempotent on `key`: a second submit returns the first.
+
+    At the checkout of a `basket`, a payment is for what is due: when nothing is due (the basket is
+    paid, or was not collected) or the amount is above what is due, it is refused unless `advance`
+    says that the volunteer chose to keep the money on the account ("avance sur compte")."""
     if key is not None:
         found = Entry.objects.filter(idempotency_key=key).first()
         if found is not None:
             if found.member_id != member.pk:
                 raise AccountError(_("This form was already used for another member."))
             return found
-    amount = round_cents(to_decimal(amount))
-    if amount <= 0:
-        raise AccountError(_("Enter an amount above zero."))
+    amount = to_decimal(amount)
+    if not amount.is_finite() or amount <= 0:
+        raise AccountError(_("Enter an amount above zero."), field="amount")
+    amount = round_cents(amount)
     if means not in Means.values:
-        raise AccountError(_("Choose a means of payment."))
+        raise AccountError(_("Choose a means of payment."), field="means")
     if means == Means.CHEQUE and not reference.strip():
-        raise AccountError(_("Enter the cheque number."))
+        raise AccountError(_("Enter the cheque number."), field="reference")
     if means == Means.VOUCHER:
-        if not issuer.strip() or not reference.strip():
-            raise AccountError(_("Enter the voucher's issuer and number."))
+        if not issuer.strip():
+            raise AccountError(_("Enter the voucher's issuer."), field="issuer")
+        if not reference.strip():
+            raise AccountError(_("Enter the voucher's number."), field="reference")
         voucher_value = round_cents(to_decimal(voucher_value if voucher_value not in (None, "") else amount))
         if voucher_value != amount:
-            raise AccountError(_("A food voucher is recorded at its value."))
+            raise AccountError(_("A food voucher is recorded at its value."), field="amount")
     else:
         voucher_value = None
     member = _lock_member(member)
+    if basket is not None and not advance:
+        due = amount_due(member)
+        if basket.status == Basket.Status.NOT_COLLECTED:
+            raise AccountError(_("This basket was not collected: there is nothing to pay for it."))
+        if due == ZERO:
+            raise AccountError(_("This basket is already paid: nothing was recorded."), field="advance")
+        if amount > due:
+            raise AccountError(_("%(amount)s is more than the %(due)s still to pay. Correct the amount, or tick "
+                                 "“advance on account” to keep the difference on the member's account."),
+                               field="amount", amount=format_euros(amount), due=format_euros(due))
     try:
         with transaction.atomic():
             return _post(association_id=member.association_id, member=member, kind=Entry.Kind.PAYMENT, amount=amount,
@@ -128,15 +157,22 @@ def record_payment(*, member, amount, means, by, key=None, reference="", issuer=
         return Entry.objects.get(idempotency_key=key)
 
 
+def beyond_limit(member) -> bool:
+    """Whether the member owes more than the association's on-account limit."""
+    return balance(member) < -AccountSettings.for_association(member.association_id).negative_limit
+
+
 @transaction.atomic
-def leave_on_account(*, member, by) -> Decimal:
-    """The member pays later: allowed while the balance stays within the association's limit."""
+def leave_on_account(*, member, by, confirmed=False) -> Decimal:
+    """The member pays later. Beyond the association's limit only when `confirmed` (the volunteer
+    ticked the box saying they know the member owes more than the limit)."""
     member = _lock_member(member)
     current = balance(member)
     limit = AccountSettings.for_association(member.association_id).negative_limit
-    if current < -limit:
-        raise BelowLimit(_("The balance would be %(balance)s, below the limit of -%(limit)s: a payment is needed."),
-                         balance=current, limit=limit)
+    if current < -limit and not confirmed:
+        raise BelowLimit(_("The balance is %(balance)s, beyond the limit of %(limit)s owed: take a payment, or "
+                           "tick the box to confirm that the member pays later."), field="confirm",
+                         balance=format_euros(current), limit=format_euros(limit))
     return current
 
 
@@ -179,8 +215,24 @@ def expected_takings(distribution) -> dict[str, Decimal]:
     return {means: found.get(means, ZERO) for means in Means.values}
 
 
+def stale_cash_counts(distribution) -> list[CashCount]:
+    """The counts of `distribution` that no longer match the records: a payment they counted was
+    reversed afterwards (`reversed_after`: those corrections), or the expected takings changed."""
+    expected = expected_takings(distribution)
+    stale = []
+    for count in CashCount.objects.filter(distribution=distribution).order_by("means"):
+        count.reversed_after = list(
+            Entry.objects.filter(distribution=distribution, means=count.means, kind=Entry.Kind.CORRECTION,
+                                 reverses__kind=Entry.Kind.PAYMENT, reverses__at__lte=count.at, at__gt=count.at)
+            .select_related("reverses__member", "by").order_by("at", "pk"))
+        count.expected_now = expected[count.means]
+        if count.reversed_after or count.expected_now != count.expected:
+            stale.append(count)
+    return stale
+
+
 @transaction.atomic
-def record_cash_count(*, distribution, counted: dict, reasons: dict, by) -> list[CashCount]:
+def record_cash_count(*, distribution, counted: dict, reasons: dict, by, now=None) -> list[CashCount]:
     """Counted amounts per means; a difference needs its reason. Recounting replaces the count."""
     Distribution.objects.select_for_update().get(pk=distribution.pk)
     expected = expected_takings(distribution)
@@ -192,11 +244,11 @@ def record_cash_count(*, distribution, counted: dict, reasons: dict, by) -> list
         reason = (reasons.get(means) or "").strip()
         if amount != expected[means] and not reason:
             raise AccountError(_("%(means)s: the count differs from the records; say why."),
-                               means=Means(means).label)
+                               field=f"reason-{means}", means=Means(means).label)
         row, _created = CashCount.objects.update_or_create(
             distribution=distribution, means=means,
             defaults={"expected": expected[means], "counted": amount, "reason": reason, "by": by,
-                      "at": timezone.now()})
+                      "at": now or timezone.now()})
         rows.append(row)
     return rows
 

@@ -44,7 +44,7 @@ from .models import (
     StockMove,
     unit_word,
 )
-from .signals import schedule_changed
+from .signals import allotment_changed, schedule_changed
 
 ZERO = Decimal("0")
 Status = OrderCycle.Status
@@ -636,7 +636,10 @@ def record_receipt(*, purchase_order, lines, by, now=None) -> PurchaseOrder:
     PurchaseOrder.objects.filter(pk=po.pk).update(status=PurchaseOrder.Status.RECEIVED, received_at=now, received_by=by)
     if not PurchaseOrder.objects.filter(cycle=cycle).exclude(status=PurchaseOrder.Status.RECEIVED).exists():
         OrderCycle.objects.filter(pk=cycle.pk, status=Status.ORDERED).update(status=Status.RECEIVED)
+    # prepared baskets follow the new allotted quantities at once (distribution app)
+    answers = allotment_changed.send(sender=OrderCycle, cycle=cycle, products=sorted(changed_products))
     po.refresh_from_db()
+    po.warnings = [warning for _receiver, found in answers for warning in (found or [])]
     return po
 
 
