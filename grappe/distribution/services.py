@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from grappe.core.errors import DomainError
 from grappe.core.money import round_quantity, to_decimal
 from grappe.orders.models import (
+    CycleEvent,
     CycleGroup,
     CyclePrice,
     MemberOrder,
@@ -30,7 +31,7 @@ from grappe.orders.models import (
     unit_label,
     unit_word,
 )
-from grappe.orders.services import apply_stock_moves
+from grappe.orders.services import apply_stock_moves, ensure_not_settled, record_event
 
 from .models import Basket, BasketLine, Distribution, DistributionSettings, RotaSlot
 
@@ -60,6 +61,7 @@ def create_distributions(*, cycle, by) -> list[Distribution]:
     upcoming distributions (after the coordinator moved them on the cycle's schedule page).
     """
     cycle = OrderCycle.objects.select_for_update().get(pk=cycle.pk)
+    ensure_not_settled(cycle)
     if cycle.status not in READY:
         raise DistributionError(_("Baskets can be prepared once the purchase orders are confirmed."))
     made = []
@@ -165,8 +167,9 @@ def _locked_basket(basket) -> Basket:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT 1 FROM {Distribution._meta.db_table} WHERE id = %s FOR KEY SHARE",  # noqa: S608
                            [basket.distribution_id])
-    basket = (Basket.objects.select_for_update(of=("self",)).select_related("distribution", "member")
+    basket = (Basket.objects.select_for_update(of=("self",)).select_related("distribution__cycle", "member")
               .get(pk=basket.pk))
+    ensure_not_settled(basket.distribution.cycle)  # (its distributions are closed: this says why, in words)
     if basket.distribution.status != Distribution.Status.PLANNED:
         raise DistributionError(_("This distribution is closed."))
     return basket
@@ -321,9 +324,11 @@ def close_distribution(*, distribution, by, now=None) -> Distribution:
             status=Distribution.Status.CLOSED, closed_at=now, closed_by=by) != 1:
         raise DistributionError(_("This distribution is already closed."))
     distribution.status = Distribution.Status.CLOSED
-    if not Distribution.objects.filter(cycle_id=distribution.cycle_id, status=Distribution.Status.PLANNED).exists():
-        OrderCycle.objects.filter(pk=distribution.cycle_id, status__in=(CycleStatus.ORDERED, CycleStatus.RECEIVED)
-                                  ).update(status=CycleStatus.DISTRIBUTED)
+    if not Distribution.objects.filter(cycle_id=distribution.cycle_id, status=Distribution.Status.PLANNED).exists() \
+            and OrderCycle.objects.filter(pk=distribution.cycle_id, status__in=(CycleStatus.ORDERED,
+                                                                               CycleStatus.RECEIVED)
+                                          ).update(status=CycleStatus.DISTRIBUTED) == 1:
+        record_event(distribution.cycle, CycleEvent.Kind.DISTRIBUTED, by=by, now=now)
     return distribution
 
 

@@ -505,3 +505,10 @@ class CycleEvent(models.Model):
 
     def __str__(self):
         return f"{self.cycle_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def actor(self) -> str:
+        """Who did it, as people read it: their name, or "automatically" (cron, with no user)."""
+        if self.by is None:
+            return str(_("automatically"))
+        return self.by.get_full_name() or self.by.get_username()

@@ -126,7 +126,7 @@ def test_reopening_the_settlement_needs_a_reason_and_is_recorded_with_who_and_wh
 
     services.reopen_settlement(cycle=settled.cycle, reason="facture d'avoir reçue", by=world.admin, now=LATER)
     assert OrderCycle.objects.get(pk=settled.cycle.pk).status == OrderCycle.Status.DISTRIBUTED
-    event = CycleEvent.objects.filter(cycle=settled.cycle).last()
+    event = CycleEvent.objects.get(cycle=settled.cycle, kind=CycleEvent.Kind.REOPENED)
     assert (event.kind, event.by, event.at, event.reason) == (CycleEvent.Kind.REOPENED, world.admin, LATER,
                                                               "facture d'avoir reçue")
     # now the correction goes in, and the cycle settles again only once balanced
