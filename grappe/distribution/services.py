@@ -53,7 +53,7 @@ class OutOfTolerance(DistributionError):
 
 
 @transaction.atomic
-def create_distributions(*, cycle, by) -> list[Distribution]:
+def create_distributions(*, cycle, by, now=None) -> list[Distribution]:
     """One distribution per group of the cycle (one per stop for a mobile group), with its baskets.
 
     Idempotent: a second call creates nothing new but brings the allotted quantities of baskets
@@ -83,6 +83,7 @@ def create_distributions(*, cycle, by) -> list[Distribution]:
     for d in made:
         _follow_schedule(d)
         _build_baskets(d)
+    record_event(cycle, CycleEvent.Kind.PREPARED, by=by, now=now)
     return made
 
 

@@ -488,6 +488,7 @@ class CycleEvent(models.Model):
         CLOSED = "closed", _("closed")
         CONFIRMED = "confirmed", _("purchase orders confirmed")
         RECEIVED = "received", _("deliveries received")
+        PREPARED = "prepared", _("baskets prepared")
         DISTRIBUTED = "distributed", _("distributed")
         SETTLED = "settled", _("settled")
         REOPENED = "reopened", _("settlement reopened")
