@@ -257,7 +257,7 @@ def add_from_stock(*, basket, product_id, quantity, by, now=None) -> BasketLine:
 
 
 @transaction.atomic
-def remove_stock_line(*, line, by) -> None:
+def remove_stock_line(*, line) -> None:
     basket = _locked_basket(line.basket)
     if basket.status != Basket.Status.WAITING or not line.from_stock:
         raise DistributionError(_("This line cannot be removed."))
@@ -347,14 +347,14 @@ def _check_slot(task, starts_at, ends_at) -> str:
 
 
 @transaction.atomic
-def add_slot(*, distribution, task, starts_at=None, ends_at=None, by) -> RotaSlot:
+def add_slot(*, distribution, task, starts_at=None, ends_at=None) -> RotaSlot:
     """A place on the rota, from `starts_at` to `ends_at` (times of day on the distribution's date)."""
     task = _check_slot(task, starts_at, ends_at)
     return RotaSlot.objects.create(distribution=distribution, task=task, starts_at=starts_at, ends_at=ends_at)
 
 
 @transaction.atomic
-def change_slot(*, slot, task, starts_at=None, ends_at=None, by) -> RotaSlot:
+def change_slot(*, slot, task, starts_at=None, ends_at=None) -> RotaSlot:
     """Change a slot's task or times (its volunteer, if any, stays on it)."""
     task = _check_slot(task, starts_at, ends_at)
     if RotaSlot.objects.filter(pk=slot.pk).update(task=task, starts_at=starts_at, ends_at=ends_at) != 1:
@@ -381,7 +381,7 @@ def withdraw(*, slot, by) -> RotaSlot:
 
 
 @transaction.atomic
-def set_tolerance(*, association, percent, by) -> DistributionSettings:
+def set_tolerance(*, association, percent) -> DistributionSettings:
     percent = to_decimal(percent)
     if percent < 0 or percent > 100:
         raise DistributionError(_("The tolerance is a percentage between 0 and 100."))
