@@ -144,8 +144,8 @@ def leave_on_account(*, member, by) -> Decimal:
     current = balance(member)
     limit = AccountSettings.for_association(member.association_id).negative_limit
     if current < -limit:
-        raise BelowLimit(_("The balance would be %(balance)s, below the limit of -%(limit)s: a payment is needed."),
-                         balance=current, limit=limit)
+        raise BelowLimit(_("The balance would be %(balance)s, below the limit of %(limit)s: a payment is needed."),
+                         balance=format_euros(current), limit=format_euros(-limit))
     return current
 
 

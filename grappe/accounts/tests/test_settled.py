@@ -185,3 +185,19 @@ def test_the_unexplained_message_prints_euros_in_french(world, day):
     with translation.override("fr"), pytest.raises(services.UnexplainedDifference) as caught:
         services.settle_cycle(cycle=day.cycle, by=world.coordinator, now=SETTLED_AT)
     assert "-2,25\u00a0€" in str(caught.value) and "2.25" not in str(caught.value)
+
+
+def test_the_credit_limit_message_prints_euros_in_french(world, day):
+    """Amounts in messages go through the one money format ("-2,25 €"), never a raw Decimal."""
+    import re
+
+    from grappe.accounts.models import AccountSettings
+
+    AccountSettings.objects.create(association=world.association, negative_limit=D("10.00"))
+    services.collect_basket(basket=day.paul_basket, by=world.volunteer)
+    owed = services.balance(day.paul)
+    with translation.override("fr"), pytest.raises(services.BelowLimit) as caught:
+        services.leave_on_account(member=day.paul, by=world.volunteer)
+    message = str(caught.value)
+    assert f"{owed:.2f}".replace(".", ",") + "\u00a0€" in message and "-10,00\u00a0€" in message
+    assert not re.search(r"\d\.\d", message) and "€ €" not in message and "--" not in message
