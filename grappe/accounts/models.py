@@ -114,6 +114,9 @@ class SupplierInvoice(models.Model):
     reason = models.CharField(_("reason for a difference"), max_length=200, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now)
+    reason_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", help_text="who gave the reason (by: who recorded the invoice)")
+    reason_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["date", "pk"]

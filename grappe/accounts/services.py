@@ -238,11 +238,11 @@ def record_invoice(*, purchase_order, number, date, amount, due_date=None, reaso
 
 @transaction.atomic
 def explain_invoice(*, invoice, reason, by, now=None) -> SupplierInvoice:
-    """The reason for an invoice's difference; `by` and `at` then say who gave it, and when."""
+    """The reason for an invoice's difference, with who gave it and when (`reason_by`, `reason_at`)."""
     _locked_cycle(SupplierInvoice.objects.values_list("purchase_order__cycle_id", flat=True).get(pk=invoice.pk))
     at = now or timezone.now()
-    SupplierInvoice.objects.filter(pk=invoice.pk).update(reason=reason.strip(), by=by, at=at)
-    invoice.reason, invoice.by, invoice.at = reason.strip(), by, at
+    SupplierInvoice.objects.filter(pk=invoice.pk).update(reason=reason.strip(), reason_by=by, reason_at=at)
+    invoice.reason, invoice.reason_by, invoice.reason_at = reason.strip(), by, at
     return invoice
 
 

@@ -201,3 +201,13 @@ def test_the_credit_limit_message_prints_euros_in_french(world, day):
     message = str(caught.value)
     assert f"{owed:.2f}".replace(".", ",") + "\u00a0€" in message and "-10,00\u00a0€" in message
     assert not re.search(r"\d\.\d", message) and "€ €" not in message and "--" not in message
+
+
+def test_the_reason_of_an_invoice_records_who_gave_it_and_when_apart_from_who_recorded_it(world, day):
+    po = PurchaseOrder.objects.filter(cycle=day.cycle).first()
+    invoice = services.record_invoice(purchase_order=po, number="F-9", date=datetime.date(2026, 11, 2),
+                                      amount=D("10.00"), by=world.admin, now=SETTLED_AT)
+    services.explain_invoice(invoice=invoice, reason="remise", by=world.coordinator, now=LATER)
+    stored = SupplierInvoice.objects.get(pk=invoice.pk)
+    assert (stored.by, stored.at, stored.reason, stored.reason_by, stored.reason_at) == (
+        world.admin, SETTLED_AT, "remise", world.coordinator, LATER)
