@@ -19,7 +19,8 @@ from grappe.core.money import format_euros, round_cents, to_decimal
 from grappe.distribution import services as distribution_services
 from grappe.distribution.models import Basket, Distribution
 from grappe.members.models import Member
-from grappe.orders.models import OrderCycle
+from grappe.orders.models import CycleEvent, OrderCycle
+from grappe.orders.services import ensure_not_settled, record_event
 
 from .models import (
     AccountSettings,
@@ -66,6 +67,14 @@ def _lock_member(member) -> Member:
 
 def _post(**fields) -> Entry:
     return Entry.objects.create(**fields)
+
+
+def _locked_cycle(cycle_id) -> OrderCycle:
+    """The cycle row, locked, and refused if settled: a write to the cycle's figures takes it before
+    anything else (lock order: cycle, then member), so it serialises with `settle_cycle`."""
+    cycle = OrderCycle.objects.select_for_update(of=("self",)).get(pk=cycle_id)
+    ensure_not_settled(cycle)
+    return cycle
 
 
 # --- The day: collect, charge, pay ----------------------------------------------------------------
@@ -192,15 +201,20 @@ def refund(*, member, amount, means, by, reference="", note="", key=None) -> Ent
 
 
 @transaction.atomic
-def reverse_entry(*, entry, by, note="") -> Entry:
-    """A correction: the opposite entry. An entry is reversed at most once."""
+def reverse_entry(*, entry, by, note="", now=None) -> Entry:
+    """A correction: the opposite entry. An entry is reversed at most once.
+
+    A charge belongs to its cycle's settlement: reversing one of a settled cycle is refused (reopen
+    the settlement first). A payment is the member's money, not the cycle's: it can be corrected."""
+    if entry.kind == Entry.Kind.CHARGE and entry.cycle_id:
+        _locked_cycle(entry.cycle_id)
     _lock_member(entry.member)
     if Entry.objects.filter(reverses=entry).exists() or entry.reverses_id:
         raise AccountError(_("This entry has already been corrected."))
     return _post(association_id=entry.association_id, member_id=entry.member_id, kind=Entry.Kind.CORRECTION,
                  amount=-entry.amount, means=entry.means, cycle_id=entry.cycle_id,
                  distribution_id=entry.distribution_id, basket_id=entry.basket_id, reverses=entry, by=by,
-                 note=note or str(_("correction")))
+                 note=note or str(_("correction")), at=now or timezone.now())
 
 
 # --- Cash count -----------------------------------------------------------------------------------
@@ -257,7 +271,9 @@ def record_cash_count(*, distribution, counted: dict, reasons: dict, by, now=Non
 
 
 @transaction.atomic
-def record_invoice(*, purchase_order, number, date, amount, due_date=None, reason="", by) -> SupplierInvoice:
+def record_invoice(*, purchase_order, number, date, amount, due_date=None, reason="", by,
+                   now=None) -> SupplierInvoice:
+    _locked_cycle(purchase_order.cycle_id)
     if not number.strip():
         raise AccountError(_("Enter the invoice number."))
     amount = round_cents(to_decimal(amount))
@@ -268,13 +284,17 @@ def record_invoice(*, purchase_order, number, date, amount, due_date=None, reaso
     if SupplierInvoice.objects.filter(purchase_order=purchase_order, number=number.strip()).exists():
         raise AccountError(_("This invoice is already recorded."))
     return SupplierInvoice.objects.create(purchase_order=purchase_order, number=number.strip(), date=date,
-                                          amount=amount, due_date=due_date, reason=reason.strip(), by=by)
+                                          amount=amount, due_date=due_date, reason=reason.strip(), by=by,
+                                          at=now or timezone.now())
 
 
 @transaction.atomic
-def explain_invoice(*, invoice, reason, by) -> SupplierInvoice:
-    SupplierInvoice.objects.filter(pk=invoice.pk).update(reason=reason.strip())
-    invoice.reason = reason.strip()
+def explain_invoice(*, invoice, reason, by, now=None) -> SupplierInvoice:
+    """The reason for an invoice's difference, with who gave it and when (`reason_by`, `reason_at`)."""
+    _locked_cycle(SupplierInvoice.objects.values_list("purchase_order__cycle_id", flat=True).get(pk=invoice.pk))
+    at = now or timezone.now()
+    SupplierInvoice.objects.filter(pk=invoice.pk).update(reason=reason.strip(), reason_by=by, reason_at=at)
+    invoice.reason, invoice.reason_by, invoice.reason_at = reason.strip(), by, at
     return invoice
 
 
@@ -292,18 +312,41 @@ def pay_supplier(*, invoice, amount, date, means=Means.TRANSFER, reference="", b
 
 
 @transaction.atomic
-def record_passed_on_cost(*, cycle, label, amount, by) -> PassedOnCost:
+def record_passed_on_cost(*, cycle, label, amount, by, now=None) -> PassedOnCost:
+    _locked_cycle(cycle.pk)
     if not label.strip():
         raise AccountError(_("Say what the cost is."))
-    return PassedOnCost.objects.create(cycle=cycle, label=label.strip(), amount=round_cents(to_decimal(amount)), by=by)
+    return PassedOnCost.objects.create(cycle=cycle, label=label.strip(), amount=round_cents(to_decimal(amount)), by=by,
+                                       at=now or timezone.now())
 
 
 @transaction.atomic
-def explain_difference(*, cycle, label, amount, reason, by) -> SettlementDifference:
+def explain_difference(*, cycle, label, amount, reason, by, now=None) -> SettlementDifference:
+    _locked_cycle(cycle.pk)
     if not reason.strip() or not label.strip():
         raise AccountError(_("A difference needs a label and a reason."))
     return SettlementDifference.objects.create(cycle=cycle, label=label.strip(), reason=reason.strip(),
-                                               amount=round_cents(to_decimal(amount)), by=by)
+                                               amount=round_cents(to_decimal(amount)), by=by,
+                                               at=now or timezone.now())
+
+
+@transaction.atomic
+def explain_ledger_gap(*, cycle, reason, by, now=None) -> SettlementDifference:
+    """The reason why members' accounts were charged another amount than the baskets served (a
+    charge reversed, a basket given away...). It explains the gap as it stands now, which then
+    counts as explained in the settlement; if the gap changes later, the rest is to explain."""
+    from .queries import settlement_report
+
+    cycle = _locked_cycle(cycle.pk)
+    if not reason.strip():
+        raise AccountError(_("Say why the accounts differ from the baskets."))
+    rest = sum((line.amount for line in settlement_report(cycle).to_explain if line.key == "ledger"), ZERO)
+    if rest == ZERO:
+        raise AccountError(_("Members' accounts agree with the baskets served: there is nothing to explain."))
+    return SettlementDifference.objects.create(
+        cycle=cycle, kind=SettlementDifference.Kind.LEDGER, label=str(_("members' accounts differ from the baskets "
+                                                                        "served")),
+        amount=rest, reason=reason.strip(), by=by, at=now or timezone.now())
 
 
 # --- Settlement -----------------------------------------------------------------------------------
@@ -311,18 +354,39 @@ def explain_difference(*, cycle, label, amount, reason, by) -> SettlementDiffere
 
 @transaction.atomic
 def settle_cycle(*, cycle, by, now=None) -> OrderCycle:
-    """Distributed -> settled, only when the settlement leaves no unexplained difference."""
+    """Distributed -> settled, only when the settlement leaves nothing to explain. Recorded (who, when)."""
     from .queries import settlement_report
 
-    cycle = OrderCycle.objects.select_for_update().get(pk=cycle.pk)
+    cycle = OrderCycle.objects.select_for_update(of=("self",)).get(pk=cycle.pk)
+    if cycle.status == OrderCycle.Status.SETTLED:
+        raise AccountError(_("This cycle has already been settled."))
     if cycle.status != OrderCycle.Status.DISTRIBUTED:
         raise AccountError(_("Only a distributed cycle can be settled."))
     report = settlement_report(cycle)
+    if report.unexplained != ZERO:
+        raise UnexplainedDifference(_("%(amount)s remain unexplained: the cycle cannot be settled."),
+                                    amount=format_euros(report.unexplained))
     if not report.balanced:
-        raise UnexplainedDifference(_("%(amount)s € remain unexplained: the cycle cannot be settled."),
-                                    amount=report.unexplained)
+        raise UnexplainedDifference(_("Differences that cancel each other out still need their reasons: the cycle "
+                                      "cannot be settled."))
     if OrderCycle.objects.filter(pk=cycle.pk, status=OrderCycle.Status.DISTRIBUTED).update(
             status=OrderCycle.Status.SETTLED) != 1:
         raise AccountError(_("This cycle has already been settled."))
+    record_event(cycle, CycleEvent.Kind.SETTLED, by=by, now=now)
     cycle.status = OrderCycle.Status.SETTLED
+    return cycle
+
+
+@transaction.atomic
+def reopen_settlement(*, cycle, reason, by, now=None) -> OrderCycle:
+    """Settled -> distributed, to correct it: said explicitly, with a reason, recorded (who, when,
+    why). Its figures can change again until it is settled anew."""
+    cycle = OrderCycle.objects.select_for_update(of=("self",)).get(pk=cycle.pk)
+    if not reason.strip():
+        raise AccountError(_("Give the reason for reopening the settlement."))
+    if OrderCycle.objects.filter(pk=cycle.pk, status=OrderCycle.Status.SETTLED).update(
+            status=OrderCycle.Status.DISTRIBUTED) != 1:
+        raise AccountError(_("Only a settled cycle can be reopened."))
+    record_event(cycle, CycleEvent.Kind.REOPENED, by=by, now=now, reason=reason.strip()[:300])
+    cycle.status = OrderCycle.Status.DISTRIBUTED
     return cycle

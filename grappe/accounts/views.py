@@ -22,7 +22,7 @@ from grappe.distribution.models import Basket
 from grappe.members.models import Member
 from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require_scope
 from grappe.notify import services as notify_services
-from grappe.orders.models import OrderCycle, PurchaseOrder
+from grappe.orders.models import CycleEvent, OrderCycle, PurchaseOrder
 
 from . import export, queries, services
 from .forms import (
@@ -342,8 +342,10 @@ def settlement(request: HttpRequest, pk: int) -> HttpResponse:
     invoice_form = InvoiceForm(request.POST or None, orders=orders, prefix="invoice")
     cost_form = CostForm(request.POST or None, prefix="cost")
     difference_form = DifferenceForm(request.POST or None, prefix="difference")
+    forms = {"invoice_form": invoice_form, "cost_form": cost_form, "difference_form": difference_form}
     if request.method == "POST":
         action = request.POST.get("action")
+        reason = request.POST.get("reason", "")
         try:
             if action == "invoice" and invoice_form.is_valid():
                 data = invoice_form.cleaned_data
@@ -358,41 +360,51 @@ def settlement(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "difference" and difference_form.is_valid():
                 services.explain_difference(cycle=cycle, by=request.user, **difference_form.cleaned_data)
                 messages.success(request, _("Difference explained."))
+            elif action == "explain_ledger":
+                services.explain_ledger_gap(cycle=cycle, reason=reason, by=request.user)
+                messages.success(request, _("Reason saved."))
             elif action == "settle":
                 services.settle_cycle(cycle=cycle, by=request.user)
                 messages.success(request, _("The cycle is settled."))
+            elif action == "reopen":
+                services.reopen_settlement(cycle=cycle, reason=reason, by=request.user)
+                messages.success(request, _("The settlement is reopened: the cycle can be corrected, then settled "
+                                            "again."))
             elif action == "explain":
                 invoice = SupplierInvoice.objects.filter(pk=request.POST.get("invoice"),
                                                          purchase_order__cycle=cycle).first()
                 if invoice is None:
                     raise Http404
-                services.explain_invoice(invoice=invoice, reason=request.POST.get("reason", ""), by=request.user)
+                services.explain_invoice(invoice=invoice, reason=reason, by=request.user)
                 messages.success(request, _("Reason saved."))
             else:
                 messages.error(request, _("Check the form."))
-                return render(request, "accounts/settlement.html", _settlement_context(
-                    cycle, orders, invoice_form, cost_form, difference_form), status=400)
+                return render(request, "accounts/settlement.html",
+                              _settlement_context(cycle, orders, typed=request.POST, **forms), status=422)
         except DomainError as error:
+            # refused: the page again, with what was typed (never a redirect that would lose it)
             _fail(request, error)
-            return render(request, "accounts/settlement.html", _settlement_context(
-                cycle, orders, invoice_form, cost_form, difference_form), status=REFUSED)
+            cycle.refresh_from_db()
+            return render(request, "accounts/settlement.html",
+                          _settlement_context(cycle, orders, typed=request.POST, **forms), status=REFUSED)
         return redirect("accounts:settlement", cycle.pk)
-    return render(request, "accounts/settlement.html", _settlement_context(cycle, orders, invoice_form, cost_form,
-                                                                           difference_form))
+    return render(request, "accounts/settlement.html", _settlement_context(cycle, orders, **forms))
 
 
 ROUNDING_LABELS = {"charges": gettext_lazy("charges to members"), "purchases": gettext_lazy("supplier lines"),
                    "passed_on": gettext_lazy("passed-on costs"), "stock": gettext_lazy("stock value"),
-                   "losses": gettext_lazy("losses")}
+                   "losses": gettext_lazy("losses"), "margin": gettext_lazy("margin to the cent")}
+DIFFERENCE_LABELS = {"passed_on": gettext_lazy("passed-on costs recorded differ from those recovered"),
+                     "ledger": gettext_lazy("members' accounts differ from the baskets served"),
+                     "remainder": gettext_lazy("difference no recorded line accounts for")}
 
 
-def _settlement_context(cycle, orders, invoice_form, cost_form, difference_form):
+def _settlement_context(cycle, orders, invoice_form, cost_form, difference_form, typed=None):
     report = queries.settlement_report(cycle)
     for line in report.rounding_lines:
         line.label = ROUNDING_LABELS.get(line.key, line.label)
     for line in report.differences:
-        if line.key == "passed_on":
-            line.label = gettext_lazy("passed-on costs recorded differ from those recovered")
+        line.label = DIFFERENCE_LABELS.get(line.key, line.label)
     expected = {po.pk: sum((queries.expected_invoice(line) for line in po.lines.all()), Decimal("0.00"))
                 for po in orders}
     rows = []
@@ -401,8 +413,15 @@ def _settlement_context(cycle, orders, invoice_form, cost_form, difference_form)
         rows.append({"po": po, "expected": expected[po.pk], "invoiced": invoiced,
                      "flag": invoiced != po.total_incl_vat or invoiced != expected[po.pk],
                      "invoices": list(po.invoices.all())})
+    typed = typed or {}
+    events = list(CycleEvent.objects.filter(cycle=cycle).select_related("by"))
+    settled = next((e for e in reversed(events) if e.kind == CycleEvent.Kind.SETTLED), None)
     return {"cycle": cycle, "report": report, "orders": rows, "invoice_form": invoice_form, "cost_form": cost_form,
-            "difference_form": difference_form}
+            "difference_form": difference_form, "events": events,
+            "settled_event": settled if cycle.status == OrderCycle.Status.SETTLED else None,
+            "is_settled": cycle.status == OrderCycle.Status.SETTLED,
+            "typed_action": typed.get("action", ""), "typed_reason": typed.get("reason", ""),
+            "typed_invoice": typed.get("invoice", "")}
 
 
 @require_scope(*COORDINATORS)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from grappe.core.errors import DomainError
 from grappe.core.money import round_quantity, to_decimal
 from grappe.orders.models import (
+    CycleEvent,
     CycleGroup,
     CyclePrice,
     MemberOrder,
@@ -30,7 +31,7 @@ from grappe.orders.models import (
     unit_label,
     unit_word,
 )
-from grappe.orders.services import apply_stock_moves
+from grappe.orders.services import apply_stock_moves, ensure_not_settled, record_event
 
 from .models import Basket, BasketLine, Distribution, DistributionSettings, RotaSlot
 
@@ -53,7 +54,7 @@ class OutOfTolerance(DistributionError):
 
 
 @transaction.atomic
-def create_distributions(*, cycle, by) -> list[Distribution]:
+def create_distributions(*, cycle, by, now=None) -> list[Distribution]:
     """One distribution per group of the cycle (one per stop for a mobile group), with its baskets.
 
     Idempotent: a second call creates nothing new but brings the allotted quantities of baskets
@@ -61,6 +62,7 @@ def create_distributions(*, cycle, by) -> list[Distribution]:
     place of upcoming distributions (after the coordinator moved them on the cycle's schedule page).
     """
     cycle = OrderCycle.objects.select_for_update().get(pk=cycle.pk)
+    ensure_not_settled(cycle)
     if cycle.status not in READY:
         raise DistributionError(_("Baskets can be prepared once the purchase orders are confirmed."))
     made = []
@@ -82,6 +84,7 @@ def create_distributions(*, cycle, by) -> list[Distribution]:
     for d in made:
         _follow_schedule(d)
         _build_baskets(d)
+    record_event(cycle, CycleEvent.Kind.PREPARED, by=by, now=now)
     return made
 
 
@@ -196,8 +199,9 @@ def _locked_basket(basket) -> Basket:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT 1 FROM {Distribution._meta.db_table} WHERE id = %s FOR KEY SHARE",  # noqa: S608
                            [basket.distribution_id])
-    basket = (Basket.objects.select_for_update(of=("self",)).select_related("distribution", "member")
+    basket = (Basket.objects.select_for_update(of=("self",)).select_related("distribution__cycle", "member")
               .get(pk=basket.pk))
+    ensure_not_settled(basket.distribution.cycle)  # (its distributions are closed: this says why, in words)
     if basket.distribution.status != Distribution.Status.PLANNED:
         raise DistributionError(_("This distribution is closed."))
     return basket
@@ -346,7 +350,7 @@ def add_from_stock(*, basket, product_id, quantity, by, now=None) -> BasketLine:
 
 
 @transaction.atomic
-def remove_stock_line(*, line, by) -> None:
+def remove_stock_line(*, line) -> None:
     basket = _locked_basket(line.basket)
     if basket.status != Basket.Status.WAITING or not line.from_stock:
         raise DistributionError(_("This line cannot be removed."))
@@ -414,9 +418,11 @@ def close_distribution(*, distribution, by, now=None) -> Distribution:
             status=Distribution.Status.CLOSED, closed_at=now, closed_by=by) != 1:
         raise DistributionError(_("This distribution is already closed."))
     distribution.status = Distribution.Status.CLOSED
-    if not Distribution.objects.filter(cycle_id=distribution.cycle_id, status=Distribution.Status.PLANNED).exists():
-        OrderCycle.objects.filter(pk=distribution.cycle_id, status__in=(CycleStatus.ORDERED, CycleStatus.RECEIVED)
-                                  ).update(status=CycleStatus.DISTRIBUTED)
+    if not Distribution.objects.filter(cycle_id=distribution.cycle_id, status=Distribution.Status.PLANNED).exists() \
+            and OrderCycle.objects.filter(pk=distribution.cycle_id, status__in=(CycleStatus.ORDERED,
+                                                                               CycleStatus.RECEIVED)
+                                          ).update(status=CycleStatus.DISTRIBUTED) == 1:
+        record_event(distribution.cycle, CycleEvent.Kind.DISTRIBUTED, by=by, now=now)
     return distribution
 
 
@@ -434,14 +440,14 @@ def _check_slot(task, starts_at, ends_at) -> str:
 
 
 @transaction.atomic
-def add_slot(*, distribution, task, starts_at=None, ends_at=None, by) -> RotaSlot:
+def add_slot(*, distribution, task, starts_at=None, ends_at=None) -> RotaSlot:
     """A place on the rota, from `starts_at` to `ends_at` (times of day on the distribution's date)."""
     task = _check_slot(task, starts_at, ends_at)
     return RotaSlot.objects.create(distribution=distribution, task=task, starts_at=starts_at, ends_at=ends_at)
 
 
 @transaction.atomic
-def change_slot(*, slot, task, starts_at=None, ends_at=None, by) -> RotaSlot:
+def change_slot(*, slot, task, starts_at=None, ends_at=None) -> RotaSlot:
     """Change a slot's task or times (its volunteer, if any, stays on it)."""
     task = _check_slot(task, starts_at, ends_at)
     if RotaSlot.objects.filter(pk=slot.pk).update(task=task, starts_at=starts_at, ends_at=ends_at) != 1:
@@ -468,7 +474,7 @@ def withdraw(*, slot, by) -> RotaSlot:
 
 
 @transaction.atomic
-def set_tolerance(*, association, percent, by) -> DistributionSettings:
+def set_tolerance(*, association, percent) -> DistributionSettings:
     percent = to_decimal(percent)
     if percent < 0 or percent > 100:
         raise DistributionError(_("The tolerance is a percentage between 0 and 100."))

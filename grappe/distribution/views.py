@@ -161,7 +161,7 @@ def remove_line(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
     if line is None:
         raise Http404
     try:
-        services.remove_stock_line(line=line, by=request.user)
+        services.remove_stock_line(line=line)
     except DomainError as error:
         _fail(request, error)
         return basket_page(request, basket, status=REFUSED)
@@ -205,7 +205,7 @@ def rota(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
         if form.is_valid():
             try:
-                services.add_slot(distribution=distribution, by=request.user, **form.cleaned_data)
+                services.add_slot(distribution=distribution, **form.cleaned_data)
                 messages.success(request, _("Slot added."))
                 return redirect("distribution:rota", distribution.pk)
             except DomainError as error:
@@ -231,7 +231,7 @@ def rota_edit(request: HttpRequest, pk: int, slot_pk: int) -> HttpResponse:
                                                    "ends_at": slot.ends_at})
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_slot(slot=slot, by=request.user, **form.cleaned_data)
+            services.change_slot(slot=slot, **form.cleaned_data)
             messages.success(request, _("Slot changed."))
             return redirect("distribution:rota", distribution.pk)
         except DomainError as error:
@@ -306,7 +306,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     form = SettingsForm(request.POST or None, initial={"weighing_tolerance_percent": current.weighing_tolerance_percent})
     if request.method == "POST" and form.is_valid():
         services.set_tolerance(association=request.scope.association,
-                               percent=form.cleaned_data["weighing_tolerance_percent"], by=request.user)
+                               percent=form.cleaned_data["weighing_tolerance_percent"])
         messages.success(request, _("Settings saved."))
         return redirect("distribution:list")
     return render(request, "distribution/settings.html", {"form": form},

@@ -20,7 +20,7 @@ from .reminders import REGISTRY, Due, Recipient
 
 
 @transaction.atomic
-def set_reminders(*, by, member: Member, wanted: bool) -> bool:
+def set_reminders(*, member: Member, wanted: bool) -> bool:
     """Switch a member's reminders on (wanted) or off. Returns True when something changed."""
     return Member.objects.filter(pk=member.pk, reminders_opt_out=wanted).update(reminders_opt_out=not wanted) == 1
 
