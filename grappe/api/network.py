@@ -122,7 +122,7 @@ def list_members(request, group_id: int | None = None, status: str = "active"):
         raise Http404  # the waiting list tells the category (only solidarity households wait)
     members = members_for(scope).filter(status=status)
     if group_id is not None:
-        members = members.filter(group_id=group_id)
+        members = members.filter(group=group_for(scope, group_id))
     return list(members.not_erased())
 
 
