@@ -74,7 +74,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(members, 50).get_page(request.GET.get("page"))
     return render(request, "members/member_list.html", {
         "page": page, "groups": groups, "group_id": group_id, "status": status, "query": query,
-        "statuses": Member.Status.choices, "to_review": to_review,
+        "statuses": [c for c in Member.Status.choices if scope.is_coordinator or c[0] != Member.Status.WAITING],
+        "to_review": to_review,
     })
 
 

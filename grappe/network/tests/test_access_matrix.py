@@ -23,7 +23,6 @@ from decimal import Decimal as D
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -38,7 +37,7 @@ from grappe.distribution.models import Basket, Distribution
 from grappe.events import services as event_services
 from grappe.events.tests.factories import EventFactory
 from grappe.members import services as member_services
-from grappe.members.models import Member, Membership
+from grappe.members.models import Membership
 from grappe.members.tests.factories import MemberFactory
 from grappe.network.models import Role
 from grappe.network.tests.factories import (
