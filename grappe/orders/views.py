@@ -269,6 +269,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cycle": cycle, "rows": rows, "purchase_orders": queries.purchase_orders(cycle) if cycle.status not in (
             OrderCycle.Status.DRAFT, OrderCycle.Status.OPEN, OrderCycle.Status.CLOSED) else [],
         "search": search, "found": found, "more_found": more, "search_limit": SEARCH_LIMIT,
+        "can_change": request.scope.reaches_all(queries.cycle_group_ids(cycle)),
         "now": timezone.now(),
     })
 

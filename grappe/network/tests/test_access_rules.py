@@ -93,3 +93,12 @@ def test_volunteers_cannot_list_the_waiting_list(world, client_for):
     assert "Attente Lucie" not in volunteer.get("/api/v1/members", **headers).content.decode()
     coordinator = client_for(world.coordinator)
     assert "Attente Lucie" in coordinator.get(reverse("members:list"), {"statut": "waiting"}).content.decode()
+
+
+def test_a_coordinator_who_only_reads_a_shared_cycle_is_not_offered_to_close_it(world, client_for):
+    shop = make_cycle(world)  # covers Romans and Die
+    page = client_for(world.coordinator).get(reverse("orders:cycle_detail", args=[shop.cycle.pk])).content.decode()
+    assert "Clôturer les commandes maintenant" not in page and "Repousser la date limite" not in page
+    assert "un administrateur ou un coordinateur de tous ses groupements" in page
+    page = client_for(world.admin).get(reverse("orders:cycle_detail", args=[shop.cycle.pk])).content.decode()
+    assert "Clôturer les commandes maintenant" in page
