@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grappe.core.errors import DomainError
-from grappe.members.models import Member
+from grappe.members.queries import members_for
 from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require_scope
 
 from . import services
@@ -131,8 +131,8 @@ def staff_register(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Enter a member number."))
         return redirect("events:detail", pk=event.pk)
-    member = Member.objects.filter(association=request.scope.association, group=event.group_id,
-                                   number=form.cleaned_data["member_number"]).first()
+    member = members_for(request.scope).filter(group=event.group_id,
+                                               number=form.cleaned_data["member_number"]).first()
     if member is None:
         messages.error(request, _("No member of this group has that number."))
         return redirect("events:detail", pk=event.pk)
