@@ -9,9 +9,9 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from grappe.accounts import queries, services
-from grappe.accounts.views import member_for
 from grappe.core.errors import DomainError
 from grappe.distribution import queries as distribution_queries
+from grappe.members.queries import member_for
 from grappe.network.access import scope_for
 
 router = Router(tags=["accounts"])

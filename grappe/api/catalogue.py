@@ -6,13 +6,18 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from grappe.catalogue import services
 from grappe.catalogue.models import Family, PriceChange, Product, Supplier, Unit
-from grappe.catalogue.queries import current_prices, price_category, visible_products
+from grappe.catalogue.queries import (
+    current_prices,
+    price_category,
+    product_for,
+    supplier_for,
+    visible_products,
+)
 from grappe.network.access import group_for, scope_for
 
 router = Router(tags=["catalogue"])
@@ -191,8 +196,7 @@ def list_suppliers(request):
 
 @router.get("/suppliers/{supplier_id}", response=SupplierOut)
 def get_supplier(request, supplier_id: int):
-    scope = _scope(request)
-    return get_object_or_404(Supplier, association=scope.association, pk=supplier_id)
+    return supplier_for(_scope(request), supplier_id)
 
 
 @router.post("/suppliers", response={201: SupplierOut})
@@ -206,7 +210,7 @@ def create_supplier(request, payload: SupplierIn):
 @router.put("/suppliers/{supplier_id}", response=SupplierOut)
 def update_supplier(request, supplier_id: int, payload: SupplierIn):
     scope = _scope(request, write=True)
-    supplier = get_object_or_404(Supplier, association=scope.association, pk=supplier_id)
+    supplier = supplier_for(scope, supplier_id)
     if (Supplier.objects.filter(association=scope.association, name__iexact=payload.name.strip())
             .exclude(pk=supplier.pk).exists()):
         raise HttpError(409, "A supplier with this name already exists.")
@@ -221,7 +225,7 @@ def update_supplier(request, supplier_id: int, payload: SupplierIn):
 @router.get("/products", response=list[ProductOut])
 def list_products(request, family: str = "", q: str = "", group: int | None = None):
     scope = _scope(request)
-    chosen = group_for(scope, group) if group is not None and scope.is_staff else None
+    chosen = group_for(scope, group) if group is not None else None  # members: 404, they see their own
     products = visible_products(scope, chosen).select_related("supplier").order_by("family", "name")
     if family:
         products = products.filter(family=family)
@@ -233,7 +237,7 @@ def list_products(request, family: str = "", q: str = "", group: int | None = No
 
 
 def _visible_product(scope, product_id: int) -> Product:
-    return get_object_or_404(visible_products(scope).select_related("supplier"), pk=product_id)
+    return product_for(scope, product_id)
 
 
 @router.get("/products/{product_id}", response=ProductOut)
@@ -247,7 +251,7 @@ def get_product(request, product_id: int):
 def create_product(request, payload: ProductIn):
     scope = _scope(request, write=True)
     data = payload.dict()
-    supplier = get_object_or_404(Supplier, association=scope.association, pk=data.pop("supplier_id"))
+    supplier = supplier_for(scope, data.pop("supplier_id"))
     try:
         product = services.create_product(by=request.auth, supplier=supplier, **data)
     except services.CatalogueError as error:

@@ -9,8 +9,8 @@ from ninja.errors import HttpError
 
 from grappe.core.errors import DomainError
 from grappe.members import services
-from grappe.members.models import Member, Referral
-from grappe.members.views import member_for
+from grappe.members.models import Member
+from grappe.members.queries import member_for, members_for, referrals_for
 from grappe.network.access import group_for, scope_for
 
 router = Router(tags=["network"])
@@ -118,9 +118,11 @@ def get_quota(request, group_id: int):
 @router.get("/members", response=list[MemberOut])
 def list_members(request, group_id: int | None = None, status: str = "active"):
     scope = _scope(request, staff=True)
-    members = Member.objects.filter(association=scope.association, group__in=scope.groups(), status=status)
+    if status == Member.Status.WAITING and not scope.is_coordinator:
+        raise Http404  # the waiting list tells the category (only solidarity households wait)
+    members = members_for(scope).filter(status=status)
     if group_id is not None:
-        members = members.filter(group_id=group_id)
+        members = members.filter(group=group_for(scope, group_id))
     return list(members.not_erased())
 
 
@@ -133,7 +135,7 @@ def get_member(request, member_id: int):
 @router.post("/members", response={201: MemberDetailOut})
 def create_member(request, payload: MemberIn):
     scope = _scope(request, coordinator=True)
-    group = group_for(scope, payload.group_id)
+    group = group_for(scope, payload.group_id, write=True)
     data = payload.dict(exclude={"group_id"})
     try:
         member = services.admit_member(group=group, by=request.auth, **data)
@@ -155,9 +157,7 @@ def list_referrals(request):
     scope = scope_for(request.auth)
     if not (scope.is_referrer or scope.is_coordinator):
         raise Http404
-    referrals = Referral.objects.filter(association=scope.association)
-    if not scope.is_coordinator:
-        referrals = referrals.filter(partner_id=scope.partner_id)
+    referrals = referrals_for(scope)
     return [{"id": r.pk, "code": r.code, "group_id": r.group_id, "household_name": r.household_name,
              "joined": r.has_joined} for r in referrals]
 

@@ -22,6 +22,7 @@ from grappe.core.errors import DomainError
 from grappe.core.money import line_total, to_decimal
 from grappe.core.pdf import pdf_response, render_pdf_bytes
 from grappe.members.models import Member
+from grappe.members.queries import member_for, members_for
 from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require_scope
 
 from . import queries, services
@@ -37,37 +38,13 @@ from .models import (
     StockMove,
     unit_word,
 )
+from .queries import cycle_for, purchase_order_for
 
 ZERO = Decimal("0")
 STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
 
 
-# --- lookups (404 outside the scope) --------------------------------------------------------------
-
-
-def cycle_for(scope, pk) -> OrderCycle:
-    try:
-        return queries.cycles_for(scope).select_related("association").get(pk=pk)
-    except OrderCycle.DoesNotExist:
-        raise Http404 from None
-
-
-def staff_cycle(request, pk) -> OrderCycle:
-    scope = request.scope
-    if not scope.is_staff:
-        raise Http404
-    return cycle_for(scope, pk)
-
-
-def coordinator_cycle(request, pk) -> OrderCycle:
-    if not request.scope.is_coordinator:
-        raise Http404
-    return cycle_for(request.scope, pk)
-
-
-def member_in_scope(scope, pk) -> Member:
-    return get_object_or_404(Member.objects.select_related("group"), pk=pk, association=scope.association,
-                             group__in=scope.groups())
+# --- lookups: orders.queries.cycle_for / purchase_order_for, members.queries.member_for ----------
 
 
 def _decimal_or_none(text):
@@ -204,8 +181,8 @@ def basket(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_scope(*STAFF)
 def on_behalf(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    cycle = staff_cycle(request, pk)
-    member = member_in_scope(request.scope, member_pk)
+    cycle = cycle_for(request.scope, pk, staff=True)
+    member = member_for(request.scope, member_pk)
     return _basket(request, cycle, member, channel=Channel.PHONE, template="orders/basket.html", on_behalf=True)
 
 
@@ -269,17 +246,16 @@ def member_search(scope, group_ids, text: str, limit: int = SEARCH_LIMIT) -> tup
     text = " ".join(text.split())
     if not text:
         return [], False
-    members = Member.objects.filter(association=scope.association, group__in=scope.groups(),
-                                    group_id__in=group_ids, status=Member.Status.ACTIVE).select_related("group")
+    members = members_for(scope).filter(group_id__in=group_ids, status=Member.Status.ACTIVE).select_related("group")
     found = list(members.matching(text).order_by("number")[:limit + 1])
     return found[:limit], len(found) > limit
 
 
 @require_scope(*STAFF)
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = staff_cycle(request, pk)
+    cycle = cycle_for(request.scope, pk, staff=True)
     if request.GET.get("adherent", "").isdigit():
-        member = member_in_scope(request.scope, int(request.GET["adherent"]))
+        member = member_for(request.scope, int(request.GET["adherent"]))
         return redirect("orders:on_behalf", cycle.pk, member.pk)
     groups = list(queries.cycle_groups(cycle).filter(group__in=request.scope.groups()))
     # members with something in their basket, per group (EXISTS, not a join: 10^5 lines in a pooled cycle)
@@ -293,13 +269,14 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cycle": cycle, "rows": rows, "purchase_orders": queries.purchase_orders(cycle) if cycle.status not in (
             OrderCycle.Status.DRAFT, OrderCycle.Status.OPEN, OrderCycle.Status.CLOSED) else [],
         "search": search, "found": found, "more_found": more, "search_limit": SEARCH_LIMIT,
+        "can_change": request.scope.reaches_all(queries.cycle_group_ids(cycle)),
         "now": timezone.now(),
     })
 
 
 @require_scope(ADMIN, COORDINATOR)
 def cycle_open(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = coordinator_cycle(request, pk)
+    cycle = cycle_for(request.scope, pk, write=request.method == "POST")
     if request.method == "POST":
         try:
             services.open_cycle(cycle=cycle, by=request.user)
@@ -311,7 +288,7 @@ def cycle_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_scope(ADMIN, COORDINATOR)
 def cycle_extend(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = coordinator_cycle(request, pk)
+    cycle = cycle_for(request.scope, pk, write=request.method == "POST")
     if request.method == "POST":
         closes_at = _local(request.POST.get("closes_at", ""))
         try:
@@ -354,7 +331,7 @@ def _schedule_rows(cycle_groups, posted=None):
 @require_scope(ADMIN, COORDINATOR)
 def cycle_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Distribution date, time and place of each group of the cycle, and of each stop of a van."""
-    cycle = coordinator_cycle(request, pk)
+    cycle = cycle_for(request.scope, pk, staff=True)
     cycle_groups = list(queries.cycle_groups(cycle).filter(group__in=request.scope.groups())
                         .prefetch_related("group__sites"))
     editable = cycle.status not in services.SCHEDULE_FROZEN
@@ -378,7 +355,7 @@ def cycle_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_scope(ADMIN, COORDINATOR)
 def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = coordinator_cycle(request, pk)
+    cycle = cycle_for(request.scope, pk, write=request.method == "POST")
     if request.method == "POST":
         try:
             services.close_cycle(cycle=cycle, by=request.user)
@@ -409,7 +386,7 @@ REVIEW_SHARES = 12  # members listed per product on the review (those served sho
 @require_scope(ADMIN, COORDINATOR)
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """Before confirming: packs per product (editable), and what members get with those packs."""
-    cycle = coordinator_cycle(request, pk)
+    cycle = cycle_for(request.scope, pk, write=True)  # it lists the members of every group it covers
     if cycle.status != OrderCycle.Status.CLOSED:
         messages.error(request, _("The review is for a closed cycle, before its purchase orders are confirmed."))
         return redirect("orders:cycle_detail", cycle.pk)
@@ -469,12 +446,12 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_scope(*STAFF)
 def order_form_pdf(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
     """The paper order form of a group: large type, pictograms, boxes; ?adherent=<pk> pre-fills it."""
-    cycle = staff_cycle(request, pk)
+    cycle = cycle_for(request.scope, pk, staff=True)
     cycle_group = get_object_or_404(CycleGroup.objects.select_related("group", "site"), cycle=cycle,
                                     group_id=group_pk, group__in=request.scope.groups())
     member = None
     if request.GET.get("adherent"):
-        member = member_in_scope(request.scope, request.GET["adherent"])
+        member = member_for(request.scope, request.GET["adherent"])
     prices = list(queries.offered_prices(cycle, cycle_group.group).select_related("supplier"))
     return pdf_response("orders/order_form_pdf.html", {
         "cycle": cycle, "cg": cycle_group, "prices": prices, "member": member, "association": cycle.association,
@@ -485,13 +462,13 @@ def order_form_pdf(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse
 @require_scope(*STAFF)
 def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
     """Typing paper forms: member number, then one line per product; keyboard only, total visible."""
-    cycle = staff_cycle(request, pk)
+    cycle = cycle_for(request.scope, pk, staff=True)
     scope = request.scope
     number = (request.POST.get("number") or request.GET.get("number") or "").strip()
     member = None
     if number:
-        member = (Member.objects.filter(association=scope.association, group__in=scope.groups(), number=number)
-                  .select_related("group").first() if number.isdigit() else None)
+        member = (members_for(scope).filter(number=number).select_related("group").first()
+                  if number.isdigit() else None)
         if member is None:
             messages.error(request, _("No member with number %(number)s in your groups.") % {"number": number})
     rows, total = [], Decimal("0.00")
@@ -522,18 +499,11 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
 # --- purchase orders ------------------------------------------------------------------------------
 
 
-def purchase_order_for(request, pk) -> PurchaseOrder:
-    if not request.scope.is_coordinator:
-        raise Http404
-    return get_object_or_404(PurchaseOrder.objects.select_related("cycle__association", "supplier"), pk=pk,
-                             cycle__association=request.scope.association)
-
-
 @require_scope(ADMIN, COORDINATOR)
 def purchase_orders(request: HttpRequest, pk: int) -> HttpResponse:
     """The purchase orders, and the dispatch plan: whole for a small cycle, one group at a time for a
     pooled one (100 groups x 1,000 products would be 10^5 rows in one page)."""
-    cycle = coordinator_cycle(request, pk)
+    cycle = cycle_for(request.scope, pk, staff=True)
     groups = [cg.group for cg in queries.cycle_groups(cycle).order_by("group__name")]
     chosen = next((g for g in groups if str(g.pk) == request.GET.get("groupe")), None)
     if chosen is None and len(groups) > DISPATCH_GROUPS_AT_ONCE:
@@ -551,13 +521,13 @@ def _po_context(po):
 
 @require_scope(ADMIN, COORDINATOR)
 def purchase_order_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    po = purchase_order_for(request, pk)
+    po = purchase_order_for(request.scope, pk)
     return pdf_response("orders/purchase_order_pdf.html", _po_context(po), f"{po.number}.pdf", request)
 
 
 @require_scope(ADMIN, COORDINATOR)
 def purchase_order_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    po = purchase_order_for(request, pk)
+    po = purchase_order_for(request.scope, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{po.number}.csv"'
     response.write("\ufeff")
@@ -574,7 +544,7 @@ def purchase_order_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_scope(ADMIN, COORDINATOR)
 def purchase_order_send(request: HttpRequest, pk: int) -> HttpResponse:
-    po = purchase_order_for(request, pk)
+    po = purchase_order_for(request.scope, pk, write=request.method == "POST")
     if request.method == "POST":
         if not po.supplier.email:
             messages.error(request, _("This supplier has no e-mail address: download the PDF and send it another way."))
@@ -598,7 +568,7 @@ def purchase_order_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_scope(ADMIN, COORDINATOR)
 def receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    po = purchase_order_for(request, pk)
+    po = purchase_order_for(request.scope, pk, write=request.method == "POST")
     lines = list(po.lines.all())
     if request.method == "POST":
         entries, errors = [], []
