@@ -7,7 +7,14 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from grappe.core.numbers import AMOUNT_MAX, QUANTITY_MAX, NumberError, check_decimal, column_value, parse_decimal
+from grappe.core.numbers import (
+    AMOUNT_MAX,
+    QUANTITY_MAX,
+    NumberError,
+    check_decimal,
+    column_value,
+    parse_decimal,
+)
 
 SPACES = " \u00a0\u202f"
 ASCII_DIGITS = "0123456789"
