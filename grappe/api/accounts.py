@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 
 from grappe.accounts import queries, services
 from grappe.accounts.views import member_for
+from grappe.api.types import PositiveAmount
 from grappe.core.errors import DomainError
 from grappe.distribution import queries as distribution_queries
 from grappe.network.access import scope_for
@@ -36,7 +37,7 @@ class AccountOut(Schema):
 class PaymentIn(Schema):
     key: UUID
     means: str
-    amount: Decimal
+    amount: PositiveAmount
     reference: str = ""
     issuer: str = ""
 

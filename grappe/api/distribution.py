@@ -7,6 +7,7 @@ from django.http import Http404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from grappe.api.types import Quantity
 from grappe.core.errors import DomainError
 from grappe.distribution import queries, services
 from grappe.network.access import scope_for
@@ -47,7 +48,7 @@ class BasketOut(Schema):
 
 
 class ServedIn(Schema):
-    served: dict[int, Decimal]
+    served: dict[int, Quantity]
 
 
 def _staff(request):

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from grappe.api.types import Quantity, WholePacks
 from grappe.core.errors import DomainError
 from grappe.core.money import line_total
 from grappe.members.models import Member
@@ -58,8 +59,8 @@ class BasketOut(Schema):
 
 class LineIn(Schema):
     product_id: int
-    quantity: Decimal
-    tolerance: Decimal = ZERO
+    quantity: Quantity
+    tolerance: Quantity = ZERO
 
 
 class BasketIn(Schema):
@@ -69,7 +70,7 @@ class BasketIn(Schema):
 
 class CloseIn(Schema):
     confirm: bool = False
-    packs: dict[int, Decimal] | None = None
+    packs: dict[int, WholePacks] | None = None
     stock_group_id: int | None = None
 
 
@@ -105,8 +106,8 @@ class PurchaseOrderOut(Schema):
 
 class ReceivedIn(Schema):
     line_id: int
-    delivered: Decimal
-    damaged: Decimal = ZERO
+    delivered: Quantity
+    damaged: Quantity = ZERO
     substitute: str = ""
     note: str = ""
 
