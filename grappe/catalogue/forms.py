@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core.fields import AmountField, PercentField
+
 from .models import PriceTier, Product, Suggestion, Supplier
 
 
@@ -67,10 +69,8 @@ class ProductForm(forms.ModelForm):
 
 
 class PriceChangeForm(forms.Form):
-    pack_price_excl_vat = forms.DecimalField(label=_("New pack price excl. VAT (EUR)"), min_value=0,
-                                             max_digits=12, decimal_places=2)
-    vat_rate = forms.DecimalField(label=_("VAT rate (%)"), min_value=0, max_value=100, max_digits=5,
-                                  decimal_places=2)
+    pack_price_excl_vat = AmountField(label=_("New pack price excl. VAT (EUR)"))
+    vat_rate = PercentField(label=_("VAT rate (%)"))
     valid_from = forms.DateTimeField(label=_("Valid from"), required=False,
                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
                                                                 format="%Y-%m-%dT%H:%M"),

@@ -107,6 +107,17 @@ class FiniteDecimalField(models.DecimalField):
             value = stored
         return super().get_db_prep_save(value, connection)
 
+    def formfield(self, **kwargs):
+        """In a ModelForm: a DecimalInput with the column's decimals, bounded by the sane limit of its
+        kind (an amount, a quantity, a unit price) or by the column; the model's own validators
+        (e.g. MinValueValidator) still run when the form cleans the instance."""
+        column_max = Decimal(10) ** (self.max_digits - self.decimal_places) - Decimal(1).scaleb(-self.decimal_places)
+        sane = {numbers.AMOUNT_PLACES: numbers.AMOUNT_MAX, numbers.QUANTITY_PLACES: numbers.QUANTITY_MAX,
+                numbers.UNIT_PRICE_PLACES: numbers.UNIT_PRICE_MAX}.get(self.decimal_places, column_max)
+        max_value = min(column_max, sane)
+        return models.Field.formfield(self, **{"form_class": DecimalInput, "places": self.decimal_places,
+                                               "max_value": max_value, "min_value": -max_value, **kwargs})
+
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.DecimalField", args, kwargs

@@ -5,10 +5,12 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core.fields import PercentField, QuantityField
+
 
 class StockSaleForm(forms.Form):
     product = forms.TypedChoiceField(label=_("Product from stock"), coerce=int)
-    quantity = forms.DecimalField(label=_("Quantity"), min_value=Decimal("0.001"), decimal_places=3, max_digits=12)
+    quantity = QuantityField(label=_("Quantity"), min_value=Decimal("0.001"))
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,6 +44,6 @@ class SlotForm(forms.Form):
 
 
 class SettingsForm(forms.Form):
-    weighing_tolerance_percent = forms.DecimalField(
-        label=_("Weighing tolerance (%)"), min_value=Decimal("0"), max_value=Decimal("100"), decimal_places=2,
+    weighing_tolerance_percent = PercentField(
+        label=_("Weighing tolerance (%)"),
         help_text=_("How far a weighed bulk quantity may differ from the quantity allotted."))

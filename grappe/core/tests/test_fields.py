@@ -8,7 +8,7 @@ from django.apps import apps
 from django.db import DataError, models, transaction
 from django.utils import translation
 
-from grappe.core.fields import AmountField, FiniteDecimalField, QuantityField
+from grappe.core.fields import AmountField, DecimalInput, FiniteDecimalField, QuantityField
 
 
 class Entry(forms.Form):
@@ -75,3 +75,16 @@ def test_the_model_rounds_extra_decimals_as_postgresql_does(world):
     item = StockItem.objects.create(group=world.group, product=shop.oil, quantity=D("2.0000000001"))
     item.refresh_from_db()
     assert item.quantity == D("2.000")
+
+
+def test_model_forms_get_the_bounded_field():
+    from grappe.catalogue.forms import ProductForm, SupplierForm
+
+    checked = 0
+    for form_class in (ProductForm, SupplierForm):
+        model = form_class._meta.model
+        for name, field in form_class.base_fields.items():
+            if isinstance(getattr(model, name, None) and model._meta.get_field(name), models.DecimalField):
+                assert isinstance(field, DecimalInput), name
+                checked += 1
+    assert checked >= 3
