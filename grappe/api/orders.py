@@ -39,7 +39,7 @@ class CycleOut(Schema):
     groups: list[CycleGroupOut]
 
 
-class BasketLineOut(Schema):
+class OrderBasketLineOut(Schema):
     product_id: int
     name: str
     unit: str
@@ -50,10 +50,10 @@ class BasketLineOut(Schema):
     allotted: Decimal | None
 
 
-class BasketOut(Schema):
+class OrderBasketOut(Schema):
     cycle_id: int
     member_id: int
-    lines: list[BasketLineOut]
+    lines: list[OrderBasketLineOut]
     total: Decimal
 
 
@@ -186,14 +186,14 @@ def get_cycle(request, cycle_id: int):
     return _cycle_out(_cycle(_scope(request), cycle_id))
 
 
-@router.get("/cycles/{cycle_id}/basket", response=BasketOut)
+@router.get("/cycles/{cycle_id}/basket", response=OrderBasketOut)
 def get_basket(request, cycle_id: int, member_id: int | None = None):
     scope = _scope(request)
     cycle = _cycle(scope, cycle_id)
     return _basket_out(cycle, _member(scope, cycle, member_id))
 
 
-@router.put("/cycles/{cycle_id}/basket", response=BasketOut)
+@router.put("/cycles/{cycle_id}/basket", response=OrderBasketOut)
 def change_basket(request, cycle_id: int, payload: BasketIn, member_id: int | None = None):
     """Set the given lines (quantity 0 empties a line). Refusals come back as 400 with a French message."""
     scope = _scope(request)

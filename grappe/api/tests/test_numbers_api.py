@@ -40,7 +40,7 @@ def test_the_basket_endpoint_refuses_every_seen_value(world, shop, client, field
     before = stored()
     bodies = [json.dumps({"lines": [{"product_id": shop.lentils.pk, "quantity": "1", field: value}]})
               for value in SEEN]
-    bodies += ['{"lines": [{"product_id": %d, "quantity": 1, "%s": %s}]}' % (shop.lentils.pk, field, value)
+    bodies += [f'{{"lines": [{{"product_id": {shop.lentils.pk}, "quantity": 1, "{field}": {value}}}]}}'
                for value in RAW]
     for user, member in ((world.member_user, None), (world.volunteer, world.member)):
         for body in bodies:
