@@ -261,7 +261,10 @@ def create_product(request, payload: ProductIn):
 def update_product(request, product_id: int, payload: ProductPatch):
     scope = _scope(request, write=True)
     product = _visible_product(scope, product_id)
-    services.update_product(by=request.auth, product=product, **payload.dict(exclude_unset=True))
+    try:
+        services.update_product(by=request.auth, product=product, **payload.dict(exclude_unset=True))
+    except services.CatalogueError as error:
+        raise HttpError(400, str(error)) from None
     return _product_out(product, current_prices([product])[product.pk])
 
 

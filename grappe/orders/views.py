@@ -3,7 +3,6 @@ purchase orders, receipt and stock. Thin: fetch through the scope, parse, call a
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from decimal import Decimal
 
@@ -18,8 +17,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from grappe.catalogue.models import Product
+from grappe.core import numbers, tabular
 from grappe.core.errors import DomainError
-from grappe.core import numbers
 from grappe.core.fields import number_error_message
 from grappe.core.money import line_total, plain_number
 from grappe.core.pdf import pdf_response, render_pdf_bytes
@@ -589,7 +588,7 @@ def purchase_order_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{po.number}.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    writer = tabular.writer(response, delimiter=";")
     writer.writerow([_("Reference"), _("Product"), _("Packs"), _("Pack size"), _("Unit"), _("Pack price excl. VAT"),
                      _("VAT rate (%)"), _("Amount excl. VAT"), _("VAT")])
     for line in po.lines.all():

@@ -50,8 +50,9 @@ def test_the_service_itself_refuses_unknown_choices(world):
 
 
 def test_api_schema_names_are_unique(client):
-    from grappe.api import api as api_module
     from ninja import Schema
+
+    from grappe.api import api as api_module
 
     api_module.api.get_openapi_schema()
     names = {}
