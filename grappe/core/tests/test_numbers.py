@@ -122,3 +122,11 @@ def test_column_value_is_what_a_numeric_column_can_hold(value):
         assert abs(stored - value) <= D("0.0005")
     else:
         assert not value.is_finite() or abs(value) >= D("999999999.9995")
+
+
+@pytest.mark.parametrize("text", ["NaN", "Infinity", "-inf", "1e30", "99999999999999999999", "٣", "３"])
+def test_to_decimal_refuses_what_no_column_can_hold(text):
+    from grappe.core.money import to_decimal
+
+    with pytest.raises(ValueError):
+        to_decimal(text)
