@@ -11,6 +11,7 @@ line breaks, which would break its columns and rows.
 from __future__ import annotations
 
 import csv
+import re
 from decimal import Decimal
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -22,13 +23,20 @@ class Verbatim(str):
     __slots__ = ()
 
 
+# A number already formatted for people ("-12,50", "-2,25 €", "+3 %"): shown as is, it runs nothing.
+# It has decimals or a unit, so that a phone number or a code ("+33612345678") is still quoted as text.
+_FORMATTED_NUMBER = re.compile(
+    r"[-+][0-9][0-9 \u00a0\u202f]*(?:[.,][0-9]+(?:[ \u00a0\u202f]?[€%])?|[ \u00a0\u202f]?[€%])")
+
+
 def looks_like_formula(text: str, starts=FORMULA_STARTS) -> bool:
     return text.lstrip(" ").startswith(starts)
 
 
 def safe_cell(value):
     """`value` as a spreadsheet will show it and never run it."""
-    if isinstance(value, str) and not isinstance(value, Verbatim) and looks_like_formula(value):
+    if (isinstance(value, str) and not isinstance(value, Verbatim) and looks_like_formula(value)
+            and not _FORMATTED_NUMBER.fullmatch(value)):
         return "'" + value
     return value
 

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -11,15 +12,22 @@ from hypothesis import strategies as st
 from grappe.core import tabular
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+33 6 12", "-x", "@SUM(A1)", "\tcmd", "\rcmd", "  =HYPERLINK(1)"])
+@pytest.mark.parametrize("text", ["=1+1", "+33 6 12 x", "-x", "@SUM(A1)", "\tcmd", "\rcmd", "  =HYPERLINK(1)",
+                                  "-1+cmd|' /C calc'!A0", "-2,25 €+A1", "+1e3"])
 def test_text_that_a_spreadsheet_would_run_is_quoted(text):
     assert tabular.safe_cell(text) == "'" + text
 
 
 @pytest.mark.parametrize("value", [D("-12.50"), -3, datetime.date(2026, 1, 2), tabular.french_amount(D("-12.5")),
-                                   "Lentilles", "", None, 12.5])
+                                   "Lentilles", "", None, 12.5, "-12,50", "-2,25\u00a0€", "-1\u202f234,50 €",
+                                   "+3 %"])
 def test_numbers_dates_amounts_and_plain_text_are_untouched(value):
     assert tabular.safe_cell(value) == value
+
+
+@pytest.mark.parametrize("text", ["+33612345678", "-3"])
+def test_a_number_without_decimals_nor_unit_is_quoted_text(text):
+    assert tabular.safe_cell(text) == "'" + text
 
 
 def test_the_writer_quotes_text_and_keeps_amounts():
@@ -31,7 +39,9 @@ def test_the_writer_quotes_text_and_keeps_amounts():
 @given(st.text())
 def test_no_written_text_cell_starts_like_a_formula(text):
     cell = tabular.safe_cell(text)
-    assert not cell.lstrip(" ").startswith(tabular.FORMULA_STARTS) or cell.startswith("'")
+    formatted_number = re.fullmatch(r"[-+][0-9 \u00a0\u202f]+([.,][0-9]+)?[ \u00a0\u202f]?[€%]?", text) and (
+        any(char in text for char in ",.€%"))
+    assert not cell.lstrip(" ").startswith(tabular.FORMULA_STARTS) or cell.startswith("'") or formatted_number
     assert cell.removeprefix("'") == text or cell == text
 
 
