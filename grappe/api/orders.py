@@ -8,6 +8,7 @@ from django.http import Http404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from grappe.api.types import Quantity, WholePacks
 from grappe.core.errors import DomainError
 from grappe.core.money import line_total
 from grappe.members.models import Member
@@ -38,7 +39,7 @@ class CycleOut(Schema):
     groups: list[CycleGroupOut]
 
 
-class BasketLineOut(Schema):
+class OrderBasketLineOut(Schema):
     product_id: int
     name: str
     unit: str
@@ -49,17 +50,17 @@ class BasketLineOut(Schema):
     allotted: Decimal | None
 
 
-class BasketOut(Schema):
+class OrderBasketOut(Schema):
     cycle_id: int
     member_id: int
-    lines: list[BasketLineOut]
+    lines: list[OrderBasketLineOut]
     total: Decimal
 
 
 class LineIn(Schema):
     product_id: int
-    quantity: Decimal
-    tolerance: Decimal = ZERO
+    quantity: Quantity
+    tolerance: Quantity = ZERO
 
 
 class BasketIn(Schema):
@@ -69,7 +70,7 @@ class BasketIn(Schema):
 
 class CloseIn(Schema):
     confirm: bool = False
-    packs: dict[int, Decimal] | None = None
+    packs: dict[int, WholePacks] | None = None
     stock_group_id: int | None = None
 
 
@@ -105,8 +106,8 @@ class PurchaseOrderOut(Schema):
 
 class ReceivedIn(Schema):
     line_id: int
-    delivered: Decimal
-    damaged: Decimal = ZERO
+    delivered: Quantity
+    damaged: Quantity = ZERO
     substitute: str = ""
     note: str = ""
 
@@ -185,14 +186,14 @@ def get_cycle(request, cycle_id: int):
     return _cycle_out(_cycle(_scope(request), cycle_id))
 
 
-@router.get("/cycles/{cycle_id}/basket", response=BasketOut)
+@router.get("/cycles/{cycle_id}/basket", response=OrderBasketOut)
 def get_basket(request, cycle_id: int, member_id: int | None = None):
     scope = _scope(request)
     cycle = _cycle(scope, cycle_id)
     return _basket_out(cycle, _member(scope, cycle, member_id))
 
 
-@router.put("/cycles/{cycle_id}/basket", response=BasketOut)
+@router.put("/cycles/{cycle_id}/basket", response=OrderBasketOut)
 def change_basket(request, cycle_id: int, payload: BasketIn, member_id: int | None = None):
     """Set the given lines (quantity 0 empties a line). Refusals come back as 400 with a French message."""
     scope = _scope(request)

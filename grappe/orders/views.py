@@ -3,7 +3,6 @@ purchase orders, receipt and stock. Thin: fetch through the scope, parse, call a
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from decimal import Decimal
 
@@ -18,8 +17,10 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from grappe.catalogue.models import Product
+from grappe.core import numbers, tabular
 from grappe.core.errors import DomainError
-from grappe.core.money import line_total, to_decimal
+from grappe.core.fields import number_error_message
+from grappe.core.money import line_total, plain_number
 from grappe.core.pdf import pdf_response, render_pdf_bytes
 from grappe.members.models import Member
 from grappe.members.queries import member_for, members_for
@@ -47,14 +48,22 @@ STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
 # --- lookups: orders.queries.cycle_for / purchase_order_for, members.queries.member_for ----------
 
 
-def _decimal_or_none(text):
-    text = (text or "").strip()
-    if not text:
-        return ZERO
+def _decimal_or_none(text, *, min_value=ZERO):
+    """A quantity typed in a form (blank is 0), bounded and finite; None when it is not one."""
     try:
-        return to_decimal(text)
-    except (ValueError, ArithmeticError):
+        return numbers.parse_decimal(text or "", places=numbers.QUANTITY_PLACES, max_value=numbers.QUANTITY_MAX,
+                                     min_value=min_value, blank=ZERO)
+    except numbers.NumberError:
         return None
+
+
+def _typed_quantity(text) -> tuple[Decimal | None, str | None]:
+    """(quantity, None) for a typed quantity (blank is 0), or (None, the French reason it is refused)."""
+    try:
+        return numbers.parse_decimal(text or "", places=numbers.QUANTITY_PLACES, max_value=numbers.QUANTITY_MAX,
+                                     blank=ZERO), None
+    except numbers.NumberError as error:
+        return None, number_error_message(error)
 
 
 # --- member: my orders and my basket --------------------------------------------------------------
@@ -80,12 +89,13 @@ def _orderable(quantity: Decimal, step: Decimal) -> Decimal:
     return (quantity // step) * step
 
 
-def _basket_rows(cycle, member, posted=None, stock_first=False):
+def _basket_rows(cycle, member, posted=None, stock_first=False, typed=None):
     """One row per product offered to the member's group, with the member's line and the pool.
 
     With `stock_first` (the member's basket, an order on their behalf), each row also carries what
     the member's group holds in stock, and products in stock come first within their family: the
     closing serves them from that stock first. The paper entry keeps the printed form's order.
+    `typed` ({product_id: (quantity text, tolerance text)}) is shown back as typed after a refusal.
     """
     prices = list(queries.offered_prices(cycle, member.group))
     stock = queries.group_stock(member.group_id, [p.product_id for p in prices]) if stock_first else {}
@@ -100,6 +110,7 @@ def _basket_rows(cycle, member, posted=None, stock_first=False):
         tolerance = line.tolerance if line else ZERO
         if posted and price.product_id in posted:
             quantity, tolerance = posted[price.product_id]
+        typed_q, typed_t = (typed or {}).get(price.product_id, (None, None))
         unit_price = line.unit_price if line else price.price_for(member.category)
         subtotal = line_total(unit_price, quantity or ZERO)
         total += subtotal
@@ -109,6 +120,8 @@ def _basket_rows(cycle, member, posted=None, stock_first=False):
             remainder = pool % price.pack_size
             missing = price.pack_size - remainder if remainder else ZERO
         rows.append({"price": price, "line": line, "quantity": quantity, "tolerance": tolerance,
+                     "quantity_text": typed_q if typed_q is not None else _shown(quantity),
+                     "tolerance_text": typed_t if typed_t is not None else _shown(tolerance),
                      "unit_price": unit_price, "subtotal": subtotal, "missing": missing,
                      "allotted": line.allotted if line else None,
                      "stock": _orderable(stock.get(price.product_id, ZERO), price.order_step)})
@@ -117,30 +130,44 @@ def _basket_rows(cycle, member, posted=None, stock_first=False):
     return rows, total, order
 
 
+def _shown(quantity) -> str:
+    """A stored quantity in an input, the French way: 2,5; nothing for 0."""
+    return plain_number(quantity) if quantity else ""
+
+
 def _parse_basket(request, prices):
-    """Quantities and tolerances posted, with the stepper buttons applied. Returns (changes, errors)."""
-    changes, errors = {}, []
+    """Quantities and tolerances posted, with the stepper buttons applied.
+
+    Returns (changes, errors, typed): `typed` holds the texts of every product as posted, so that a
+    refused page shows back exactly what was typed.
+    """
+    changes, errors, typed = {}, [], {}
     plus, minus = request.POST.get("plus"), request.POST.get("minus")
     for price in prices:
         pid = price.product_id
-        quantity = _decimal_or_none(request.POST.get(f"q-{pid}"))
-        tolerance = _decimal_or_none(request.POST.get(f"t-{pid}"))
-        if quantity is None or tolerance is None:
-            errors.append(_("%(product)s: write a number, for example 2 or 1,5.") % {"product": price.name})
+        quantity_text, tolerance_text = request.POST.get(f"q-{pid}"), request.POST.get(f"t-{pid}")
+        typed[pid] = (quantity_text, tolerance_text)
+        quantity, quantity_error = _typed_quantity(quantity_text)
+        tolerance, tolerance_error = _typed_quantity(tolerance_text)
+        if quantity_error or tolerance_error:
+            errors.append(_("%(product)s: %(reason)s") % {"product": price.name,
+                                                           "reason": quantity_error or tolerance_error})
             continue
-        if plus == str(pid):
+        if plus == str(pid) and quantity + price.order_step <= numbers.QUANTITY_MAX:
             quantity += price.order_step
+            typed[pid] = (None, tolerance_text)  # the stepper changed it: show the new quantity
         if minus == str(pid):
             quantity = max(quantity - price.order_step, ZERO)
+            typed[pid] = (None, tolerance_text)
         changes[pid] = (quantity, tolerance)
-    return changes, errors
+    return changes, errors, typed
 
 
 def _basket(request, cycle, member, *, channel, template, on_behalf):
     rows, total, order = _basket_rows(cycle, member, stock_first=True)
     if request.method == "POST":
         prices = [row["price"] for row in rows]
-        changes, errors = _parse_basket(request, prices)
+        changes, errors, typed = _parse_basket(request, prices)
         current = {row["price"].product_id: (row["quantity"], row["tolerance"]) for row in rows}
         wanted = [services.LineChange(pid, q, t) for pid, (q, t) in changes.items() if current.get(pid) != (q, t)]
         if not errors and wanted:
@@ -158,7 +185,7 @@ def _basket(request, cycle, member, *, channel, template, on_behalf):
                 messages.success(request, _("Your order is saved. You can change it until the closing."))
             anchor = request.POST.get("plus") or request.POST.get("minus")
             return redirect(request.path + (f"#p-{anchor}" if anchor else ""))
-        rows, total, order = _basket_rows(cycle, member, posted=changes, stock_first=True)
+        rows, total, order = _basket_rows(cycle, member, posted=changes, stock_first=True, typed=typed)
     cycle_group = CycleGroup.objects.filter(cycle=cycle, group_id=member.group_id).select_related("site").first()
     return render(request, template, {
         "cycle": cycle, "member": member, "rows": rows, "total": total, "order": order,
@@ -476,7 +503,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
         rows, total, _order = _basket_rows(cycle, member)
         if request.method == "POST" and "save" in request.POST:
             prices = [row["price"] for row in rows]
-            changes, errors = _parse_basket(request, prices)
+            changes, errors, typed = _parse_basket(request, prices)
             current = {row["price"].product_id: (row["quantity"], row["tolerance"]) for row in rows}
             wanted = [services.LineChange(p, q, t) for p, (q, t) in changes.items() if current.get(p) != (q, t)]
             if not errors:
@@ -491,7 +518,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Form of %(name)s (no. %(number)s) saved.") % {
                     "name": member.name, "number": member.number})
                 return redirect(reverse("orders:paper_entry", args=[cycle.pk]))
-            rows, total, _order = _basket_rows(cycle, member, posted=changes)
+            rows, total, _order = _basket_rows(cycle, member, posted=changes, typed=typed)
     return render(request, "orders/paper_entry.html", {"cycle": cycle, "member": member, "rows": rows,
                                                        "total": total, "number": number})
 
@@ -531,7 +558,7 @@ def purchase_order_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{po.number}.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    writer = tabular.writer(response, delimiter=";")
     writer.writerow([_("Reference"), _("Product"), _("Packs"), _("Pack size"), _("Unit"), _("Pack price excl. VAT"),
                      _("VAT rate (%)"), _("Amount excl. VAT"), _("VAT")])
     for line in po.lines.all():
