@@ -246,8 +246,11 @@ def record_served(*, basket, served: dict, by, now=None) -> Basket:
         line = lines.get(int(line_id))
         if line is None:
             raise DistributionError(_("This line is not part of this basket."))
-        quantity = to_decimal(value)
-        if not quantity.is_finite() or abs(quantity) >= MAX_QUANTITY:
+        try:
+            quantity = to_decimal(value)
+        except ValueError:
+            quantity = None
+        if quantity is None or abs(quantity) >= MAX_QUANTITY:
             refusal = DistributionError(_("%(product)s: enter a number."), product=line.name)
             refusal.line_id = line.pk
             raise refusal
@@ -332,8 +335,11 @@ def add_from_stock(*, basket, product_id, quantity, by, now=None) -> BasketLine:
     basket = _locked_basket(basket)
     if basket.status != Basket.Status.WAITING:
         raise DistributionError(_("This basket has already been handed out; reopen it to change it."))
-    quantity = to_decimal(quantity)
-    if not quantity.is_finite() or quantity <= 0 or quantity >= MAX_QUANTITY:
+    try:
+        quantity = to_decimal(quantity)
+    except ValueError:
+        quantity = None
+    if quantity is None or not quantity.is_finite() or quantity <= 0 or quantity >= MAX_QUANTITY:
         raise DistributionError(_("Enter a quantity above zero."))
     quantity = round_quantity(quantity)
     price = CyclePrice.objects.filter(cycle_id=basket.distribution.cycle_id, product_id=product_id).first()

@@ -116,7 +116,7 @@ def test_a_delivery_says_which_baskets_handed_out_keep_their_quantities(world, d
     line = lentils_po.lines.get(product=day.shop.lentils)
     data = {f"delivered-{pl.pk}": str(pl.quantity) for pl in lentils_po.lines.all()}
     data[f"delivered-{line.pk}"] = "3"
-    response = client_for(world.coordinator).post(reverse("orders:receipt", args=[lentils_po.pk]), data, follow=True)
+    response = client_for(world.admin).post(reverse("orders:receipt", args=[lentils_po.pk]), data, follow=True)
     page = response.content.decode()
     assert "déjà remis" in page and "Martin Jeanne" in page
     jeanne = _lines(day.jeanne_basket)["Lentilles"]
