@@ -337,7 +337,7 @@ class ScenarioJob(models.Model):
         QUEUED = "queued", _("waiting to be computed")
         RUNNING = "running", _("being computed")
         DONE = "done", _("computed")
-        FAILED = "failed", _("failed")
+        FAILED = "failed", _("computation failed")
 
     class Step(models.TextChoices):
         GATHER = "gather", _("reading the scenario")
