@@ -57,7 +57,7 @@ def basket_total(basket) -> Decimal:
 
 
 def _lock_member(member) -> Member:
-    return Member.objects.select_for_update().get(pk=member.pk)
+    return Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
 
 
 def _post(**fields) -> Entry:
@@ -182,7 +182,7 @@ def expected_takings(distribution) -> dict[str, Decimal]:
 @transaction.atomic
 def record_cash_count(*, distribution, counted: dict, reasons: dict, by) -> list[CashCount]:
     """Counted amounts per means; a difference needs its reason. Recounting replaces the count."""
-    Distribution.objects.select_for_update().get(pk=distribution.pk)
+    Distribution.objects.select_for_update(of=("self",)).get(pk=distribution.pk)
     expected = expected_takings(distribution)
     rows = []
     for means, value in counted.items():
@@ -231,7 +231,7 @@ def pay_supplier(*, invoice, amount, date, means=Means.TRANSFER, reference="", b
     amount = round_cents(to_decimal(amount))
     if amount <= 0:
         raise AccountError(_("Enter an amount above zero."))
-    SupplierInvoice.objects.select_for_update().get(pk=invoice.pk)
+    SupplierInvoice.objects.select_for_update(of=("self",)).get(pk=invoice.pk)
     paid = invoice.payments.aggregate(s=Sum("amount"))["s"] or ZERO
     if paid + amount > invoice.amount:
         raise AccountError(_("This payment would pay more than the invoice."))
@@ -262,7 +262,7 @@ def settle_cycle(*, cycle, by, now=None) -> OrderCycle:
     """Distributed -> settled, only when the settlement leaves no unexplained difference."""
     from .queries import settlement_report
 
-    cycle = OrderCycle.objects.select_for_update().get(pk=cycle.pk)
+    cycle = OrderCycle.objects.select_for_update(of=("self",)).get(pk=cycle.pk)
     if cycle.status != OrderCycle.Status.DISTRIBUTED:
         raise AccountError(_("Only a distributed cycle can be settled."))
     report = settlement_report(cycle)

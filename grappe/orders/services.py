@@ -103,7 +103,7 @@ def create_cycle(*, association, name, opens_at, closes_at, groups, by, strategy
 
 
 def _locked(cycle) -> OrderCycle:
-    return OrderCycle.objects.select_for_update().get(pk=cycle.pk)
+    return OrderCycle.objects.select_for_update(of=("self",)).get(pk=cycle.pk)
 
 
 @transaction.atomic
@@ -559,7 +559,7 @@ def apply_stock_moves(moves: list[StockMove]):
     query = Q()
     for group_id, product_id in delta:
         query |= Q(group_id=group_id, product_id=product_id)
-    for item in StockItem.objects.filter(query).select_for_update():
+    for item in StockItem.objects.filter(query).select_for_update(of=("self",)).order_by("pk"):
         current[(item.group_id, item.product_id)] = item
     items = []
     for key, amount in delta.items():
@@ -607,7 +607,7 @@ def record_receipt(*, purchase_order, lines, by, now=None) -> PurchaseOrder:
     cycle = _locked(purchase_order.cycle)
     if cycle.status not in (Status.ORDERED, Status.RECEIVED):
         raise CycleStateError(_("A receipt is recorded once the purchase orders are confirmed."))
-    po = PurchaseOrder.objects.select_for_update().get(pk=purchase_order.pk)
+    po = PurchaseOrder.objects.select_for_update(of=("self",)).get(pk=purchase_order.pk)
     by_id = {line.pk: line for line in po.lines.all()}
     changed_products = {}
     for entry in lines:
@@ -678,7 +678,7 @@ def adjust_stock(*, group, product, quantity, kind, reason, by, now=None) -> Sto
     quantity = to_decimal(quantity)
     if quantity < 0:
         raise DomainError(_("A quantity cannot be negative."))
-    item, _created = StockItem.objects.select_for_update().get_or_create(group=group, product=product)
+    item, _created = StockItem.objects.select_for_update(of=("self",)).get_or_create(group=group, product=product)
     if kind == StockMove.Kind.INVENTORY:
         delta = quantity - item.quantity
     elif kind == StockMove.Kind.LOSS:

@@ -517,7 +517,7 @@ def adopt_run(*, run: ScenarioRun, group: BuyingGroup, period_start: date, by) -
         raise PlannerError(_("This group belongs to another association."))
     if period_start.weekday() != 0:
         raise PlannerError(_("The cycle must start on a Monday."))
-    group = BuyingGroup.objects.select_for_update().get(pk=group.pk)
+    group = BuyingGroup.objects.select_for_update(of=("self",)).get(pk=group.pk)
     first_position = {}
     for day in run.days.prefetch_related("visits"):
         for visit in day.visits.all():
