@@ -33,7 +33,8 @@ def claim(row: DBTaskResult, worker: str) -> DBTaskResult:
     return row
 
 
-def test_a_task_left_running_is_requeued_after_its_time_limit_only(db, database_backend):
+@pytest.mark.django_db(transaction=True)  # the worker closes connections that are inside a transaction
+def test_a_task_left_running_is_requeued_after_its_time_limit_only(database_backend):
     row = claim(add.enqueue(1, 2).db_result, "w1")
     assert jobs.requeue_stale(now=row.started_at + timedelta(minutes=4)).requeued == []
     row.refresh_from_db()
