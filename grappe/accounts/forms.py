@@ -1,4 +1,5 @@
 import datetime
+import re
 from decimal import Decimal
 
 from django import forms
@@ -9,18 +10,74 @@ from .models import Means
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
+MAX_AMOUNT = Decimal("99999.99")
+
+
+class MoneyField(forms.DecimalField):
+    """An amount as typed at the till: "12,50" or "12.50", ASCII digits only, finite and bounded."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_value", MAX_AMOUNT)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(**{**MONEY, **kwargs})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("€", "")
+            if value and not re.fullmatch(r"-?([0-9]+([.,][0-9]*)?|[.,][0-9]+)", value):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            value = value.replace(",", ".")
+        return super().to_python(value)
+
+
 class PaymentForm(forms.Form):
     key = forms.UUIDField(widget=forms.HiddenInput)
     means = forms.ChoiceField(label=_("Means of payment"), choices=Means.choices, widget=forms.RadioSelect)
-    amount = forms.DecimalField(label=_("Amount (EUR)"), min_value=Decimal("0.01"), **MONEY)
+    amount = MoneyField(label=_("Amount (EUR)"), min_value=Decimal("0.01"))
     reference = forms.CharField(label=_("Cheque or voucher number"), max_length=60, required=False)
     issuer = forms.CharField(label=_("Voucher issuer (e.g. CCAS)"), max_length=100, required=False)
+    advance = forms.BooleanField(label=_("Advance on account: keep what is paid above what is due on the "
+                                         "member's account"), required=False)
+
+    def refuse(self, error):
+        """A refusal of the service, beside the field it is about."""
+        field = getattr(error, "field", None)
+        self.add_error(field if field in self.fields else None, str(error))
+
+
+class OnAccountForm(forms.Form):
+    confirm = forms.BooleanField(label=_("I confirm: the member owes more than the limit and pays later."),
+                                 required=False)
+
+
+class CashCountForm(forms.Form):
+    """Per means of payment, the amount counted and the reason for a difference (optional boxes)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "%s")
+        super().__init__(*args, **kwargs)
+        for value in Means.values:
+            self.fields[f"counted-{value}"] = MoneyField(label=_("Counted (EUR)"), required=False,
+                                                         min_value=Decimal("0"))
+            self.fields[f"reason-{value}"] = forms.CharField(label=_("Reason for a difference"), max_length=200,
+                                                             required=False)
+
+    def counted(self) -> dict:
+        return {m: self.cleaned_data[f"counted-{m}"] for m in Means.values
+                if self.cleaned_data.get(f"counted-{m}") is not None}
+
+    def reasons(self) -> dict:
+        return {m: self.cleaned_data.get(f"reason-{m}", "") for m in Means.values}
+
+    def refuse(self, error):
+        field = getattr(error, "field", None)
+        self.add_error(field if field in self.fields else None, str(error))
 
 
 class RefundForm(forms.Form):
     key = forms.UUIDField(widget=forms.HiddenInput)
     means = forms.ChoiceField(label=_("Means"), choices=Means.choices)
-    amount = forms.DecimalField(label=_("Amount (EUR)"), min_value=Decimal("0.01"), **MONEY)
+    amount = MoneyField(label=_("Amount (EUR)"), min_value=Decimal("0.01"))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 

@@ -114,6 +114,9 @@ class SupplierInvoice(models.Model):
     reason = models.CharField(_("reason for a difference"), max_length=200, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now)
+    reason_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", help_text="who gave the reason (by: who recorded the invoice)")
+    reason_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["date", "pk"]
@@ -157,7 +160,16 @@ class PassedOnCost(models.Model):
 
 
 class SettlementDifference(models.Model):
-    """A difference of a cycle's settlement explained by a coordinator (label, amount, reason)."""
+    """A difference of a cycle's settlement explained by a coordinator (label, amount, reason).
+
+    Kind "other": a difference of the margin that no recorded line accounts for (goods spilt...).
+    Kind "ledger": the reason why members' accounts were charged another amount than the baskets
+    served (a charge reversed...); `amount` is the part of that gap explained, as it stood then.
+    """
+
+    class Kind(models.TextChoices):
+        OTHER = "other", _("other difference")
+        LEDGER = "ledger", _("members' accounts and baskets")
 
     cycle = models.ForeignKey(OrderCycle, on_delete=models.PROTECT, related_name="settlement_differences")
     label = models.CharField(_("label"), max_length=200)
@@ -165,6 +177,7 @@ class SettlementDifference(models.Model):
     reason = models.CharField(_("reason"), max_length=300)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.OTHER)
 
     class Meta:
         ordering = ["pk"]

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
-from django.utils.translation import gettext as _
 
 from grappe.core.money import round_cents, round_unit_price
 from grappe.distribution.models import Basket, BasketLine
@@ -113,20 +112,21 @@ def settlement_report(cycle) -> settlement.Report:
     for line in PurchaseLine.objects.filter(purchase_order__cycle=cycle, damaged__gt=0):
         losses.append(settlement.StockChange(line.damaged, prices[line.product_id].unit_cost))
 
-    differences = [settlement.Difference(d.label, d.amount, d.reason)
+    differences = [settlement.Difference(d.label, d.amount, d.reason, key=d.kind)
                    for d in SettlementDifference.objects.filter(cycle=cycle)]
-    # the ledger must say what the baskets say
-    ledger = -(Entry.objects.filter(cycle=cycle, basket__isnull=False).filter(
-        Q(kind=Entry.Kind.CHARGE) | Q(kind=Entry.Kind.CORRECTION, reverses__kind=Entry.Kind.CHARGE))
-        .aggregate(s=Sum("amount"))["s"] or ZERO)
-    baskets = sum((c.amount for c in charges), ZERO)
-    if ledger != baskets:
-        differences.append(settlement.Difference(str(_("members' accounts differ from the baskets served")),
-                                                  baskets - ledger))
     return settlement.reconcile(charges=charges, purchases=purchases, invoices=invoices,
                                 passed_on_costs=list(PassedOnCost.objects.filter(cycle=cycle)
                                                      .values_list("amount", flat=True)),
-                                stock=stock, losses=losses, differences=differences)
+                                stock=stock, losses=losses, differences=differences, ledger=ledger_charged(cycle))
+
+
+def ledger_charged(cycle) -> Decimal:
+    """What members' accounts were charged for the cycle's baskets: the charges, net of their
+    reversals (a basket reopened, a charge corrected). The settlement compares it with the baskets."""
+    total = (Entry.objects.filter(cycle=cycle, basket__isnull=False)
+             .filter(Q(kind=Entry.Kind.CHARGE) | Q(kind=Entry.Kind.CORRECTION, reverses__kind=Entry.Kind.CHARGE))
+             .aggregate(s=Sum("amount"))["s"])
+    return -(total or ZERO)
 
 
 def _served(cycle):

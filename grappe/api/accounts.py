@@ -39,6 +39,7 @@ class PaymentIn(Schema):
     amount: Decimal
     reference: str = ""
     issuer: str = ""
+    advance: bool = False  # "avance sur compte": keep what is above the amount due on the account
 
 
 def _scope(request, coordinator=False):
@@ -70,6 +71,7 @@ def pay(request, basket_id: int, payload: PaymentIn):
         entry = services.record_payment(member=basket.member, amount=payload.amount, means=payload.means,
                                         by=request.auth, key=payload.key, reference=payload.reference,
                                         issuer=payload.issuer, distribution=basket.distribution,
+                                        basket=basket, advance=payload.advance,
                                         voucher_value=payload.amount if payload.means == "voucher" else None)
     except DomainError as error:
         raise HttpError(422, str(error)) from error

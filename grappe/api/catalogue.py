@@ -260,7 +260,7 @@ def create_product(request, payload: ProductIn):
 def update_product(request, product_id: int, payload: ProductPatch):
     scope = _scope(request, write=True)
     product = _visible_product(scope, product_id)
-    services.update_product(by=request.auth, product=product, **payload.dict(exclude_unset=True))
+    services.update_product(product=product, **payload.dict(exclude_unset=True))
     return _product_out(product, current_prices([product])[product.pk])
 
 

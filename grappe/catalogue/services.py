@@ -35,7 +35,7 @@ def create_product(*, by, supplier: Supplier, source=PriceChange.Source.INITIAL,
 
 
 @transaction.atomic
-def update_product(*, by, product: Product, **fields) -> Product:
+def update_product(*, product: Product, **fields) -> Product:
     """Change a product's description. Prices change through `change_price` only (history)."""
     for name in PRODUCT_PRICE_FIELDS:
         fields.pop(name, None)
@@ -96,7 +96,7 @@ def apply_due_prices(*, now=None) -> int:
 
 
 @transaction.atomic
-def set_selection(*, by, group, products) -> tuple[int, int]:
+def set_selection(*, group, products) -> tuple[int, int]:
     """The products `group` offers become exactly `products`. Returns (added, removed)."""
     wanted = {p.pk for p in products}
     current = set(GroupSelection.objects.filter(group=group).values_list("product_id", flat=True))

@@ -184,7 +184,7 @@ def product_edit(request: HttpRequest, pk: int | None = None, supplier_pk: int |
         fields = {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
         try:
             if pk:
-                services.update_product(by=request.user, product=product, **fields)
+                services.update_product(product=product, **fields)
             else:
                 product = services.create_product(by=request.user, supplier=supplier, **fields)
         except services.CatalogueError as error:
@@ -233,7 +233,7 @@ def selection(request: HttpRequest, group_pk: int) -> HttpResponse:
     current = list(Product.objects.filter(selections__group=group).values_list("pk", flat=True))
     form = SelectionForm(request.POST or None, association=scope.association, initial={"products": current})
     if request.method == "POST" and form.is_valid():
-        added, removed = services.set_selection(by=request.user, group=group, products=form.cleaned_data["products"])
+        added, removed = services.set_selection(group=group, products=form.cleaned_data["products"])
         messages.success(request, _("Selection saved: %(added)s added, %(removed)s removed.")
                          % {"added": added, "removed": removed})
         return redirect("catalogue:selection", group_pk=group.pk)

@@ -70,7 +70,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EventForm(request.POST or None, instance=event, groups=request.scope.groups())
     if request.method == "POST" and form.is_valid():
         try:
-            promoted = services.update_event(by=request.user, event=event, **form.cleaned_data)
+            promoted = services.update_event(event=event, **form.cleaned_data)
         except DomainError as error:
             messages.error(request, str(error))
         else:
@@ -86,7 +86,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_scope(*STAFF)
 def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     event = staff_event_for(request.scope, pk)
-    if services.cancel_event(by=request.user, event=event):
+    if services.cancel_event(event=event):
         messages.success(request, _("The event is cancelled."))
     return redirect("events:detail", pk=event.pk)
 
@@ -114,7 +114,7 @@ def unregister_view(request: HttpRequest, pk: int) -> HttpResponse:
     event = event_for(request.scope, pk)
     registration = get_object_or_404(Registration, event=event, member=request.scope.member)
     try:
-        services.unregister(by=request.user, registration=registration)
+        services.unregister(registration=registration)
     except DomainError as error:
         messages.error(request, str(error))
     else:
@@ -153,7 +153,7 @@ def staff_unregister(request: HttpRequest, pk: int) -> HttpResponse:
         Registration.objects.select_related("event"), pk=pk, event__association=request.scope.association,
         event__group__in=request.scope.groups())
     try:
-        services.unregister(by=request.user, registration=registration)
+        services.unregister(registration=registration)
     except DomainError as error:
         messages.error(request, str(error))
     else:

@@ -106,6 +106,15 @@ class RegisterForm(forms.Form):
                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), min_length=8,
                                help_text=_("At least 8 characters. Without one, order by phone or on paper."))
 
+    def clean_password(self):
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.password_validation import validate_password
+
+        password = self.cleaned_data["password"]
+        if password:  # Django's validators, as for every password (too short, too common, all digits...)
+            validate_password(password, user=get_user_model()(first_name=self.data.get("name", "")))
+        return password
+
     def clean(self):
         data = super().clean()
         if not data.get("phone") and not data.get("email"):

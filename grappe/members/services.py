@@ -275,6 +275,8 @@ def register_with_code(*, code: str, by=None, name: str, phone: str = "", email:
                        children: int = 0, commune=None, preferred_channel: str = Member.Channel.SMS,
                        password: str = "") -> Member:
     """A referred household joins its group as a priority member ("referred by" basis)."""
+    if password:
+        checked_password(password, name=name, email=email)
     referral = referral_for_code(code)
     referral = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
     if referral.has_joined:
@@ -295,19 +297,31 @@ def register_with_code(*, code: str, by=None, name: str, phone: str = "", email:
     return member
 
 
-def member_username(member: Member) -> str:
-    return f"{member.association.slug}-{member.number}"
+USERNAME_SUFFIX_LENGTH = 6  # 31**6: about 900 million names per association
 
 
 def free_username(member: Member) -> str:
-    """`member_username`, or with "-2", "-3"... if a login of that name already exists."""
+    """A new member login: the association's slug and a random suffix from the unambiguous alphabet
+    (`vrac-drome-k7m4px`), never the member number, so sign-in names cannot be guessed in sequence.
+    Logins made before keep their name."""
     users = get_user_model().objects
-    base = candidate = member_username(member)
-    suffix = 1
-    while users.filter(username__iexact=candidate).exists():
-        suffix += 1
-        candidate = f"{base}-{suffix}"
-    return candidate
+    while True:
+        suffix = "".join(secrets.choice(CODE_ALPHABET) for _ in range(USERNAME_SUFFIX_LENGTH)).lower()
+        candidate = f"{member.association.slug}-{suffix}"
+        if not users.filter(username__iexact=candidate).exists():
+            return candidate
+
+
+def checked_password(password: str, *, name: str = "", email: str = "") -> str:
+    """A password a household chooses when joining goes through Django's validators, as everywhere."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password, user=get_user_model()(first_name=name, email=email))
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages)) from None
+    return password
 
 
 class AccessRefused(DomainError):
@@ -385,6 +399,9 @@ def erase_member(*, member: Member, by) -> Member:
     if member.erased_at:
         return member
     user = member.user
+    core_services.forget_sign_in_records(  # sign-in failures and reset requests name the person
+        user=user, usernames=[user.username] if user else [],
+        emails=[member.email] + ([user.email] if user else []))
     member.name = str(_("Erased member"))
     member.phone = ""
     member.email = ""

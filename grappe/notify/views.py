@@ -65,7 +65,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     member = request.scope.member
     if request.method == "POST":
         wanted = request.POST.get("reminders") == "on"
-        services.set_reminders(by=request.user, member=member, wanted=wanted)
+        services.set_reminders(member=member, wanted=wanted)
         messages.success(request, _("Reminders are on.") if wanted else _("Reminders are off. You can switch them "
                                                                          "back on at any time."))
         return redirect("notify:preferences")

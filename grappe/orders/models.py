@@ -473,3 +473,43 @@ class StockMove(models.Model):
     def __str__(self):
         return f"{self.kind} {self.quantity}"
 
+
+
+class CycleEvent(models.Model):
+    """One transition of a cycle (opened, closed, confirmed, received, distributed, settled,
+    reopened...), with who did it, when, and why when a reason is asked. Append-only: the history
+    of a cycle is its events in order."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("created")
+        OPENED = "opened", _("opened")
+        DEADLINE = "deadline", _("deadline extended")
+        SCHEDULE = "schedule", _("distribution dates changed")
+        CLOSED = "closed", _("closed")
+        CONFIRMED = "confirmed", _("purchase orders confirmed")
+        RECEIVED = "received", _("deliveries received")
+        PREPARED = "prepared", _("baskets prepared")
+        DISTRIBUTED = "distributed", _("distributed")
+        SETTLED = "settled", _("settled")
+        REOPENED = "reopened", _("settlement reopened")
+
+    cycle = models.ForeignKey(OrderCycle, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("cycle event")
+        indexes = [models.Index(fields=["cycle", "kind", "at"])]
+
+    def __str__(self):
+        return f"{self.cycle_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def actor(self) -> str:
+        """Who did it, as people read it: their name, or "automatically" (cron, with no user)."""
+        if self.by is None:
+            return str(_("automatically"))
+        return self.by.get_full_name() or self.by.get_username()

@@ -602,13 +602,18 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
                                                  note=request.POST.get(f"note-{line.pk}", "").strip()[:200]))
         if not errors:
             try:
-                services.record_receipt(purchase_order=po, lines=entries, by=request.user)
+                received = services.record_receipt(purchase_order=po, lines=entries, by=request.user)
             except DomainError as refusal:
                 errors.append(str(refusal))
         for error in errors:
             messages.error(request, error)
         if not errors:
-            messages.success(request, _("Receipt recorded; members' baskets are updated."))
+            if received.warnings:
+                messages.success(request, _("Receipt recorded; the baskets not handed out are updated."))
+                for warning in received.warnings:
+                    messages.warning(request, warning)
+            else:
+                messages.success(request, _("Receipt recorded; members' baskets are updated."))
             return redirect("orders:purchase_orders", po.cycle_id)
     return render(request, "orders/receipt.html", {"po": po, "lines": lines})
 

@@ -158,7 +158,7 @@ def scenario_need(request: HttpRequest, pk: int) -> HttpResponse:
     form = WeightsForm(request.POST or None, columns=columns)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_weights(scenario=scenario, weights=form.weights(), by=request.user)
+            services.save_weights(scenario=scenario, weights=form.weights())
         except services.PlannerError as error:
             messages.error(request, str(error))
         else:
