@@ -1,39 +1,21 @@
 import datetime
-import re
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from grappe.core.fields import AmountField
+from grappe.core.numbers import AMOUNT_MAX
 
 from .models import Means
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
-MAX_AMOUNT = Decimal("99999.99")
-
-
-class MoneyField(forms.DecimalField):
-    """An amount as typed at the till: "12,50" or "12.50", ASCII digits only, finite and bounded."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_value", MAX_AMOUNT)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-        super().__init__(**{**MONEY, **kwargs})
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("€", "")
-            if value and not re.fullmatch(r"-?([0-9]+([.,][0-9]*)?|[.,][0-9]+)", value):
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-            value = value.replace(",", ".")
-        return super().to_python(value)
-
-
 class PaymentForm(forms.Form):
     key = forms.UUIDField(widget=forms.HiddenInput)
     means = forms.ChoiceField(label=_("Means of payment"), choices=Means.choices, widget=forms.RadioSelect)
-    amount = MoneyField(label=_("Amount (EUR)"), min_value=Decimal("0.01"))
+    amount = AmountField(label=_("Amount (EUR)"), min_value=Decimal("0.01"))
     reference = forms.CharField(label=_("Cheque or voucher number"), max_length=60, required=False)
     issuer = forms.CharField(label=_("Voucher issuer (e.g. CCAS)"), max_length=100, required=False)
     advance = forms.BooleanField(label=_("Advance on account: keep what is paid above what is due on the "
@@ -57,7 +39,7 @@ class CashCountForm(forms.Form):
         kwargs.setdefault("auto_id", "%s")
         super().__init__(*args, **kwargs)
         for value in Means.values:
-            self.fields[f"counted-{value}"] = MoneyField(label=_("Counted (EUR)"), required=False,
+            self.fields[f"counted-{value}"] = AmountField(label=_("Counted (EUR)"), required=False,
                                                          min_value=Decimal("0"))
             self.fields[f"reason-{value}"] = forms.CharField(label=_("Reason for a difference"), max_length=200,
                                                              required=False)
@@ -77,7 +59,7 @@ class CashCountForm(forms.Form):
 class RefundForm(forms.Form):
     key = forms.UUIDField(widget=forms.HiddenInput)
     means = forms.ChoiceField(label=_("Means"), choices=Means.choices)
-    amount = MoneyField(label=_("Amount (EUR)"), min_value=Decimal("0.01"))
+    amount = AmountField(label=_("Amount (EUR)"), min_value=Decimal("0.01"))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
@@ -85,7 +67,7 @@ class InvoiceForm(forms.Form):
     purchase_order = forms.TypedChoiceField(label=_("Purchase order"), coerce=int)
     number = forms.CharField(label=_("Invoice number"), max_length=60)
     date = forms.DateField(label=_("Invoice date"), widget=forms.DateInput(attrs={"type": "date"}))
-    amount = forms.DecimalField(label=_("Amount incl. VAT (EUR)"), min_value=Decimal("0"), **MONEY)
+    amount = AmountField(label=_("Amount incl. VAT (EUR)"), min_value=Decimal("0"))
     due_date = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Reason for a difference from the purchase order"), max_length=200,
                              required=False)
@@ -96,7 +78,7 @@ class InvoiceForm(forms.Form):
 
 
 class SupplierPaymentForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount (EUR)"), min_value=Decimal("0.01"), **MONEY)
+    amount = AmountField(label=_("Amount (EUR)"), min_value=Decimal("0.01"))
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     means = forms.ChoiceField(label=_("Means"), choices=Means.choices, initial=Means.TRANSFER)
     reference = forms.CharField(label=_("Reference"), max_length=60, required=False)
@@ -104,12 +86,12 @@ class SupplierPaymentForm(forms.Form):
 
 class CostForm(forms.Form):
     label = forms.CharField(label=_("Passed-on cost (e.g. transport)"), max_length=200)
-    amount = forms.DecimalField(label=_("Amount (EUR)"), **MONEY)
+    amount = AmountField(label=_("Amount (EUR)"), min_value=-AMOUNT_MAX)
 
 
 class DifferenceForm(forms.Form):
     label = forms.CharField(label=_("Difference"), max_length=200)
-    amount = forms.DecimalField(label=_("Amount (EUR)"), **MONEY)
+    amount = AmountField(label=_("Amount (EUR)"), min_value=-AMOUNT_MAX)
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 

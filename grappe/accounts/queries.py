@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
+from django.http import Http404
 
 from grappe.core.money import round_cents, round_unit_price
 from grappe.distribution.models import Basket, BasketLine
+from grappe.network.access import require_write
 from grappe.orders.models import CyclePrice, PurchaseLine, PurchaseOrder, StockMove
+from grappe.orders.queries import cycle_group_ids, purchase_orders_for
 
 from . import settlement
 from .models import Entry, PassedOnCost, SettlementDifference, SupplierInvoice
@@ -138,10 +141,22 @@ def _served(cycle):
             yield quantity, price, cost
 
 
-def invoices_for(association) -> QuerySet[SupplierInvoice]:
-    return (SupplierInvoice.objects.filter(purchase_order__cycle__association=association)
+def invoices_for(scope) -> QuerySet[SupplierInvoice]:
+    """Suppliers' invoices through their purchase order's cycle: read with the cycle (coordinators)."""
+    return (SupplierInvoice.objects.filter(purchase_order__in=purchase_orders_for(scope))
             .select_related("purchase_order__supplier", "purchase_order__cycle")
             .annotate(paid=Sum("payments__amount")).order_by("-date", "-pk"))
+
+
+def invoice_for(scope, pk, *, write: bool = False) -> SupplierInvoice:
+    """An invoice the user reads; `write` (pay it, explain it): whoever may change its cycle."""
+    try:
+        invoice = invoices_for(scope).get(pk=pk)
+    except (SupplierInvoice.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write:
+        require_write(scope, cycle_group_ids(invoice.purchase_order.cycle))
+    return invoice
 
 
 def journals(association, start, end) -> dict[str, list[Entry]]:

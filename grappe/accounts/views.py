@@ -19,10 +19,11 @@ from grappe.core.pdf import pdf_response
 from grappe.distribution import queries as distribution_queries
 from grappe.distribution import views as distribution_views
 from grappe.distribution.models import Basket
-from grappe.members.models import Member
+from grappe.members.queries import member_for, members_for
 from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require_scope
 from grappe.notify import services as notify_services
 from grappe.orders.models import CycleEvent, OrderCycle, PurchaseOrder
+from grappe.orders.queries import cycle_for, cycles_for
 
 from . import export, queries, services
 from .forms import (
@@ -48,20 +49,6 @@ REFUSED = 422  # a refused form: the page again, with what was typed (never a re
 
 def _fail(request, error):
     messages.error(request, str(error))
-
-
-def member_for(scope, pk) -> Member:
-    found = Member.objects.filter(pk=pk, association=scope.association, group__in=scope.groups()).first()
-    if found is None:
-        raise Http404
-    return found
-
-
-def cycle_for(scope, pk) -> OrderCycle:
-    found = OrderCycle.objects.filter(pk=pk, association=scope.association).first()
-    if found is None or not scope.is_coordinator:
-        raise Http404
-    return found
 
 
 # --- The day: collect, pay, receipt ---------------------------------------------------------------
@@ -244,17 +231,17 @@ def _statement_pdf(request, member, opening, rows):
 def index(request: HttpRequest) -> HttpResponse:
     scope = request.scope
     query = request.GET.get("q", "").strip()
-    members = Member.objects.filter(association=scope.association, group__in=scope.groups())
+    members = members_for(scope)
     if query:
         members = members.matching(query)
     members = members.annotate(balance=Sum("account_entries__amount")).order_by("number")[:100]
-    cycles = OrderCycle.objects.filter(association=scope.association, status__in=(
+    cycles = cycles_for(scope).filter(status__in=(
         OrderCycle.Status.ORDERED, OrderCycle.Status.RECEIVED, OrderCycle.Status.DISTRIBUTED,
         OrderCycle.Status.SETTLED)).order_by("-closes_at")[:20]
     start, end = this_month()
     return render(request, "accounts/index.html", {
         "members": members, "query": query, "cycles": cycles,
-        "invoices": queries.invoices_for(scope.association)[:30],
+        "invoices": queries.invoices_for(scope)[:30],
         "period_form": PeriodForm(initial={"start": start, "end": end})})
 
 
@@ -279,7 +266,7 @@ def _member_page(request, member, payment=None, refund=None, status=200):
 @require_scope(*COORDINATORS)
 @require_POST
 def member_payment(request: HttpRequest, pk: int) -> HttpResponse:
-    member = member_for(request.scope, pk)
+    member = member_for(request.scope, pk, write=True)
     form = PaymentForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -299,7 +286,7 @@ def member_payment(request: HttpRequest, pk: int) -> HttpResponse:
 @require_scope(*COORDINATORS)
 @require_POST
 def member_refund(request: HttpRequest, pk: int) -> HttpResponse:
-    member = member_for(request.scope, pk)
+    member = member_for(request.scope, pk, write=True)
     form = RefundForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -318,7 +305,7 @@ def member_refund(request: HttpRequest, pk: int) -> HttpResponse:
 @require_scope(*COORDINATORS)
 @require_POST
 def reverse(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
-    member = member_for(request.scope, pk)
+    member = member_for(request.scope, pk, write=True)
     entry = Entry.objects.filter(pk=entry_pk, member=member).first()
     if entry is None:
         raise Http404
@@ -336,7 +323,7 @@ def reverse(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
 
 @require_scope(*COORDINATORS)
 def settlement(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = cycle_for(request.scope, pk)
+    cycle = cycle_for(request.scope, pk, staff=True, write=request.method == "POST")
     orders = list(PurchaseOrder.objects.filter(cycle=cycle).select_related("supplier").prefetch_related(
         "invoices__payments", "lines"))
     invoice_form = InvoiceForm(request.POST or None, orders=orders, prefix="invoice")
@@ -426,10 +413,7 @@ def _settlement_context(cycle, orders, invoice_form, cost_form, difference_form,
 
 @require_scope(*COORDINATORS)
 def supplier_payment(request: HttpRequest, pk: int) -> HttpResponse:
-    invoice = SupplierInvoice.objects.filter(pk=pk, purchase_order__cycle__association=request.scope.association
-                                             ).select_related("purchase_order__supplier").first()
-    if invoice is None:
-        raise Http404
+    invoice = queries.invoice_for(request.scope, pk, write=request.method == "POST")
     form = SupplierPaymentForm(request.POST or None, initial={"date": timezone.localdate(), "amount": invoice.amount})
     if request.method == "POST" and form.is_valid():
         try:

@@ -9,9 +9,10 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from grappe.accounts import queries, services
-from grappe.accounts.views import member_for
+from grappe.api.types import PositiveAmount
 from grappe.core.errors import DomainError
 from grappe.distribution import queries as distribution_queries
+from grappe.members.queries import member_for
 from grappe.network.access import scope_for
 
 router = Router(tags=["accounts"])
@@ -36,7 +37,7 @@ class AccountOut(Schema):
 class PaymentIn(Schema):
     key: UUID
     means: str
-    amount: Decimal
+    amount: PositiveAmount
     reference: str = ""
     issuer: str = ""
     advance: bool = False  # "avance sur compte": keep what is above the amount due on the account

@@ -158,7 +158,7 @@ def scenario_communes(request, scenario_id: int):
 def run_scenario(request, scenario_id: int):
     """Queue the scenario's computation; follow it at the job's address until its status is done or failed."""
     scope = _planner_scope(request)
-    scenario = queries.scenario_for(scope, scenario_id)
+    scenario = queries.scenario_for(scope, scenario_id, write=True)
     try:
         job = services.request_run(scenario=scenario, by=request.auth)
     except services.PlannerError as error:

@@ -35,7 +35,15 @@ from .models import (
     SuggestionVote,
     Supplier,
 )
-from .queries import current_prices, price_category, visible_products
+from .queries import (
+    current_prices,
+    import_for,
+    price_category,
+    product_for,
+    suggestion_for,
+    supplier_for,
+    visible_products,
+)
 
 EVERYONE = (ADMIN, COORDINATOR, VOLUNTEER, REFERRER, MEMBER)
 STAFF = (ADMIN, COORDINATOR)
@@ -51,21 +59,6 @@ def staff_group(request, scope):
     try:
         return group_for(scope, int(raw))
     except ValueError:
-        raise Http404 from None
-
-
-def supplier_for(scope, pk: int) -> Supplier:
-    try:
-        return Supplier.objects.get(association=scope.association, pk=pk)
-    except Supplier.DoesNotExist:
-        raise Http404 from None
-
-
-def product_for(scope, pk: int, queryset=None) -> Product:
-    try:
-        return (queryset if queryset is not None else Product.objects.filter(association=scope.association)
-                ).select_related("supplier").get(pk=pk)
-    except Product.DoesNotExist:
         raise Http404 from None
 
 
@@ -287,13 +280,6 @@ def import_new(request: HttpRequest, pk: int) -> HttpResponse:
                                                          "max_rows": imports.MAX_ROWS})
 
 
-def import_for(scope, pk: int) -> PriceImport:
-    try:
-        return PriceImport.objects.select_related("supplier").get(association=scope.association, pk=pk)
-    except PriceImport.DoesNotExist:
-        raise Http404 from None
-
-
 @require_scope(*STAFF)
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     price_import = import_for(request.scope, pk)
@@ -385,13 +371,6 @@ def suggestions(request: HttpRequest) -> HttpResponse:
             item.answer_form = SuggestionAnswerForm(instance=item, prefix=f"s{item.pk}")
     return render(request, "catalogue/suggestions.html", {"form": form, "items": items,
                                                           "is_coordinator": scope.is_coordinator})
-
-
-def suggestion_for(scope, pk: int) -> Suggestion:
-    try:
-        return Suggestion.objects.get(association=scope.association, pk=pk)
-    except Suggestion.DoesNotExist:
-        raise Http404 from None
 
 
 @require_POST

@@ -3,33 +3,10 @@ import re
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core.fields import PercentField, QuantityField
 from grappe.core.money import plain_number
-
-MAX_QUANTITY = Decimal("99999")
-TYPED_NUMBER = re.compile(r"[0-9]+([.,][0-9]*)?|[.,][0-9]+")
-
-
-class QuantityField(forms.DecimalField):
-    """A quantity as a volunteer types it: "5,2" or "5.2", ASCII digits only, finite and bounded."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", Decimal("0"))
-        kwargs.setdefault("max_value", MAX_QUANTITY)
-        kwargs.setdefault("max_digits", 12)
-        kwargs.setdefault("decimal_places", 3)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-            if value and not TYPED_NUMBER.fullmatch(value):
-                raise ValidationError(self.error_messages["invalid"], code="invalid")
-            value = value.replace(",", ".")
-        return super().to_python(value)
 
 
 class ServedForm(forms.Form):
@@ -104,6 +81,6 @@ class SlotForm(forms.Form):
 
 
 class SettingsForm(forms.Form):
-    weighing_tolerance_percent = forms.DecimalField(
-        label=_("Weighing tolerance (%)"), min_value=Decimal("0"), max_value=Decimal("100"), decimal_places=2,
+    weighing_tolerance_percent = PercentField(
+        label=_("Weighing tolerance (%)"),
         help_text=_("How far a weighed bulk quantity may differ from the quantity allotted."))

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 from grappe.core.errors import DomainError
 from grappe.core.pdf import pdf_response, render_pdf_bytes
 from grappe.network.access import ADMIN, COORDINATOR, VOLUNTEER, require_scope
-from grappe.orders.models import CyclePrice, OrderCycle, StockItem, unit_word
+from grappe.orders.models import CyclePrice, StockItem, unit_word
+from grappe.orders.queries import cycle_for, cycles_for
 
 from . import queries, services
 from .forms import ServedForm, SettingsForm, SlotForm, StockSaleForm
@@ -40,8 +41,7 @@ def _list_page(request, status=200):
     distributions = queries.with_progress(queries.distributions_for(scope)).order_by("-date", "group__name")[:60]
     ready = []
     if scope.is_coordinator:
-        ready = (OrderCycle.objects.filter(association=scope.association, status__in=services.READY)
-                 .order_by("-closes_at")[:10])
+        ready = cycles_for(scope).filter(status__in=services.READY).order_by("-closes_at")[:10]
     return render(request, "distribution/list.html", {
         "distributions": distributions, "ready_cycles": ready, "empty_slots": queries.empty_slots(scope)[:30],
         "scope": scope}, status=status)
@@ -50,7 +50,7 @@ def _list_page(request, status=200):
 @require_scope(*COORDINATORS)
 @require_POST
 def prepare(request: HttpRequest, cycle_pk: int) -> HttpResponse:
-    cycle = queries.cycle_for(request.scope, cycle_pk)
+    cycle = cycle_for(request.scope, cycle_pk, write=True)
     try:
         made = services.create_distributions(cycle=cycle, by=request.user)
     except DomainError as error:
@@ -287,7 +287,7 @@ def document_context(distribution, kind) -> dict:
 
 @require_scope(*STAFF)
 def loading(request: HttpRequest, cycle_pk: int) -> HttpResponse:
-    cycle = queries.cycle_for(request.scope, cycle_pk)
+    cycle = cycle_for(request.scope, cycle_pk, staff=True)
     group_id = request.GET.get("groupe", "")
     group = None
     if group_id.isdigit():  # one group's list (a pooled cycle's whole list can run to hundreds of pages)

@@ -14,8 +14,16 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+MEMBER_PERSONS_MAX = 30  # adults, or children, in one household
+
+
 class MemberForm(forms.ModelForm):
     """Personal data of a member; the category has its own form (audited apart)."""
+
+    adults = forms.IntegerField(label=_("Adults in the household"), min_value=1, max_value=MEMBER_PERSONS_MAX,
+                                initial=1)
+    children = forms.IntegerField(label=_("Children in the household"), min_value=0, max_value=MEMBER_PERSONS_MAX,
+                                  initial=0)
 
     class Meta:
         model = Member

@@ -101,6 +101,24 @@ def _next_number(association: Association) -> int:
     return (Member.objects.filter(association=association).aggregate(n=Max("number"))["n"] or 0) + 1
 
 
+def _validate_member(data: dict) -> None:
+    """What every way in (web form, API, import) must respect: known choices, a household of at least
+    one adult, a name that fits. The forms say it field by field; this is the last word."""
+    choices = {"kind": Member.Kind, "category": Member.Category, "preferred_channel": Member.Channel}
+    for field, allowed in choices.items():
+        if field in data and data[field] not in allowed.values:
+            raise DomainError(_("Unknown value for %(field)s: %(value)s.") % {"field": field,
+                                                                              "value": str(data[field])[:30]})
+    if data.get("priority_basis") and data["priority_basis"] not in Member.PriorityBasis.values:
+        raise DomainError(_("Unknown value for %(field)s: %(value)s.") % {"field": "priority_basis",
+                                                                          "value": str(data["priority_basis"])[:30]})
+    name = (data.get("name") or "").strip()
+    if not name or len(name) > Member._meta.get_field("name").max_length:
+        raise DomainError(_("Give a name of at most 200 characters."))
+    if not 1 <= int(data.get("adults", 1)) <= 30 or not 0 <= int(data.get("children", 0)) <= 30:
+        raise DomainError(_("A household counts 1 to 30 adults and 0 to 30 children."))
+
+
 def _validate_priority(data: dict) -> None:
     if data.get("category") == Member.Category.PRIORITY and not data.get("priority_basis"):
         raise DomainError(_("A priority member needs a basis of priority (referral, QPV or assessment)."))
@@ -112,6 +130,7 @@ def admit_member(*, group: BuyingGroup, by, **data) -> Member:
 
     Returns the member; `member.status` says whether they were admitted or are waiting.
     """
+    _validate_member(data)
     group = _lock_group(group)
     _validate_priority(data)
     data.setdefault("category", Member.Category.PRIORITY)

@@ -199,7 +199,7 @@ def test_the_credit_limit_message_prints_euros_in_french(world, day):
     with translation.override("fr"), pytest.raises(services.BelowLimit) as caught:
         services.leave_on_account(member=day.paul, by=world.volunteer)
     message = str(caught.value)
-    assert f"{owed:.2f}".replace(".", ",") + "\u00a0€" in message and "-10,00\u00a0€" in message
+    assert f"{owed:.2f}".replace(".", ",") + "\u00a0€" in message and "10,00\u00a0€" in message
     assert not re.search(r"\d\.\d", message) and "€ €" not in message and "--" not in message
 
 
