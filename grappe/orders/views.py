@@ -33,7 +33,6 @@ from .models import (
     MemberOrder,
     OrderCycle,
     OrderLine,
-    PurchaseOrder,
     StockItem,
     StockMove,
     unit_word,
