@@ -47,7 +47,7 @@ def in_solver(monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_the_page_solves_outside_any_transaction(scenario, world, client_for, in_solver):
     seen = in_solver(lambda: connection.in_atomic_block)
-    client = client_for(world.coordinator)
+    client = client_for(world.admin)
     response = client.post(f"/mobile/scenarios/{scenario.pk}/calculer/")
     assert response.status_code == 302 and response["Location"].endswith("#job")
     assert seen == [False]
@@ -102,7 +102,7 @@ def test_the_page_follows_the_job_on_the_database_backend(scenario, world, clien
     """The production backend: the request only queues; the page says so and refreshes itself without
     JavaScript; `db_worker` computes; the page then shows the results and stops refreshing."""
     settings.TASKS = DATABASE_BACKEND
-    client = client_for(world.coordinator)
+    client = client_for(world.admin)
     client.post(f"/mobile/scenarios/{scenario.pk}/calculer/")
     job = ScenarioJob.objects.get(scenario=scenario)
     task = DBTaskResult.objects.get()
