@@ -33,6 +33,14 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Tasks run as soon as they are queued (django-tasks' ImmediateBackend), within the test; the tests
+    of the job queue itself (grappe/core/tests/test_jobs.py, grappe/tours/tests/test_jobs.py) set the
+    database backend that production runs."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def world(db):
     """An association with two groups, a partner and one user per role; an outsider in another one."""

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "ninja",  # serves the API docs' Swagger UI from our static files (no CDN, no inline script: CSP)
+    "django_tasks",
+    "django_tasks_db",
     "grappe.core",
     "grappe.network",
     "grappe.members",
@@ -182,6 +184,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "grappe@localhost")
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
 SMS_SENDER = os.environ.get("SMS_SENDER", "Grappe")  # at most 11 letters or digits
 BREVO_API_KEY = os.environ.get("BREVO_API_KEY", "")
+
+# Job queue (django-tasks): long work runs in `manage.py db_worker`, out of the request and out of
+# any lock; tasks are rows of the same database (django-tasks-db), so there is no other server.
+# `manage.py requeue_tasks` (a timer) puts back tasks left RUNNING by a killed worker.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Optional OSRM server for real road travel times in the van planner (never needed by tests).
 OSRM_URL = os.environ.get("OSRM_URL", "")

@@ -62,7 +62,7 @@ def basket_total(basket) -> Decimal:
 
 
 def _lock_member(member) -> Member:
-    return Member.objects.select_for_update().get(pk=member.pk)
+    return Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
 
 
 def _post(**fields) -> Entry:
@@ -248,7 +248,7 @@ def stale_cash_counts(distribution) -> list[CashCount]:
 @transaction.atomic
 def record_cash_count(*, distribution, counted: dict, reasons: dict, by, now=None) -> list[CashCount]:
     """Counted amounts per means; a difference needs its reason. Recounting replaces the count."""
-    Distribution.objects.select_for_update().get(pk=distribution.pk)
+    Distribution.objects.select_for_update(of=("self",)).get(pk=distribution.pk)
     expected = expected_takings(distribution)
     rows = []
     for means, value in counted.items():
@@ -303,7 +303,7 @@ def pay_supplier(*, invoice, amount, date, means=Means.TRANSFER, reference="", b
     amount = round_cents(to_decimal(amount))
     if amount <= 0:
         raise AccountError(_("Enter an amount above zero."))
-    SupplierInvoice.objects.select_for_update().get(pk=invoice.pk)
+    SupplierInvoice.objects.select_for_update(of=("self",)).get(pk=invoice.pk)
     paid = invoice.payments.aggregate(s=Sum("amount"))["s"] or ZERO
     if paid + amount > invoice.amount:
         raise AccountError(_("This payment would pay more than the invoice."))

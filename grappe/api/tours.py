@@ -5,11 +5,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.http import Http404
-from ninja import Router, Schema
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from grappe.network.access import scope_for
 from grappe.tours import queries, services
+from grappe.tours.models import ScenarioJob
 
 router = Router(tags=["tours"])
 
@@ -52,6 +54,16 @@ class ScenarioOut(Schema):
     depot: str
     weights: dict
     latest_run: RunOut | None
+
+
+class JobOut(Schema):
+    id: int
+    status: str  # queued, running, done, failed
+    step: str  # gather, cover, routes, store; empty when not running
+    requested_at: datetime
+    finished_at: datetime | None
+    error: str
+    run_id: int | None
 
 
 class VisitOut(Schema):
@@ -98,6 +110,11 @@ def _run_out(run) -> dict | None:
     }
 
 
+def _job_out(job) -> dict:
+    return {"id": job.pk, "status": job.status, "step": job.step, "requested_at": job.requested_at,
+            "finished_at": job.finished_at, "error": job.error, "run_id": job.run_id}
+
+
 def _scenario_out(scenario) -> dict:
     return {
         "id": scenario.pk, "name": scenario.name, "epci": scenario.epci, "reach_mode": scenario.reach_mode,
@@ -137,12 +154,20 @@ def scenario_communes(request, scenario_id: int):
             for row in table.rows]
 
 
-@router.post("/tours/scenarios/{scenario_id}/run", response=ScenarioOut)
+@router.post("/tours/scenarios/{scenario_id}/run", response={202: JobOut})
 def run_scenario(request, scenario_id: int):
+    """Queue the scenario's computation; follow it at the job's address until its status is done or failed."""
     scope = _planner_scope(request)
     scenario = queries.scenario_for(scope, scenario_id, write=True)
     try:
-        services.run_scenario(scenario=scenario, by=request.auth)
+        job = services.request_run(scenario=scenario, by=request.auth)
     except services.PlannerError as error:
         raise HttpError(400, str(error)) from None
-    return _scenario_out(queries.scenario_for(scope, scenario_id))
+    return Status(202, _job_out(ScenarioJob.objects.get(pk=job.pk)))
+
+
+@router.get("/tours/scenarios/{scenario_id}/jobs/{job_id}", response=JobOut)
+def scenario_job(request, scenario_id: int, job_id: int):
+    scope = _planner_scope(request)
+    scenario = queries.scenario_for(scope, scenario_id)
+    return _job_out(get_object_or_404(ScenarioJob, scenario=scenario, pk=job_id))

@@ -343,7 +343,7 @@ class NothingToApply(CatalogueError):
 @transaction.atomic
 def apply_import(*, by, price_import: PriceImport, keep_valid_only: bool = False, valid_from=None) -> dict:
     """Write the checked rows. With errors in the file, writes nothing unless keep_valid_only."""
-    locked = PriceImport.objects.select_for_update().get(pk=price_import.pk)
+    locked = PriceImport.objects.select_for_update(of=("self",)).get(pk=price_import.pk)
     if locked.status != PriceImport.Status.PENDING:
         raise NothingToApply(gettext_lazy("This import was already applied or cancelled."))
     errors = locked.count(ERROR)
@@ -359,7 +359,7 @@ def apply_import(*, by, price_import: PriceImport, keep_valid_only: bool = False
     # Lock the supplier's products (in primary-key order) and write in bulk: a 5,000-row list is
     # a handful of queries, not 5,000 round trips.
     # PostgreSQL refuses FOR UPDATE with GROUP BY: take the locks first, then read with the aggregate.
-    list(Product.objects.select_for_update().filter(supplier=supplier).order_by("pk").values_list("pk", flat=True))
+    list(Product.objects.select_for_update(of=("self",)).filter(supplier=supplier).order_by("pk").values_list("pk", flat=True))
     products = {p.reference: p for p in Product.objects.filter(supplier=supplier)
                 .annotate(latest_change=Max("price_changes__valid_from")).order_by("pk")}
     new_products, changes, mirrored = [], [], []

@@ -73,7 +73,7 @@ def change_price(*, by, product: Product, pack_price_excl_vat: Decimal, vat_rate
         raise CatalogueError(_("A price cannot be negative."))
     if not (0 <= vat_rate <= 100):
         raise CatalogueError(_("A VAT rate is between 0 and 100 %."))
-    locked = Product.objects.select_for_update().get(pk=product.pk)
+    locked = Product.objects.select_for_update(of=("self",)).get(pk=product.pk)
     latest = locked.price_changes.filter(valid_from__lte=valid_from).order_by("-valid_from", "-pk").first()
     if latest and latest.pack_price_excl_vat == pack_price_excl_vat and latest.vat_rate == vat_rate:
         return None

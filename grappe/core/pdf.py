@@ -9,12 +9,15 @@ cached: `cached=True` keys the PDF by a hash of the HTML it is made from. Any ch
 the page (a basket prepared again, a weighed quantity) changes the HTML and so the key: there is
 nothing to invalidate by hand, and a stale document cannot be served. Only the template rendering
 (a few queries and about a tenth of a second for 100 households) is paid again on a hit.
+
+The cache is Django's `caches["default"]`, which settings make shared by every worker and app
+server (a database table), not a per-process memory: a sheet rendered by one worker is served by all.
 """
 
 import gc
 import hashlib
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
@@ -27,10 +30,11 @@ def render_pdf_bytes(template_name: str, context: dict, request=None, *, cached:
     if not cached:
         return html_to_pdf(html, base_url)
     key = "pdf:" + hashlib.sha256(f"{base_url}\n{html}".encode()).hexdigest()
-    pdf = cache.get(key)
+    shared = caches["default"]
+    pdf = shared.get(key)
     if pdf is None:
         pdf = html_to_pdf(html, base_url)
-        cache.set(key, pdf, CACHE_SECONDS)
+        shared.set(key, pdf, CACHE_SECONDS)
     return pdf
 
 

@@ -119,7 +119,7 @@ def request_email_confirmation(*, user, email: str, confirm_url, now) -> None:
 def confirm_email(*, token: str, now):
     """The link was followed: the address becomes the user's own. Returns the user."""
     data = read_email_confirmation(token=token, now=now)
-    user = get_user_model().objects.select_for_update().filter(pk=data["user"], is_active=True).first()
+    user = get_user_model().objects.select_for_update(of=("self",)).filter(pk=data["user"], is_active=True).first()
     if user is None:
         raise DomainError(_("This link is not valid. Ask for a new one from your profile."))
     if user.email == data["email"]:

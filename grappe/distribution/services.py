@@ -61,7 +61,7 @@ def create_distributions(*, cycle, by, now=None) -> list[Distribution]:
     not handed out up to date (a receipt does it already, see `follow_allotment`), and the date and
     place of upcoming distributions (after the coordinator moved them on the cycle's schedule page).
     """
-    cycle = OrderCycle.objects.select_for_update().get(pk=cycle.pk)
+    cycle = OrderCycle.objects.select_for_update(of=("self",)).get(pk=cycle.pk)
     ensure_not_settled(cycle)
     if cycle.status not in READY:
         raise DistributionError(_("Baskets can be prepared once the purchase orders are confirmed."))
@@ -346,7 +346,8 @@ def add_from_stock(*, basket, product_id, quantity, by, now=None) -> BasketLine:
     if price is None:
         raise DistributionError(_("This product is not part of this cycle."))
     # lock the stock row so two volunteers cannot sell the same last kilo
-    StockItem.objects.select_for_update().filter(group_id=basket.distribution.group_id, product_id=product_id).first()
+    (StockItem.objects.select_for_update(of=("self",)).filter(group_id=basket.distribution.group_id, product_id=product_id)
+     .order_by("pk").first())
     if quantity > stock_available(basket.distribution, product_id):
         raise DistributionError(_("%(product)s: not enough in stock."), product=price.name)
     return BasketLine.objects.create(
@@ -399,7 +400,7 @@ def close_distribution(*, distribution, by, now=None) -> Distribution:
     closed, the cycle becomes "distributed".
     """
     now = now or timezone.now()
-    distribution = Distribution.objects.select_for_update().get(pk=distribution.pk)
+    distribution = Distribution.objects.select_for_update(of=("self",)).get(pk=distribution.pk)
     if distribution.status != Distribution.Status.PLANNED:
         raise DistributionError(_("This distribution is already closed."))
     if Basket.objects.filter(distribution=distribution, status=Basket.Status.WAITING).exists():

@@ -37,7 +37,7 @@ def create_event(*, by, association, **values) -> Event:
 @transaction.atomic
 def update_event(*, event: Event, **values) -> list[Registration]:
     """Change an event. Raising the capacity moves households from the waiting list; returns them."""
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
     merged = {k: getattr(event, k) for k in EVENT_FIELDS} | values
     _check(merged)
     if merged["capacity"] is not None:
@@ -82,7 +82,7 @@ def _fill_from_waiting_list(event: Event) -> list[Registration]:
 @transaction.atomic
 def register(*, by, event: Event, member) -> Registration:
     """Register a household: confirmed while places remain, otherwise on the waiting list."""
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
     if event.is_cancelled:
         raise EventError(_("This event is cancelled."))
     if event.starts_at <= timezone.now():
@@ -107,7 +107,7 @@ def register(*, by, event: Event, member) -> Registration:
 @transaction.atomic
 def unregister(*, registration: Registration) -> list[Registration]:
     """Cancel a registration; a freed place goes to the first household waiting. Returns those promoted."""
-    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    event = Event.objects.select_for_update(of=("self",)).get(pk=registration.event_id)
     changed = Registration.objects.filter(
         pk=registration.pk, status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITING]
     ).update(status=Registration.Status.CANCELLED, changed_at=timezone.now())

@@ -88,7 +88,7 @@ def _counts(group: BuyingGroup) -> tuple[int, int]:
 
 def _lock_group(group: BuyingGroup) -> BuyingGroup:
     """Every quota decision locks the group row first, so two admissions cannot both take the last place."""
-    return BuyingGroup.objects.select_for_update().select_related("association").get(pk=group.pk)
+    return BuyingGroup.objects.select_for_update(of=("self",)).select_related("association").get(pk=group.pk)
 
 
 def audit(member: Member | None, *, by, action: str, fields=(), detail: str = "", association=None) -> None:
@@ -97,7 +97,7 @@ def audit(member: Member | None, *, by, action: str, fields=(), detail: str = ""
 
 
 def _next_number(association: Association) -> int:
-    Association.objects.select_for_update().filter(pk=association.pk).first()
+    Association.objects.select_for_update(of=("self",)).filter(pk=association.pk).order_by("pk").first()
     return (Member.objects.filter(association=association).aggregate(n=Max("number"))["n"] or 0) + 1
 
 
@@ -157,7 +157,10 @@ def admit_from_waiting_list(*, group: BuyingGroup, by) -> list[Member]:
     group = _lock_group(group)
     priority, solidarity = _counts(group)
     admitted = []
-    for member in Member.objects.filter(group=group).waiting().select_for_update():
+    # Locked in primary-key order (as every multi-row lock), then taken in the order they came.
+    waiting = list(Member.objects.filter(group=group, status=Member.Status.WAITING)
+                   .select_for_update(of=("self",)).order_by("pk"))
+    for member in sorted(waiting, key=lambda m: (m.waiting_since is None, m.waiting_since, m.pk)):
         if member.category == Member.Category.SOLIDARITY and not quota.can_admit_solidarity(
             priority, solidarity, group.association.priority_threshold
         ):
@@ -184,7 +187,7 @@ def waiting_position(member: Member) -> int | None:
 @transaction.atomic
 def update_member(*, member: Member, by, **data) -> list[str]:
     """Change personal data (not the category). Returns the names of the fields changed, which are audited."""
-    member = Member.objects.select_for_update().get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
     changed = [f for f in PERSONAL_FIELDS if f in data and getattr(member, f) != data[f]]
     if "group" in changed:
         raise DomainError(_("To move a household to another group, have it leave and join the other group."))
@@ -200,7 +203,7 @@ def update_member(*, member: Member, by, **data) -> list[str]:
 def change_category(*, member: Member, by, category: str, priority_basis: str = "", basis_partner=None,
                     basis_date: date | None = None, review_date: date | None = None) -> Member:
     group = _lock_group(member.group)
-    member = Member.objects.select_for_update().get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
     data = {"category": category, "priority_basis": priority_basis if category == Member.Category.PRIORITY else "",
             "basis_partner": basis_partner if category == Member.Category.PRIORITY else None,
             "basis_date": basis_date if category == Member.Category.PRIORITY else None, "review_date": review_date}
@@ -226,7 +229,7 @@ def change_category(*, member: Member, by, category: str, priority_basis: str = 
 
 @transaction.atomic
 def member_leaves(*, member: Member, by) -> Member:
-    member = Member.objects.select_for_update().get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
     member.status = Member.Status.LEFT
     member.left_on = timezone.localdate()
     member.save(update_fields=["status", "left_on"])
@@ -294,7 +297,7 @@ def register_with_code(*, code: str, by=None, name: str, phone: str = "", email:
     if password:
         checked_password(password, name=name, email=email)
     referral = referral_for_code(code)
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    referral = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
     if referral.has_joined:
         raise InvalidReferralCode(_("This code has already been used to join."))
     member = admit_member(
@@ -411,7 +414,7 @@ def export_member_data(*, member: Member, by, fmt: str) -> dict:
 @transaction.atomic
 def erase_member(*, member: Member, by) -> Member:
     """Anonymise the person; keep the member row (and so the accounting history) under its number."""
-    member = Member.objects.select_for_update().get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
     if member.erased_at:
         return member
     user = member.user

@@ -38,7 +38,7 @@ class Added:
 
 
 def _lock(association: Association) -> Association:
-    return Association.objects.select_for_update().get(pk=association.pk)
+    return Association.objects.select_for_update(of=("self",)).get(pk=association.pk)
 
 
 def _checked_target(association, kind, groups, partner) -> tuple[list[BuyingGroup], Partner | None]:

@@ -1,19 +1,22 @@
 """Send what is due: for every registered kind, every Due, once, by the recipient's channel.
 
-Insert first, then send: the row (kind, key, recipient) is committed as "pending" before the
-message leaves, so a second run, even at the same moment, hits the unique constraint and skips it.
-A failed send may be retried by a later run (up to MAX_ATTEMPTS), through a conditional update
-that only one run can win.
+Insert first, then send: the row (kind, key, recipient) is committed as "pending" (claimed, with
+`claimed_at`) before the message leaves, so a second run, even at the same moment, hits the unique
+constraint and skips it. A failed send, or a claim older than CLAIM_TIMEOUT that never got sent (the
+process was killed between claiming and sending), is claimed again by a later run (up to
+MAX_ATTEMPTS), through a conditional update that only one run can win. A row sent, or handed to the
+call list, is never claimed again.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from . import sms as sms_gateway
@@ -22,6 +25,8 @@ from .phones import to_e164
 from .reminders import REGISTRY, Due, ReminderKind
 
 MAX_ATTEMPTS = 3
+# A send takes seconds (SMTP and HTTP time out well before): a claim this old was abandoned.
+CLAIM_TIMEOUT = timedelta(minutes=10)
 Channel = SentNotification.Channel
 Status = SentNotification.Status
 
@@ -85,8 +90,16 @@ def render(kind: ReminderKind, due: Due, channel: str) -> tuple[str, str]:
         return "", kind.sms(due.context)
 
 
-def _claim(due: Due, route: Route, subject: str, text: str, handled_by=None) -> SentNotification | None:
-    """Insert the row (committed at once); None when this reminder was already handled."""
+def reclaimable(now) -> Q:
+    """Rows a run may take (again): failed, or claimed so long ago that their sender must have died."""
+    return (Q(status=Status.FAILED) | Q(status=Status.PENDING, claimed_at__lt=now - CLAIM_TIMEOUT)) & Q(
+        attempts__lt=MAX_ATTEMPTS)
+
+
+def _claim(due: Due, route: Route, subject: str, text: str, handled_by=None, *,
+           now=None) -> SentNotification | None:
+    """Insert the row (committed at once); None when this reminder was already handled (or is being sent)."""
+    now = now or timezone.now()
     association = due.association or (due.recipient.member.association if due.recipient.member else None)
     group = due.group or (due.recipient.member.group if due.recipient.member else None)
     values = {"association": association, "group": group, "member": due.recipient.member,
@@ -95,12 +108,12 @@ def _claim(due: Due, route: Route, subject: str, text: str, handled_by=None) -> 
     try:
         with transaction.atomic():
             return SentNotification.objects.create(kind=due.kind, key=due.key, recipient=due.recipient.key,
-                                                   status=Status.PENDING, **values)
+                                                   status=Status.PENDING, claimed_at=now, created_at=now, **values)
     except IntegrityError:
         pass
     retried = SentNotification.objects.filter(
-        kind=due.kind, key=due.key, recipient=due.recipient.key, status=Status.FAILED, attempts__lt=MAX_ATTEMPTS,
-    ).update(status=Status.PENDING, attempts=F("attempts") + 1, error="", **values)
+        reclaimable(now), kind=due.kind, key=due.key, recipient=due.recipient.key,
+    ).update(status=Status.PENDING, claimed_at=now, attempts=F("attempts") + 1, error="", **values)
     if retried != 1:
         return None
     return SentNotification.objects.get(kind=due.kind, key=due.key, recipient=due.recipient.key)
@@ -127,10 +140,10 @@ def _deliver(row: SentNotification, backend) -> None:
 
 
 def send_one(due: Due, route: Route, subject: str, text: str, *, backend=None,
-             by=None) -> SentNotification | None:
+             by=None, now=None) -> SentNotification | None:
     """Log then send one message now (a message asked for by a person, not by the cron), the same way:
     None when this (kind, key, recipient) was already sent; else the row, SENT or FAILED."""
-    row = _claim(due, route, subject, text, handled_by=by)
+    row = _claim(due, route, subject, text, handled_by=by, now=now)
     if row is not None:
         _deliver(row, backend or sms_gateway.get_backend())
     return row
@@ -146,7 +159,7 @@ def send_due(now=None, *, kinds=None, dry_run=False, backend=None) -> Summary:
         dues = list(kind.due(now))
         # One query for what is already handled (the unique constraint stays the real guard).
         handled = set(SentNotification.objects.filter(kind=name, key__in={due.key for due in dues})
-                      .exclude(status=Status.FAILED).values_list("key", "recipient"))
+                      .exclude(reclaimable(now)).values_list("key", "recipient"))
         for due in dues:
             if opted_out(due, kind):
                 summary.add("opted_out")
@@ -159,7 +172,7 @@ def send_due(now=None, *, kinds=None, dry_run=False, backend=None) -> Summary:
             if dry_run:
                 summary.add("would_send", f"{name} {due.recipient.key} {route.channel} {route.address}: {text}")
                 continue
-            row = _claim(due, route, subject, text)
+            row = _claim(due, route, subject, text, now=now)
             if row is None:
                 summary.add("already")
                 continue

@@ -2,7 +2,9 @@
 
 The unique constraint is the idempotence: a second cron run, or two runs at once, cannot insert the
 same reminder again, so it is never sent twice. A row that stays "pending" means the process died
-between inserting and sending: it is shown in the log and not retried (at most once).
+between claiming it and sending: once its claim (`claimed_at`) is older than the engine's
+CLAIM_TIMEOUT, a later run may claim it again (a conditional update only one run wins, counted in
+`attempts`, at most MAX_ATTEMPTS); a row sent (or handed to the call list) is never claimed again.
 """
 
 from django.conf import settings
@@ -38,6 +40,7 @@ class SentNotification(models.Model):
     text = models.TextField(_("message"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=1)
+    claimed_at = models.DateTimeField(default=timezone.now)  # when a run last took it to send
     provider_id = models.CharField(_("provider reference"), max_length=200, blank=True)
     error = models.CharField(_("error"), max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
@@ -128,7 +129,7 @@ def create_cycle(*, association, name, opens_at, closes_at, groups, by, strategy
 
 
 def _locked(cycle) -> OrderCycle:
-    return OrderCycle.objects.select_for_update().get(pk=cycle.pk)
+    return OrderCycle.objects.select_for_update(of=("self",)).get(pk=cycle.pk)
 
 
 @transaction.atomic
@@ -589,7 +590,7 @@ def apply_stock_moves(moves: list[StockMove]):
     query = Q()
     for group_id, product_id in delta:
         query |= Q(group_id=group_id, product_id=product_id)
-    for item in StockItem.objects.filter(query).select_for_update():
+    for item in StockItem.objects.filter(query).select_for_update(of=("self",)).order_by("pk"):
         current[(item.group_id, item.product_id)] = item
     items = []
     for key, amount in delta.items():
@@ -638,7 +639,7 @@ def record_receipt(*, purchase_order, lines, by, now=None) -> PurchaseOrder:
     ensure_not_settled(cycle)
     if cycle.status not in (Status.ORDERED, Status.RECEIVED):
         raise CycleStateError(_("A receipt is recorded once the purchase orders are confirmed."))
-    po = PurchaseOrder.objects.select_for_update().get(pk=purchase_order.pk)
+    po = PurchaseOrder.objects.select_for_update(of=("self",)).get(pk=purchase_order.pk)
     by_id = {line.pk: line for line in po.lines.all()}
     changed_products = {}
     for entry in lines:
@@ -713,7 +714,7 @@ def adjust_stock(*, group, product, quantity, kind, reason, by, now=None) -> Sto
     quantity = to_decimal(quantity)
     if quantity < 0:
         raise DomainError(_("A quantity cannot be negative."))
-    item, _created = StockItem.objects.select_for_update().get_or_create(group=group, product=product)
+    item, _created = StockItem.objects.select_for_update(of=("self",)).get_or_create(group=group, product=product)
     if kind == StockMove.Kind.INVENTORY:
         delta = quantity - item.quantity
     elif kind == StockMove.Kind.LOSS:
@@ -727,3 +728,60 @@ def adjust_stock(*, group, product, quantity, kind, reason, by, now=None) -> Sto
     StockItem.objects.filter(pk=item.pk).update(quantity=F("quantity") + delta)
     item.refresh_from_db()
     return item
+
+
+# --- sending a purchase order ----------------------------------------------------------------------
+
+def purchase_order_mail(po: PurchaseOrder, pdf: bytes) -> EmailMessage:
+    association = po.cycle.association
+    mail = EmailMessage(
+        subject=_("Purchase order %(number)s from %(association)s") % {"number": po.number,
+                                                                        "association": association.name},
+        body=_("Hello,\n\nPlease find attached our purchase order %(number)s, for delivery on %(date)s.\n\n"
+               "Best regards,\n%(association)s") % {"number": po.number, "association": association.name,
+                                                     "date": po.delivery_date or ""},
+        to=[po.supplier.email], reply_to=[association.email] if association.email else None)
+    mail.attach(f"{po.number}.pdf", pdf, "application/pdf")
+    return mail
+
+
+def send_purchase_order(*, purchase_order: PurchaseOrder, pdf: bytes, by, now=None) -> PurchaseOrder:
+    """E-mail the purchase order to its supplier, once.
+
+    Marking it sent is a conditional update (`sent_at IS NULL` -> now): of two clicks, only one wins,
+    and the other is told it was already sent. The e-mail leaves after the commit
+    (`transaction.on_commit`), never for a change that was rolled back; if it cannot leave, the mark
+    is taken back (conditionally on this very send) and the caller is told, so it can be tried again.
+    """
+    now = now or timezone.now()
+    po = purchase_order
+    email = po.supplier.email
+    if not email:
+        raise DomainError(_("This supplier has no e-mail address: download the PDF and send it another way."))
+    failure: list[Exception] = []
+
+    def deliver():
+        try:
+            purchase_order_mail(po, pdf).send(fail_silently=False)
+        except Exception as error:  # noqa: BLE001 - any SMTP or socket error: the order is not sent
+            failure.append(error)
+            PurchaseOrder.objects.filter(pk=po.pk, sent_at=now).update(sent_at=None, sent_to="")
+            PurchaseOrder.objects.filter(pk=po.pk, sent_at__isnull=True, status=PurchaseOrder.Status.SENT).update(
+                status=PurchaseOrder.Status.DRAFT)
+
+    with transaction.atomic():
+        won = PurchaseOrder.objects.filter(pk=po.pk, sent_at__isnull=True).update(sent_at=now, sent_to=email)
+        if not won:
+            sent = PurchaseOrder.objects.get(pk=po.pk)
+            raise DomainError(_("This purchase order was already sent to %(email)s on %(when)s."),
+                              email=sent.sent_to, when=date_format(timezone.localtime(sent.sent_at),
+                                                                   "DATETIME_FORMAT"))
+        PurchaseOrder.objects.filter(pk=po.pk, status=PurchaseOrder.Status.DRAFT).update(
+            status=PurchaseOrder.Status.SENT)
+        transaction.on_commit(deliver)
+    if failure:
+        raise DomainError(_("The e-mail could not be sent (%(error)s): the purchase order is not marked as sent. "
+                            "Try again later, or download the PDF and send it another way."),
+                          error=type(failure[0]).__name__)
+    po.refresh_from_db()
+    return po

@@ -7,7 +7,6 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.mail import EmailMessage
 from django.db.models import Count, Exists, OuterRef, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,7 +33,6 @@ from .models import (
     MemberOrder,
     OrderCycle,
     OrderLine,
-    PurchaseOrder,
     StockItem,
     StockMove,
     unit_word,
@@ -573,23 +571,13 @@ def purchase_order_csv(request: HttpRequest, pk: int) -> HttpResponse:
 def purchase_order_send(request: HttpRequest, pk: int) -> HttpResponse:
     po = purchase_order_for(request.scope, pk, write=request.method == "POST")
     if request.method == "POST":
-        if not po.supplier.email:
-            messages.error(request, _("This supplier has no e-mail address: download the PDF and send it another way."))
+        pdf = render_pdf_bytes("orders/purchase_order_pdf.html", _po_context(po), request) if po.supplier.email else b""
+        try:
+            po = services.send_purchase_order(purchase_order=po, pdf=pdf, by=request.user)
+        except DomainError as refusal:
+            messages.error(request, str(refusal))
         else:
-            pdf = render_pdf_bytes("orders/purchase_order_pdf.html", _po_context(po), request)
-            association = po.cycle.association
-            mail = EmailMessage(
-                subject=_("Purchase order %(number)s from %(association)s") % {"number": po.number,
-                                                                                "association": association.name},
-                body=_("Hello,\n\nPlease find attached our purchase order %(number)s, for delivery on %(date)s.\n\n"
-                       "Best regards,\n%(association)s") % {"number": po.number, "association": association.name,
-                                                             "date": po.delivery_date or ""},
-                to=[po.supplier.email], reply_to=[association.email] if association.email else None)
-            mail.attach(f"{po.number}.pdf", pdf, "application/pdf")
-            mail.send()
-            PurchaseOrder.objects.filter(pk=po.pk).update(status=PurchaseOrder.Status.SENT, sent_at=timezone.now(),
-                                                          sent_to=po.supplier.email)
-            messages.success(request, _("Purchase order sent to %(email)s.") % {"email": po.supplier.email})
+            messages.success(request, _("Purchase order sent to %(email)s.") % {"email": po.sent_to})
     return redirect("orders:purchase_orders", po.cycle_id)
 
 

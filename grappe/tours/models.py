@@ -325,3 +325,57 @@ class Tour(models.Model):
 
     def __str__(self):
         return f"{self.group} · {self.run}"
+
+
+class ScenarioJob(models.Model):
+    """One request to run a scenario, carried out by the job queue (`tasks.solve_scenario`).
+
+    The page shows its status and step while the worker computes; the computation holds no lock and
+    runs outside any transaction, and only the final store is one short transaction. At most one job
+    per scenario waits or runs at a time (a double click gets the same job)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to be computed")
+        RUNNING = "running", _("being computed")
+        DONE = "done", _("computed")
+        FAILED = "failed", _("computation failed")
+
+    class Step(models.TextChoices):
+        GATHER = "gather", _("reading the scenario")
+        COVER = "cover", _("choosing the stops")
+        ROUTES = "routes", _("planning the four weeks of routes")
+        STORE = "store", _("saving the results")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="jobs")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    step = models.CharField(_("step"), max_length=10, choices=Step.choices, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    run = models.ForeignKey(ScenarioRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("scenario computation")
+        constraints = [
+            models.UniqueConstraint(fields=["scenario"], condition=models.Q(status__in=["queued", "running"]),
+                                    name="tours_one_active_job_per_scenario"),
+        ]
+
+    def __str__(self):
+        return f"{self.scenario} · {self.status}"
+
+    @property
+    def active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def step_number(self) -> int:
+        return list(self.Step.values).index(self.step) + 1 if self.step else 0

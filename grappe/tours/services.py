@@ -1,12 +1,17 @@
 """Writes of the mobile planner: indicator import, scenarios and their runs, adopting a run as a tour."""
 
 import logging
+import os
+import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +31,7 @@ from .models import (
     RunStop,
     RunVisit,
     Scenario,
+    ScenarioJob,
     ScenarioRun,
     Tour,
 )
@@ -213,23 +219,83 @@ def route_matrices(points, scenario: Scenario):
     return matrices(points, detour=float(scenario.detour_factor), speed_kmh=float(scenario.speed_kmh))
 
 
-@transaction.atomic
-def run_scenario(*, scenario: Scenario, by, time_limit: float = 20.0, seconds_per_day: float = 0.3) -> ScenarioRun:
-    """Choose the stops (maximal covering, HiGHS), then plan the four weeks (PyVRP); store the result."""
-    scenario = Scenario.objects.select_for_update().select_related("depot", "association").get(pk=scenario.pk)
-    communes = considered_communes(scenario)
-    if not communes:
+@dataclass
+class Inputs:
+    """What a run needs, read at once: the solve itself reads nothing more from the database."""
+
+    scenario: Scenario
+    communes: list
+    candidates: list
+    demand: dict
+    population: dict
+    weekdays: list
+    start: date
+    parameters: dict
+
+
+@dataclass
+class Solution:
+    optimal: bool
+    gap: float
+    seconds: float
+    covered_weight: float
+    total_weight: float
+    covers: dict
+    chosen: list
+    covered: set
+    own: dict  # candidate pk -> the covered communes for which it is the nearest chosen stop
+    plan: object = None
+
+
+def check_runnable(scenario: Scenario) -> None:
+    """The refusals a run would give at once, so that a request to run says them before queuing."""
+    if not considered_communes(scenario):
         raise PlannerError(_("No commune is considered: choose an intercommunality or communes."))
-    weekdays = sorted({int(d) for d in scenario.working_weekdays})
-    if not weekdays:
+    if not scenario.working_weekdays:
         raise PlannerError(_("Choose at least one working day."))
-    add_commune_candidates(scenario=scenario)
-    candidates = list(scenario.candidates.filter(excluded=False).select_related("commune"))
-    if not candidates:
-        raise PlannerError(_("No candidate stop: add one, or include a commune centre."))
-    table = need_table(scenario, communes=communes)
-    demand = {row.commune.insee: row.weight for row in table.rows}
-    population = {c.insee: c.population for c in communes}
+
+
+def gather(*, scenario: Scenario) -> Inputs:
+    """Read the scenario and its communes, candidates and need scores (one short transaction, no lock)."""
+    with transaction.atomic():
+        scenario = Scenario.objects.select_related("depot", "association").get(pk=scenario.pk)
+        check_runnable(scenario)
+        communes = considered_communes(scenario)
+        weekdays = sorted({int(d) for d in scenario.working_weekdays})
+        add_commune_candidates(scenario=scenario)
+        candidates = list(scenario.candidates.filter(excluded=False).select_related("commune"))
+        if not candidates:
+            raise PlannerError(_("No candidate stop: add one, or include a commune centre."))
+        table = need_table(scenario, communes=communes)
+    return Inputs(
+        scenario=scenario, communes=communes, candidates=candidates,
+        demand={row.commune.insee: row.weight for row in table.rows},
+        population={c.insee: c.population for c in communes}, weekdays=weekdays, start=cycle_start(scenario),
+        parameters=parameters_of(scenario, len(communes), len(candidates)),
+    )
+
+
+def _hold_for_tests() -> None:
+    """Test hook: with GRAPPE_TEST_HOLD_SOLVE set, say so on stdout and wait for ever, so that a test can
+    kill the worker in the middle of a solve (grappe/tours/tests/test_jobs.py). Never set in production."""
+    if os.environ.get("GRAPPE_TEST_HOLD_SOLVE"):
+        print("grappe-test: solving", flush=True)  # noqa: T201 - read by the test through the worker's stdout
+        threading.Event().wait()
+
+
+def stop_load(inputs: Inputs, candidate: CandidateStop, own: list) -> Decimal:
+    """The load of the van at a stop: a share of the need-weighted households of the communes it serves."""
+    scenario = inputs.scenario
+    own_weight = Decimal(str(round(sum(inputs.demand[k] for k in own), 3)))
+    return own_weight / scenario.household_size * scenario.uptake_percent / 100 * scenario.basket_kg
+
+
+def solve(inputs: Inputs, *, time_limit: float = 20.0, seconds_per_day: float = 0.3,
+          on_step=None) -> Solution:
+    """Choose the stops (maximal covering, HiGHS), then plan the four weeks (PyVRP). Reads and writes no
+    database row (OSRM, when set, is asked over HTTP): it runs outside any transaction."""
+    _hold_for_tests()
+    scenario, communes, candidates = inputs.scenario, inputs.communes, inputs.candidates
     detour = float(scenario.detour_factor)
     depot = scenario.depot
     covers: dict[int, set] = {}
@@ -244,64 +310,158 @@ def run_scenario(*, scenario: Scenario, by, time_limit: float = 20.0, seconds_pe
         cost[cand.pk] = VISITS_PER_PERIOD[cand.effective_frequency()] * (
             cand.effective_service_minutes() + drive) / 60
     if scenario.goal == Scenario.Goal.BUDGET:
-        cover = select_stops(demand, covers, cost=cost, budget=float(scenario.hours_budget), time_limit=time_limit)
+        cover = select_stops(inputs.demand, covers, cost=cost, budget=float(scenario.hours_budget),
+                             time_limit=time_limit)
     else:
-        cover = select_stops(demand, covers, max_stops=scenario.max_stops, time_limit=time_limit)
+        cover = select_stops(inputs.demand, covers, max_stops=scenario.max_stops, time_limit=time_limit)
     by_pk = {c.pk: c for c in candidates}
     chosen = sorted((by_pk[key] for key in cover.chosen), key=lambda c: c.name)
     covered = set().union(*(covers[c.pk] for c in chosen)) if chosen else set()
-    covered_population = sum(population[k] for k in covered)
-    household_size = scenario.household_size
-    households = (Decimal(covered_population) / household_size).quantize(Decimal("0.1"))
-
-    run = ScenarioRun.objects.create(
-        scenario=scenario, ran_by=by, optimal=cover.optimal, gap=cover.gap, solve_seconds=cover.seconds,
-        covered_weight=cover.covered_weight, total_weight=cover.total_weight,
-        covered_population=covered_population, total_population=sum(population.values()),
-        households=households, covered_communes=sorted(covered),
-        parameters=parameters_of(scenario, len(communes), len(candidates)),
-    )
     # Each commune counts for its nearest chosen stop, to estimate the load of the van per stop.
-    nearest_stop: dict[str, int] = {}
-    for insee in covered:
-        commune = next(c for c in communes if c.insee == insee)
-        nearest_stop[insee] = min(
-            (c for c in chosen if insee in covers[c.pk]),
-            key=lambda c: haversine_km(float(c.latitude), float(c.longitude), float(commune.latitude),
-                                       float(commune.longitude)),
-        ).pk
-    start = cycle_start(scenario)
-    run_stops, specs = {}, []
+    by_insee = {c.insee: c for c in communes}
+    own: dict[int, list] = {c.pk: [] for c in chosen}
+    for insee in sorted(covered):
+        commune = by_insee[insee]
+        nearest = min((c for c in chosen if insee in covers[c.pk]),
+                      key=lambda c: haversine_km(float(c.latitude), float(c.longitude), float(commune.latitude),
+                                                 float(commune.longitude)))
+        own[nearest.pk].append(insee)
+    solution = Solution(optimal=cover.optimal, gap=cover.gap, seconds=cover.seconds,
+                        covered_weight=cover.covered_weight, total_weight=cover.total_weight, covers=covers,
+                        chosen=chosen, covered=covered, own=own)
+    if not chosen:
+        return solution
+    if on_step is not None:
+        on_step(ScenarioJob.Step.ROUTES)
+    specs = []
     for cand in chosen:
-        own = sorted(k for k, v in nearest_stop.items() if v == cand.pk)
-        own_population = sum(population[k] for k in own)
-        # The load: a share of the need-weighted households of the communes this stop serves.
-        own_weight = Decimal(str(round(sum(demand[k] for k in own), 3)))
-        load = own_weight / household_size * scenario.uptake_percent / 100 * scenario.basket_kg
+        window = (minutes_of(cand.window_start) if cand.window_start else 0,
+                  minutes_of(cand.window_end) if cand.window_end else 24 * 60)
+        specs.append(StopSpec(key=cand.pk, frequency=cand.effective_frequency(),
+                              service_minutes=cand.effective_service_minutes(),
+                              demand_kg=int(stop_load(inputs, cand, own[cand.pk])), window=window,
+                              paused_weeks=paused_weeks(cand, inputs.start, inputs.weekdays)))
+    points = [(float(depot.latitude), float(depot.longitude))] + [
+        (float(c.latitude), float(c.longitude)) for c in chosen]
+    distance_m, duration_min = route_matrices(points, scenario)
+    solution.plan = plan_period(specs, distance_m, duration_min, inputs.weekdays, minutes_of(scenario.day_start),
+                                minutes_of(scenario.day_end), scenario.capacity_kg,
+                                break_minutes=scenario.break_minutes, weeks=4, seconds_per_day=seconds_per_day,
+                                seed=1)
+    return solution
+
+
+def store(inputs: Inputs, solution: Solution, *, by) -> ScenarioRun:
+    """Write the run, its stops and its four weeks (call inside the one final transaction)."""
+    scenario = inputs.scenario
+    covered_population = sum(inputs.population[k] for k in solution.covered)
+    households = (Decimal(covered_population) / scenario.household_size).quantize(Decimal("0.1"))
+    run = ScenarioRun.objects.create(
+        scenario=scenario, ran_by=by, optimal=solution.optimal, gap=solution.gap,
+        solve_seconds=solution.seconds, covered_weight=solution.covered_weight,
+        total_weight=solution.total_weight, covered_population=covered_population,
+        total_population=sum(inputs.population.values()), households=households,
+        covered_communes=sorted(solution.covered), parameters=inputs.parameters,
+    )
+    run_stops = {}
+    for cand in solution.chosen:
         run_stops[cand.pk] = RunStop.objects.create(
             run=run, candidate=cand, name=cand.name, commune=cand.commune, latitude=cand.latitude,
             longitude=cand.longitude, contact=cand.contact, address=cand.address,
             frequency=cand.effective_frequency(), service_minutes=cand.effective_service_minutes(),
-            pause_start=cand.pause_start, pause_end=cand.pause_end, covers=sorted(covers[cand.pk]),
-            covered_population=own_population,
+            pause_start=cand.pause_start, pause_end=cand.pause_end, covers=sorted(solution.covers[cand.pk]),
+            covered_population=sum(inputs.population[k] for k in solution.own[cand.pk]),
         )
-        window = (minutes_of(cand.window_start) if cand.window_start else 0,
-                  minutes_of(cand.window_end) if cand.window_end else 24 * 60)
-        specs.append(StopSpec(key=cand.pk, frequency=cand.effective_frequency(),
-                              service_minutes=cand.effective_service_minutes(), demand_kg=int(load),
-                              window=window, paused_weeks=paused_weeks(cand, start, weekdays)))
-    if specs:
-        points = [(float(depot.latitude), float(depot.longitude))] + [
-            (float(c.latitude), float(c.longitude)) for c in chosen]
-        distance_m, duration_min = route_matrices(points, scenario)
-        plan = plan_period(specs, distance_m, duration_min, weekdays, minutes_of(scenario.day_start),
-                           minutes_of(scenario.day_end), scenario.capacity_kg,
-                           break_minutes=scenario.break_minutes, weeks=4, seconds_per_day=seconds_per_day, seed=1)
-        store_plan(run, plan, run_stops)
+    if solution.plan is not None:
+        store_plan(run, solution.plan, run_stops)
     else:
         run.feasible = False
         run.save(update_fields=["feasible"])
     return run
+
+
+def run_scenario(*, scenario: Scenario, by, time_limit: float = 20.0, seconds_per_day: float = 0.3) -> ScenarioRun:
+    """Run a scenario here and now (the demo, tests): gather, solve outside any transaction, store in one.
+    Pages go through `request_run` and the job queue instead."""
+    inputs = gather(scenario=scenario)
+    solution = solve(inputs, time_limit=time_limit, seconds_per_day=seconds_per_day)
+    with transaction.atomic():
+        return store(inputs, solution, by=by)
+
+
+# --- Running a scenario on the job queue -----------------------------------------------------------
+
+def request_run(*, scenario: Scenario, by, now=None) -> ScenarioJob:
+    """Queue a run of the scenario (the worker computes it, see tasks.py). While one waits or runs, asking
+    again returns it: a double click computes once."""
+    check_runnable(scenario)
+    active = scenario.jobs.filter(status__in=ScenarioJob.ACTIVE).first()
+    if active is not None:
+        return active
+    try:
+        with transaction.atomic():
+            job = ScenarioJob.objects.create(scenario=scenario, requested_by=by, requested_at=now or timezone.now())
+            transaction.on_commit(partial(_enqueue, job.pk))
+    except IntegrityError:  # two requests at once: the other one created it
+        return scenario.jobs.get(status__in=ScenarioJob.ACTIVE)
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    from .tasks import solve_scenario
+
+    result = solve_scenario.enqueue(job_id)
+    ScenarioJob.objects.filter(pk=job_id, task_id="").update(task_id=str(result.id))
+
+
+def _set_step(job_id: int, step: str) -> None:
+    ScenarioJob.objects.filter(pk=job_id, status=ScenarioJob.Status.RUNNING).update(step=step)
+
+
+def _fail(job_id: int, message: str) -> None:
+    ScenarioJob.objects.filter(pk=job_id, status__in=ScenarioJob.ACTIVE).update(
+        status=ScenarioJob.Status.FAILED, step="", error=message[:300], finished_at=timezone.now())
+
+
+def run_job(*, job_id: int, time_limit: float = 20.0, seconds_per_day: float = 0.3) -> int | None:
+    """Carry out a queued request (called by the worker): gather, solve with no transaction open, store
+    in one short transaction that first locks the job row and stores nothing if the job is no longer
+    running (a second run of the same task). Returns the run's id, or None."""
+    claimed = ScenarioJob.objects.filter(pk=job_id, status__in=ScenarioJob.ACTIVE).update(
+        status=ScenarioJob.Status.RUNNING, step=ScenarioJob.Step.GATHER, started_at=timezone.now(),
+        attempts=F("attempts") + 1)
+    if not claimed:
+        return None  # done, failed or deleted: a job completes once
+    try:
+        job = ScenarioJob.objects.select_related("scenario", "requested_by").get(pk=job_id)
+        inputs = gather(scenario=job.scenario)
+        _set_step(job_id, ScenarioJob.Step.COVER)
+        solution = solve(inputs, time_limit=time_limit, seconds_per_day=seconds_per_day,
+                         on_step=partial(_set_step, job_id))
+        _set_step(job_id, ScenarioJob.Step.STORE)
+        with transaction.atomic():
+            locked = (ScenarioJob.objects.select_for_update(of=("self",))
+                      .filter(pk=job_id, status=ScenarioJob.Status.RUNNING).first())
+            if locked is None:
+                return None
+            run = store(inputs, solution, by=job.requested_by)
+            ScenarioJob.objects.filter(pk=job_id).update(status=ScenarioJob.Status.DONE, step="", run=run,
+                                                         finished_at=timezone.now(), error="")
+    except PlannerError as error:
+        _fail(job_id, str(error))
+        return None
+    except ObjectDoesNotExist:  # the scenario was deleted meanwhile, and its job with it
+        return None
+    except Exception:
+        _fail(job_id, str(_("The computation failed. Try again; if it fails again, tell the person who runs "
+                            "Grappe.")))
+        raise
+    return run.pk
+
+
+def abandon_job(job_id: int, **_kwargs) -> None:
+    """The job queue gave up on this request (its worker was stopped three times)."""
+    _fail(job_id, str(_("The computation was interrupted three times and was given up. Try again.")))
 
 
 def parameters_of(scenario: Scenario, communes: int, candidates: int) -> dict:
@@ -357,7 +517,7 @@ def adopt_run(*, run: ScenarioRun, group: BuyingGroup, period_start: date, by) -
         raise PlannerError(_("This group belongs to another association."))
     if period_start.weekday() != 0:
         raise PlannerError(_("The cycle must start on a Monday."))
-    group = BuyingGroup.objects.select_for_update().get(pk=group.pk)
+    group = BuyingGroup.objects.select_for_update(of=("self",)).get(pk=group.pk)
     first_position = {}
     for day in run.days.prefetch_related("visits"):
         for visit in day.visits.all():

@@ -30,6 +30,7 @@ from .models import Indicator, Scenario, Tour
 
 PLANNERS = (ADMIN, COORDINATOR)
 WEEKDAY_NAMES = dict(WEEKDAYS) | {6: gettext_lazy("Sunday")}
+JOB_REFRESH_SECONDS = 5  # the scenario page reloads itself while its computation waits or runs
 ROUTE_COLOURS = ["#5b2a86", "#0b6e4f", "#b5179e", "#1d4ed8", "#9a3412", "#0f766e", "#7c2d12", "#4338ca"]
 
 
@@ -122,8 +123,14 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     weekdays = ", ".join(weekday_name(int(d)) for d in sorted(scenario.working_weekdays))
     adopt_form = AdoptForm(scope=scope, initial={"group": scenario.group_id,
                                                  "period_start": next_monday(timezone.localdate())})
+    job = scenario.jobs.first()
+    if job is not None and job.status == job.Status.DONE:
+        job = None  # the results below say it all
+    elif job is not None and job.status == job.Status.FAILED and run is not None and run.ran_at > job.requested_at:
+        job = None  # an older failure, since computed again
     return render(request, "tours/scenario_detail.html", {
-        "scenario": scenario, "run": run, "table": table, "stops": stops, "days": days,
+        "scenario": scenario, "run": run, "table": table, "stops": stops, "days": days, "job": job,
+        "refresh_seconds": JOB_REFRESH_SECONDS if job is not None and job.active else None,
         "weekdays": weekdays, "map_data": map_data(scenario, table, run, stops, days),
         "adopt_form": adopt_form if adopt_form.fields["group"].queryset.exists() else None,
         "candidate_count": scenario.candidates.count(),
@@ -133,18 +140,14 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @require_scope(*PLANNERS)
 def scenario_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the computation (the worker runs it); the scenario page shows its progress."""
     scenario = queries.scenario_for(request.scope, pk, write=True)
     try:
-        run = services.run_scenario(scenario=scenario, by=request.user)
+        services.request_run(scenario=scenario, by=request.user)
     except services.PlannerError as error:
         messages.error(request, str(error))
-    else:
-        if run.optimal:
-            messages.success(request, _("Scenario run: the choice of stops is proven optimal."))
-        else:
-            messages.warning(request, _("Scenario run: best choice found within the time limit, gap %(gap).1f %%.")
-                             % {"gap": run.gap_percent})
-    return redirect(reverse("tours:scenario", args=[scenario.pk]) + "#results")
+        return redirect("tours:scenario", pk=scenario.pk)
+    return redirect(reverse("tours:scenario", args=[scenario.pk]) + "#job")
 
 
 @require_scope(*PLANNERS)

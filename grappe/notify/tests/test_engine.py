@@ -63,7 +63,7 @@ def test_two_overlapping_runs_cannot_insert_the_same_reminder(world, event, now,
     SentNotification.objects.create(association=world.association, kind="event_tomorrow",
                                     key=f"event:{event.pk}:{local(1, 0).date().isoformat()}",
                                     recipient=f"member:{world.member.pk}", channel="sms", text="...",
-                                    status=Status.PENDING)
+                                    status=Status.PENDING, claimed_at=now)
     summary = send_due(now, kinds=["event_tomorrow"], backend=backend)
     assert summary.counts["already"] == 1 and backend.sent == []
 

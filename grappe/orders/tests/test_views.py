@@ -110,7 +110,7 @@ def test_member_change_after_closing_is_refused_with_a_message(world, shop, clie
     assert OrderLine.objects.get(product=shop.lentils).quantity == 20
 
 
-def test_purchase_orders_pdf_csv_and_email(world, shop, client_for):
+def test_purchase_orders_pdf_csv_and_email(world, shop, client_for, django_capture_on_commit_callbacks):
     closed(world, shop)
     services.confirm_cycle(cycle=shop.cycle, by=world.coordinator)
     client = client_for(world.admin)
@@ -119,7 +119,8 @@ def test_purchase_orders_pdf_csv_and_email(world, shop, client_for):
     assert client.get(reverse("orders:purchase_order_pdf", args=[po.pk]))["Content-Type"] == "application/pdf"
     csv_text = client.get(reverse("orders:purchase_order_csv", args=[po.pk])).content.decode("utf-8-sig")
     assert "LV25;Lentilles vertes;1" in csv_text
-    client.post(reverse("orders:purchase_order_send", args=[po.pk]))
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mail leaves after the commit
+        client.post(reverse("orders:purchase_order_send", args=[po.pk]))
     assert mail.outbox[0].to == ["ferme@example.org"] and mail.outbox[0].attachments[0][2] == "application/pdf"
     assert PurchaseOrder.objects.get(pk=po.pk).status == "sent"
 

@@ -57,7 +57,8 @@ def test_excluded_candidates_are_never_chosen(scenario, world):
     assert [s.name for s in run.stops.all()] == ["Menglon"]
 
 
-def test_a_coordinator_creates_and_runs_a_scenario_through_the_pages(world, diois, client_for):
+def test_a_coordinator_creates_and_runs_a_scenario_through_the_pages(world, diois, client_for,
+                                                                      django_capture_on_commit_callbacks):
     client = client_for(world.coordinator)
     response = client.post("/mobile/scenarios/nouveau/", {
         "name": "Essai", "epci": "CC du Diois", "other_communes": "", "reach_mode": "km", "reach": "10",
@@ -70,7 +71,8 @@ def test_a_coordinator_creates_and_runs_a_scenario_through_the_pages(world, dioi
     assert response.status_code == 302, response.context["form"].errors
     scenario = Scenario.objects.get(name="Essai")
     assert scenario.association == world.association and scenario.candidates.count() == 6
-    response = client.post(f"/mobile/scenarios/{scenario.pk}/calculer/")
+    with django_capture_on_commit_callbacks(execute=True):  # the job is queued once the request commits
+        response = client.post(f"/mobile/scenarios/{scenario.pk}/calculer/")
     assert response.status_code == 302
     run = ScenarioRun.objects.get(scenario=scenario)
     page = client.get(f"/mobile/scenarios/{scenario.pk}/").content.decode()
@@ -160,12 +162,17 @@ def test_outsiders_get_404_everywhere(scenario, world, mobile_group, client_for)
     assert client.get(f"/mobile/tournees/{mobile_group.pk}/").status_code == 404
 
 
-def test_the_api_lists_scenarios_communes_and_runs_for_coordinators_only(scenario, world, client):
+def test_the_api_lists_scenarios_communes_and_runs_for_coordinators_only(scenario, world, client,
+                                                                          django_capture_on_commit_callbacks):
     _token, key = ApiToken.create_for(world.admin, "test")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     assert client.get("/api/v1/tours/scenarios", **auth).json()[0]["name"] == "Petit Diois"
-    response = client.post(f"/api/v1/tours/scenarios/{scenario.pk}/run", **auth)
-    assert response.status_code == 200 and response.json()["latest_run"]["optimal"] is True
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/api/v1/tours/scenarios/{scenario.pk}/run", **auth)
+    assert response.status_code == 202 and response.json()["status"] == "queued"
+    job = client.get(f"/api/v1/tours/scenarios/{scenario.pk}/jobs/{response.json()['id']}", **auth).json()
+    assert job["status"] == "done" and job["run_id"] == scenario.runs.get().pk
+    assert client.get(f"/api/v1/tours/scenarios/{scenario.pk}", **auth).json()["latest_run"]["optimal"] is True
     detail = client.get(f"/api/v1/tours/scenarios/{scenario.pk}", **auth).json()
     assert detail["days"] and detail["days"][0]["visits"][0]["arrival"].count(":") == 1
     communes = client.get(f"/api/v1/tours/scenarios/{scenario.pk}/communes", **auth).json()
@@ -176,6 +183,7 @@ def test_the_api_lists_scenarios_communes_and_runs_for_coordinators_only(scenari
     for url in (f"/api/v1/tours/scenarios/{scenario.pk}", f"/api/v1/tours/scenarios/{scenario.pk}/communes"):
         assert client.get(url, **other).status_code == 404
     assert client.post(f"/api/v1/tours/scenarios/{scenario.pk}/run", **other).status_code == 404
+    assert client.get(f"/api/v1/tours/scenarios/{scenario.pk}/jobs/{job['id']}", **other).status_code == 404
     _token, volunteer_key = ApiToken.create_for(world.volunteer, "v")
     assert client.get("/api/v1/tours/scenarios", HTTP_AUTHORIZATION=f"Bearer {volunteer_key}").status_code == 404
 
