@@ -53,7 +53,7 @@ from grappe.notify.models import SentNotification
 from grappe.orders import services as order_services
 from grappe.orders.models import PurchaseOrder
 from grappe.orders.services import GroupPlan
-from grappe.tours.models import CandidateStop, Scenario
+from grappe.tours.models import CandidateStop, Scenario, ScenarioJob
 
 PLACES = ("own", "other", "elsewhere")  # the persona's group, another group of the association, elsewhere
 PERSONAS = ("anonymous", "member", "volunteer", "coordinator", "coordinator2", "referrer", "admin", "other_admin")
@@ -116,7 +116,8 @@ KWARG_KIND = {"cycle_pk": "cycle", "group_pk": "group", "member_pk": "member", "
               "supplier_pk": "supplier", "kind": "document_kind", "day": "day"}
 API_PARAM_KIND = {"cycle_id": "cycle", "basket_id": "basket", "distribution_id": "distribution",
                   "po_id": "purchase_order", "event_id": "event", "group_id": "group", "supplier_id": "supplier",
-                  "product_id": "product", "scenario_id": "scenario", "member_id": "member", "group": "group"}
+                  "product_id": "product", "scenario_id": "scenario", "member_id": "member", "group": "group",
+                  "job_id": "job"}
 CONSTANTS = {"document_kind": "emargement"}  # not objects: the same value in every place
 
 # Which personas are bound to their groups for each kind of object: for them, the object of another
@@ -192,6 +193,7 @@ def _place(association, group, admin, partner, staff_user, member, now):
                                        depot=commune)
     candidate = CandidateStop.objects.create(scenario=scenario, commune=commune, name="Place",
                                              latitude=D("44.7"), longitude=D("5.3"))
+    job = ScenarioJob.objects.create(scenario=scenario, status=ScenarioJob.Status.DONE, requested_by=admin)
     notification = SentNotification.objects.create(
         association=association, group=group, kind="cycle_open", key=f"k{group.pk}", member=member,
         recipient=f"member:{member.pk}", channel="sms", text="Bonjour", status=SentNotification.Status.TO_CALL)
@@ -202,7 +204,7 @@ def _place(association, group, admin, partner, staff_user, member, now):
         "event": event, "registration": registration, "referral": referral, "group": group, "site": site,
         "notification": notification, "person": staff_user, "role": role, "product": product, "supplier": supplier,
         "price_import": price_import, "suggestion": suggestion, "scenario": scenario, "candidate": candidate,
-        "partner": partner, "day": day.isoformat(),
+        "job": job, "partner": partner, "day": day.isoformat(),
     }
 
 
