@@ -38,10 +38,12 @@ def scene(world):
 
 
 def _bad_weights(lines):
-    lentils, oil = lines["Lentilles"], lines["Huile"]  # bulk 20 kg (tolerance 10 %), 4 pieces
+    lentils, oil = lines["Lentilles"], lines["Huile"]  # bulk (tolerance 10 % of what is allotted), 4 pieces
+    # out of tolerance on either side of what the allocation gave (10 kg of the 20 ordered: packs of 25)
+    high, low = lentils.allotted * D("1.1") + D("0.01"), lentils.allotted * D("0.9") - D("0.01")
     bad_lentils = st.one_of(
-        st.decimals(min_value=D("22.01"), max_value=D("99999"), places=2).map(lambda d: str(d).replace(".", ",")),
-        st.decimals(min_value=D("0"), max_value=D("17.99"), places=2).map(str),
+        st.decimals(min_value=high, max_value=D("99999"), places=2).map(lambda d: str(d).replace(".", ",")),
+        st.decimals(min_value=D("0"), max_value=low, places=2).map(str),
         st.decimals(min_value=D("-1000"), max_value=D("-0.001"), places=3).map(str),
         st.sampled_from(NOT_NUMBERS + ["2.0000000001", "99999999999999999999"]))
     ok_oil = st.sampled_from(["", "3", "4", "2,0"])
