@@ -5,8 +5,8 @@
 
 `--clock` is a Paris local time (today's date when only HH:MM is given). For every test,
 `django.utils.timezone.now` (and so `localtime()` and `localdate()`) starts at that moment and keeps
-running at the real pace. Code holding its own reference to the function (a model field's
-`default=timezone.now`) and `date.today()` still see the real clock: a test should pass `now` anyway.
+running at the real pace; model fields with `default=timezone.now` use it too. `date.today()` and
+code holding its own reference to the function still see the real clock.
 Not loaded unless asked for: the suite itself never fakes the clock.
 """
 
@@ -15,6 +15,7 @@ import time
 import zoneinfo
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -38,5 +39,15 @@ def _faked_clock(request, monkeypatch):
     if value:
         start = parse_clock(value, dt.datetime.now(PARIS).date()).astimezone(dt.UTC)
         origin = time.monotonic()
-        monkeypatch.setattr(timezone, "now", lambda: start + dt.timedelta(seconds=time.monotonic() - origin))
+        real_now = timezone.now
+
+        def fake_now():
+            return start + dt.timedelta(seconds=time.monotonic() - origin)
+
+        monkeypatch.setattr(timezone, "now", fake_now)
+        for model in apps.get_models():
+            for field in model._meta.concrete_fields:
+                if field.default is real_now:  # Field.get_default caches the callable in _get_default
+                    monkeypatch.setattr(field, "default", fake_now)
+                    monkeypatch.setitem(field.__dict__, "_get_default", fake_now)
     yield
