@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from conftest import assert_accessible, browser_login
+from conftest import assert_accessible, browser_login, screenshot
 from grappe.orders import services as order_services
 from grappe.orders.models import OrderCycle
 from grappe.orders.services import LineChange
@@ -22,7 +22,7 @@ def test_dashboards_are_accessible_on_phone_and_desktop(world, live_server, phon
     desktop_page.goto(live_server.url + "/bilans/")
     assert desktop_page.locator("main figure img").count() >= 2
     assert_accessible(desktop_page)
-    desktop_page.screenshot(path="/tmp/notify-dashboard.png", full_page=True)
+    screenshot(desktop_page, "reports-dashboard-1280")
     desktop_page.goto(live_server.url + "/bilans/financeurs/")
     assert_accessible(desktop_page)
     browser_login(phone_page, live_server, "coordinator")
