@@ -1,7 +1,9 @@
 """One settings file, driven by environment variables.
 
 Nothing set: a development setup on SQLite. `GRAPPE_PRODUCTION=1` turns on the production
-security settings (secure cookies, HSTS, SSL redirect); `SECRET_KEY` must then be set.
+security settings (secure cookies, HSTS, SSL redirect) and refuses to start without a strong
+`SECRET_KEY` and explicit choices of database, e-mail server and SMS provider (grappe/core/production.py;
+every setting is described in docs/operations.md).
 """
 
 import importlib.util
@@ -9,7 +11,11 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from grappe.core import production
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -23,12 +29,16 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 PRODUCTION = env_bool("GRAPPE_PRODUCTION")
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret-" + "x" * 40
+DEVELOPMENT_DATABASE = BASE_DIR / "grappe.sqlite3"
+if PRODUCTION and (problems := production.problems(os.environ, development_key=DEVELOPMENT_SECRET_KEY,
+                                                   code_folder=BASE_DIR)):
+    raise ImproperlyConfigured(production.refusal(problems))
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
-SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else "dev-only-not-secret-" + "x" * 40)
-if PRODUCTION and not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set in production")
+SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "grappe.core.error_pages.csrf_failure"  # French, with a link to reload the page
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -40,6 +50,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_htmx",
+    "csp",
+    "ninja",  # serves the API docs' Swagger UI from our static files (no CDN, no inline script: CSP)
     "grappe.core",
     "grappe.network",
     "grappe.members",
@@ -53,11 +65,21 @@ INSTALLED_APPS = [
     "grappe.reports",
     "grappe.api",
     # Last, so that our apps' French catalogues win over the admin's for shared msgids ("Change").
-    "django.contrib.admin",
+    # Django's admin, behind Grappe's sign-in and TOTP (grappe/core/admin_site.py).
+    "grappe.core.admin_site.GrappeAdminConfig",
 ]
+
+
+def admin_enabled() -> bool:
+    """Django's admin at /admin/: on in development, off in production unless GRAPPE_ADMIN=1."""
+    return env_bool("GRAPPE_ADMIN", default=not env_bool("GRAPPE_PRODUCTION"))
+
+
+GRAPPE_ADMIN = admin_enabled()
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -91,10 +113,9 @@ TEMPLATES = [
     }
 ]
 
+# Production names its database (checked above); development defaults to the SQLite file of the checkout.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'grappe.sqlite3'}", conn_max_age=60
-    )
+    "default": dj_database_url.config(default=f"sqlite:///{DEVELOPMENT_DATABASE}", conn_max_age=60)
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -110,9 +131,15 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Failed logins allowed per username and per address within LOGIN_FAILURE_WINDOW seconds.
+# Failed sign-ins allowed within LOGIN_FAILURE_WINDOW seconds (grappe/core/auth.py): per (account,
+# address); per account from addresses that never signed in to it; per address on accounts it never
+# signed in to. TRUSTED_PROXY_COUNT: reverse proxies in front of Grappe whose X-Forwarded-For is
+# trusted (0: REMOTE_ADDR is the client).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
 LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", "900"))
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -137,16 +164,21 @@ STORAGES = {
     },
 }
 
-# E-mail: EMAIL_URL-like settings from the environment; the console when nothing is set.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail: SMTP settings from the environment; the console in development when nothing is set.
+# Production requires EMAIL_HOST and DEFAULT_FROM_EMAIL and refuses backends that deliver nothing.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", production.SMTP_BACKEND if PRODUCTION
+                               else "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+# Seconds before a silent mail server gives up, so that a request or a job never hangs on it.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "grappe@localhost")
 
-# SMS gateway: "console" for development, "brevo" in production (see grappe/notify/sms.py).
+# SMS gateway: "console" (prints) in development; production chooses "brevo" or "off" (checked above).
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
 SMS_SENDER = os.environ.get("SMS_SENDER", "Grappe")  # at most 11 letters or digits
 BREVO_API_KEY = os.environ.get("BREVO_API_KEY", "")
@@ -165,8 +197,44 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Preloading commits the whole domain to HTTPS in every browser, for months after it is withdrawn:
+    # the owner of the domain decides, not Grappe. Off unless asked, so Django's reminder is silenced.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline
+# (grappe/core/tests/test_csp.py keeps templates free of inline scripts and on* handlers). Styles
+# may be inline (a few style="" attributes). Images: ours, data: (charts, the TOTP QR code) and the
+# OpenStreetMap tiles of the van planner's map.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "https://tile.openstreetmap.org"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# One cache for every worker and app server: a table in the database (created by `migrate`, through
+# core's post_migrate hook, and by the test database set-up). Printed documents are cached here:
+# code uses caches["default"] (helper `jobs` moves grappe/core/pdf.py's cache onto it), never a
+# per-process cache. A file cache would be shared only by the workers of one machine.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "grappe_cache",
+        "TIMEOUT": int(os.environ.get("CACHE_TIMEOUT", "86400")),
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "1000"))},
+    }
+}
 
 OTP_TOTP_ISSUER = "Grappe"
 

@@ -21,7 +21,8 @@ urlpatterns = [
     path("bilans/", include("grappe.reports.urls")),
     path("api/v1/", api_urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
 ]
+if settings.GRAPPE_ADMIN:  # off in production unless asked; then behind our sign-in and TOTP (core/admin_site.py)
+    urlpatterns.append(path("admin/", admin.site.urls))
 # Uploaded photos: served by Django in development; in production by the web server (docs/operations.md).
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

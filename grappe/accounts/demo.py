@@ -88,7 +88,7 @@ def _past_cycle(association, stdout):
     for distribution in distribution_services.create_distributions(cycle=cycle, by=coordinator):
         for task, starts_at, ends_at in TASKS:
             slot = distribution_services.add_slot(distribution=distribution, task=task, starts_at=starts_at,
-                                                  ends_at=ends_at, by=coordinator)
+                                                  ends_at=ends_at)
             helper = ROTA[distribution.group.name].get(task)
             if helper:
                 distribution_services.sign_up(slot=slot, by=users[helper])

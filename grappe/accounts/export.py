@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from grappe.core import tabular
 from grappe.core.money import ZERO
 
 from .models import Entry, Means
@@ -25,12 +26,12 @@ JOURNALS = {Entry.Kind.CHARGE: ("VT", "Ventes"), Entry.Kind.PAYMENT: ("CA", "Enc
 
 
 def _amount(value) -> str:
-    return f"{value:.2f}".replace(".", ",")
+    return tabular.french_amount(value)
 
 
 def entries_csv(entries) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = tabular.writer(out, delimiter=";")
     writer.writerow(["date", "member_number", "member", "kind", "means", "reference", "issuer", "amount", "note"])
     for e in entries:
         writer.writerow([e.at.date().isoformat(), e.member.number, e.member.name, e.kind, e.means, e.reference,
@@ -40,7 +41,7 @@ def entries_csv(entries) -> str:
 
 def journal_csv(journals: dict) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = tabular.writer(out, delimiter=";")
     writer.writerow(["means", "date", "member_number", "member", "reference", "issuer", "amount"])
     for means in Means.values:
         total = ZERO
@@ -78,5 +79,5 @@ def fec_text(entries) -> str:
     writer = csv.writer(out, delimiter="\t", lineterminator="\r\n")
     writer.writerow(FEC_COLUMNS)
     for row in fec_rows(entries):
-        writer.writerow(row)
+        writer.writerow([tabular.fec_cell(value) for value in row])  # a legal format: no apostrophe
     return out.getvalue()

@@ -4,6 +4,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core.fields import AmountField
+from grappe.core.numbers import AMOUNT_MAX
+
 from .models import Means
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -12,15 +15,51 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 class PaymentForm(forms.Form):
     key = forms.UUIDField(widget=forms.HiddenInput)
     means = forms.ChoiceField(label=_("Means of payment"), choices=Means.choices, widget=forms.RadioSelect)
-    amount = forms.DecimalField(label=_("Amount (EUR)"), min_value=Decimal("0.01"), **MONEY)
+    amount = AmountField(label=_("Amount (EUR)"), min_value=Decimal("0.01"))
     reference = forms.CharField(label=_("Cheque or voucher number"), max_length=60, required=False)
     issuer = forms.CharField(label=_("Voucher issuer (e.g. CCAS)"), max_length=100, required=False)
+    advance = forms.BooleanField(label=_("Advance on account: keep what is paid above what is due on the "
+                                         "member's account"), required=False)
+
+    def refuse(self, error):
+        """A refusal of the service, beside the field it is about."""
+        field = getattr(error, "field", None)
+        self.add_error(field if field in self.fields else None, str(error))
+
+
+class OnAccountForm(forms.Form):
+    confirm = forms.BooleanField(label=_("I confirm: the member owes more than the limit and pays later."),
+                                 required=False)
+
+
+class CashCountForm(forms.Form):
+    """Per means of payment, the amount counted and the reason for a difference (optional boxes)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "%s")
+        super().__init__(*args, **kwargs)
+        for value in Means.values:
+            self.fields[f"counted-{value}"] = AmountField(label=_("Counted (EUR)"), required=False,
+                                                         min_value=Decimal("0"))
+            self.fields[f"reason-{value}"] = forms.CharField(label=_("Reason for a difference"), max_length=200,
+                                                             required=False)
+
+    def counted(self) -> dict:
+        return {m: self.cleaned_data[f"counted-{m}"] for m in Means.values
+                if self.cleaned_data.get(f"counted-{m}") is not None}
+
+    def reasons(self) -> dict:
+        return {m: self.cleaned_data.get(f"reason-{m}", "") for m in Means.values}
+
+    def refuse(self, error):
+        field = getattr(error, "field", None)
+        self.add_error(field if field in self.fields else None, str(error))
 
 
 class RefundForm(forms.Form):
     key = forms.UUIDField(widget=forms.HiddenInput)
     means = forms.ChoiceField(label=_("Means"), choices=Means.choices)
-    amount = forms.DecimalField(label=_("Amount (EUR)"), min_value=Decimal("0.01"), **MONEY)
+    amount = AmountField(label=_("Amount (EUR)"), min_value=Decimal("0.01"))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
@@ -28,7 +67,7 @@ class InvoiceForm(forms.Form):
     purchase_order = forms.TypedChoiceField(label=_("Purchase order"), coerce=int)
     number = forms.CharField(label=_("Invoice number"), max_length=60)
     date = forms.DateField(label=_("Invoice date"), widget=forms.DateInput(attrs={"type": "date"}))
-    amount = forms.DecimalField(label=_("Amount incl. VAT (EUR)"), min_value=Decimal("0"), **MONEY)
+    amount = AmountField(label=_("Amount incl. VAT (EUR)"), min_value=Decimal("0"))
     due_date = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Reason for a difference from the purchase order"), max_length=200,
                              required=False)
@@ -39,7 +78,7 @@ class InvoiceForm(forms.Form):
 
 
 class SupplierPaymentForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount (EUR)"), min_value=Decimal("0.01"), **MONEY)
+    amount = AmountField(label=_("Amount (EUR)"), min_value=Decimal("0.01"))
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     means = forms.ChoiceField(label=_("Means"), choices=Means.choices, initial=Means.TRANSFER)
     reference = forms.CharField(label=_("Reference"), max_length=60, required=False)
@@ -47,12 +86,12 @@ class SupplierPaymentForm(forms.Form):
 
 class CostForm(forms.Form):
     label = forms.CharField(label=_("Passed-on cost (e.g. transport)"), max_length=200)
-    amount = forms.DecimalField(label=_("Amount (EUR)"), **MONEY)
+    amount = AmountField(label=_("Amount (EUR)"), min_value=-AMOUNT_MAX)
 
 
 class DifferenceForm(forms.Form):
     label = forms.CharField(label=_("Difference"), max_length=200)
-    amount = forms.DecimalField(label=_("Amount (EUR)"), **MONEY)
+    amount = AmountField(label=_("Amount (EUR)"), min_value=-AMOUNT_MAX)
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core.fields import FiniteDecimalField
 from grappe.distribution.models import Basket, Distribution
 from grappe.members.models import Member
 from grappe.network.models import Association
@@ -28,7 +29,7 @@ class Means(models.TextChoices):
 
 class AccountSettings(models.Model):
     association = models.OneToOneField(Association, on_delete=models.CASCADE, related_name="account_settings")
-    negative_limit = models.DecimalField(_("lowest balance allowed (EUR owed)"), default=Decimal("20.00"), **MONEY,
+    negative_limit = FiniteDecimalField(_("lowest balance allowed (EUR owed)"), default=Decimal("20.00"), **MONEY,
                                          help_text=_("A member may owe up to this amount; 0: no credit."))
 
     class Meta:
@@ -58,11 +59,11 @@ class Entry(models.Model):
     association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="+")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="account_entries")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = FiniteDecimalField(_("amount"), **MONEY)
     means = models.CharField(_("means of payment"), max_length=10, choices=Means.choices, blank=True)
     reference = models.CharField(_("number"), max_length=60, blank=True)
     issuer = models.CharField(_("issuer"), max_length=100, blank=True)
-    voucher_value = models.DecimalField(_("voucher value"), null=True, blank=True, **MONEY)
+    voucher_value = FiniteDecimalField(_("voucher value"), null=True, blank=True, **MONEY)
     cycle = models.ForeignKey(OrderCycle, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     distribution = models.ForeignKey(Distribution, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     basket = models.ForeignKey(Basket, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
@@ -87,8 +88,8 @@ class CashCount(models.Model):
 
     distribution = models.ForeignKey(Distribution, on_delete=models.CASCADE, related_name="cash_counts")
     means = models.CharField(_("means of payment"), max_length=10, choices=Means.choices)
-    expected = models.DecimalField(_("expected"), **MONEY)
-    counted = models.DecimalField(_("counted"), **MONEY)
+    expected = FiniteDecimalField(_("expected"), **MONEY)
+    counted = FiniteDecimalField(_("counted"), **MONEY)
     reason = models.CharField(_("reason for the difference"), max_length=200, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now)
@@ -109,11 +110,14 @@ class SupplierInvoice(models.Model):
     purchase_order = models.ForeignKey(PurchaseOrder, on_delete=models.PROTECT, related_name="invoices")
     number = models.CharField(_("invoice number"), max_length=60)
     date = models.DateField(_("invoice date"))
-    amount = models.DecimalField(_("amount incl. VAT"), **MONEY)
+    amount = FiniteDecimalField(_("amount incl. VAT"), **MONEY)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     reason = models.CharField(_("reason for a difference"), max_length=200, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now)
+    reason_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", help_text="who gave the reason (by: who recorded the invoice)")
+    reason_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["date", "pk"]
@@ -126,7 +130,7 @@ class SupplierInvoice(models.Model):
 
 class SupplierPayment(models.Model):
     invoice = models.ForeignKey(SupplierInvoice, on_delete=models.PROTECT, related_name="payments")
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = FiniteDecimalField(_("amount"), **MONEY)
     date = models.DateField(_("date"))
     means = models.CharField(_("means of payment"), max_length=10, choices=Means.choices, default=Means.TRANSFER)
     reference = models.CharField(_("reference"), max_length=60, blank=True)
@@ -145,7 +149,7 @@ class PassedOnCost(models.Model):
 
     cycle = models.ForeignKey(OrderCycle, on_delete=models.PROTECT, related_name="passed_on_costs")
     label = models.CharField(_("label"), max_length=200)
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = FiniteDecimalField(_("amount"), **MONEY)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 
@@ -157,14 +161,24 @@ class PassedOnCost(models.Model):
 
 
 class SettlementDifference(models.Model):
-    """A difference of a cycle's settlement explained by a coordinator (label, amount, reason)."""
+    """A difference of a cycle's settlement explained by a coordinator (label, amount, reason).
+
+    Kind "other": a difference of the margin that no recorded line accounts for (goods spilt...).
+    Kind "ledger": the reason why members' accounts were charged another amount than the baskets
+    served (a charge reversed...); `amount` is the part of that gap explained, as it stood then.
+    """
+
+    class Kind(models.TextChoices):
+        OTHER = "other", _("other difference")
+        LEDGER = "ledger", _("members' accounts and baskets")
 
     cycle = models.ForeignKey(OrderCycle, on_delete=models.PROTECT, related_name="settlement_differences")
     label = models.CharField(_("label"), max_length=200)
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = FiniteDecimalField(_("amount"), **MONEY)
     reason = models.CharField(_("reason"), max_length=300)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.OTHER)
 
     class Meta:
         ordering = ["pk"]

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
-from django.utils.translation import gettext as _
+from django.http import Http404
 
 from grappe.core.money import round_cents, round_unit_price
 from grappe.distribution.models import Basket, BasketLine
+from grappe.network.access import require_write
 from grappe.orders.models import CyclePrice, PurchaseLine, PurchaseOrder, StockMove
+from grappe.orders.queries import cycle_group_ids, purchase_orders_for
 
 from . import settlement
 from .models import Entry, PassedOnCost, SettlementDifference, SupplierInvoice
@@ -113,20 +115,21 @@ def settlement_report(cycle) -> settlement.Report:
     for line in PurchaseLine.objects.filter(purchase_order__cycle=cycle, damaged__gt=0):
         losses.append(settlement.StockChange(line.damaged, prices[line.product_id].unit_cost))
 
-    differences = [settlement.Difference(d.label, d.amount, d.reason)
+    differences = [settlement.Difference(d.label, d.amount, d.reason, key=d.kind)
                    for d in SettlementDifference.objects.filter(cycle=cycle)]
-    # the ledger must say what the baskets say
-    ledger = -(Entry.objects.filter(cycle=cycle, basket__isnull=False).filter(
-        Q(kind=Entry.Kind.CHARGE) | Q(kind=Entry.Kind.CORRECTION, reverses__kind=Entry.Kind.CHARGE))
-        .aggregate(s=Sum("amount"))["s"] or ZERO)
-    baskets = sum((c.amount for c in charges), ZERO)
-    if ledger != baskets:
-        differences.append(settlement.Difference(str(_("members' accounts differ from the baskets served")),
-                                                  baskets - ledger))
     return settlement.reconcile(charges=charges, purchases=purchases, invoices=invoices,
                                 passed_on_costs=list(PassedOnCost.objects.filter(cycle=cycle)
                                                      .values_list("amount", flat=True)),
-                                stock=stock, losses=losses, differences=differences)
+                                stock=stock, losses=losses, differences=differences, ledger=ledger_charged(cycle))
+
+
+def ledger_charged(cycle) -> Decimal:
+    """What members' accounts were charged for the cycle's baskets: the charges, net of their
+    reversals (a basket reopened, a charge corrected). The settlement compares it with the baskets."""
+    total = (Entry.objects.filter(cycle=cycle, basket__isnull=False)
+             .filter(Q(kind=Entry.Kind.CHARGE) | Q(kind=Entry.Kind.CORRECTION, reverses__kind=Entry.Kind.CHARGE))
+             .aggregate(s=Sum("amount"))["s"])
+    return -(total or ZERO)
 
 
 def _served(cycle):
@@ -138,10 +141,22 @@ def _served(cycle):
             yield quantity, price, cost
 
 
-def invoices_for(association) -> QuerySet[SupplierInvoice]:
-    return (SupplierInvoice.objects.filter(purchase_order__cycle__association=association)
+def invoices_for(scope) -> QuerySet[SupplierInvoice]:
+    """Suppliers' invoices through their purchase order's cycle: read with the cycle (coordinators)."""
+    return (SupplierInvoice.objects.filter(purchase_order__in=purchase_orders_for(scope))
             .select_related("purchase_order__supplier", "purchase_order__cycle")
             .annotate(paid=Sum("payments__amount")).order_by("-date", "-pk"))
+
+
+def invoice_for(scope, pk, *, write: bool = False) -> SupplierInvoice:
+    """An invoice the user reads; `write` (pay it, explain it): whoever may change its cycle."""
+    try:
+        invoice = invoices_for(scope).get(pk=pk)
+    except (SupplierInvoice.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write:
+        require_write(scope, cycle_group_ids(invoice.purchase_order.cycle))
+    return invoice
 
 
 def journals(association, start, end) -> dict[str, list[Entry]]:

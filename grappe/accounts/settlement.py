@@ -11,15 +11,23 @@ Each term is computed from its own records, never as a balancing figure:
 - rounding is computed line by line: the cents a charge rounds away from served x unit cost, the
   cents a supplier line rounds away from delivered x unit price, likewise for passed-on costs,
   stock moves and losses. It is booked on its own line.
-- an invoice that differs from what the delivery should cost, a passed-on cost recorded at another
-  amount than what the prices recovered, or any other adjustment, is an *explained difference*
-  only once someone gave its reason; otherwise it stays *unexplained*.
+- what members' accounts were charged for the baskets (the ledger, net of reversals) may differ
+  from what the baskets served say (a charge reversed by mistake...): that gap is money the
+  association did (not) receive, so it is part of the margin, and a line of its own.
 
-    margin      = goods charged at cost - cost of the goods served - rounding
-    unexplained = margin - explained differences
+    margin      = goods charged at cost + ledger gap - cost of the goods served - rounding
+                  (to the cent: the sub-cent rest is a rounding line of its own)
 
-A healthy cycle has margin 0.00 (no invoice or cost differences) or a margin fully explained
-(unexplained 0.00); a cycle is settled only when unexplained is 0.00.
+The margin is then split into lines, which add up to it exactly: each invoice that differs from
+what its delivery should cost, passed-on costs recorded at another amount than the prices
+recovered, the ledger gap, the differences a coordinator recorded, and whatever none of these
+accounts for ("remainder"). A line is explained once it has a reason:
+
+    explained   = the lines with a reason
+    unexplained = margin - explained = the lines without a reason
+
+A cycle is settled only when no line is left without a reason (so unexplained is 0.00, and two
+unexplained lines that cancel out still block).
 """
 
 from __future__ import annotations
@@ -81,9 +89,13 @@ class StockChange:
 
 @dataclass(frozen=True)
 class Difference:
+    """A difference explained by a coordinator. key "other": part of the margin no recorded line
+    accounts for; key "ledger": the part of the gap between members' accounts and baskets explained."""
+
     label: str
     amount: Decimal
     reason: str = ""
+    key: str = "other"
 
 
 @dataclass
@@ -110,10 +122,15 @@ class Report:
     unexplained: Decimal
     rounding_lines: list[Line] = field(default_factory=list)
     differences: list[Line] = field(default_factory=list)
+    ledger_gap: Decimal = ZERO
+
+    @property
+    def to_explain(self) -> list[Line]:
+        return [line for line in self.differences if line.amount != ZERO and not line.reason.strip()]
 
     @property
     def balanced(self) -> bool:
-        return self.unexplained == ZERO
+        return self.unexplained == ZERO and not self.to_explain
 
 
 def _sum(values) -> Decimal:
@@ -122,10 +139,13 @@ def _sum(values) -> Decimal:
 
 def reconcile(*, charges: list[Charge], purchases: list[Purchase], invoices: list[Invoice],
               passed_on_costs: list[Decimal], stock: list[StockChange], losses: list[StockChange],
-              differences: list[Difference] = ()) -> Report:
+              differences: list[Difference] = (), ledger: Decimal | None = None) -> Report:
+    """`ledger`: what members' accounts were charged for the cycle's baskets, net of reversals
+    (None: what the baskets say)."""
     charged = _sum(c.amount for c in charges)
     at_cost = _sum(c.at_cost for c in charges)
     tier = charged - at_cost
+    ledger_gap = ZERO if ledger is None else cents(ledger) - charged
     invoiced = _sum(i.amount for i in invoices)
     passed_on = _sum(cents(a) for a in passed_on_costs)
     stock_exact = _sum(s.quantity * s.unit_cost for s in stock)
@@ -146,6 +166,11 @@ def reconcile(*, charges: list[Charge], purchases: list[Purchase], invoices: lis
         Line("stock", "stock value", stock_change - stock_exact),
         Line("losses", "losses", lost - loss_exact),
     ]
+    # what is left below the cent once every source is rounded (goods vanished at a unit cost with
+    # six decimals): the margin is shown and explained in cents, so this rest is rounding too
+    margin_exact = at_cost + ledger_gap - cost_of_goods - _sum(line.amount for line in rounding_lines)
+    margin = cents(margin_exact)
+    rounding_lines.append(Line("margin", "margin to the cent", margin_exact - margin))
     rounding = _sum(line.amount for line in rounding_lines)
 
     diffs: list[Line] = []
@@ -156,14 +181,23 @@ def reconcile(*, charges: list[Charge], purchases: list[Purchase], invoices: lis
     passed_gap = cents(recovered_exact) - passed_on
     if passed_gap != ZERO:
         diffs.append(Line("passed_on", "passed-on costs recorded differ from those recovered", passed_gap))
+    ledger_label = "members' accounts differ from the baskets served"
+    ledger_explained = [d for d in differences if d.key == "ledger" and d.reason.strip() and cents(d.amount)]
+    for d in ledger_explained:
+        diffs.append(Line("ledger", ledger_label, cents(d.amount), d.reason))
+    ledger_rest = ledger_gap - _sum(cents(d.amount) for d in ledger_explained)
+    if ledger_rest != ZERO:
+        diffs.append(Line("ledger", ledger_label, ledger_rest))
     for d in differences:
-        diffs.append(Line("other", d.label, cents(d.amount), d.reason))
+        if d.key != "ledger":
+            diffs.append(Line("other", d.label, cents(d.amount), d.reason))
+    remainder = margin - _sum(d.amount for d in diffs)
+    if remainder != ZERO:
+        diffs.append(Line("remainder", "difference no recorded line accounts for", remainder))
 
-    margin = at_cost - cost_of_goods - rounding
     explained = _sum(d.amount for d in diffs if d.reason.strip())
     unexplained = margin - explained
-    # the exact sums carry sub-cent parts that cancel; the report shows cents
     return Report(charged=charged, tier_adjustments=tier, at_cost=at_cost, invoices=invoiced, passed_on=passed_on,
                   stock_change=stock_change, losses=lost, cost_of_goods=cost_of_goods, rounding=rounding,
                   margin=margin, explained=explained, unexplained=unexplained, rounding_lines=rounding_lines,
-                  differences=diffs)
+                  differences=diffs, ledger_gap=ledger_gap)

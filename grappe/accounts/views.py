@@ -14,20 +14,24 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from grappe.core.errors import DomainError
-from grappe.core.money import to_decimal
+from grappe.core.money import plain_number
 from grappe.core.pdf import pdf_response
 from grappe.distribution import queries as distribution_queries
-from grappe.distribution import services as distribution_services
-from grappe.members.models import Member
+from grappe.distribution import views as distribution_views
+from grappe.distribution.models import Basket
+from grappe.members.queries import member_for, members_for
 from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require_scope
 from grappe.notify import services as notify_services
-from grappe.orders.models import OrderCycle, PurchaseOrder
+from grappe.orders.models import CycleEvent, OrderCycle, PurchaseOrder
+from grappe.orders.queries import cycle_for, cycles_for
 
 from . import export, queries, services
 from .forms import (
+    CashCountForm,
     CostForm,
     DifferenceForm,
     InvoiceForm,
+    OnAccountForm,
     PaymentForm,
     PeriodForm,
     RefundForm,
@@ -40,22 +44,11 @@ STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
 COORDINATORS = (ADMIN, COORDINATOR)
 
 
+REFUSED = 422  # a refused form: the page again, with what was typed (never a redirect)
+
+
 def _fail(request, error):
     messages.error(request, str(error))
-
-
-def member_for(scope, pk) -> Member:
-    found = Member.objects.filter(pk=pk, association=scope.association, group__in=scope.groups()).first()
-    if found is None:
-        raise Http404
-    return found
-
-
-def cycle_for(scope, pk) -> OrderCycle:
-    found = OrderCycle.objects.filter(pk=pk, association=scope.association).first()
-    if found is None or not scope.is_coordinator:
-        raise Http404
-    return found
 
 
 # --- The day: collect, pay, receipt ---------------------------------------------------------------
@@ -64,27 +57,19 @@ def cycle_for(scope, pk) -> OrderCycle:
 @require_scope(*STAFF)
 @require_POST
 def collect(request: HttpRequest, pk: int) -> HttpResponse:
-    """Save the served quantities sent with the form, mark the basket collected and charge it."""
+    """Save the served quantities sent with the form, mark the basket collected and charge it (all or
+    nothing: a refused weight shows the basket again with every weight typed, nothing stored)."""
     basket = distribution_queries.basket_for(request.scope, pk)
-    served = {}
-    for name, raw in request.POST.items():
-        if name.startswith("served-") and raw.strip():
-            try:
-                served[int(name[7:])] = to_decimal(raw)
-            except ValueError:
-                messages.error(request, _("Enter numbers only."))
-                return redirect("distribution:basket", basket.pk)
-    try:
-        from django.db import transaction
-
-        with transaction.atomic():
-            if served:
-                distribution_services.record_served(basket=basket, served=served, by=request.user)
-            services.collect_basket(basket=basket, by=request.user)
-    except DomainError as error:
-        _fail(request, error)
-        return redirect("distribution:basket", basket.pk)
-    return redirect("accounts:checkout", basket.pk)
+    form = distribution_views.served_form(basket, request.POST)
+    if form.is_valid():
+        try:
+            services.collect_basket(basket=basket, served=form.served(), by=request.user)
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            distribution_views.warn_shortfalls(request, basket)
+            return redirect("accounts:checkout", basket.pk)
+    return distribution_views.basket_page(request, basket, served=form, status=REFUSED)
 
 
 @require_scope(*STAFF)
@@ -93,21 +78,27 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     basket = distribution_queries.basket_for(request.scope, pk)
     try:
         services.reopen_basket(basket=basket, by=request.user)
-        messages.success(request, _("Basket reopened; its charge is reversed."))
     except DomainError as error:
         _fail(request, error)
+        return distribution_views.basket_page(request, basket, status=REFUSED)
+    messages.success(request, _("Basket reopened; its charge is reversed."))
     return redirect("distribution:basket", basket.pk)
 
 
-def _checkout_context(basket, form=None):
+def _checkout_context(basket, form=None, on_account_form=None):
+    """The checkout: what the basket costs and what is due. No payment form once nothing is due
+    (a second submit of a payment after going back is refused too), nor for a basket not collected."""
     receipt = queries.receipt(basket)
     balance = receipt.balance
-    due = max(-balance, Decimal("0.00"))
+    collected = basket.status != Basket.Status.NOT_COLLECTED
+    due = max(-balance, Decimal("0.00")) if collected else Decimal("0.00")
     limit = AccountSettings.for_association(basket.member.association_id).negative_limit
-    form = form or PaymentForm(initial={"key": uuid.uuid4(), "means": Means.CASH, "amount": due or None})
-    return {"basket": basket, "distribution": basket.distribution, "lines": receipt.lines, "total": receipt.total,
+    if form is None and due:
+        form = PaymentForm(initial={"key": uuid.uuid4(), "means": Means.CASH, "amount": plain_number(due)})
+    return {"basket": basket, "distribution": basket.distribution, "lines": receipt.lines if collected else [],
+            "total": receipt.total if collected else Decimal("0.00"), "collected": collected,
             "payments": receipt.payments, "balance": balance, "due": due, "limit": limit, "form": form,
-            "can_leave": balance >= -limit}
+            "on_account_form": on_account_form or OnAccountForm(), "beyond_limit": balance < -limit}
 
 
 @require_scope(*STAFF)
@@ -121,37 +112,54 @@ def checkout(request: HttpRequest, pk: int) -> HttpResponse:
 def pay(request: HttpRequest, pk: int) -> HttpResponse:
     basket = distribution_queries.basket_for(request.scope, pk)
     form = PaymentForm(request.POST)
-    if not form.is_valid():
-        return render(request, "accounts/checkout.html", _checkout_context(basket, form), status=400)
-    data = form.cleaned_data
-    try:
-        services.record_payment(member=basket.member, amount=data["amount"], means=data["means"], by=request.user,
-                                key=data["key"], reference=data["reference"], issuer=data["issuer"],
-                                voucher_value=data["amount"] if data["means"] == Means.VOUCHER else None,
-                                distribution=basket.distribution)
-        messages.success(request, _("Payment recorded."))
-    except DomainError as error:
-        _fail(request, error)
-    return redirect("accounts:checkout", basket.pk)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_payment(member=basket.member, amount=data["amount"], means=data["means"],
+                                    by=request.user, key=data["key"], reference=data["reference"],
+                                    issuer=data["issuer"], basket=basket, advance=data["advance"],
+                                    voucher_value=data["amount"] if data["means"] == Means.VOUCHER else None,
+                                    distribution=basket.distribution)
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, _("Payment recorded."))
+            return redirect("accounts:checkout", basket.pk)
+    collected = basket.status != Basket.Status.NOT_COLLECTED
+    if not request.POST.get("advance") and not (collected and services.amount_due(basket.member)):
+        # nothing is due (paid already, a form submitted again; or not collected): no payment form
+        messages.error(request, _("This basket is already paid: nothing was recorded.")
+                       if collected else _("This basket was not collected: there is nothing to pay for it."))
+        form = None
+    return render(request, "accounts/checkout.html", _checkout_context(basket, form), status=REFUSED)
 
 
 @require_scope(*STAFF)
 @require_POST
 def on_account(request: HttpRequest, pk: int) -> HttpResponse:
     basket = distribution_queries.basket_for(request.scope, pk)
-    try:
-        services.leave_on_account(member=basket.member, by=request.user)
-        messages.success(request, _("Left on the member's account."))
-        return redirect("distribution:day", basket.distribution_id)
-    except DomainError as error:
-        _fail(request, error)
-    return redirect("accounts:checkout", basket.pk)
+    form = OnAccountForm(request.POST)
+    if form.is_valid():
+        try:
+            services.leave_on_account(member=basket.member, by=request.user,
+                                      confirmed=form.cleaned_data["confirm"])
+        except DomainError as error:
+            form.add_error("confirm", str(error))
+        else:
+            messages.success(request, _("Left on the member's account."))
+            return redirect("distribution:day", basket.distribution_id)
+    return render(request, "accounts/checkout.html", _checkout_context(basket, on_account_form=form),
+                  status=REFUSED)
 
 
 @require_scope(*STAFF)
 def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     basket = distribution_queries.basket_for(request.scope, pk)
-    return render(request, "accounts/receipt.html", _checkout_context(basket))
+    return _receipt_page(request, basket)
+
+
+def _receipt_page(request, basket, status=200):
+    return render(request, "accounts/receipt.html", _checkout_context(basket), status=status)
 
 
 @require_scope(*STAFF)
@@ -163,6 +171,7 @@ def send_receipt(request: HttpRequest, pk: int) -> HttpResponse:
         sent = notify_services.send_receipt(basket=basket, by=request.user)
     except DomainError as error:
         _fail(request, error)
+        return _receipt_page(request, basket, status=REFUSED)
     else:
         if sent.channel == sent.Channel.SMS:
             messages.success(request, _("Receipt sent by SMS to %(address)s.") % {"address": sent.address})
@@ -174,19 +183,29 @@ def send_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 @require_scope(*STAFF)
 def cash_count(request: HttpRequest, pk: int) -> HttpResponse:
     distribution = distribution_queries.distribution_for(request.scope, pk)
-    if request.method == "POST":
-        counted = {m: request.POST.get(f"counted-{m}", "").strip() for m in Means.values}
-        reasons = {m: request.POST.get(f"reason-{m}", "") for m in Means.values}
-        try:
-            services.record_cash_count(distribution=distribution, counted=counted, reasons=reasons, by=request.user)
-            messages.success(request, _("Cash count saved."))
-        except (DomainError, ValueError) as error:
-            _fail(request, error)
-        return redirect("accounts:cash_count", distribution.pk)
-    expected = services.expected_takings(distribution)
     counts = {c.means: c for c in CashCount.objects.filter(distribution=distribution)}
-    rows = [(value, label, expected[value], counts.get(value)) for value, label in Means.choices]
-    return render(request, "accounts/cash_count.html", {"distribution": distribution, "rows": rows})
+    if request.method == "POST":
+        form = CashCountForm(request.POST)
+        if form.is_valid():
+            try:
+                services.record_cash_count(distribution=distribution, counted=form.counted(),
+                                           reasons=form.reasons(), by=request.user)
+            except DomainError as error:
+                form.refuse(error)
+            else:
+                messages.success(request, _("Cash count saved."))
+                return redirect("accounts:cash_count", distribution.pk)
+        status = REFUSED
+    else:
+        initial = {}
+        for means, count in counts.items():
+            initial[f"counted-{means}"], initial[f"reason-{means}"] = plain_number(count.counted), count.reason
+        form, status = CashCountForm(initial=initial), 200
+    expected = services.expected_takings(distribution)
+    rows = [(value, label, expected[value], counts.get(value), form[f"counted-{value}"], form[f"reason-{value}"])
+            for value, label in Means.choices]
+    return render(request, "accounts/cash_count.html", {"distribution": distribution, "rows": rows, "form": form},
+                  status=status)
 
 
 # --- Members' accounts ----------------------------------------------------------------------------
@@ -212,37 +231,42 @@ def _statement_pdf(request, member, opening, rows):
 def index(request: HttpRequest) -> HttpResponse:
     scope = request.scope
     query = request.GET.get("q", "").strip()
-    members = Member.objects.filter(association=scope.association, group__in=scope.groups())
+    members = members_for(scope)
     if query:
         members = members.matching(query)
     members = members.annotate(balance=Sum("account_entries__amount")).order_by("number")[:100]
-    cycles = OrderCycle.objects.filter(association=scope.association, status__in=(
+    cycles = cycles_for(scope).filter(status__in=(
         OrderCycle.Status.ORDERED, OrderCycle.Status.RECEIVED, OrderCycle.Status.DISTRIBUTED,
         OrderCycle.Status.SETTLED)).order_by("-closes_at")[:20]
     start, end = this_month()
     return render(request, "accounts/index.html", {
         "members": members, "query": query, "cycles": cycles,
-        "invoices": queries.invoices_for(scope.association)[:30],
+        "invoices": queries.invoices_for(scope)[:30],
         "period_form": PeriodForm(initial={"start": start, "end": end})})
 
 
 @require_scope(*COORDINATORS)
 def member_account(request: HttpRequest, pk: int) -> HttpResponse:
     member = member_for(request.scope, pk)
-    opening, rows = queries.statement(member)
     if request.GET.get("format") == "pdf":
+        opening, rows = queries.statement(member)
         return _statement_pdf(request, member, opening, rows)
-    payment = PaymentForm(initial={"key": uuid.uuid4(), "means": Means.TRANSFER})
-    refund = RefundForm(initial={"key": uuid.uuid4(), "means": Means.CASH})
+    return _member_page(request, member)
+
+
+def _member_page(request, member, payment=None, refund=None, status=200):
+    opening, rows = queries.statement(member)
+    payment = payment or PaymentForm(initial={"key": uuid.uuid4(), "means": Means.TRANSFER})
+    refund = refund or RefundForm(initial={"key": uuid.uuid4(), "means": Means.CASH})
     return render(request, "accounts/member.html", {
         "member": member, "rows": rows, "opening": opening, "balance": services.balance(member),
-        "payment_form": payment, "refund_form": refund})
+        "payment_form": payment, "refund_form": refund}, status=status)
 
 
 @require_scope(*COORDINATORS)
 @require_POST
 def member_payment(request: HttpRequest, pk: int) -> HttpResponse:
-    member = member_for(request.scope, pk)
+    member = member_for(request.scope, pk, write=True)
     form = PaymentForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -250,44 +274,47 @@ def member_payment(request: HttpRequest, pk: int) -> HttpResponse:
             services.record_payment(member=member, amount=data["amount"], means=data["means"], by=request.user,
                                     key=data["key"], reference=data["reference"], issuer=data["issuer"],
                                     voucher_value=data["amount"] if data["means"] == Means.VOUCHER else None)
-            messages.success(request, _("Payment recorded."))
         except DomainError as error:
-            _fail(request, error)
-    else:
-        messages.error(request, _("Check the amount and the means of payment."))
-    return redirect("accounts:member", member.pk)
+            form.refuse(error)
+        else:
+            messages.success(request, _("Payment recorded."))
+            return redirect("accounts:member", member.pk)
+    messages.error(request, _("Check the amount and the means of payment."))
+    return _member_page(request, member, payment=form, status=REFUSED)
 
 
 @require_scope(*COORDINATORS)
 @require_POST
 def member_refund(request: HttpRequest, pk: int) -> HttpResponse:
-    member = member_for(request.scope, pk)
+    member = member_for(request.scope, pk, write=True)
     form = RefundForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
             services.refund(member=member, amount=data["amount"], means=data["means"], note=data["note"],
                             key=data["key"], by=request.user)
-            messages.success(request, _("Refund recorded."))
         except DomainError as error:
-            _fail(request, error)
-    else:
-        messages.error(request, _("Check the amount."))
-    return redirect("accounts:member", member.pk)
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Refund recorded."))
+            return redirect("accounts:member", member.pk)
+    messages.error(request, _("Check the amount."))
+    return _member_page(request, member, refund=form, status=REFUSED)
 
 
 @require_scope(*COORDINATORS)
 @require_POST
 def reverse(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
-    member = member_for(request.scope, pk)
+    member = member_for(request.scope, pk, write=True)
     entry = Entry.objects.filter(pk=entry_pk, member=member).first()
     if entry is None:
         raise Http404
     try:
         services.reverse_entry(entry=entry, by=request.user, note=request.POST.get("note", ""))
-        messages.success(request, _("Correction recorded."))
     except DomainError as error:
         _fail(request, error)
+        return _member_page(request, member, status=REFUSED)
+    messages.success(request, _("Correction recorded."))
     return redirect("accounts:member", member.pk)
 
 
@@ -296,14 +323,16 @@ def reverse(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
 
 @require_scope(*COORDINATORS)
 def settlement(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = cycle_for(request.scope, pk)
+    cycle = cycle_for(request.scope, pk, staff=True, write=request.method == "POST")
     orders = list(PurchaseOrder.objects.filter(cycle=cycle).select_related("supplier").prefetch_related(
         "invoices__payments", "lines"))
     invoice_form = InvoiceForm(request.POST or None, orders=orders, prefix="invoice")
     cost_form = CostForm(request.POST or None, prefix="cost")
     difference_form = DifferenceForm(request.POST or None, prefix="difference")
+    forms = {"invoice_form": invoice_form, "cost_form": cost_form, "difference_form": difference_form}
     if request.method == "POST":
         action = request.POST.get("action")
+        reason = request.POST.get("reason", "")
         try:
             if action == "invoice" and invoice_form.is_valid():
                 data = invoice_form.cleaned_data
@@ -318,39 +347,51 @@ def settlement(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "difference" and difference_form.is_valid():
                 services.explain_difference(cycle=cycle, by=request.user, **difference_form.cleaned_data)
                 messages.success(request, _("Difference explained."))
+            elif action == "explain_ledger":
+                services.explain_ledger_gap(cycle=cycle, reason=reason, by=request.user)
+                messages.success(request, _("Reason saved."))
             elif action == "settle":
                 services.settle_cycle(cycle=cycle, by=request.user)
                 messages.success(request, _("The cycle is settled."))
+            elif action == "reopen":
+                services.reopen_settlement(cycle=cycle, reason=reason, by=request.user)
+                messages.success(request, _("The settlement is reopened: the cycle can be corrected, then settled "
+                                            "again."))
             elif action == "explain":
                 invoice = SupplierInvoice.objects.filter(pk=request.POST.get("invoice"),
                                                          purchase_order__cycle=cycle).first()
                 if invoice is None:
                     raise Http404
-                services.explain_invoice(invoice=invoice, reason=request.POST.get("reason", ""), by=request.user)
+                services.explain_invoice(invoice=invoice, reason=reason, by=request.user)
                 messages.success(request, _("Reason saved."))
             else:
                 messages.error(request, _("Check the form."))
-                return render(request, "accounts/settlement.html", _settlement_context(
-                    cycle, orders, invoice_form, cost_form, difference_form), status=400)
+                return render(request, "accounts/settlement.html",
+                              _settlement_context(cycle, orders, typed=request.POST, **forms), status=422)
         except DomainError as error:
+            # refused: the page again, with what was typed (never a redirect that would lose it)
             _fail(request, error)
+            cycle.refresh_from_db()
+            return render(request, "accounts/settlement.html",
+                          _settlement_context(cycle, orders, typed=request.POST, **forms), status=REFUSED)
         return redirect("accounts:settlement", cycle.pk)
-    return render(request, "accounts/settlement.html", _settlement_context(cycle, orders, invoice_form, cost_form,
-                                                                           difference_form))
+    return render(request, "accounts/settlement.html", _settlement_context(cycle, orders, **forms))
 
 
 ROUNDING_LABELS = {"charges": gettext_lazy("charges to members"), "purchases": gettext_lazy("supplier lines"),
                    "passed_on": gettext_lazy("passed-on costs"), "stock": gettext_lazy("stock value"),
-                   "losses": gettext_lazy("losses")}
+                   "losses": gettext_lazy("losses"), "margin": gettext_lazy("margin to the cent")}
+DIFFERENCE_LABELS = {"passed_on": gettext_lazy("passed-on costs recorded differ from those recovered"),
+                     "ledger": gettext_lazy("members' accounts differ from the baskets served"),
+                     "remainder": gettext_lazy("difference no recorded line accounts for")}
 
 
-def _settlement_context(cycle, orders, invoice_form, cost_form, difference_form):
+def _settlement_context(cycle, orders, invoice_form, cost_form, difference_form, typed=None):
     report = queries.settlement_report(cycle)
     for line in report.rounding_lines:
         line.label = ROUNDING_LABELS.get(line.key, line.label)
     for line in report.differences:
-        if line.key == "passed_on":
-            line.label = gettext_lazy("passed-on costs recorded differ from those recovered")
+        line.label = DIFFERENCE_LABELS.get(line.key, line.label)
     expected = {po.pk: sum((queries.expected_invoice(line) for line in po.lines.all()), Decimal("0.00"))
                 for po in orders}
     rows = []
@@ -359,16 +400,20 @@ def _settlement_context(cycle, orders, invoice_form, cost_form, difference_form)
         rows.append({"po": po, "expected": expected[po.pk], "invoiced": invoiced,
                      "flag": invoiced != po.total_incl_vat or invoiced != expected[po.pk],
                      "invoices": list(po.invoices.all())})
+    typed = typed or {}
+    events = list(CycleEvent.objects.filter(cycle=cycle).select_related("by"))
+    settled = next((e for e in reversed(events) if e.kind == CycleEvent.Kind.SETTLED), None)
     return {"cycle": cycle, "report": report, "orders": rows, "invoice_form": invoice_form, "cost_form": cost_form,
-            "difference_form": difference_form}
+            "difference_form": difference_form, "events": events,
+            "settled_event": settled if cycle.status == OrderCycle.Status.SETTLED else None,
+            "is_settled": cycle.status == OrderCycle.Status.SETTLED,
+            "typed_action": typed.get("action", ""), "typed_reason": typed.get("reason", ""),
+            "typed_invoice": typed.get("invoice", "")}
 
 
 @require_scope(*COORDINATORS)
 def supplier_payment(request: HttpRequest, pk: int) -> HttpResponse:
-    invoice = SupplierInvoice.objects.filter(pk=pk, purchase_order__cycle__association=request.scope.association
-                                             ).select_related("purchase_order__supplier").first()
-    if invoice is None:
-        raise Http404
+    invoice = queries.invoice_for(request.scope, pk, write=request.method == "POST")
     form = SupplierPaymentForm(request.POST or None, initial={"date": timezone.localdate(), "amount": invoice.amount})
     if request.method == "POST" and form.is_valid():
         try:
@@ -376,9 +421,10 @@ def supplier_payment(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Payment to the supplier recorded."))
             return redirect("accounts:settlement", invoice.purchase_order.cycle_id)
         except DomainError as error:
-            _fail(request, error)
+            form.add_error(None, str(error))
     return render(request, "accounts/supplier_payment.html", {"invoice": invoice, "form": form,
-                                                              "payments": invoice.payments.all()})
+                                                              "payments": invoice.payments.all()},
+                  status=REFUSED if request.method == "POST" else 200)
 
 
 @require_scope(*COORDINATORS)

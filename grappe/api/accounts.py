@@ -9,9 +9,10 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from grappe.accounts import queries, services
-from grappe.accounts.views import member_for
+from grappe.api.types import PositiveAmount
 from grappe.core.errors import DomainError
 from grappe.distribution import queries as distribution_queries
+from grappe.members.queries import member_for
 from grappe.network.access import scope_for
 
 router = Router(tags=["accounts"])
@@ -36,9 +37,10 @@ class AccountOut(Schema):
 class PaymentIn(Schema):
     key: UUID
     means: str
-    amount: Decimal
+    amount: PositiveAmount
     reference: str = ""
     issuer: str = ""
+    advance: bool = False  # "avance sur compte": keep what is above the amount due on the account
 
 
 def _scope(request, coordinator=False):
@@ -70,6 +72,7 @@ def pay(request, basket_id: int, payload: PaymentIn):
         entry = services.record_payment(member=basket.member, amount=payload.amount, means=payload.means,
                                         by=request.auth, key=payload.key, reference=payload.reference,
                                         issuer=payload.issuer, distribution=basket.distribution,
+                                        basket=basket, advance=payload.advance,
                                         voucher_value=payload.amount if payload.means == "voucher" else None)
     except DomainError as error:
         raise HttpError(422, str(error)) from error

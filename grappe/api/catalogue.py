@@ -6,13 +6,19 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from grappe.api.types import CostPerKg, Kilometres, PackSize, Percent, PositiveAmount, Quantity, Step
 from grappe.catalogue import services
 from grappe.catalogue.models import Family, PriceChange, Product, Supplier, Unit
-from grappe.catalogue.queries import current_prices, price_category, visible_products
+from grappe.catalogue.queries import (
+    current_prices,
+    price_category,
+    product_for,
+    supplier_for,
+    visible_products,
+)
 from grappe.network.access import group_for, scope_for
 
 router = Router(tags=["catalogue"])
@@ -48,19 +54,19 @@ class SupplierIn(Schema):
     kind: Supplier.Kind = Supplier.Kind.PRODUCER
     labels: str = ""
     address: str = ""
-    distance_km: Decimal | None = Field(None, ge=0)
+    distance_km: Kilometres | None = None
     contact_name: str = ""
     phone: str = ""
     email: str = ""
     delivery_days: str = ""
     lead_time_days: int | None = Field(None, ge=0)
-    minimum_order_amount: Decimal | None = Field(None, ge=0, decimal_places=2)
+    minimum_order_amount: PositiveAmount | None = None
     minimum_order_packs: int | None = Field(None, ge=0)
-    free_delivery_threshold: Decimal | None = Field(None, ge=0, decimal_places=2)
+    free_delivery_threshold: PositiveAmount | None = None
     payment_terms: str = ""
     notes: str = ""
-    transport_cost_per_kg: Decimal = Field(Decimal("0"), ge=0, decimal_places=4)
-    cost_share_percent: Decimal = Field(Decimal("0"), ge=0, le=100, decimal_places=2)
+    transport_cost_per_kg: CostPerKg = Decimal("0")
+    cost_share_percent: Percent = Decimal("0")
     active: bool = True
 
 
@@ -123,14 +129,14 @@ class ProductIn(Schema):
     local_km: int | None = Field(None, ge=0)
     allergens: str = ""
     unit: Unit = Unit.KG
-    order_step: Decimal = Field(Decimal("1"), gt=0, decimal_places=3)
+    order_step: Step = Decimal("1")
     is_bulk: bool = False
-    pack_size: Decimal | None = Field(None, gt=0, le=10000, decimal_places=3)
-    pack_price_excl_vat: Decimal = Field(..., ge=0, decimal_places=2, max_digits=12)
-    vat_rate: Decimal = Field(Decimal("5.50"), ge=0, le=100, decimal_places=2)
+    pack_size: PackSize | None = None
+    pack_price_excl_vat: PositiveAmount
+    vat_rate: Percent = Decimal("5.50")
     minimum_packs: int | None = Field(None, ge=0)
-    max_per_member: Decimal | None = Field(None, ge=0, decimal_places=3)
-    weight_kg_per_unit: Decimal = Field(Decimal("1"), ge=0, decimal_places=3)
+    max_per_member: Quantity | None = None
+    weight_kg_per_unit: Quantity = Decimal("1")
     available: bool = True
 
 
@@ -148,17 +154,17 @@ class ProductPatch(Schema):
     is_local: bool | None = None
     local_km: int | None = Field(None, ge=0)
     allergens: str | None = None
-    order_step: Decimal | None = Field(None, gt=0, decimal_places=3)
+    order_step: Step | None = None
     is_bulk: bool | None = None
     minimum_packs: int | None = Field(None, ge=0)
-    max_per_member: Decimal | None = Field(None, ge=0, decimal_places=3)
-    weight_kg_per_unit: Decimal | None = Field(None, ge=0, decimal_places=3)
+    max_per_member: Quantity | None = None
+    weight_kg_per_unit: Quantity | None = None
     available: bool | None = None
 
 
 class PriceChangeIn(Schema):
-    pack_price_excl_vat: Decimal = Field(..., ge=0, decimal_places=2, max_digits=12)
-    vat_rate: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
+    pack_price_excl_vat: PositiveAmount
+    vat_rate: Percent | None = None
     valid_from: datetime | None = None
 
 
@@ -191,8 +197,7 @@ def list_suppliers(request):
 
 @router.get("/suppliers/{supplier_id}", response=SupplierOut)
 def get_supplier(request, supplier_id: int):
-    scope = _scope(request)
-    return get_object_or_404(Supplier, association=scope.association, pk=supplier_id)
+    return supplier_for(_scope(request), supplier_id)
 
 
 @router.post("/suppliers", response={201: SupplierOut})
@@ -206,7 +211,7 @@ def create_supplier(request, payload: SupplierIn):
 @router.put("/suppliers/{supplier_id}", response=SupplierOut)
 def update_supplier(request, supplier_id: int, payload: SupplierIn):
     scope = _scope(request, write=True)
-    supplier = get_object_or_404(Supplier, association=scope.association, pk=supplier_id)
+    supplier = supplier_for(scope, supplier_id)
     if (Supplier.objects.filter(association=scope.association, name__iexact=payload.name.strip())
             .exclude(pk=supplier.pk).exists()):
         raise HttpError(409, "A supplier with this name already exists.")
@@ -221,7 +226,7 @@ def update_supplier(request, supplier_id: int, payload: SupplierIn):
 @router.get("/products", response=list[ProductOut])
 def list_products(request, family: str = "", q: str = "", group: int | None = None):
     scope = _scope(request)
-    chosen = group_for(scope, group) if group is not None and scope.is_staff else None
+    chosen = group_for(scope, group) if group is not None else None  # members: 404, they see their own
     products = visible_products(scope, chosen).select_related("supplier").order_by("family", "name")
     if family:
         products = products.filter(family=family)
@@ -233,7 +238,7 @@ def list_products(request, family: str = "", q: str = "", group: int | None = No
 
 
 def _visible_product(scope, product_id: int) -> Product:
-    return get_object_or_404(visible_products(scope).select_related("supplier"), pk=product_id)
+    return product_for(scope, product_id)
 
 
 @router.get("/products/{product_id}", response=ProductOut)
@@ -247,7 +252,7 @@ def get_product(request, product_id: int):
 def create_product(request, payload: ProductIn):
     scope = _scope(request, write=True)
     data = payload.dict()
-    supplier = get_object_or_404(Supplier, association=scope.association, pk=data.pop("supplier_id"))
+    supplier = supplier_for(scope, data.pop("supplier_id"))
     try:
         product = services.create_product(by=request.auth, supplier=supplier, **data)
     except services.CatalogueError as error:
@@ -260,7 +265,10 @@ def create_product(request, payload: ProductIn):
 def update_product(request, product_id: int, payload: ProductPatch):
     scope = _scope(request, write=True)
     product = _visible_product(scope, product_id)
-    services.update_product(by=request.auth, product=product, **payload.dict(exclude_unset=True))
+    try:
+        services.update_product(product=product, **payload.dict(exclude_unset=True))
+    except services.CatalogueError as error:
+        raise HttpError(400, str(error)) from None
     return _product_out(product, current_prices([product])[product.pk])
 
 

@@ -7,6 +7,7 @@ from django.http import Http404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from grappe.api.types import Quantity
 from grappe.core.errors import DomainError
 from grappe.distribution import queries, services
 from grappe.network.access import scope_for
@@ -23,7 +24,7 @@ class DistributionOut(Schema):
     status: str
 
 
-class LineOut(Schema):
+class DistributionLineOut(Schema):
     id: int
     product_id: int
     name: str
@@ -36,18 +37,18 @@ class LineOut(Schema):
     amount: Decimal
 
 
-class BasketOut(Schema):
+class DistributionBasketOut(Schema):
     id: int
     member_id: int
     member_number: int
     member_name: str
     status: str
-    lines: list[LineOut]
+    lines: list[DistributionLineOut]
     total: Decimal
 
 
 class ServedIn(Schema):
-    served: dict[int, Decimal]
+    served: dict[int, Quantity]
 
 
 def _staff(request):
@@ -77,18 +78,18 @@ def get_distribution(request, distribution_id: int):
     return queries.distribution_for(_staff(request), distribution_id)
 
 
-@router.get("/distributions/{distribution_id}/baskets", response=list[BasketOut])
+@router.get("/distributions/{distribution_id}/baskets", response=list[DistributionBasketOut])
 def list_baskets(request, distribution_id: int, q: str = ""):
     distribution = queries.distribution_for(_staff(request), distribution_id)
     return [basket_out(b) for b in queries.find_baskets(distribution, q).prefetch_related("lines")]
 
 
-@router.get("/baskets/{basket_id}", response=BasketOut)
+@router.get("/baskets/{basket_id}", response=DistributionBasketOut)
 def get_basket(request, basket_id: int):
     return basket_out(queries.basket_for(_staff(request), basket_id))
 
 
-@router.post("/baskets/{basket_id}/served", response=BasketOut)
+@router.post("/baskets/{basket_id}/served", response=DistributionBasketOut)
 def record_served(request, basket_id: int, payload: ServedIn):
     basket = queries.basket_for(_staff(request), basket_id)
     try:

@@ -76,7 +76,7 @@ def unregister(request, event_id: int):
     event = event_for(scope, event_id)
     registration = get_object_or_404(Registration, event=event, member=scope.member)
     try:
-        services.unregister(by=request.user, registration=registration)
+        services.unregister(registration=registration)
     except DomainError as error:
         raise HttpError(409, str(error)) from None
     return {"event_id": event.pk, "status": Registration.Status.CANCELLED}

@@ -2,15 +2,17 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from django.http import Http404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from grappe.core.errors import DomainError
 from grappe.members import services
-from grappe.members.models import Member, Referral
-from grappe.members.views import member_for
+from grappe.members.forms import MEMBER_PERSONS_MAX, CategoryForm, MemberForm
+from grappe.members.models import Member
+from grappe.members.queries import member_for, members_for, referrals_for
 from grappe.network.access import group_for, scope_for
 
 router = Router(tags=["network"])
@@ -56,16 +58,19 @@ class MemberDetailOut(MemberOut):
 
 
 class MemberIn(Schema):
+    """A new member: the same fields, choices and bounds as the web form (members.forms), which also
+    checks them again before `members.services.admit_member`."""
+
     group_id: int
-    name: str
-    kind: str = "household"
-    adults: int = 1
-    children: int = 0
-    phone: str = ""
-    email: str = ""
-    preferred_channel: str = "sms"
-    category: str = "priority"
-    priority_basis: str = ""
+    name: str = Field(..., min_length=1, max_length=200)
+    kind: Member.Kind = Member.Kind.HOUSEHOLD
+    adults: int = Field(1, ge=1, le=MEMBER_PERSONS_MAX)
+    children: int = Field(0, ge=0, le=MEMBER_PERSONS_MAX)
+    phone: str = Field("", max_length=30)
+    email: str = Field("", max_length=254)
+    preferred_channel: Member.Channel = Member.Channel.SMS
+    category: Member.Category = Member.Category.PRIORITY
+    priority_basis: Member.PriorityBasis | Literal[""] = ""
 
 
 class ReferralIn(Schema):
@@ -118,9 +123,11 @@ def get_quota(request, group_id: int):
 @router.get("/members", response=list[MemberOut])
 def list_members(request, group_id: int | None = None, status: str = "active"):
     scope = _scope(request, staff=True)
-    members = Member.objects.filter(association=scope.association, group__in=scope.groups(), status=status)
+    if status == Member.Status.WAITING and not scope.is_coordinator:
+        raise Http404  # the waiting list tells the category (only solidarity households wait)
+    members = members_for(scope).filter(status=status)
     if group_id is not None:
-        members = members.filter(group_id=group_id)
+        members = members.filter(group=group_for(scope, group_id))
     return list(members.not_erased())
 
 
@@ -132,11 +139,21 @@ def get_member(request, member_id: int):
 
 @router.post("/members", response={201: MemberDetailOut})
 def create_member(request, payload: MemberIn):
+    """Admit a member as the web form does: the same form validation, then the same service (quota,
+    waiting list, audit). A refusal is a 400 with the French message."""
     scope = _scope(request, coordinator=True)
-    group = group_for(scope, payload.group_id)
+    group = group_for(scope, payload.group_id, write=True)
     data = payload.dict(exclude={"group_id"})
+    form = MemberForm({key: value for key, value in data.items() if key in MemberForm.Meta.fields}, group=group)
+    category_form = CategoryForm({"category": data["category"], "priority_basis": data["priority_basis"]},
+                                 association=group.association)
+    if not (form.is_valid() and category_form.is_valid()):
+        errors = {**form.errors, **category_form.errors}
+        raise HttpError(400, " ".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items()))
+    cleaned = {**{key: form.cleaned_data[key] for key in data if key in form.cleaned_data},
+               **{key: category_form.cleaned_data[key] for key in ("category", "priority_basis")}}
     try:
-        member = services.admit_member(group=group, by=request.auth, **data)
+        member = services.admit_member(group=group, by=request.auth, **cleaned)
     except DomainError as error:
         raise HttpError(400, str(error)) from error
     return Status(201, member)
@@ -155,9 +172,7 @@ def list_referrals(request):
     scope = scope_for(request.auth)
     if not (scope.is_referrer or scope.is_coordinator):
         raise Http404
-    referrals = Referral.objects.filter(association=scope.association)
-    if not scope.is_coordinator:
-        referrals = referrals.filter(partner_id=scope.partner_id)
+    referrals = referrals_for(scope)
     return [{"id": r.pk, "code": r.code, "group_id": r.group_id, "household_name": r.household_name,
              "joined": r.has_joined} for r in referrals]
 

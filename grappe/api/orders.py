@@ -5,13 +5,14 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from grappe.api.types import Quantity, WholePacks
 from grappe.core.errors import DomainError
 from grappe.core.money import line_total
 from grappe.members.models import Member
+from grappe.members.queries import member_for
 from grappe.network.access import scope_for
 from grappe.orders import queries, services
 from grappe.orders.models import Channel, OrderCycle, PurchaseOrder
@@ -38,7 +39,7 @@ class CycleOut(Schema):
     groups: list[CycleGroupOut]
 
 
-class BasketLineOut(Schema):
+class OrderBasketLineOut(Schema):
     product_id: int
     name: str
     unit: str
@@ -49,17 +50,17 @@ class BasketLineOut(Schema):
     allotted: Decimal | None
 
 
-class BasketOut(Schema):
+class OrderBasketOut(Schema):
     cycle_id: int
     member_id: int
-    lines: list[BasketLineOut]
+    lines: list[OrderBasketLineOut]
     total: Decimal
 
 
 class LineIn(Schema):
     product_id: int
-    quantity: Decimal
-    tolerance: Decimal = ZERO
+    quantity: Quantity
+    tolerance: Quantity = ZERO
 
 
 class BasketIn(Schema):
@@ -69,7 +70,7 @@ class BasketIn(Schema):
 
 class CloseIn(Schema):
     confirm: bool = False
-    packs: dict[int, Decimal] | None = None
+    packs: dict[int, WholePacks] | None = None
     stock_group_id: int | None = None
 
 
@@ -105,8 +106,8 @@ class PurchaseOrderOut(Schema):
 
 class ReceivedIn(Schema):
     line_id: int
-    delivered: Decimal
-    damaged: Decimal = ZERO
+    delivered: Quantity
+    damaged: Quantity = ZERO
     substitute: str = ""
     note: str = ""
 
@@ -122,8 +123,8 @@ def _scope(request, *, staff=False, coordinator=False):
     return scope
 
 
-def _cycle(scope, cycle_id) -> OrderCycle:
-    return get_object_or_404(queries.cycles_for(scope), pk=cycle_id)
+def _cycle(scope, cycle_id, *, write=False) -> OrderCycle:
+    return queries.cycle_for(scope, cycle_id, write=write)
 
 
 def _cycle_out(cycle) -> dict:
@@ -145,7 +146,7 @@ def _member(scope, cycle, member_id) -> Member:
                 raise Http404
             member = scope.member
         else:
-            member = get_object_or_404(Member, pk=member_id, association=scope.association, group__in=scope.groups())
+            member = member_for(scope, member_id)
     if not cycle.cycle_groups.filter(group_id=member.group_id).exists():
         raise Http404
     return member
@@ -185,14 +186,14 @@ def get_cycle(request, cycle_id: int):
     return _cycle_out(_cycle(_scope(request), cycle_id))
 
 
-@router.get("/cycles/{cycle_id}/basket", response=BasketOut)
+@router.get("/cycles/{cycle_id}/basket", response=OrderBasketOut)
 def get_basket(request, cycle_id: int, member_id: int | None = None):
     scope = _scope(request)
     cycle = _cycle(scope, cycle_id)
     return _basket_out(cycle, _member(scope, cycle, member_id))
 
 
-@router.put("/cycles/{cycle_id}/basket", response=BasketOut)
+@router.put("/cycles/{cycle_id}/basket", response=OrderBasketOut)
 def change_basket(request, cycle_id: int, payload: BasketIn, member_id: int | None = None):
     """Set the given lines (quantity 0 empties a line). Refusals come back as 400 with a French message."""
     scope = _scope(request)
@@ -213,7 +214,7 @@ def close(request, cycle_id: int, payload: CloseIn):
     """Close the orders (open cycle) and, with `confirm`, create the purchase orders (or confirm a
     closed cycle). 409 when someone else closed or confirmed it first."""
     scope = _scope(request, coordinator=True)
-    cycle = _cycle(scope, cycle_id)
+    cycle = _cycle(scope, cycle_id, write=True)
     stock_group = scope.groups().filter(pk=payload.stock_group_id).first() if payload.stock_group_id else None
     try:
         if cycle.status == OrderCycle.Status.OPEN:
@@ -238,7 +239,7 @@ def list_purchase_orders(request, cycle_id: int):
 @router.post("/purchase-orders/{po_id}/receipt", response=PurchaseOrderOut)
 def record_receipt(request, po_id: int, payload: ReceiptIn):
     scope = _scope(request, coordinator=True)
-    po = get_object_or_404(PurchaseOrder, pk=po_id, cycle__association=scope.association)
+    po = queries.purchase_order_for(scope, po_id, write=True)
     try:
         services.record_receipt(purchase_order=po, by=request.auth, lines=[
             services.ReceivedLine(e.line_id, e.delivered, e.damaged, e.substitute, e.note) for e in payload.lines])

@@ -140,7 +140,7 @@ def scenario_communes(request, scenario_id: int):
 @router.post("/tours/scenarios/{scenario_id}/run", response=ScenarioOut)
 def run_scenario(request, scenario_id: int):
     scope = _planner_scope(request)
-    scenario = queries.scenario_for(scope, scenario_id)
+    scenario = queries.scenario_for(scope, scenario_id, write=True)
     try:
         services.run_scenario(scenario=scenario, by=request.auth)
     except services.PlannerError as error:

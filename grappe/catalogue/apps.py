@@ -13,3 +13,12 @@ class CatalogueConfig(AppConfig):
         NavItem("catalogue:suppliers", _("Suppliers"), roles=frozenset({"admin", "coordinator"}), icon="🚚",
                 order=60),
     ]
+
+    def ready(self):
+        # Pillow refuses to open an image of more than twice this many pixels (a decompression bomb: a
+        # small file that fills the memory once decoded); ProductForm refuses more than this many.
+        from PIL import Image
+
+        from .forms import MAX_PHOTO_PIXELS
+
+        Image.MAX_IMAGE_PIXELS = MAX_PHOTO_PIXELS

@@ -6,15 +6,9 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from grappe.core.money import round_cents
+from grappe.core.tabular import safe_cell, xlsx_row
 
-from .imports import FORMULA_STARTS
-
-
-def safe_cell(value):
-    """A value a spreadsheet will show, never run: text that looks like a formula is quoted."""
-    if isinstance(value, str) and value.lstrip(" ").startswith((*FORMULA_STARTS, "-")):
-        return "'" + value
-    return value
+__all__ = ["catalogue_xlsx", "labels_of", "safe_cell"]
 
 
 def labels_of(product) -> str:
@@ -50,11 +44,9 @@ def catalogue_xlsx(products, prices) -> bytes:
                product.get_unit_display(), product.pack_size, product.pack_price_excl_vat, product.vat_rate,
                round_cents(price.cost.total) if price else None, origin, product.producer, labels_of(product),
                _("yes") if product.available else _("no")]
-        sheet.append([safe_cell(str(v)) if isinstance(v, str) else v for v in row])
+        xlsx_row(sheet, [str(v) if isinstance(v, str) else v for v in row])
         for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text
-            elif isinstance(cell.value, Decimal):
+            if isinstance(cell.value, Decimal):
                 cell.number_format = "0.00" if cell.column in (7, 9) else "General"
     widths = [14, 34, 22, 26, 8, 12, 14, 8, 14, 30, 26, 24, 10]
     for index, width in enumerate(widths):

@@ -1,7 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core.fields import AmountField, PercentField
+from grappe.core.tabular import looks_like_formula
+
 from .models import PriceTier, Product, Suggestion, Supplier
+from .services import FORMULA_REFUSAL
 
 
 class SupplierForm(forms.ModelForm):
@@ -28,6 +32,9 @@ class SupplierForm(forms.ModelForm):
         return name
 
 
+MAX_PHOTO_PIXELS = 40_000_000  # 40 megapixels: more than any phone takes
+
+
 PRODUCT_FIELDS = ["name", "reference", "family", "description", "origin_place", "origin_region",
                   "origin_country", "producer", "production_conditions", "is_organic", "is_fair_trade", "is_local",
                   "local_km", "allergens", "photo", "unit", "order_step", "is_bulk", "pack_size", "minimum_packs",
@@ -50,8 +57,25 @@ class ProductForm(forms.ModelForm):
             del self.fields["pack_price_excl_vat"]
             del self.fields["vat_rate"]
 
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        image = getattr(photo, "image", None)  # set by Django's ImageField once Pillow has checked the file
+        if image is not None and image.size[0] * image.size[1] > MAX_PHOTO_PIXELS:
+            raise forms.ValidationError(
+                _("This photo has too many pixels (more than %(mp)s million): send a smaller one.")
+                % {"mp": MAX_PHOTO_PIXELS // 1_000_000})
+        return photo
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if looks_like_formula(name):
+            raise forms.ValidationError(FORMULA_REFUSAL % {"text": name[:30]})
+        return name
+
     def clean_reference(self):
         reference = self.cleaned_data["reference"].strip()
+        if looks_like_formula(reference):
+            raise forms.ValidationError(FORMULA_REFUSAL % {"text": reference[:30]})
         clash = Product.objects.filter(supplier=self.supplier, reference=reference)
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)
@@ -67,10 +91,8 @@ class ProductForm(forms.ModelForm):
 
 
 class PriceChangeForm(forms.Form):
-    pack_price_excl_vat = forms.DecimalField(label=_("New pack price excl. VAT (EUR)"), min_value=0,
-                                             max_digits=12, decimal_places=2)
-    vat_rate = forms.DecimalField(label=_("VAT rate (%)"), min_value=0, max_value=100, max_digits=5,
-                                  decimal_places=2)
+    pack_price_excl_vat = AmountField(label=_("New pack price excl. VAT (EUR)"))
+    vat_rate = PercentField(label=_("VAT rate (%)"))
     valid_from = forms.DateTimeField(label=_("Valid from"), required=False,
                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
                                                                 format="%Y-%m-%dT%H:%M"),

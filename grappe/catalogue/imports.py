@@ -11,13 +11,15 @@ import csv
 import io
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from grappe.core import numbers
 
 from .models import Family, PriceChange, PriceImport, Product, Supplier, Unit
 from .services import CatalogueError
@@ -27,6 +29,13 @@ MAX_ROWS = 5000
 MAX_PRICE = Decimal("9999999.99")
 MAX_PACK = Decimal("10000")
 FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
+LOOSE_BOUND = Decimal("1e15")  # read any plain number first; the bounds of each column come after
+# An XLSX file is a zip: its parts are read in memory, so what they hold once uncompressed is bounded
+# before openpyxl opens it (a 310 KB file once held a 300 MB shared string: 590 MB of memory).
+MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024
+MAX_XLSX_PART = 30 * 1024 * 1024
+MAX_XLSX_PARTS = 500
+MAX_COLUMNS = 60
 
 NEW, CHANGED, UNCHANGED, ERROR = "new", "changed", "unchanged", "error"
 
@@ -109,23 +118,44 @@ def _read_csv(data: bytes) -> tuple[list[list[str]], list[str]]:
     return rows, notices
 
 
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    from zipfile import BadZipFile
+def _check_xlsx_archive(data: bytes) -> None:
+    """Refuse a zip whose parts would take too much memory once uncompressed, before anything reads them.
 
-    from openpyxl import load_workbook
+    The sizes come from the zip's directory; Python's zipfile never reads more than the declared size
+    of a part, so a lying directory cannot get past this either."""
+    from zipfile import BadZipFile, ZipFile
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (BadZipFile, KeyError, ValueError, OSError) as exc:
+        with ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (BadZipFile, OSError, ValueError, EOFError) as exc:
         raise ImportRefused(gettext_lazy("This spreadsheet cannot be opened. Save it again as XLSX or CSV.")) from exc
+    if (len(parts) > MAX_XLSX_PARTS or sum(part.file_size for part in parts) > MAX_XLSX_UNCOMPRESSED
+            or any(part.file_size > MAX_XLSX_PART for part in parts)):
+        raise ImportRefused(gettext_lazy(
+            "This spreadsheet holds far more data than a price list (more than %(mb)s MB once opened). "
+            "Keep only the price list in it, or save it as CSV."), mb=MAX_XLSX_UNCOMPRESSED // (1024 * 1024))
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    _check_xlsx_archive(data)
+    unreadable = gettext_lazy("This spreadsheet cannot be opened. Save it again as XLSX or CSV.")
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # noqa: BLE001 - a damaged file raises anything (zip, zlib, XML, KeyError...)
+        raise ImportRefused(unreadable) from exc
     try:
         sheet = workbook.worksheets[0]
         rows = []
-        for values in sheet.iter_rows(values_only=True):
+        for values in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
             rows.append(["" if value is None else _cell_text(value) for value in values])
             if len(rows) > MAX_ROWS + 1:
                 break
         return rows
+    except Exception as exc:  # noqa: BLE001 - a truncated part fails only when it is read
+        raise ImportRefused(unreadable) from exc
     finally:
         workbook.close()
 
@@ -161,12 +191,9 @@ def _decimal(text: str, what: str, errors: list[str], *, places: int, maximum: D
     if not raw:
         errors.append(_("%(what)s is missing.") % {"what": what})
         return None
-    try:
-        value = Decimal(raw.replace(",", "."))
-    except InvalidOperation:
-        errors.append(_("%(what)s « %(text)s » is not a number.") % {"what": what, "text": text.strip()[:40]})
-        return None
-    if not value.is_finite():
+    try:  # the one reader of typed numbers: digits 0-9, a comma or a point, no exponent, no NaN
+        value = numbers.parse_decimal(raw, places=12, max_value=LOOSE_BOUND, min_value=-LOOSE_BOUND)
+    except numbers.NumberError:
         errors.append(_("%(what)s « %(text)s » is not a number.") % {"what": what, "text": text.strip()[:40]})
         return None
     if value < 0:

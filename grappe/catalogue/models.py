@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core.fields import FiniteDecimalField
 from grappe.members.models import Member
 from grappe.network.models import Association, BuyingGroup, Commune
 
@@ -38,7 +39,7 @@ class Supplier(models.Model):
     address = models.TextField(_("address"), blank=True)
     commune = models.ForeignKey(Commune, verbose_name=_("commune"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
-    distance_km = models.DecimalField(_("distance from the depot (km)"), max_digits=7, decimal_places=1,
+    distance_km = FiniteDecimalField(_("distance from the depot (km)"), max_digits=7, decimal_places=1,
                                       null=True, blank=True, validators=POSITIVE)
     labels = models.CharField(_("labels"), max_length=200, blank=True,
                               help_text=_("For example: organic (AB), Nature & Progrès, fair trade"))
@@ -48,18 +49,18 @@ class Supplier(models.Model):
     delivery_days = models.CharField(_("delivery days"), max_length=200, blank=True,
                                      help_text=_("For example: Tuesday and Friday mornings"))
     lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), null=True, blank=True)
-    minimum_order_amount = models.DecimalField(_("minimum order (EUR excl. VAT)"), null=True, blank=True,
+    minimum_order_amount = FiniteDecimalField(_("minimum order (EUR excl. VAT)"), null=True, blank=True,
                                                validators=POSITIVE, **MONEY)
     minimum_order_packs = models.PositiveIntegerField(_("minimum order (packs)"), null=True, blank=True)
-    free_delivery_threshold = models.DecimalField(_("free delivery from (EUR excl. VAT)"), null=True,
+    free_delivery_threshold = FiniteDecimalField(_("free delivery from (EUR excl. VAT)"), null=True,
                                                   blank=True, validators=POSITIVE, **MONEY)
     payment_terms = models.CharField(_("payment terms"), max_length=200, blank=True,
                                      help_text=_("For example: 30 days, by transfer"))
     notes = models.TextField(_("notes"), blank=True)
-    transport_cost_per_kg = models.DecimalField(
+    transport_cost_per_kg = FiniteDecimalField(
         _("transport passed on (EUR per kg)"), max_digits=8, decimal_places=4, default=ZERO,
         validators=POSITIVE, help_text=_("Delivery costs the association shares out on the goods, per kg."))
-    cost_share_percent = models.DecimalField(
+    cost_share_percent = FiniteDecimalField(
         _("other costs passed on (% of the value)"), default=ZERO, **PERCENT,
         validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))],
         help_text=_("Packaging, losses...: a share of the value incl. VAT. 0 for none."))
@@ -145,22 +146,22 @@ class Product(models.Model):
     allergens = models.CharField(_("allergens"), max_length=200, blank=True)
     photo = models.ImageField(_("photo"), upload_to="catalogue/products/", blank=True)
     unit = models.CharField(_("member unit"), max_length=10, choices=Unit.choices, default=Unit.KG)
-    order_step = models.DecimalField(_("order step"), default=Decimal("1"), **QUANTITY,
+    order_step = FiniteDecimalField(_("order step"), default=Decimal("1"), **QUANTITY,
                                      validators=[MinValueValidator(Decimal("0.001"))],
                                      help_text=_("Members order multiples of this quantity, e.g. 0.5 kg."))
     is_bulk = models.BooleanField(_("bulk (bring a container)"), default=False)
-    pack_size = models.DecimalField(_("pack size (member units)"), null=True, blank=True, **QUANTITY,
+    pack_size = FiniteDecimalField(_("pack size (member units)"), null=True, blank=True, **QUANTITY,
                                     validators=[MinValueValidator(Decimal("0.001")),
                                                 MaxValueValidator(Decimal("10000"))],
                                     help_text=_("25 for a 25 kg sack, 12 for a carton of 12. "
                                                 "Empty: sold by the unit, without packs."))
-    pack_price_excl_vat = models.DecimalField(_("pack price excl. VAT (EUR)"), validators=POSITIVE, **MONEY)
-    vat_rate = models.DecimalField(_("VAT rate (%)"), default=Decimal("5.50"), max_digits=5, decimal_places=2,
+    pack_price_excl_vat = FiniteDecimalField(_("pack price excl. VAT (EUR)"), validators=POSITIVE, **MONEY)
+    vat_rate = FiniteDecimalField(_("VAT rate (%)"), default=Decimal("5.50"), max_digits=5, decimal_places=2,
                                    validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))])
     minimum_packs = models.PositiveIntegerField(_("minimum packs per order"), null=True, blank=True)
-    max_per_member = models.DecimalField(_("maximum per member and cycle"), null=True, blank=True, **QUANTITY,
+    max_per_member = FiniteDecimalField(_("maximum per member and cycle"), null=True, blank=True, **QUANTITY,
                                          validators=POSITIVE)
-    weight_kg_per_unit = models.DecimalField(_("weight of one unit (kg)"), default=Decimal("1"), **QUANTITY,
+    weight_kg_per_unit = FiniteDecimalField(_("weight of one unit (kg)"), default=Decimal("1"), **QUANTITY,
                                              validators=POSITIVE,
                                              help_text=_("For transport costs and the van's load. 1 for kg."))
     available = models.BooleanField(_("available"), default=True)
@@ -215,8 +216,8 @@ class PriceChange(models.Model):
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="price_changes")
     valid_from = models.DateTimeField(_("valid from"), default=timezone.now)
-    pack_price_excl_vat = models.DecimalField(_("pack price excl. VAT (EUR)"), validators=POSITIVE, **MONEY)
-    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
+    pack_price_excl_vat = FiniteDecimalField(_("pack price excl. VAT (EUR)"), validators=POSITIVE, **MONEY)
+    vat_rate = FiniteDecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("recorded by"))
@@ -258,7 +259,7 @@ class PriceTier(models.Model):
 
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="price_tiers")
     category = models.CharField(_("member category"), max_length=12, choices=Member.Category.choices)
-    percent = models.DecimalField(_("percentage"), default=ZERO, **PERCENT,
+    percent = FiniteDecimalField(_("percentage"), default=ZERO, **PERCENT,
                                   validators=[MinValueValidator(Decimal("-100")), MaxValueValidator(Decimal("100"))],
                                   help_text=_("+15 adds 15 % to the cost price; -50 halves it. 0: cost price."))
     note = models.CharField(_("how it is financed"), max_length=200, blank=True)

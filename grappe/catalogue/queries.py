@@ -4,9 +4,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
+from django.http import Http404
 from django.utils import timezone
 
-from .models import PriceChange, PriceTier, Product
+from .models import PriceChange, PriceImport, PriceTier, Product, Suggestion, Supplier
 from .pricing import MemberPrice, price_for
 
 ZERO = Decimal("0")
@@ -81,3 +82,40 @@ def visible_products(scope, group=None):
 
 def price_category(scope):
     return scope.member.category if scope.member is not None and not scope.is_staff else None
+
+
+# --- The one way to catalogue objects (404 outside the user's association). The catalogue is the
+# association's, not a group's: staff read all of it, members their group's selection; writing is
+# for coordinators and admins (the views' decorators and the API's `write` check).
+
+def _get(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def supplier_for(scope, pk) -> Supplier:
+    if scope.association is None:
+        raise Http404
+    return _get(Supplier.objects.filter(association=scope.association), pk)
+
+
+def product_for(scope, pk, queryset=None) -> Product:
+    """A product the user may see (`visible_products`), or one of `queryset`."""
+    if scope.association is None:
+        raise Http404
+    products = queryset if queryset is not None else visible_products(scope)
+    return _get(products.filter(association=scope.association).select_related("supplier"), pk)
+
+
+def import_for(scope, pk) -> PriceImport:
+    if scope.association is None or not scope.is_staff:
+        raise Http404
+    return _get(PriceImport.objects.select_related("supplier").filter(association=scope.association), pk)
+
+
+def suggestion_for(scope, pk) -> Suggestion:
+    if scope.association is None:
+        raise Http404
+    return _get(Suggestion.objects.filter(association=scope.association), pk)

@@ -8,8 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grappe.core.errors import DomainError
+from grappe.core.tabular import looks_like_formula
 
 from .models import GroupSelection, PriceChange, Product, Supplier
+
+FORMULA_REFUSAL = _("« %(text)s » starts like a spreadsheet formula (=, +, -, @): write it without that sign.")
 
 
 class CatalogueError(DomainError):
@@ -19,9 +22,18 @@ class CatalogueError(DomainError):
 PRODUCT_PRICE_FIELDS = ("pack_price_excl_vat", "vat_rate")
 
 
+def _check_names(fields: dict) -> None:
+    """A product's name and reference never start like a spreadsheet formula (as imports check)."""
+    for name in ("name", "reference"):
+        text = fields.get(name)
+        if isinstance(text, str) and looks_like_formula(text):
+            raise CatalogueError(FORMULA_REFUSAL, text=text.strip()[:30])
+
+
 @transaction.atomic
 def create_product(*, by, supplier: Supplier, source=PriceChange.Source.INITIAL, **fields) -> Product:
     """A new product of `supplier`, with its first price in the history."""
+    _check_names(fields)
     if "association" in fields and fields.pop("association") != supplier.association:
         raise CatalogueError(_("The product and its supplier belong to different associations."))
     if Product.objects.filter(supplier=supplier, reference=fields.get("reference", "")).exists():
@@ -35,10 +47,11 @@ def create_product(*, by, supplier: Supplier, source=PriceChange.Source.INITIAL,
 
 
 @transaction.atomic
-def update_product(*, by, product: Product, **fields) -> Product:
+def update_product(*, product: Product, **fields) -> Product:
     """Change a product's description. Prices change through `change_price` only (history)."""
     for name in PRODUCT_PRICE_FIELDS:
         fields.pop(name, None)
+    _check_names(fields)
     for name, value in fields.items():
         setattr(product, name, value)
     product.save()
@@ -96,7 +109,7 @@ def apply_due_prices(*, now=None) -> int:
 
 
 @transaction.atomic
-def set_selection(*, by, group, products) -> tuple[int, int]:
+def set_selection(*, group, products) -> tuple[int, int]:
     """The products `group` offers become exactly `products`. Returns (added, removed)."""
     wanted = {p.pk for p in products}
     current = set(GroupSelection.objects.filter(group=group).values_list("product_id", flat=True))

@@ -35,7 +35,15 @@ from .models import (
     SuggestionVote,
     Supplier,
 )
-from .queries import current_prices, price_category, visible_products
+from .queries import (
+    current_prices,
+    import_for,
+    price_category,
+    product_for,
+    suggestion_for,
+    supplier_for,
+    visible_products,
+)
 
 EVERYONE = (ADMIN, COORDINATOR, VOLUNTEER, REFERRER, MEMBER)
 STAFF = (ADMIN, COORDINATOR)
@@ -51,21 +59,6 @@ def staff_group(request, scope):
     try:
         return group_for(scope, int(raw))
     except ValueError:
-        raise Http404 from None
-
-
-def supplier_for(scope, pk: int) -> Supplier:
-    try:
-        return Supplier.objects.get(association=scope.association, pk=pk)
-    except Supplier.DoesNotExist:
-        raise Http404 from None
-
-
-def product_for(scope, pk: int, queryset=None) -> Product:
-    try:
-        return (queryset if queryset is not None else Product.objects.filter(association=scope.association)
-                ).select_related("supplier").get(pk=pk)
-    except Product.DoesNotExist:
         raise Http404 from None
 
 
@@ -184,7 +177,7 @@ def product_edit(request: HttpRequest, pk: int | None = None, supplier_pk: int |
         fields = {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
         try:
             if pk:
-                services.update_product(by=request.user, product=product, **fields)
+                services.update_product(product=product, **fields)
             else:
                 product = services.create_product(by=request.user, supplier=supplier, **fields)
         except services.CatalogueError as error:
@@ -233,7 +226,7 @@ def selection(request: HttpRequest, group_pk: int) -> HttpResponse:
     current = list(Product.objects.filter(selections__group=group).values_list("pk", flat=True))
     form = SelectionForm(request.POST or None, association=scope.association, initial={"products": current})
     if request.method == "POST" and form.is_valid():
-        added, removed = services.set_selection(by=request.user, group=group, products=form.cleaned_data["products"])
+        added, removed = services.set_selection(group=group, products=form.cleaned_data["products"])
         messages.success(request, _("Selection saved: %(added)s added, %(removed)s removed.")
                          % {"added": added, "removed": removed})
         return redirect("catalogue:selection", group_pk=group.pk)
@@ -285,13 +278,6 @@ def import_new(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("catalogue:import_preview", pk=price_import.pk)
     return render(request, "catalogue/import_new.html", {"supplier": supplier, "form": form,
                                                          "max_rows": imports.MAX_ROWS})
-
-
-def import_for(scope, pk: int) -> PriceImport:
-    try:
-        return PriceImport.objects.select_related("supplier").get(association=scope.association, pk=pk)
-    except PriceImport.DoesNotExist:
-        raise Http404 from None
 
 
 @require_scope(*STAFF)
@@ -385,13 +371,6 @@ def suggestions(request: HttpRequest) -> HttpResponse:
             item.answer_form = SuggestionAnswerForm(instance=item, prefix=f"s{item.pk}")
     return render(request, "catalogue/suggestions.html", {"form": form, "items": items,
                                                           "is_coordinator": scope.is_coordinator})
-
-
-def suggestion_for(scope, pk: int) -> Suggestion:
-    try:
-        return Suggestion.objects.get(association=scope.association, pk=pk)
-    except Suggestion.DoesNotExist:
-        raise Http404 from None
 
 
 @require_POST

@@ -22,26 +22,50 @@ class TOTPConfirmForm(forms.Form):
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
 
 
+class TOTPDisableForm(forms.Form):
+    """Turning two-step sign-in off: the password and a current code, so that a session left open
+    (or a stolen password alone) cannot remove the second step."""
+
+    password = forms.CharField(label=_("Current password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    code = forms.CharField(label=_("Code shown by your app"), max_length=10,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+
+
 class ResetRequestForm(PasswordResetForm):
-    """The "forgotten password" form. A member's e-mail is on their `Member` row, a team member's on
-    their user: both are found. The message goes to the address typed (it matched, whatever the case)."""
+    """The "forgotten password" form. Only the login's own e-mail (`User.email`) is used: the one its
+    owner typed and confirmed (profile, link), or that an admin gave a new team member. Never
+    `Member.email`, which a coordinator can edit: that would hand them any household's login, and a
+    team member's linked to it. The message goes to the address typed (it matched, whatever the case)."""
 
     email = forms.EmailField(label=_("E-mail address"), max_length=254,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
     def get_users(self, email):
         from django.contrib.auth import get_user_model
-        from django.db.models import Q
 
-        users = get_user_model()._default_manager.filter(
-            Q(email__iexact=email) | Q(member__email__iexact=email, member__erased_at__isnull=True), is_active=True,
-        ).distinct()
+        users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
         return (user for user in users if user.has_usable_password())
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
                   html_email_template_name=None):
         super().send_mail(subject_template_name, email_template_name, context, from_email,
                           self.cleaned_data["email"], html_email_template_name=None)
+
+
+class OwnEmailForm(forms.Form):
+    """The e-mail a person gives for "forgotten password": confirmed by a link sent to it. The current
+    password is asked (checked by the view, through the sign-in limiter), so that an open session left
+    on a shared computer cannot redirect the resets."""
+
+    email = forms.EmailField(label=_("E-mail address"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(label=_("Current password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
 
 
 class NewPasswordForm(SetPasswordForm):

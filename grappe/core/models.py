@@ -45,7 +45,9 @@ class ApiToken(models.Model):
 
 
 class FailedLogin(models.Model):
-    """One failed sign-in, kept for rate limiting (stored in the database: no state in the process)."""
+    """One failed sign-in (or one "forgotten password" request, named "reset:<e-mail>"), kept for rate
+    limiting for LOGIN_FAILURE_WINDOW seconds (in the database: no state in the process); older rows
+    are deleted as new ones are written (core.auth)."""
 
     username = models.CharField(max_length=150, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
@@ -53,9 +55,27 @@ class FailedLogin(models.Model):
 
     class Meta:
         verbose_name = _("failed sign-in")
+        indexes = [models.Index(fields=["username", "ip_address", "at"], name="core_failedlogin_pair")]
 
     def __str__(self):
         return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class SignInAddress(models.Model):
+    """An address a user signed in from successfully (kept KNOWN_ADDRESS_DAYS): failures on the account
+    from other addresses do not lock the user out from here (core.auth)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    ip_address = models.GenericIPAddressField()
+    last_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("sign-in address")
+        constraints = [models.UniqueConstraint(fields=["user", "ip_address"], name="core_signinaddress_unique")]
+        indexes = [models.Index(fields=["ip_address"], name="core_signinaddress_ip")]
+
+    def __str__(self):
+        return f"{self.user_id} @ {self.ip_address}"
 
 
 class TemporaryPassword(models.Model):

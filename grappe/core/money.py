@@ -14,19 +14,29 @@ UNIT_PRICE = Decimal("0.000001")
 MILLI = Decimal("0.001")
 ZERO = Decimal("0.00")
 NBSP = "\u00a0"
+LARGEST = Decimal("1e12")  # no column holds as much: beyond it a text is a slip, never an amount
 NARROW_NBSP = "\u202f"
 
 
 def to_decimal(value) -> Decimal:
-    """A Decimal from an int, str or Decimal; floats are refused (they carry binary error)."""
+    """A Decimal from an int, str or Decimal; floats are refused (they carry binary error).
+
+    Text must be finite, in digits 0-9 and below 10^12 (NaN, Infinity, 1e30 or "٣" raise ValueError).
+    Typed numbers are better read with `core.numbers.parse_decimal`, which also bounds them."""
     if isinstance(value, float):
         raise TypeError("floats are not money: pass a str or a Decimal")
     if isinstance(value, Decimal):
         return value
+    text = str(value).strip().replace(",", ".").replace("\u00a0", "").replace(" ", "")
+    if not text.isascii():  # Decimal would read "٣" or "３" as 3: people cannot check such digits
+        raise ValueError(f"not a number: {value!r}")
     try:
-        return Decimal(str(value).strip().replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+        number = Decimal(text)
     except InvalidOperation as exc:
         raise ValueError(f"not a number: {value!r}") from exc
+    if not number.is_finite() or abs(number) >= LARGEST:
+        raise ValueError(f"not a usable number: {value!r}")
+    return number
 
 
 def round_cents(amount: Decimal) -> Decimal:

@@ -4,12 +4,12 @@ import io
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
-from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import get_user_model, login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -19,13 +19,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import auth, services
 from .auth import TooManyAttempts, check_credentials
+from .errors import DomainError
 from .forms import (
     LoginForm,
     NewPasswordForm,
+    OwnEmailForm,
     OwnPasswordChangeForm,
     ResetRequestForm,
     TokenForm,
     TOTPConfirmForm,
+    TOTPDisableForm,
 )
 from .models import ApiToken
 
@@ -77,6 +80,10 @@ def _totp_qr_svg(device: TOTPDevice) -> str:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
+    return _profile_page(request)
+
+
+def _profile_page(request, disable_form=None):
     new_key = request.session.pop("new_api_key", None)
     pending = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     context = {
@@ -87,6 +94,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "pending_device": pending,
         "pending_qr": _totp_qr_svg(pending) if pending else None,
         "confirm_form": TOTPConfirmForm(),
+        "disable_form": disable_form or TOTPDisableForm(),
     }
     return render(request, "core/profile.html", context)
 
@@ -139,9 +147,21 @@ def totp_confirm(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def totp_disable(request: HttpRequest) -> HttpResponse:
-    TOTPDevice.objects.filter(user=request.user).delete()
-    messages.success(request, _("Two-step sign-in is off."))
-    return redirect("profile")
+    """Off only with the password and a current code; refused, the profile shows again with the reason."""
+    form = TOTPDisableForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            good = auth.check_own_password(request, request.user, data["password"], data["code"])
+        except TooManyAttempts:
+            form.add_error(None, _("Too many failed attempts. Please wait 15 minutes, or ask your coordinator."))
+        else:
+            if good:
+                TOTPDevice.objects.filter(user=request.user).delete()
+                messages.success(request, _("Two-step sign-in is off."))
+                return redirect("profile")
+            form.add_error(None, _("The password or the code is not right. Two-step sign-in is still on."))
+    return _profile_page(request, disable_form=form)
 
 
 # --- Passwords ------------------------------------------------------------------------------------
@@ -171,6 +191,51 @@ def password_choose(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your password is saved. Use it from now on."))
         return redirect("home")
     return render(request, "core/password_choose.html", {"form": form})
+
+
+@login_required
+def email_change(request: HttpRequest) -> HttpResponse:
+    """The person's own e-mail, for "forgotten password": saved once they follow the link sent to it."""
+    form = OwnEmailForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email, ip = form.cleaned_data["email"], auth.client_ip(request)
+        try:
+            good = auth.check_own_password(request, request.user, form.cleaned_data["password"])
+            if good and auth.is_rate_limited(auth.email_key(request.user), ip):
+                raise TooManyAttempts
+        except TooManyAttempts:
+            form.add_error(None, _("Too many requests. Please wait 15 minutes, or ask your coordinator."))
+            return render(request, "core/email_change.html", {"form": form})
+        if not good:
+            form.add_error("password", _("Your current password is not the right one. Type it again."))
+            return render(request, "core/email_change.html", {"form": form})
+        auth.record_failure(auth.email_key(request.user), ip)  # each link sent counts, like a reset request
+        services.request_email_confirmation(
+            user=request.user, email=email, now=timezone.now(),
+            confirm_url=lambda token: request.build_absolute_uri(reverse("email_confirm", args=[token])))
+        messages.success(request, _("We sent a link to %(email)s: open it to confirm the address.")
+                         % {"email": email})
+        return redirect("profile")
+    return render(request, "core/email_change.html", {"form": form})
+
+
+@never_cache
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the e-mail: a page with a button (a mail scanner's GET must change nothing).
+    It works without signing in: following it proves the mailbox is the person's."""
+    context = {}
+    try:
+        data = services.read_email_confirmation(token=token, now=timezone.now())
+        context["email"] = data["email"]
+        if request.method == "POST":
+            user = services.confirm_email(token=token, now=timezone.now())
+            context["confirmed"] = True
+        else:
+            user = get_object_or_404(get_user_model(), pk=data["user"], is_active=True)
+        context["username"] = user.get_username()
+    except DomainError as error:
+        context["error"] = str(error)
+    return render(request, "core/email_confirm.html", context)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

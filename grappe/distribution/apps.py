@@ -15,8 +15,9 @@ class DistributionConfig(AppConfig):
     ]
 
     def ready(self):
-        from grappe.orders.signals import schedule_changed
+        from grappe.orders.signals import allotment_changed, schedule_changed
 
-        from .services import follow_schedule
+        from .services import follow_allotment, follow_schedule
 
         schedule_changed.connect(follow_schedule, dispatch_uid="distribution.follow_schedule")
+        allotment_changed.connect(follow_allotment, dispatch_uid="distribution.follow_allotment")

@@ -5,10 +5,49 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core.fields import PercentField, QuantityField
+from grappe.core.money import plain_number
+
+
+class ServedForm(forms.Form):
+    """The quantities served on a basket, one optional box per line (`served-<line id>`): an empty
+    box means what was allotted. Whatever is refused, the page shows again every box as typed."""
+
+    def __init__(self, *args, lines=(), **kwargs):
+        kwargs.setdefault("auto_id", "%s")
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        for line in self.lines:
+            self.fields[self.name_for(line.pk)] = QuantityField(
+                required=False, label=line.name,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "class": "qty-input",
+                                              "placeholder": plain_number(line.allotted)}))
+            if line.served is not None:
+                self.initial[self.name_for(line.pk)] = plain_number(line.served)
+
+    @staticmethod
+    def name_for(line_id) -> str:
+        return f"served-{line_id}"
+
+    def rows(self):
+        """(line, bound field) in the order of the lines."""
+        return [(line, self[self.name_for(line.pk)]) for line in self.lines]
+
+    def served(self) -> dict[int, Decimal]:
+        """What was typed, per line id (empty boxes left out)."""
+        return {line.pk: self.cleaned_data[self.name_for(line.pk)] for line in self.lines
+                if self.cleaned_data.get(self.name_for(line.pk)) is not None}
+
+    def refuse(self, error):
+        """A refusal of the service, beside the box it is about when it names one."""
+        line_id = getattr(error, "line_id", None)
+        name = self.name_for(line_id) if line_id is not None else None
+        self.add_error(name if name in self.fields else None, str(error))
+
 
 class StockSaleForm(forms.Form):
     product = forms.TypedChoiceField(label=_("Product from stock"), coerce=int)
-    quantity = forms.DecimalField(label=_("Quantity"), min_value=Decimal("0.001"), decimal_places=3, max_digits=12)
+    quantity = QuantityField(label=_("Quantity"), min_value=Decimal("0.001"))
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,6 +81,6 @@ class SlotForm(forms.Form):
 
 
 class SettingsForm(forms.Form):
-    weighing_tolerance_percent = forms.DecimalField(
-        label=_("Weighing tolerance (%)"), min_value=Decimal("0"), max_value=Decimal("100"), decimal_places=2,
+    weighing_tolerance_percent = PercentField(
+        label=_("Weighing tolerance (%)"),
         help_text=_("How far a weighed bulk quantity may differ from the quantity allotted."))

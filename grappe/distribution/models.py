@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grappe.catalogue.models import Product
+from grappe.core.fields import FiniteDecimalField
 from grappe.core.money import line_total
 from grappe.members.models import Member
 from grappe.network.models import Association, BuyingGroup, Site
@@ -28,7 +29,7 @@ class DistributionSettings(models.Model):
     """What each association sets for its distributions."""
 
     association = models.OneToOneField(Association, on_delete=models.CASCADE, related_name="distribution_settings")
-    weighing_tolerance_percent = models.DecimalField(
+    weighing_tolerance_percent = FiniteDecimalField(
         _("weighing tolerance (%)"), max_digits=5, decimal_places=2, default=Decimal("10"),
         help_text=_("How far a weighed bulk quantity may differ from the quantity allotted."))
 
@@ -159,10 +160,10 @@ class BasketLine(models.Model):
     name = models.CharField(max_length=200)
     unit = models.CharField(max_length=10)
     is_bulk = models.BooleanField(default=False)
-    unit_price = models.DecimalField(**UNIT_PRICE)
-    unit_cost = models.DecimalField(**UNIT_PRICE)
-    allotted = models.DecimalField(default=ZERO, **QUANTITY)
-    served = models.DecimalField(null=True, blank=True, **QUANTITY)
+    unit_price = FiniteDecimalField(**UNIT_PRICE)
+    unit_cost = FiniteDecimalField(**UNIT_PRICE)
+    allotted = FiniteDecimalField(default=ZERO, **QUANTITY)
+    served = FiniteDecimalField(null=True, blank=True, **QUANTITY)
     from_stock = models.BooleanField(default=False)
     served_at = models.DateTimeField(null=True, blank=True)
     served_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -11,7 +11,6 @@ from django.http import Http404
 
 from grappe.core.money import line_total
 from grappe.members.models import search as member_search
-from grappe.orders.models import OrderCycle
 from grappe.orders.queries import dispatch_plan
 
 from .models import Basket, BasketLine, Distribution, RotaSlot
@@ -26,28 +25,28 @@ def distributions_for(scope) -> QuerySet[Distribution]:
             .select_related("group", "cycle", "site"))
 
 
-def distribution_for(scope, pk: int) -> Distribution:
-    found = distributions_for(scope).filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
+def distribution_for(scope, pk, *, write: bool = False) -> Distribution:
+    """A distribution of one of the user's groups (staff), or 404. A distribution is one group's:
+    its staff run the day (`write` as well: close it, count the cash); adding rota slots is the
+    coordinators' (checked by the view's role)."""
+    try:
+        return distributions_for(scope).get(pk=pk)
+    except (Distribution.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
-def basket_for(scope, pk: int) -> Basket:
-    found = (Basket.objects.filter(pk=pk, distribution__in=distributions_for(scope))
-             .select_related("member", "distribution__group", "distribution__cycle").first())
-    if found is None:
-        raise Http404
-    return found
+def baskets_for(scope) -> QuerySet[Basket]:
+    return Basket.objects.filter(distribution__in=distributions_for(scope))
 
 
-def cycle_for(scope, pk: int) -> OrderCycle:
-    if scope.association is None or not scope.is_staff:
-        raise Http404
-    found = OrderCycle.objects.filter(pk=pk, association=scope.association).first()
-    if found is None:
-        raise Http404
-    return found
+def basket_for(scope, pk, *, write: bool = False) -> Basket:
+    """A basket of a distribution of one of the user's groups (staff serve, collect and take payments:
+    `write` is the same rule), or 404."""
+    try:
+        return (baskets_for(scope).select_related("member", "distribution__group", "distribution__cycle")
+                .get(pk=pk))
+    except (Basket.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def with_progress(distributions: QuerySet[Distribution]) -> QuerySet[Distribution]:

@@ -10,16 +10,17 @@ written when the distribution closes, one move per product, through the orders a
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grappe.core.errors import DomainError
 from grappe.core.money import round_quantity, to_decimal
 from grappe.orders.models import (
+    CycleEvent,
     CycleGroup,
     CyclePrice,
     MemberOrder,
@@ -30,12 +31,13 @@ from grappe.orders.models import (
     unit_label,
     unit_word,
 )
-from grappe.orders.services import apply_stock_moves
+from grappe.orders.services import apply_stock_moves, ensure_not_settled, record_event
 
 from .models import Basket, BasketLine, Distribution, DistributionSettings, RotaSlot
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
+MAX_QUANTITY = Decimal("1000000")  # far above any basket, far below the columns' 12 digits
 CycleStatus = OrderCycle.Status
 READY = (CycleStatus.ORDERED, CycleStatus.RECEIVED, CycleStatus.DISTRIBUTED)
 
@@ -52,14 +54,15 @@ class OutOfTolerance(DistributionError):
 
 
 @transaction.atomic
-def create_distributions(*, cycle, by) -> list[Distribution]:
+def create_distributions(*, cycle, by, now=None) -> list[Distribution]:
     """One distribution per group of the cycle (one per stop for a mobile group), with its baskets.
 
     Idempotent: a second call creates nothing new but brings the allotted quantities of baskets
-    not yet touched up to date (after a receipt re-shared a shortage), and the date and place of
-    upcoming distributions (after the coordinator moved them on the cycle's schedule page).
+    not handed out up to date (a receipt does it already, see `follow_allotment`), and the date and
+    place of upcoming distributions (after the coordinator moved them on the cycle's schedule page).
     """
     cycle = OrderCycle.objects.select_for_update().get(pk=cycle.pk)
+    ensure_not_settled(cycle)
     if cycle.status not in READY:
         raise DistributionError(_("Baskets can be prepared once the purchase orders are confirmed."))
     made = []
@@ -81,6 +84,7 @@ def create_distributions(*, cycle, by) -> list[Distribution]:
     for d in made:
         _follow_schedule(d)
         _build_baskets(d)
+    record_event(cycle, CycleEvent.Kind.PREPARED, by=by, now=now)
     return made
 
 
@@ -90,6 +94,23 @@ def follow_schedule(*, cycle, **_signal):
     for distribution in (Distribution.objects.filter(cycle=cycle, status=Distribution.Status.PLANNED)
                          .select_related("cycle_group__site", "cycle_stop__site")):
         _follow_schedule(distribution)
+
+
+def follow_allotment(*, cycle, **_signal) -> list[str]:
+    """A receipt re-shared the cycle's products: every basket not handed out takes its members' new
+    allotted quantities at once, in the receipt's transaction (connected to
+    orders.signals.allotment_changed). Returns the warnings for what could not follow: baskets
+    already handed out keep what they were charged, and the coordinator is told which ones."""
+    kept = []
+    for distribution in (Distribution.objects.filter(cycle_id=cycle.pk).select_related("cycle_group")
+                         .order_by("date", "pk")):
+        kept.extend(_build_baskets(distribution))
+    if not kept:
+        return []
+    members = ", ".join(f"{b.member.name} (n° {b.member.number})"
+                        for b in sorted(kept, key=lambda b: b.member.number))
+    return [str(_("These baskets were already handed out and keep their former quantities; check them: "
+                  "%(members)s.") % {"members": members})]
 
 
 def _follow_schedule(distribution):
@@ -119,36 +140,49 @@ def _orders_for(distribution) -> list[MemberOrder]:
     return [o for o in orders if o.stop_id == mine or (mine == first and o.stop_id not in stops)]
 
 
-def _build_baskets(distribution):
-    if distribution.status != Distribution.Status.PLANNED:
-        return
+# Baskets whose lines follow the allotted quantities: nothing of them has been charged. A collected
+# basket keeps what it was charged for (a change would silently differ from the member's account).
+FOLLOWING = (Basket.Status.WAITING, Basket.Status.NOT_COLLECTED)
+
+
+def _build_baskets(distribution) -> list[Basket]:
+    """Baskets and lines from the allotted order lines; lines of baskets not handed out follow the
+    allotted quantities (a weight already typed stays, and is checked again at handing over).
+    Returns the baskets that could not follow (handed out, or in a closed distribution)."""
+    planned = distribution.status == Distribution.Status.PLANNED
     orders = _orders_for(distribution)
     costs = dict(CyclePrice.objects.filter(cycle_id=distribution.cycle_id).values_list("product_id", "unit_cost"))
     bulk = dict(CyclePrice.objects.filter(cycle_id=distribution.cycle_id).values_list("product_id", "is_bulk"))
-    existing = {b.order_id: b for b in Basket.objects.filter(distribution=distribution)}
-    new_baskets = [Basket(distribution=distribution, member_id=o.member_id, order=o)
-                   for o in orders if o.pk not in existing]
-    Basket.objects.bulk_create(new_baskets)
-    baskets = {b.order_id: b for b in Basket.objects.filter(distribution=distribution)}
+    if planned:
+        existing = set(Basket.objects.filter(distribution=distribution).values_list("order_id", flat=True))
+        Basket.objects.bulk_create([Basket(distribution=distribution, member_id=o.member_id, order=o)
+                                    for o in orders if o.pk not in existing])
+    baskets = {b.order_id: b for b in Basket.objects.filter(distribution=distribution).select_related("member")}
     lines = OrderLine.objects.filter(order_id__in=[o.pk for o in orders])
     have = {bl.order_line_id: bl for bl in BasketLine.objects.filter(basket__distribution=distribution,
                                                                       order_line__isnull=False)}
-    create, update = [], []
+    create, update, kept = [], [], {}
     for line in lines:
         allotted = line.allotted or ZERO
-        basket = baskets[line.order_id]
+        basket = baskets.get(line.order_id)
+        if basket is None:
+            continue
         current = have.get(line.pk)
-        if current is None:
-            if allotted > 0:
-                create.append(BasketLine(basket=basket, order_line=line, product_id=line.product_id, name=line.name,
-                                         unit=line.unit, is_bulk=bulk.get(line.product_id, False),
-                                         unit_price=line.unit_price, unit_cost=costs.get(line.product_id, ZERO),
-                                         allotted=allotted))
-        elif current.served is None and basket.status == Basket.Status.WAITING and current.allotted != allotted:
+        if (current is None and allotted <= 0) or (current is not None and current.allotted == allotted):
+            continue
+        if not planned or basket.status not in FOLLOWING:
+            kept[basket.pk] = basket
+        elif current is None:
+            create.append(BasketLine(basket=basket, order_line=line, product_id=line.product_id, name=line.name,
+                                     unit=line.unit, is_bulk=bulk.get(line.product_id, False),
+                                     unit_price=line.unit_price, unit_cost=costs.get(line.product_id, ZERO),
+                                     allotted=allotted))
+        else:
             current.allotted = allotted
             update.append(current)
     BasketLine.objects.bulk_create(create)
     BasketLine.objects.bulk_update(update, ["allotted"])
+    return list(kept.values())
 
 
 def _locked_basket(basket) -> Basket:
@@ -165,8 +199,9 @@ def _locked_basket(basket) -> Basket:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT 1 FROM {Distribution._meta.db_table} WHERE id = %s FOR KEY SHARE",  # noqa: S608
                            [basket.distribution_id])
-    basket = (Basket.objects.select_for_update(of=("self",)).select_related("distribution", "member")
+    basket = (Basket.objects.select_for_update(of=("self",)).select_related("distribution__cycle", "member")
               .get(pk=basket.pk))
+    ensure_not_settled(basket.distribution.cycle)  # (its distributions are closed: this says why, in words)
     if basket.distribution.status != Distribution.Status.PLANNED:
         raise DistributionError(_("This distribution is closed."))
     return basket
@@ -211,8 +246,17 @@ def record_served(*, basket, served: dict, by, now=None) -> Basket:
         line = lines.get(int(line_id))
         if line is None:
             raise DistributionError(_("This line is not part of this basket."))
-        quantity = round_quantity(to_decimal(value))
-        check_served(line, quantity, tolerance)
+        quantity = to_decimal(value)
+        if not quantity.is_finite() or abs(quantity) >= MAX_QUANTITY:
+            refusal = DistributionError(_("%(product)s: enter a number."), product=line.name)
+            refusal.line_id = line.pk
+            raise refusal
+        quantity = round_quantity(quantity)
+        try:
+            check_served(line, quantity, tolerance)
+        except OutOfTolerance as refusal:
+            refusal.line_id = line.pk  # the form shows it beside the box
+            raise
         if line.served != quantity:
             line.served, line.served_at, line.served_by = quantity, now, by
             changed.append(line)
@@ -220,14 +264,66 @@ def record_served(*, basket, served: dict, by, now=None) -> Basket:
     return basket
 
 
+def _pending_moves(group_id, product_ids=None) -> dict[int, tuple[Decimal, Decimal]]:
+    """Per product, what the group's open distributions will move in or out of its stock when they
+    close, as (net move, what goes out): a line gives back `allotted - given`, where `given` is
+    nothing for a basket not collected, else the quantity served (the allotted one until typed).
+    A weight above the allotted quantity and an instant sale take out of the stock."""
+    lines = BasketLine.objects.filter(basket__distribution__group_id=group_id,
+                                      basket__distribution__status=Distribution.Status.PLANNED)
+    if product_ids is not None:
+        lines = lines.filter(product_id__in=list(product_ids))
+    out = defaultdict(lambda: (ZERO, ZERO))
+    for product_id, status, allotted, served in lines.values_list("product_id", "basket__status", "allotted",
+                                                                  "served"):
+        if status == Basket.Status.NOT_COLLECTED:
+            given = ZERO
+        else:
+            given = allotted if served is None else served
+        net, taken = out[product_id]
+        back = allotted - given
+        out[product_id] = (net + back, taken + min(back, ZERO))
+    return out
+
+
 def stock_available(distribution, product_id) -> Decimal:
-    """What the group has of a product, less what its open distributions already sold from stock."""
+    """What the group has of a product, less what its open distributions already take out of it
+    (instant sales, weights above the allotted quantity)."""
     item = StockItem.objects.filter(group_id=distribution.group_id, product_id=product_id).first()
     held = item.quantity if item else ZERO
-    pending = BasketLine.objects.filter(basket__distribution__group_id=distribution.group_id,
-                                        basket__distribution__status=Distribution.Status.PLANNED,
-                                        from_stock=True, product_id=product_id).aggregate(s=Sum("served"))["s"]
-    return held - (pending or ZERO)
+    return held + _pending_moves(distribution.group_id, [product_id])[product_id][1]
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """A product whose stock in the group goes below zero once the open distributions close."""
+
+    product_id: int
+    name: str
+    unit: str
+    quantity: Decimal
+
+    @property
+    def message(self) -> str:
+        return str(_("%(product)s: more was weighed than was allotted, and the group's stock goes below zero "
+                     "(%(quantity)s %(unit)s) when the distribution closes. Check the stock.") % {
+            "product": self.name, "quantity": _n(self.quantity), "unit": unit_label(self.unit)})
+
+
+def stock_shortfalls(distribution) -> list[Shortfall]:
+    """The products of `distribution` whose group stock is, or will be once its open distributions
+    close, below zero (weighing above the allotted quantity is allowed, but never silently)."""
+    names = {pid: (name, unit) for pid, name, unit in BasketLine.objects.filter(
+        basket__distribution=distribution).values_list("product_id", "name", "unit").order_by("name")}
+    pending = _pending_moves(distribution.group_id, names)
+    held = dict(StockItem.objects.filter(group_id=distribution.group_id, product_id__in=list(names))
+                .values_list("product_id", "quantity"))
+    out = []
+    for pid, (name, unit) in names.items():
+        projected = held.get(pid, ZERO) + pending[pid][0]
+        if projected < 0:
+            out.append(Shortfall(pid, name, unit, projected))
+    return sorted(out, key=lambda s: s.name)
 
 
 @transaction.atomic
@@ -236,9 +332,10 @@ def add_from_stock(*, basket, product_id, quantity, by, now=None) -> BasketLine:
     basket = _locked_basket(basket)
     if basket.status != Basket.Status.WAITING:
         raise DistributionError(_("This basket has already been handed out; reopen it to change it."))
-    quantity = round_quantity(to_decimal(quantity))
-    if quantity <= 0:
+    quantity = to_decimal(quantity)
+    if not quantity.is_finite() or quantity <= 0 or quantity >= MAX_QUANTITY:
         raise DistributionError(_("Enter a quantity above zero."))
+    quantity = round_quantity(quantity)
     price = CyclePrice.objects.filter(cycle_id=basket.distribution.cycle_id, product_id=product_id).first()
     if price is None:
         raise DistributionError(_("This product is not part of this cycle."))
@@ -253,7 +350,7 @@ def add_from_stock(*, basket, product_id, quantity, by, now=None) -> BasketLine:
 
 
 @transaction.atomic
-def remove_stock_line(*, line, by) -> None:
+def remove_stock_line(*, line) -> None:
     basket = _locked_basket(line.basket)
     if basket.status != Basket.Status.WAITING or not line.from_stock:
         raise DistributionError(_("This line cannot be removed."))
@@ -321,9 +418,11 @@ def close_distribution(*, distribution, by, now=None) -> Distribution:
             status=Distribution.Status.CLOSED, closed_at=now, closed_by=by) != 1:
         raise DistributionError(_("This distribution is already closed."))
     distribution.status = Distribution.Status.CLOSED
-    if not Distribution.objects.filter(cycle_id=distribution.cycle_id, status=Distribution.Status.PLANNED).exists():
-        OrderCycle.objects.filter(pk=distribution.cycle_id, status__in=(CycleStatus.ORDERED, CycleStatus.RECEIVED)
-                                  ).update(status=CycleStatus.DISTRIBUTED)
+    if not Distribution.objects.filter(cycle_id=distribution.cycle_id, status=Distribution.Status.PLANNED).exists() \
+            and OrderCycle.objects.filter(pk=distribution.cycle_id, status__in=(CycleStatus.ORDERED,
+                                                                               CycleStatus.RECEIVED)
+                                          ).update(status=CycleStatus.DISTRIBUTED) == 1:
+        record_event(distribution.cycle, CycleEvent.Kind.DISTRIBUTED, by=by, now=now)
     return distribution
 
 
@@ -341,14 +440,14 @@ def _check_slot(task, starts_at, ends_at) -> str:
 
 
 @transaction.atomic
-def add_slot(*, distribution, task, starts_at=None, ends_at=None, by) -> RotaSlot:
+def add_slot(*, distribution, task, starts_at=None, ends_at=None) -> RotaSlot:
     """A place on the rota, from `starts_at` to `ends_at` (times of day on the distribution's date)."""
     task = _check_slot(task, starts_at, ends_at)
     return RotaSlot.objects.create(distribution=distribution, task=task, starts_at=starts_at, ends_at=ends_at)
 
 
 @transaction.atomic
-def change_slot(*, slot, task, starts_at=None, ends_at=None, by) -> RotaSlot:
+def change_slot(*, slot, task, starts_at=None, ends_at=None) -> RotaSlot:
     """Change a slot's task or times (its volunteer, if any, stays on it)."""
     task = _check_slot(task, starts_at, ends_at)
     if RotaSlot.objects.filter(pk=slot.pk).update(task=task, starts_at=starts_at, ends_at=ends_at) != 1:
@@ -375,7 +474,7 @@ def withdraw(*, slot, by) -> RotaSlot:
 
 
 @transaction.atomic
-def set_tolerance(*, association, percent, by) -> DistributionSettings:
+def set_tolerance(*, association, percent) -> DistributionSettings:
     percent = to_decimal(percent)
     if percent < 0 or percent > 100:
         raise DistributionError(_("The tolerance is a percentage between 0 and 100."))

@@ -10,18 +10,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grappe.core.errors import DomainError
-from grappe.core.money import to_decimal
 from grappe.core.pdf import pdf_response, render_pdf_bytes
 from grappe.network.access import ADMIN, COORDINATOR, VOLUNTEER, require_scope
-from grappe.orders.models import CyclePrice, OrderCycle, StockItem, unit_word
+from grappe.orders.models import CyclePrice, StockItem, unit_word
+from grappe.orders.queries import cycle_for, cycles_for
 
 from . import queries, services
-from .forms import SettingsForm, SlotForm, StockSaleForm
+from .forms import ServedForm, SettingsForm, SlotForm, StockSaleForm
 from .models import Basket, BasketLine, DistributionSettings, RotaSlot
 
 STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
 COORDINATORS = (ADMIN, COORDINATOR)
 DOCUMENTS = {"emargement": "sign_sheet", "paniers": "baskets", "service": "serving", "etiquettes": "labels"}
+
+
+REFUSED = 422  # a refused form: the page again, with what was typed (never a redirect)
 
 
 def _fail(request, error: DomainError):
@@ -30,26 +33,30 @@ def _fail(request, error: DomainError):
 
 @require_scope(*STAFF)
 def distribution_list(request: HttpRequest) -> HttpResponse:
+    return _list_page(request)
+
+
+def _list_page(request, status=200):
     scope = request.scope
     distributions = queries.with_progress(queries.distributions_for(scope)).order_by("-date", "group__name")[:60]
     ready = []
     if scope.is_coordinator:
-        ready = (OrderCycle.objects.filter(association=scope.association, status__in=services.READY)
-                 .order_by("-closes_at")[:10])
+        ready = cycles_for(scope).filter(status__in=services.READY).order_by("-closes_at")[:10]
     return render(request, "distribution/list.html", {
         "distributions": distributions, "ready_cycles": ready, "empty_slots": queries.empty_slots(scope)[:30],
-        "scope": scope})
+        "scope": scope}, status=status)
 
 
 @require_scope(*COORDINATORS)
 @require_POST
 def prepare(request: HttpRequest, cycle_pk: int) -> HttpResponse:
-    cycle = queries.cycle_for(request.scope, cycle_pk)
+    cycle = cycle_for(request.scope, cycle_pk, write=True)
     try:
         made = services.create_distributions(cycle=cycle, by=request.user)
-        messages.success(request, _("%(count)s distributions ready, with their baskets.") % {"count": len(made)})
     except DomainError as error:
         _fail(request, error)
+        return _list_page(request, status=REFUSED)
+    messages.success(request, _("%(count)s distributions ready, with their baskets.") % {"count": len(made)})
     return redirect("distribution:list")
 
 
@@ -61,12 +68,19 @@ def day(request: HttpRequest, pk: int) -> HttpResponse:
     baskets = list(queries.find_baskets(distribution, query)[:200])
     if query and len(baskets) == 1:
         return redirect("distribution:basket", baskets[0].pk)
-    counts = {status: 0 for status in Basket.Status.values}
-    for status in Basket.objects.filter(distribution=distribution).values_list("status", flat=True):
-        counts[status] += 1
+    return _day_page(request, distribution, baskets, query)
+
+
+def _day_page(request, distribution, baskets=None, query="", status=200):
+    if baskets is None:
+        baskets = list(queries.find_baskets(distribution, "")[:200])
+    counts = dict.fromkeys(Basket.Status.values, 0)
+    for basket_status in Basket.objects.filter(distribution=distribution).values_list("status", flat=True):
+        counts[basket_status] += 1
     return render(request, "distribution/day.html", {
         "distribution": distribution, "baskets": baskets, "query": query, "counts": counts,
-        "waiting": counts[Basket.Status.WAITING], "scope": request.scope})
+        "waiting": counts[Basket.Status.WAITING], "scope": request.scope,
+        "shortfalls": services.stock_shortfalls(distribution)}, status=status)
 
 
 def _stock_choices(basket):
@@ -76,49 +90,67 @@ def _stock_choices(basket):
     return [(item.product_id, f"{prices[item.product_id].name} ({unit_word(prices[item.product_id].unit, 2)})") for item in items]
 
 
+def served_form(basket, data=None) -> ServedForm:
+    return ServedForm(data, lines=queries.basket_lines(basket))
+
+
+def warn_shortfalls(request, basket):
+    """After weights are saved: say so when the group's stock goes below zero (weighing above the
+    allotted quantity is allowed, never silently)."""
+    products = {line.product_id for line in basket.lines.all()}
+    for shortfall in services.stock_shortfalls(basket.distribution):
+        if shortfall.product_id in products:
+            messages.warning(request, shortfall.message)
+
+
 @require_scope(*STAFF)
 def basket(request: HttpRequest, pk: int) -> HttpResponse:
     basket = queries.basket_for(request.scope, pk)
-    lines = queries.basket_lines(basket)
-    if request.method == "POST":
-        served = {}
-        for line in lines:
-            raw = request.POST.get(f"served-{line.pk}", "").strip()
-            if raw != "":
-                try:
-                    served[line.pk] = to_decimal(raw)
-                except ValueError:
-                    messages.error(request, _("%(product)s: enter a number.") % {"product": line.name})
-                    return redirect("distribution:basket", basket.pk)
+    if request.method != "POST":
+        return basket_page(request, basket)
+    form = served_form(basket, request.POST)
+    if form.is_valid():
         try:
-            services.record_served(basket=basket, served=served, by=request.user)
-            messages.success(request, _("Quantities saved."))
+            services.record_served(basket=basket, served=form.served(), by=request.user)
         except DomainError as error:
-            _fail(request, error)
-        return redirect(reverse("distribution:basket", args=[basket.pk]) + "#lignes")
-    total = sum((line.amount for line in lines), Decimal("0.00"))
+            form.refuse(error)
+        else:
+            messages.success(request, _("Quantities saved."))
+            warn_shortfalls(request, basket)
+            return redirect(reverse("distribution:basket", args=[basket.pk]) + "#lignes")
+    return basket_page(request, basket, served=form, status=REFUSED)
+
+
+def basket_page(request, basket, *, served=None, stock_form=None, status=200) -> HttpResponse:
+    """The basket on the day; a refused form comes back bound, with what was typed and its errors."""
+    served = served if served is not None else served_form(basket)
+    lines = served.lines
+    shown = basket.status != Basket.Status.NOT_COLLECTED  # a basket not collected: nothing served
+    total = sum((line.amount for line in lines), Decimal("0.00")) if shown else Decimal("0.00")
     settings = DistributionSettings.for_association(basket.distribution.association_id)
     return render(request, "distribution/basket.html", {
-        "basket": basket, "distribution": basket.distribution, "lines": lines, "total": total,
-        "tolerance": settings.weighing_tolerance_percent,
-        "stock_form": StockSaleForm(choices=_stock_choices(basket)), "scope": request.scope})
+        "basket": basket, "distribution": basket.distribution, "lines": lines, "rows": served.rows(),
+        "served_form": served, "total": total, "tolerance": settings.weighing_tolerance_percent,
+        "stock_form": stock_form or StockSaleForm(choices=_stock_choices(basket), auto_id="stock-%s"),
+        "scope": request.scope}, status=status)
 
 
 @require_scope(*STAFF)
 @require_POST
 def add_from_stock(request: HttpRequest, pk: int) -> HttpResponse:
     basket = queries.basket_for(request.scope, pk)
-    form = StockSaleForm(request.POST, choices=_stock_choices(basket))
+    form = StockSaleForm(request.POST, choices=_stock_choices(basket), auto_id="stock-%s")
     if form.is_valid():
         try:
             services.add_from_stock(basket=basket, product_id=form.cleaned_data["product"],
                                     quantity=form.cleaned_data["quantity"], by=request.user)
-            messages.success(request, _("Added from stock."))
         except DomainError as error:
-            _fail(request, error)
-    else:
-        messages.error(request, _("Choose a product and a quantity."))
-    return redirect("distribution:basket", basket.pk)
+            form.add_error("quantity", str(error))
+        else:
+            messages.success(request, _("Added from stock."))
+            warn_shortfalls(request, basket)
+            return redirect("distribution:basket", basket.pk)
+    return basket_page(request, basket, stock_form=form, status=REFUSED)
 
 
 @require_scope(*STAFF)
@@ -129,9 +161,10 @@ def remove_line(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
     if line is None:
         raise Http404
     try:
-        services.remove_stock_line(line=line, by=request.user)
+        services.remove_stock_line(line=line)
     except DomainError as error:
         _fail(request, error)
+        return basket_page(request, basket, status=REFUSED)
     return redirect("distribution:basket", basket.pk)
 
 
@@ -141,10 +174,10 @@ def not_collected(request: HttpRequest, pk: int) -> HttpResponse:
     basket = queries.basket_for(request.scope, pk)
     try:
         services.mark_not_collected(basket=basket, by=request.user)
-        messages.success(request, _("Basket marked not collected."))
     except DomainError as error:
         _fail(request, error)
-        return redirect("distribution:basket", basket.pk)
+        return basket_page(request, basket, status=REFUSED)
+    messages.success(request, _("Basket marked not collected."))
     return redirect("distribution:day", basket.distribution_id)
 
 
@@ -154,9 +187,12 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     distribution = queries.distribution_for(request.scope, pk)
     try:
         services.close_distribution(distribution=distribution, by=request.user)
-        messages.success(request, _("Distribution closed; what was not served is back in stock."))
     except DomainError as error:
         _fail(request, error)
+        return _day_page(request, distribution, status=REFUSED)
+    messages.success(request, _("Distribution closed; what was not served is back in stock."))
+    for shortfall in services.stock_shortfalls(distribution):
+        messages.warning(request, shortfall.message)
     return redirect("distribution:day", distribution.pk)
 
 
@@ -169,14 +205,20 @@ def rota(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
         if form.is_valid():
             try:
-                services.add_slot(distribution=distribution, by=request.user, **form.cleaned_data)
+                services.add_slot(distribution=distribution, **form.cleaned_data)
                 messages.success(request, _("Slot added."))
                 return redirect("distribution:rota", distribution.pk)
             except DomainError as error:
-                _fail(request, error)
+                form.add_error(None, str(error))
+        return _rota_page(request, distribution, form, status=REFUSED)
+    return _rota_page(request, distribution, form)
+
+
+def _rota_page(request, distribution, form=None, status=200):
     slots = RotaSlot.objects.filter(distribution=distribution).select_related("volunteer")
-    return render(request, "distribution/rota.html", {"distribution": distribution, "slots": slots, "form": form,
-                                                      "scope": request.scope})
+    return render(request, "distribution/rota.html", {"distribution": distribution, "slots": slots,
+                                                      "form": form or SlotForm(), "scope": request.scope},
+                  status=status)
 
 
 @require_scope(*COORDINATORS)
@@ -189,12 +231,13 @@ def rota_edit(request: HttpRequest, pk: int, slot_pk: int) -> HttpResponse:
                                                    "ends_at": slot.ends_at})
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_slot(slot=slot, by=request.user, **form.cleaned_data)
+            services.change_slot(slot=slot, **form.cleaned_data)
             messages.success(request, _("Slot changed."))
             return redirect("distribution:rota", distribution.pk)
         except DomainError as error:
-            _fail(request, error)
-    return render(request, "distribution/rota_edit.html", {"distribution": distribution, "slot": slot, "form": form})
+            form.add_error(None, str(error))
+    return render(request, "distribution/rota_edit.html", {"distribution": distribution, "slot": slot, "form": form},
+                  status=REFUSED if request.method == "POST" else 200)
 
 
 @require_scope(*STAFF)
@@ -213,6 +256,7 @@ def rota_take(request: HttpRequest, pk: int, slot_pk: int) -> HttpResponse:
             messages.success(request, _("Thank you: you are on the rota."))
     except DomainError as error:
         _fail(request, error)
+        return _rota_page(request, distribution, status=REFUSED)
     return redirect("distribution:rota", distribution.pk)
 
 
@@ -243,7 +287,7 @@ def document_context(distribution, kind) -> dict:
 
 @require_scope(*STAFF)
 def loading(request: HttpRequest, cycle_pk: int) -> HttpResponse:
-    cycle = queries.cycle_for(request.scope, cycle_pk)
+    cycle = cycle_for(request.scope, cycle_pk, staff=True)
     group_id = request.GET.get("groupe", "")
     group = None
     if group_id.isdigit():  # one group's list (a pooled cycle's whole list can run to hundreds of pages)
@@ -262,7 +306,8 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     form = SettingsForm(request.POST or None, initial={"weighing_tolerance_percent": current.weighing_tolerance_percent})
     if request.method == "POST" and form.is_valid():
         services.set_tolerance(association=request.scope.association,
-                               percent=form.cleaned_data["weighing_tolerance_percent"], by=request.user)
+                               percent=form.cleaned_data["weighing_tolerance_percent"])
         messages.success(request, _("Settings saved."))
         return redirect("distribution:list")
-    return render(request, "distribution/settings.html", {"form": form})
+    return render(request, "distribution/settings.html", {"form": form},
+                  status=REFUSED if request.method == "POST" else 200)

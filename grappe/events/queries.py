@@ -28,17 +28,24 @@ def with_counts(events):
     )
 
 
-def event_for(scope, pk: int) -> Event:
+def event_for(scope, pk, *, write: bool = False) -> Event:
+    """An event the user sees (`events_for`), or 404. `write` (edit, cancel, register a household):
+    staff of the event's group."""
     try:
-        return with_counts(events_for(scope)).get(pk=pk)
-    except Event.DoesNotExist:
+        event = with_counts(events_for(scope)).get(pk=pk)
+    except (Event.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+    if write and not (scope.is_staff and scope.has_group(event.group_id)):
+        raise Http404
+    return event
 
 
-def staff_event_for(scope, pk: int) -> Event:
+def registration_for(scope, pk) -> Registration:
+    """A registration to an event the user may change (staff of its group), or 404."""
     if not scope.is_staff:
         raise Http404
     try:
-        return with_counts(Event.objects.filter(association=scope.association, group__in=scope.groups())).get(pk=pk)
-    except Event.DoesNotExist:
+        return (Registration.objects.select_related("event")
+                .get(pk=pk, event__association=scope.association, event__group__in=scope.groups()))
+    except (Registration.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -35,7 +35,7 @@ def create_event(*, by, association, **values) -> Event:
 
 
 @transaction.atomic
-def update_event(*, by, event: Event, **values) -> list[Registration]:
+def update_event(*, event: Event, **values) -> list[Registration]:
     """Change an event. Raising the capacity moves households from the waiting list; returns them."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     merged = {k: getattr(event, k) for k in EVENT_FIELDS} | values
@@ -52,7 +52,7 @@ def update_event(*, by, event: Event, **values) -> list[Registration]:
 
 
 @transaction.atomic
-def cancel_event(*, by, event: Event) -> bool:
+def cancel_event(*, event: Event) -> bool:
     return Event.objects.filter(pk=event.pk, status=Event.Status.PUBLISHED).update(
         status=Event.Status.CANCELLED) == 1
 
@@ -105,7 +105,7 @@ def register(*, by, event: Event, member) -> Registration:
 
 
 @transaction.atomic
-def unregister(*, by, registration: Registration) -> list[Registration]:
+def unregister(*, registration: Registration) -> list[Registration]:
     """Cancel a registration; a freed place goes to the first household waiting. Returns those promoted."""
     event = Event.objects.select_for_update().get(pk=registration.event_id)
     changed = Registration.objects.filter(

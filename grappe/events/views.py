@@ -6,13 +6,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grappe.core.errors import DomainError
-from grappe.members.models import Member
+from grappe.members.queries import members_for
 from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require_scope
 
 from . import services
 from .forms import EventForm, StaffRegistrationForm
 from .models import Registration
-from .queries import event_for, events_for, staff_event_for, with_counts
+from .queries import event_for, events_for, registration_for, with_counts
 
 STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
 
@@ -66,11 +66,11 @@ def event_create(request: HttpRequest) -> HttpResponse:
 
 @require_scope(*STAFF)
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    event = staff_event_for(request.scope, pk)
+    event = event_for(request.scope, pk, write=True)
     form = EventForm(request.POST or None, instance=event, groups=request.scope.groups())
     if request.method == "POST" and form.is_valid():
         try:
-            promoted = services.update_event(by=request.user, event=event, **form.cleaned_data)
+            promoted = services.update_event(event=event, **form.cleaned_data)
         except DomainError as error:
             messages.error(request, str(error))
         else:
@@ -85,8 +85,8 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @require_scope(*STAFF)
 def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    event = staff_event_for(request.scope, pk)
-    if services.cancel_event(by=request.user, event=event):
+    event = event_for(request.scope, pk, write=True)
+    if services.cancel_event(event=event):
         messages.success(request, _("The event is cancelled."))
     return redirect("events:detail", pk=event.pk)
 
@@ -114,7 +114,7 @@ def unregister_view(request: HttpRequest, pk: int) -> HttpResponse:
     event = event_for(request.scope, pk)
     registration = get_object_or_404(Registration, event=event, member=request.scope.member)
     try:
-        services.unregister(by=request.user, registration=registration)
+        services.unregister(registration=registration)
     except DomainError as error:
         messages.error(request, str(error))
     else:
@@ -126,13 +126,13 @@ def unregister_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_scope(*STAFF)
 def staff_register(request: HttpRequest, pk: int) -> HttpResponse:
     """A volunteer registers a household who asked by phone or at the distribution."""
-    event = staff_event_for(request.scope, pk)
+    event = event_for(request.scope, pk, write=True)
     form = StaffRegistrationForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter a member number."))
         return redirect("events:detail", pk=event.pk)
-    member = Member.objects.filter(association=request.scope.association, group=event.group_id,
-                                   number=form.cleaned_data["member_number"]).first()
+    member = members_for(request.scope).filter(group=event.group_id,
+                                               number=form.cleaned_data["member_number"]).first()
     if member is None:
         messages.error(request, _("No member of this group has that number."))
         return redirect("events:detail", pk=event.pk)
@@ -149,11 +149,9 @@ def staff_register(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @require_scope(*STAFF)
 def staff_unregister(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = get_object_or_404(
-        Registration.objects.select_related("event"), pk=pk, event__association=request.scope.association,
-        event__group__in=request.scope.groups())
+    registration = registration_for(request.scope, pk)
     try:
-        services.unregister(by=request.user, registration=registration)
+        services.unregister(registration=registration)
     except DomainError as error:
         messages.error(request, str(error))
     else:

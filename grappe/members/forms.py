@@ -14,8 +14,16 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+MEMBER_PERSONS_MAX = 30  # adults, or children, in one household
+
+
 class MemberForm(forms.ModelForm):
     """Personal data of a member; the category has its own form (audited apart)."""
+
+    adults = forms.IntegerField(label=_("Adults in the household"), min_value=1, max_value=MEMBER_PERSONS_MAX,
+                                initial=1)
+    children = forms.IntegerField(label=_("Children in the household"), min_value=0, max_value=MEMBER_PERSONS_MAX,
+                                  initial=0)
 
     class Meta:
         model = Member
@@ -105,6 +113,15 @@ class RegisterForm(forms.Form):
     password = forms.CharField(label=_("Password, to order online (optional)"), required=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), min_length=8,
                                help_text=_("At least 8 characters. Without one, order by phone or on paper."))
+
+    def clean_password(self):
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.password_validation import validate_password
+
+        password = self.cleaned_data["password"]
+        if password:  # Django's validators, as for every password (too short, too common, all digits...)
+            validate_password(password, user=get_user_model()(first_name=self.data.get("name", "")))
+        return password
 
     def clean(self):
         data = super().clean()

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core.fields import FiniteDecimalField
 from grappe.core.text import fold, words
 from grappe.network.models import Association, BuyingGroup, Commune, Partner, Site
 
@@ -147,7 +148,7 @@ class Membership(models.Model):
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
     year = models.PositiveIntegerField(_("year"))
-    fee = models.DecimalField(_("fee (EUR)"), max_digits=12, decimal_places=2,
+    fee = FiniteDecimalField(_("fee (EUR)"), max_digits=12, decimal_places=2,
                               validators=[MinValueValidator(Decimal("0"))])
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     means = models.CharField(_("means of payment"), max_length=10, choices=Means.choices, blank=True)

@@ -101,6 +101,24 @@ def _next_number(association: Association) -> int:
     return (Member.objects.filter(association=association).aggregate(n=Max("number"))["n"] or 0) + 1
 
 
+def _validate_member(data: dict) -> None:
+    """What every way in (web form, API, import) must respect: known choices, a household of at least
+    one adult, a name that fits. The forms say it field by field; this is the last word."""
+    choices = {"kind": Member.Kind, "category": Member.Category, "preferred_channel": Member.Channel}
+    for field, allowed in choices.items():
+        if field in data and data[field] not in allowed.values:
+            raise DomainError(_("Unknown value for %(field)s: %(value)s.") % {"field": field,
+                                                                              "value": str(data[field])[:30]})
+    if data.get("priority_basis") and data["priority_basis"] not in Member.PriorityBasis.values:
+        raise DomainError(_("Unknown value for %(field)s: %(value)s.") % {"field": "priority_basis",
+                                                                          "value": str(data["priority_basis"])[:30]})
+    name = (data.get("name") or "").strip()
+    if not name or len(name) > Member._meta.get_field("name").max_length:
+        raise DomainError(_("Give a name of at most 200 characters."))
+    if not 1 <= int(data.get("adults", 1)) <= 30 or not 0 <= int(data.get("children", 0)) <= 30:
+        raise DomainError(_("A household counts 1 to 30 adults and 0 to 30 children."))
+
+
 def _validate_priority(data: dict) -> None:
     if data.get("category") == Member.Category.PRIORITY and not data.get("priority_basis"):
         raise DomainError(_("A priority member needs a basis of priority (referral, QPV or assessment)."))
@@ -112,6 +130,7 @@ def admit_member(*, group: BuyingGroup, by, **data) -> Member:
 
     Returns the member; `member.status` says whether they were admitted or are waiting.
     """
+    _validate_member(data)
     group = _lock_group(group)
     _validate_priority(data)
     data.setdefault("category", Member.Category.PRIORITY)
@@ -272,6 +291,8 @@ def register_with_code(*, code: str, by=None, name: str, phone: str = "", email:
                        children: int = 0, commune=None, preferred_channel: str = Member.Channel.SMS,
                        password: str = "") -> Member:
     """A referred household joins its group as a priority member ("referred by" basis)."""
+    if password:
+        checked_password(password, name=name, email=email)
     referral = referral_for_code(code)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.has_joined:
@@ -292,19 +313,31 @@ def register_with_code(*, code: str, by=None, name: str, phone: str = "", email:
     return member
 
 
-def member_username(member: Member) -> str:
-    return f"{member.association.slug}-{member.number}"
+USERNAME_SUFFIX_LENGTH = 6  # 31**6: about 900 million names per association
 
 
 def free_username(member: Member) -> str:
-    """`member_username`, or with "-2", "-3"... if a login of that name already exists."""
+    """A new member login: the association's slug and a random suffix from the unambiguous alphabet
+    (`vrac-drome-k7m4px`), never the member number, so sign-in names cannot be guessed in sequence.
+    Logins made before keep their name."""
     users = get_user_model().objects
-    base = candidate = member_username(member)
-    suffix = 1
-    while users.filter(username__iexact=candidate).exists():
-        suffix += 1
-        candidate = f"{base}-{suffix}"
-    return candidate
+    while True:
+        suffix = "".join(secrets.choice(CODE_ALPHABET) for _ in range(USERNAME_SUFFIX_LENGTH)).lower()
+        candidate = f"{member.association.slug}-{suffix}"
+        if not users.filter(username__iexact=candidate).exists():
+            return candidate
+
+
+def checked_password(password: str, *, name: str = "", email: str = "") -> str:
+    """A password a household chooses when joining goes through Django's validators, as everywhere."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password, user=get_user_model()(first_name=name, email=email))
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages)) from None
+    return password
 
 
 class AccessRefused(DomainError):
@@ -383,6 +416,9 @@ def erase_member(*, member: Member, by) -> Member:
         return member
     user = member.user
     former = (member.phone, member.email, user.email if user is not None else "")
+    core_services.forget_sign_in_records(  # sign-in failures and reset requests name the person
+        user=user, usernames=[user.username] if user else [],
+        emails=[member.email] + ([user.email] if user else []))
     member.name = str(_("Erased member"))
     member.phone = ""
     member.email = ""

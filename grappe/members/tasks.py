@@ -9,13 +9,13 @@ from django.utils.translation import ngettext
 
 from grappe.core.tasks import Task
 
-from .models import Member
+from .queries import members_for
 
 
 def home_tasks(scope, today: datetime.date) -> list[Task]:
     if not scope.is_coordinator:
         return []
-    members = Member.objects.filter(association=scope.association, group__in=scope.groups())
+    members = members_for(scope)
     tasks = []
     waiting = members.waiting().count()
     if waiting:

@@ -31,7 +31,8 @@ from grappe.network.models import Partner
 
 from . import services
 from .forms import CategoryForm, MemberForm, MembershipForm, ReferralForm, RegisterForm
-from .models import AuditEntry, Member, Referral
+from .models import AuditEntry, Member
+from .queries import member_for, members_for, referral_for, referrals_for
 
 STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
 COORDINATORS = (ADMIN, COORDINATOR)
@@ -50,25 +51,17 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "members/home.html", context)
 
 
-def member_for(scope, pk: int) -> Member:
-    """A member of one of the user's groups, or 404."""
-    member = (Member.objects.select_related("group", "association", "commune", "basis_partner", "stop")
-              .filter(pk=pk, association=scope.association, group__in=scope.groups()).first())
-    if member is None:
-        raise Http404
-    return member
-
-
 @require_scope(*STAFF)
 def member_list(request: HttpRequest) -> HttpResponse:
     scope = request.scope
     groups = scope.groups().order_by("name")
-    members = (Member.objects.filter(association=scope.association, group__in=groups).not_erased()
-               .select_related("group").order_by("number"))
+    members = members_for(scope).not_erased().select_related("group").order_by("number")
     group_id = request.GET.get("groupe", "")
     if group_id.isdigit():
         members = members.filter(group_id=int(group_id))
     status = request.GET.get("statut", Member.Status.ACTIVE)
+    if status == Member.Status.WAITING and not scope.is_coordinator:
+        raise Http404  # the waiting list tells the category (only solidarity households wait)
     if status in Member.Status.values:
         members = members.filter(status=status)
     query = request.GET.get("q", "").strip()
@@ -81,7 +74,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(members, 50).get_page(request.GET.get("page"))
     return render(request, "members/member_list.html", {
         "page": page, "groups": groups, "group_id": group_id, "status": status, "query": query,
-        "statuses": Member.Status.choices, "to_review": to_review,
+        "statuses": [c for c in Member.Status.choices if scope.is_coordinator or c[0] != Member.Status.WAITING],
+        "to_review": to_review,
     })
 
 
@@ -102,7 +96,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_scope(*COORDINATORS)
 def member_create(request: HttpRequest, group_pk: int) -> HttpResponse:
-    group = group_for(request.scope, group_pk)
+    group = group_for(request.scope, group_pk, write=True)
     form = MemberForm(request.POST or None, group=group, prefix="m")
     category_form = CategoryForm(request.POST or None, association=group.association, prefix="c")
     if request.method == "POST" and form.is_valid() and category_form.is_valid():
@@ -130,7 +124,7 @@ def member_create(request: HttpRequest, group_pk: int) -> HttpResponse:
 
 @require_scope(*COORDINATORS)
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    member = member_for(request.scope, pk)
+    member = member_for(request.scope, pk, write=True)
     form = MemberForm(request.POST or None, instance=None, group=member.group, prefix="m",
                       initial={f: getattr(member, f) for f in MemberForm.Meta.fields})
     if request.method == "POST" and form.is_valid():
@@ -143,7 +137,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_scope(*COORDINATORS)
 def member_category(request: HttpRequest, pk: int) -> HttpResponse:
-    member = member_for(request.scope, pk)
+    member = member_for(request.scope, pk, write=True)
     form = CategoryForm(request.POST or None, association=member.association, initial={
         "category": member.category, "priority_basis": member.priority_basis,
         "basis_partner": member.basis_partner, "basis_date": member.basis_date, "review_date": member.review_date})
@@ -179,7 +173,7 @@ def membership_record(request: HttpRequest, pk: int) -> HttpResponse:
 @require_scope(*COORDINATORS)
 @require_POST
 def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
-    member = member_for(request.scope, pk)
+    member = member_for(request.scope, pk, write=True)
     services.member_leaves(member=member, by=request.user)
     messages.success(request, _("%(name)s has left the group.") % {"name": member.name})
     return redirect("members:detail", pk=member.pk)
@@ -191,7 +185,7 @@ def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
 def member_access(request: HttpRequest, pk: int) -> HttpResponse:
     """Give online access, or a new temporary password. The password is shown on this response only
     (no redirect: it is stored nowhere in clear, not even in the session)."""
-    member = member_for(request.scope, pk)
+    member = member_for(request.scope, pk, write=True)
     try:
         user, password = services.give_online_access(member=member, by=request.user)
     except DomainError as error:
@@ -207,7 +201,7 @@ def member_access(request: HttpRequest, pk: int) -> HttpResponse:
 def access_slip(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable slip: the page posts the password back; it is printed only if it is still the
     member's unused temporary password, so nothing else can be printed on the association's slip."""
-    member = member_for(request.scope, pk)
+    member = member_for(request.scope, pk, write=True)
     password = request.POST.get("password", "")
     user = member.user
     if (user is None or not TemporaryPassword.objects.filter(user=user, used_at__isnull=True).exists()
@@ -222,8 +216,7 @@ def access_slip(request: HttpRequest, pk: int) -> HttpResponse:
 def quota_overview(request: HttpRequest) -> HttpResponse:
     scope = request.scope
     quotas = services.group_quotas(scope.groups().order_by("name"))
-    waiting = (Member.objects.filter(association=scope.association, group__in=scope.groups()).waiting()
-               .select_related("group"))
+    waiting = members_for(scope).waiting().select_related("group")
     return render(request, "members/quota.html", {"quotas": quotas, "waiting": waiting,
                                                   "threshold": scope.association.priority_threshold})
 
@@ -244,9 +237,7 @@ def _data_subject(request, pk: int | None) -> Member:
         if scope.member is None:
             raise Http404
         return scope.member
-    if not scope.is_coordinator:
-        raise Http404
-    return member_for(scope, pk)
+    return member_for(scope, pk, write=True)
 
 
 @require_scope(MEMBER, *COORDINATORS)
@@ -294,14 +285,9 @@ def _referral_partners(scope):
     return partners if scope.is_coordinator else partners.filter(pk=scope.partner_id)
 
 
-def _referrals_for(scope):
-    referrals = Referral.objects.filter(association=scope.association).select_related("partner", "group")
-    return referrals if scope.is_coordinator else referrals.filter(partner_id=scope.partner_id)
-
-
 @require_scope(REFERRER, *COORDINATORS)
 def referral_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(_referrals_for(request.scope), 50).get_page(request.GET.get("page"))
+    page = Paginator(referrals_for(request.scope), 50).get_page(request.GET.get("page"))
     return render(request, "members/referral_list.html", {"page": page})
 
 
@@ -324,21 +310,14 @@ def referral_create(request: HttpRequest) -> HttpResponse:
     return render(request, "members/referral_form.html", {"form": form})
 
 
-def _referral_for(scope, pk):
-    referral = _referrals_for(scope).filter(pk=pk).first()
-    if referral is None:
-        raise Http404
-    return referral
-
-
 @require_scope(REFERRER, *COORDINATORS)
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "members/referral_detail.html", {"referral": _referral_for(request.scope, pk)})
+    return render(request, "members/referral_detail.html", {"referral": referral_for(request.scope, pk)})
 
 
 @require_scope(REFERRER, *COORDINATORS)
 def referral_slip(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = _referral_for(request.scope, pk)
+    referral = referral_for(request.scope, pk)
     register_url = request.build_absolute_uri("/adherents/inscription/")
     return pdf_response("members/referral_slip.html", {"referral": referral, "register_url": register_url},
                         f"orientation-{referral.code}.pdf", request)

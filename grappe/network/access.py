@@ -1,13 +1,22 @@
-"""Who may see and do what: every view fetches through these helpers.
+"""Who may see and do what: every view and the API fetch through the `*_for` helpers built on these.
 
 A user works in one association. Admins reach all of its groups; coordinators and volunteers the
 groups of their roles; a partner referrer only their partner's referrals; a member only their own
 data. Anything outside that is a 404, so nothing leaks whether it exists.
+
+Objects that span several groups (an order cycle, and with it its purchase orders and invoices) are
+read by anyone who reaches at least one of their groups (`Scope.reaches_any`) and changed only by an
+admin or a coordinator of every group they cover (`Scope.reaches_all`): a change there (closing,
+confirming, settling) acts on every group's members. Seeing an object one may not change is a 403
+(`require_write`), not a 404: its existence is no secret to someone who can read it.
+The per-kind helpers live with their app (`orders.queries.cycle_for`, `members.queries.member_for`,
+`distribution.queries.basket_for`...); docs/architecture.md lists who may read and write what.
 """
 
 from dataclasses import dataclass, field
 from functools import wraps
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from .models import Association, BuyingGroup, Role
@@ -25,6 +34,7 @@ class Scope:
     association: Association | None = None
     kinds: set = field(default_factory=set)
     group_ids: set = field(default_factory=set)
+    coordinated_ids: set = field(default_factory=set)  # the groups of their coordinator roles only
     partner_id: int | None = None
     member: object = None
 
@@ -57,7 +67,24 @@ class Scope:
         return groups if self.is_admin else groups.filter(pk__in=self.group_ids)
 
     def has_group(self, group_id: int) -> bool:
-        return self.is_admin or group_id in self.group_ids
+        return self.association is not None and (self.is_admin or group_id in self.group_ids)
+
+    def reaches_any(self, group_ids) -> bool:
+        """Read rule for an object of several groups: staff of at least one of them (admins: any);
+        a member: their own group among them."""
+        group_ids = set(group_ids)
+        if self.association is None or not group_ids:
+            return False
+        if self.is_admin or group_ids & self.group_ids:
+            return True
+        return self.member is not None and self.member.group_id in group_ids
+
+    def reaches_all(self, group_ids) -> bool:
+        """Write rule for an object of several groups: an admin, or a coordinator of every one of them."""
+        group_ids = set(group_ids)
+        if self.association is None or not group_ids:
+            return False
+        return self.is_admin or group_ids <= self.coordinated_ids
 
 
 def scope_for(user) -> Scope:
@@ -74,6 +101,8 @@ def scope_for(user) -> Scope:
             continue
         scope.kinds.add(role.kind)
         scope.group_ids.update(g.pk for g in role.groups.all())
+        if role.kind == COORDINATOR:
+            scope.coordinated_ids.update(g.pk for g in role.groups.all())
         if role.kind == REFERRER:
             scope.partner_id = role.partner_id
     member = getattr(user, "member", None) if hasattr(user, "member") else None
@@ -107,8 +136,30 @@ def require_scope(*kinds):
     return decorator
 
 
-def group_for(scope: Scope, pk: int) -> BuyingGroup:
+def require_write(scope: Scope, group_ids, *, role=True) -> None:
+    """After a read helper found the object: may this user change it? 404 when their role never may
+    (`role` false, e.g. a volunteer), 403 when they see it but it reaches groups beyond theirs."""
+    if not role:
+        raise Http404
+    if not scope.reaches_all(group_ids):
+        raise PermissionDenied
+
+
+def group_for(scope: Scope, pk: int, *, write: bool = False) -> BuyingGroup:
+    """A buying group the user works in (admins: any of the association's); `write`: coordinators only."""
+    if write and not scope.is_coordinator:
+        raise Http404
     try:
         return scope.groups().select_related("territory", "host", "association").get(pk=pk)
-    except BuyingGroup.DoesNotExist:
+    except (BuyingGroup.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def partner_for(scope: Scope, pk: int):
+    """A partner of the user's association (partners are the association's, not a group's)."""
+    from .models import Partner
+
+    found = Partner.objects.filter(association=scope.association, pk=pk).first() if scope.association else None
+    if found is None:
+        raise Http404
+    return found

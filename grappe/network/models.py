@@ -6,14 +6,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core.fields import FiniteDecimalField
+
 
 class Commune(models.Model):
     """A French commune (INSEE code), with its centroid and population (shared/data)."""
 
     insee = models.CharField(_("INSEE code"), max_length=5, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
-    latitude = models.DecimalField(max_digits=9, decimal_places=6)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    latitude = FiniteDecimalField(max_digits=9, decimal_places=6)
+    longitude = FiniteDecimalField(max_digits=9, decimal_places=6)
     population = models.PositiveIntegerField(default=0)
     epci = models.CharField(_("intercommunality"), max_length=150, blank=True)
 
@@ -32,11 +34,11 @@ class Association(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     address = models.TextField(_("address"), blank=True)
     commune = models.ForeignKey(Commune, verbose_name=_("commune"), null=True, blank=True, on_delete=models.PROTECT)
-    priority_threshold = models.DecimalField(
+    priority_threshold = FiniteDecimalField(
         _("minimum share of priority members (%)"), max_digits=5, decimal_places=2, default=Decimal("70.00"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
-    minimum_fee = models.DecimalField(_("minimum yearly fee (EUR)"), max_digits=12, decimal_places=2,
+    minimum_fee = FiniteDecimalField(_("minimum yearly fee (EUR)"), max_digits=12, decimal_places=2,
                                       default=Decimal("1.00"), validators=[MinValueValidator(Decimal("0"))])
     fee_scale = models.CharField(
         _("suggested fee scale (EUR, comma separated)"), max_length=200, default="1, 5, 10, 20",
@@ -162,8 +164,8 @@ class Site(models.Model):
     name = models.CharField(_("name"), max_length=200)
     address = models.TextField(_("address"), blank=True)
     commune = models.ForeignKey(Commune, verbose_name=_("commune"), null=True, blank=True, on_delete=models.PROTECT)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = FiniteDecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = FiniteDecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     contact = models.CharField(_("local contact"), max_length=200, blank=True)
     is_stop = models.BooleanField(_("van stop"), default=False)
     position = models.PositiveIntegerField(_("order on the tour"), default=0)

@@ -84,6 +84,27 @@ def _refuse_elsewhere(user, association):
         raise TeamError(_("This person already acts in another association; a person acts in one association only."))
 
 
+def _belongs_here(user, association) -> bool:
+    """Whether the login is this association's: a role here, or a current member here. A login of
+    nobody (no role, no member: an operator's superuser) or of another association is not."""
+    if Role.objects.filter(user=user, association=association).exists():
+        return True
+    try:
+        member = user.member
+    except (ObjectDoesNotExist, AttributeError):
+        return False
+    return member.association_id == association.pk and member.erased_at is None
+
+
+def _refuse_foreign_login(user, association):
+    """An existing login the team page may act on: this association's, never staff nor superuser
+    (those are the operator's, managed outside the app). Else TeamError: nothing is attached."""
+    _refuse_elsewhere(user, association)
+    if user.is_staff or user.is_superuser or not _belongs_here(user, association):
+        raise TeamError(_("This sign-in name or e-mail already belongs to an account that is not of this "
+                          "association's team: choose another sign-in name, or leave the e-mail empty."))
+
+
 def _base_username(first_name: str, last_name: str) -> str:
     parts = [fold(first_name), fold(last_name)]
     text = ".".join("".join(char for char in part if char.isalnum() or char == "-") for part in parts if part)
@@ -144,7 +165,7 @@ def add_person(*, association: Association, by, first_name: str, last_name: str,
     existing = _find_existing(association, email=email, username=username, first_name=first_name,
                               last_name=last_name)
     if existing is not None:
-        _refuse_elsewhere(existing, association)
+        _refuse_foreign_login(existing, association)
         role = _create_role(association, existing, by, kind, groups, partner, StaffAuditEntry.Action.ROLE_ADDED)
         return Added(user=existing, role=role, created=False)
     user = get_user_model()(username=username or _free_username(first_name, last_name),
@@ -237,6 +258,9 @@ def issue_temporary_password(*, association: Association, user, by) -> str:
     """A temporary password for the person (`core.services`: good for one sign-in, after which they
     choose their own), to be shown once and handed over on the printed slip."""
     association = _lock(association)
+    _refuse_foreign_login(user, association)
+    if not Role.objects.filter(user=user, association=association).exists():
+        raise TeamError(_("This person is not in the association's team."))
     if not user.is_active:
         raise TeamError(_("This person is deactivated: reactivate them first."))
     password = core_services.issue_temporary_password(user=user, by=by)

@@ -12,7 +12,7 @@ from grappe.core.models import TemporaryPassword
 from grappe.core.pdf import pdf_response
 
 from . import queries, services
-from .access import ADMIN, COORDINATOR, VOLUNTEER, group_for, require_scope
+from .access import ADMIN, COORDINATOR, VOLUNTEER, group_for, partner_for, require_scope
 from .forms import AssociationForm, GroupForm, PartnerForm, PersonForm, RoleForm, SiteForm, TerritoryForm
 from .models import BuyingGroup, Partner, Role, Site
 
@@ -72,9 +72,7 @@ def group_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def partner_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     association = request.scope.association
     if pk:
-        partner = Partner.objects.filter(association=association, pk=pk).first()
-        if partner is None:
-            raise Http404
+        partner = partner_for(request.scope, pk)
     else:
         partner = Partner(association=association)
     form = PartnerForm(request.POST or None, instance=partner)
@@ -83,7 +81,7 @@ def partner_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @require_scope(ADMIN, COORDINATOR)
 def site_edit(request: HttpRequest, group_pk: int, pk: int | None = None) -> HttpResponse:
-    group = group_for(request.scope, group_pk)
+    group = group_for(request.scope, group_pk, write=True)
     if pk:
         site = Site.objects.filter(group=group, pk=pk).first()
         if site is None:

@@ -50,16 +50,17 @@ def route_for(due: Due) -> Route:
         member = getattr(user, "member", None) if hasattr(user, "member") else None
     if member is not None:
         phone = to_e164(member.phone) or ""
+        sms_phone = phone if sms_gateway.enabled() else ""  # SMS switched off: e-mail, else a call
         email = member.email or (user.email if user is not None else "")
         preferred = member.preferred_channel
-        if preferred == Channel.SMS and phone:
-            return Route(Channel.SMS, phone)
+        if preferred == Channel.SMS and sms_phone:
+            return Route(Channel.SMS, sms_phone)
         if preferred == Channel.EMAIL and email:
             return Route(Channel.EMAIL, email)
         if preferred in (Channel.CALL, Channel.PAPER):
             return Route(preferred, phone or member.phone)
-        if phone:
-            return Route(Channel.SMS, phone)
+        if sms_phone:
+            return Route(Channel.SMS, sms_phone)
         if email:
             return Route(Channel.EMAIL, email)
         return Route(Channel.CALL, member.phone)

@@ -11,6 +11,7 @@ from grappe.core.errors import DomainError
 from grappe.members.models import Member
 from grappe.orders.models import quantity_label
 
+from . import sms as sms_gateway
 from .engine import Channel, Route, render, send_one
 from .kinds.receipts import RECEIPT
 from .models import SentNotification
@@ -19,7 +20,7 @@ from .reminders import REGISTRY, Due, Recipient
 
 
 @transaction.atomic
-def set_reminders(*, by, member: Member, wanted: bool) -> bool:
+def set_reminders(*, member: Member, wanted: bool) -> bool:
     """Switch a member's reminders on (wanted) or off. Returns True when something changed."""
     return Member.objects.filter(pk=member.pk, reminders_opt_out=wanted).update(reminders_opt_out=not wanted) == 1
 
@@ -71,7 +72,7 @@ def receipt_route(member: Member) -> Route:
     if member.preferred_channel in (Channel.CALL, Channel.PAPER):
         raise ReceiptNotSent(_("This member prefers paper or a phone call: print the receipt instead."))
     phone = to_e164(member.phone) or ""
-    phone = phone if phone and is_mobile(phone) else ""  # a landline gets no SMS
+    phone = phone if phone and is_mobile(phone) and sms_gateway.enabled() else ""  # a landline gets no SMS
     email = member.email or (member.user.email if member.user_id else "")
     routes = [Route(Channel.SMS, phone), Route(Channel.EMAIL, email)]
     if member.preferred_channel == Channel.EMAIL:

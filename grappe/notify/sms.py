@@ -1,7 +1,9 @@
 """The SMS gateway: one interface, a console backend for development, Brevo for production.
 
 `backend.send(to, text) -> (ok, provider_id, error)`; `to` is an E.164 number (+33...). The backend
-is chosen by `settings.SMS_BACKEND` ("console" or "brevo"); credentials come from the environment
+is chosen by `settings.SMS_BACKEND` ("console", "brevo", or "off": an association without an SMS
+provider; `enabled()` is then false and messages go by e-mail or to the call list instead, see
+engine.route_for and services.receipt_route); credentials come from the environment
 (BREVO_API_KEY, SMS_SENDER) through settings. Tests give the Brevo backend a fake `opener`, so no
 test ever reaches the network.
 """
@@ -83,6 +85,20 @@ class BrevoBackend(SmsBackend):
         return True, str(message_id), ""
 
 
+class OffBackend(SmsBackend):
+    """SMS switched off (SMS_BACKEND=off): sends nothing and says so. Routes avoid SMS altogether when
+    `enabled()` is false; this only answers a caller that asked anyway."""
+
+    name = "off"
+
+    def send(self, to, text):
+        return False, "", "SMS are switched off (SMS_BACKEND=off)"
+
+
+def enabled() -> bool:
+    return getattr(settings, "SMS_BACKEND", "console") != "off"
+
+
 _console = None
 
 
@@ -95,4 +111,6 @@ def get_backend() -> SmsBackend:
         return _console
     if name == "brevo":
         return BrevoBackend(settings.BREVO_API_KEY, settings.SMS_SENDER)
-    raise ImproperlyConfigured(f"Unknown SMS_BACKEND {name!r} (use 'console' or 'brevo')")
+    if name == "off":
+        return OffBackend()
+    raise ImproperlyConfigured(f"Unknown SMS_BACKEND {name!r} (use 'console', 'brevo' or 'off')")

@@ -1,8 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -10,15 +9,8 @@ from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require
 
 from . import services
 from .models import SentNotification
+from .queries import notification_for, notifications_for
 from .reminders import REGISTRY
-
-
-def notifications_for(scope):
-    """The log rows a user may see: their association, and only their groups unless admin."""
-    rows = SentNotification.objects.filter(association=scope.association)
-    if not scope.is_admin:
-        rows = rows.filter(Q(group__in=scope.groups().values("pk")) | Q(group__isnull=True, user=scope.user))
-    return rows
 
 
 @require_scope(ADMIN, COORDINATOR)
@@ -55,7 +47,7 @@ def calls(request: HttpRequest) -> HttpResponse:
 @require_POST
 @require_scope(ADMIN, COORDINATOR, VOLUNTEER)
 def call_done(request: HttpRequest, pk: int) -> HttpResponse:
-    row = get_object_or_404(notifications_for(request.scope), pk=pk)
+    row = notification_for(request.scope, pk)
     if services.mark_called(by=request.user, notification=row):
         messages.success(request, _("Noted: %(member)s has been told.") % {"member": row.member or row.user or row.address})
     return redirect("notify:calls")
@@ -66,7 +58,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     member = request.scope.member
     if request.method == "POST":
         wanted = request.POST.get("reminders") == "on"
-        services.set_reminders(by=request.user, member=member, wanted=wanted)
+        services.set_reminders(member=member, wanted=wanted)
         messages.success(request, _("Reminders are on.") if wanted else _("Reminders are off. You can switch them "
                                                                          "back on at any time."))
         return redirect("notify:preferences")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from grappe.catalogue.models import Product, Supplier, Unit
+from grappe.core.fields import FiniteDecimalField
 from grappe.core.money import plain_number
 from grappe.members.models import Member
 from grappe.network.models import Association, BuyingGroup, Site
@@ -191,17 +192,17 @@ class CyclePrice(models.Model):
     name = models.CharField(max_length=200)
     family = models.CharField(max_length=20, blank=True)
     unit = models.CharField(max_length=10)
-    order_step = models.DecimalField(**QUANTITY)
+    order_step = FiniteDecimalField(**QUANTITY)
     is_bulk = models.BooleanField(default=False)
-    pack_size = models.DecimalField(null=True, blank=True, **QUANTITY)
+    pack_size = FiniteDecimalField(null=True, blank=True, **QUANTITY)
     minimum_packs = models.PositiveIntegerField(null=True, blank=True)
-    max_per_member = models.DecimalField(null=True, blank=True, **QUANTITY)
-    pack_price_excl_vat = models.DecimalField(**MONEY)
-    vat_rate = models.DecimalField(max_digits=5, decimal_places=2)
-    unit_cost = models.DecimalField(**UNIT_PRICE)
-    price_priority = models.DecimalField(**UNIT_PRICE)
-    price_solidarity = models.DecimalField(**UNIT_PRICE)
-    in_stock = models.DecimalField(_("in stock"), default=ZERO, **QUANTITY)
+    max_per_member = FiniteDecimalField(null=True, blank=True, **QUANTITY)
+    pack_price_excl_vat = FiniteDecimalField(**MONEY)
+    vat_rate = FiniteDecimalField(max_digits=5, decimal_places=2)
+    unit_cost = FiniteDecimalField(**UNIT_PRICE)
+    price_priority = FiniteDecimalField(**UNIT_PRICE)
+    price_solidarity = FiniteDecimalField(**UNIT_PRICE)
+    in_stock = FiniteDecimalField(_("in stock"), default=ZERO, **QUANTITY)
 
     class Meta:
         ordering = ["cycle", "family", "name"]
@@ -258,11 +259,11 @@ class OrderLine(models.Model):
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=200)
     unit = models.CharField(max_length=10)
-    unit_price = models.DecimalField(**UNIT_PRICE)
-    vat_rate = models.DecimalField(max_digits=5, decimal_places=2)
-    quantity = models.DecimalField(default=ZERO, **QUANTITY)
-    tolerance = models.DecimalField(default=ZERO, **QUANTITY)
-    allotted = models.DecimalField(null=True, blank=True, **QUANTITY)
+    unit_price = FiniteDecimalField(**UNIT_PRICE)
+    vat_rate = FiniteDecimalField(max_digits=5, decimal_places=2)
+    quantity = FiniteDecimalField(default=ZERO, **QUANTITY)
+    tolerance = FiniteDecimalField(default=ZERO, **QUANTITY)
+    allotted = FiniteDecimalField(null=True, blank=True, **QUANTITY)
 
     class Meta:
         ordering = ["order", "name"]
@@ -286,8 +287,8 @@ class OrderIncrement(models.Model):
 
     line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="increments")
     cycle = models.ForeignKey(OrderCycle, on_delete=models.CASCADE, related_name="+")
-    quantity = models.DecimalField(**QUANTITY)
-    tolerance = models.DecimalField(**QUANTITY)
+    quantity = FiniteDecimalField(**QUANTITY)
+    tolerance = FiniteDecimalField(**QUANTITY)
     sequence = models.PositiveBigIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -308,10 +309,10 @@ class OrderChange(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     on_behalf = models.BooleanField(default=False)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
-    quantity_before = models.DecimalField(**QUANTITY)
-    quantity_after = models.DecimalField(**QUANTITY)
-    tolerance_before = models.DecimalField(**QUANTITY)
-    tolerance_after = models.DecimalField(**QUANTITY)
+    quantity_before = FiniteDecimalField(**QUANTITY)
+    quantity_after = FiniteDecimalField(**QUANTITY)
+    tolerance_before = FiniteDecimalField(**QUANTITY)
+    tolerance_after = FiniteDecimalField(**QUANTITY)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -327,15 +328,15 @@ class ProductOutcome(models.Model):
 
     cycle = models.ForeignKey(OrderCycle, on_delete=models.CASCADE, related_name="outcomes")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
-    quantity = models.DecimalField(default=ZERO, **QUANTITY)
-    tolerance = models.DecimalField(default=ZERO, **QUANTITY)
-    from_stock = models.DecimalField(default=ZERO, **QUANTITY)
-    proposed_packs = models.DecimalField(default=ZERO, **QUANTITY)
-    packs = models.DecimalField(null=True, blank=True, **QUANTITY,
+    quantity = FiniteDecimalField(default=ZERO, **QUANTITY)
+    tolerance = FiniteDecimalField(default=ZERO, **QUANTITY)
+    from_stock = FiniteDecimalField(default=ZERO, **QUANTITY)
+    proposed_packs = FiniteDecimalField(default=ZERO, **QUANTITY)
+    packs = FiniteDecimalField(null=True, blank=True, **QUANTITY,
                                 help_text="the coordinator's choice; None: the proposal")
-    available = models.DecimalField(default=ZERO, **QUANTITY)
-    allotted = models.DecimalField(default=ZERO, **QUANTITY)
-    leftover = models.DecimalField(default=ZERO, **QUANTITY)
+    available = FiniteDecimalField(default=ZERO, **QUANTITY)
+    allotted = FiniteDecimalField(default=ZERO, **QUANTITY)
+    leftover = FiniteDecimalField(default=ZERO, **QUANTITY)
     stock_group = models.ForeignKey(BuyingGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -363,10 +364,10 @@ class PurchaseOrder(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
     delivery_place = models.CharField(_("delivery place"), max_length=300, blank=True)
-    total_excl_vat = models.DecimalField(default=ZERO, **MONEY)
-    total_vat = models.DecimalField(default=ZERO, **MONEY)
-    total_incl_vat = models.DecimalField(default=ZERO, **MONEY)
-    packs = models.DecimalField(default=ZERO, **QUANTITY)
+    total_excl_vat = FiniteDecimalField(default=ZERO, **MONEY)
+    total_vat = FiniteDecimalField(default=ZERO, **MONEY)
+    total_incl_vat = FiniteDecimalField(default=ZERO, **MONEY)
+    packs = FiniteDecimalField(default=ZERO, **QUANTITY)
     below_minimum = models.BooleanField(_("below the supplier's minimum order"), default=False)
     free_delivery = models.BooleanField(_("free delivery reached"), default=False)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -399,15 +400,15 @@ class PurchaseLine(models.Model):
     name = models.CharField(max_length=200)
     reference = models.CharField(max_length=60, blank=True)
     unit = models.CharField(max_length=10)
-    pack_size = models.DecimalField(null=True, blank=True, **QUANTITY)
-    packs = models.DecimalField(**QUANTITY)
-    quantity = models.DecimalField(**QUANTITY)
-    pack_price_excl_vat = models.DecimalField(**MONEY)
-    vat_rate = models.DecimalField(max_digits=5, decimal_places=2)
-    amount_excl_vat = models.DecimalField(**MONEY)
-    amount_vat = models.DecimalField(**MONEY)
-    delivered = models.DecimalField(null=True, blank=True, **QUANTITY)
-    damaged = models.DecimalField(default=ZERO, **QUANTITY)
+    pack_size = FiniteDecimalField(null=True, blank=True, **QUANTITY)
+    packs = FiniteDecimalField(**QUANTITY)
+    quantity = FiniteDecimalField(**QUANTITY)
+    pack_price_excl_vat = FiniteDecimalField(**MONEY)
+    vat_rate = FiniteDecimalField(max_digits=5, decimal_places=2)
+    amount_excl_vat = FiniteDecimalField(**MONEY)
+    amount_vat = FiniteDecimalField(**MONEY)
+    delivered = FiniteDecimalField(null=True, blank=True, **QUANTITY)
+    damaged = FiniteDecimalField(default=ZERO, **QUANTITY)
     substitute = models.CharField(max_length=200, blank=True)
     outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
     note = models.CharField(max_length=200, blank=True)
@@ -428,8 +429,8 @@ class StockItem(models.Model):
 
     group = models.ForeignKey(BuyingGroup, on_delete=models.CASCADE, related_name="stock_items")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
-    quantity = models.DecimalField(default=ZERO, **QUANTITY)
-    unit_cost = models.DecimalField(default=ZERO, **UNIT_PRICE)
+    quantity = FiniteDecimalField(default=ZERO, **QUANTITY)
+    unit_cost = FiniteDecimalField(default=ZERO, **UNIT_PRICE)
 
     class Meta:
         ordering = ["group", "product__name"]
@@ -461,8 +462,8 @@ class StockMove(models.Model):
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
     cycle = models.ForeignKey(OrderCycle, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    quantity = models.DecimalField(**QUANTITY)
-    unit_cost = models.DecimalField(default=ZERO, **UNIT_PRICE)
+    quantity = FiniteDecimalField(**QUANTITY)
+    unit_cost = FiniteDecimalField(default=ZERO, **UNIT_PRICE)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now)
@@ -473,3 +474,43 @@ class StockMove(models.Model):
     def __str__(self):
         return f"{self.kind} {self.quantity}"
 
+
+
+class CycleEvent(models.Model):
+    """One transition of a cycle (opened, closed, confirmed, received, distributed, settled,
+    reopened...), with who did it, when, and why when a reason is asked. Append-only: the history
+    of a cycle is its events in order."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("created")
+        OPENED = "opened", _("opened")
+        DEADLINE = "deadline", _("deadline extended")
+        SCHEDULE = "schedule", _("distribution dates changed")
+        CLOSED = "closed", _("closed")
+        CONFIRMED = "confirmed", _("purchase orders confirmed")
+        RECEIVED = "received", _("deliveries received")
+        PREPARED = "prepared", _("baskets prepared")
+        DISTRIBUTED = "distributed", _("distributed")
+        SETTLED = "settled", _("settled")
+        REOPENED = "reopened", _("settlement reopened")
+
+    cycle = models.ForeignKey(OrderCycle, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("cycle event")
+        indexes = [models.Index(fields=["cycle", "kind", "at"])]
+
+    def __str__(self):
+        return f"{self.cycle_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def actor(self) -> str:
+        """Who did it, as people read it: their name, or "automatically" (cron, with no user)."""
+        if self.by is None:
+            return str(_("automatically"))
+        return self.by.get_full_name() or self.by.get_username()

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
 
 from grappe.catalogue.models import Product
 from grappe.core.money import line_total
+from grappe.network.access import require_write
 from grappe.network.models import BuyingGroup, Site
 
 from .models import (
@@ -26,8 +28,9 @@ ZERO = Decimal("0")
 
 
 def cycles_for(scope) -> QuerySet[OrderCycle]:
-    """The cycles a user may see: staff see their association's (filtered to their groups unless
-    admin); members those covering their group."""
+    """The cycles a user may see (the read rule, `Scope.reaches_any`): admins all of their
+    association's; coordinators and volunteers those covering at least one of their groups; members
+    those covering their group."""
     if scope.association is None:
         return OrderCycle.objects.none()
     cycles = OrderCycle.objects.filter(association=scope.association)
@@ -36,7 +39,47 @@ def cycles_for(scope) -> QuerySet[OrderCycle]:
     groups = set(scope.group_ids)
     if scope.member is not None:
         groups.add(scope.member.group_id)
-    return cycles.filter(cycle_groups__group_id__in=groups).distinct()
+    return cycles.filter(Exists(CycleGroup.objects.filter(cycle=OuterRef("pk"), group_id__in=groups)))
+
+
+def cycle_group_ids(cycle: OrderCycle) -> set[int]:
+    return set(CycleGroup.objects.filter(cycle=cycle).values_list("group_id", flat=True))
+
+
+def cycle_for(scope, pk, *, write: bool = False, staff: bool = False) -> OrderCycle:
+    """The one way to a cycle: 404 unless the user reads it (`cycles_for`); `staff`: staff only (not
+    members); `write` (open, extend, close, confirm, prepare, settle, record an invoice...): an admin or a
+    coordinator of every group it covers (403 for a coordinator who only reads it)."""
+    if (staff or write) and not scope.is_staff:
+        raise Http404
+    try:
+        cycle = cycles_for(scope).select_related("association").get(pk=pk)
+    except (OrderCycle.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if staff and not scope.is_admin and not (cycle_group_ids(cycle) & scope.group_ids):
+        raise Http404  # a member who is also staff elsewhere reads it as a member only
+    if write:
+        require_write(scope, cycle_group_ids(cycle), role=scope.is_coordinator)
+    return cycle
+
+
+def purchase_orders_for(scope) -> QuerySet[PurchaseOrder]:
+    """Purchase orders are coordinators' (admins'): those of the cycles they read."""
+    if not scope.is_coordinator:
+        return PurchaseOrder.objects.none()
+    return PurchaseOrder.objects.filter(cycle__in=cycles_for(scope))
+
+
+def purchase_order_for(scope, pk, *, write: bool = False) -> PurchaseOrder:
+    """A purchase order through its cycle's rule: read with the cycle, changed (sent, received) by
+    whoever may change the cycle."""
+    try:
+        po = (purchase_orders_for(scope).select_related("cycle__association", "supplier").get(pk=pk))
+    except (PurchaseOrder.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write:
+        require_write(scope, cycle_group_ids(po.cycle))
+    return po
 
 
 def allotted_lines(cycle: OrderCycle, group) -> QuerySet[OrderLine]:

@@ -29,6 +29,7 @@ from . import allocation
 from .closing import compute_plan
 from .models import (
     Channel,
+    CycleEvent,
     CycleGroup,
     CyclePrice,
     CycleStop,
@@ -44,7 +45,7 @@ from .models import (
     StockMove,
     unit_word,
 )
-from .signals import schedule_changed
+from .signals import allotment_changed, schedule_changed
 
 ZERO = Decimal("0")
 Status = OrderCycle.Status
@@ -64,6 +65,29 @@ class MembershipUnpaid(OrderRefused):
 
 class CycleStateError(DomainError):
     pass
+
+
+class CycleSettled(CycleStateError):
+    pass
+
+
+def ensure_not_settled(cycle) -> None:
+    """The one guard of every write that touches a cycle's money (charges and their reversals,
+    invoices, passed-on costs, explained differences, weighings and baskets, deliveries): a settled
+    cycle stays settled until someone reopens its settlement, with a reason (accounts.services).
+
+    `cycle`: an OrderCycle read inside the caller's transaction, after the lock that serialises the
+    write with `settle_cycle` (the cycle row; for baskets, their distribution, which is closed
+    before a cycle can be settled)."""
+    if cycle.status == Status.SETTLED:
+        raise CycleSettled(_("This cycle is settled: its figures can no longer change. To correct it, reopen "
+                             "the settlement on its settlement page, saying why."))
+
+
+def record_event(cycle, kind, *, by, now=None, reason="") -> CycleEvent:
+    """One line of the cycle's history: who made it change, when, and why when asked."""
+    return CycleEvent.objects.create(cycle_id=cycle.pk, kind=kind, by=by, at=now or timezone.now(),
+                                     reason=reason)
 
 
 # --- Cycles ---------------------------------------------------------------------------------------
@@ -99,6 +123,7 @@ def create_cycle(*, association, name, opens_at, closes_at, groups, by, strategy
                                        site=plan.site, place=plan.place)
         for site, day in plan.stops:
             CycleStop.objects.create(cycle_group=cg, site=site, distribution_date=day)
+    record_event(cycle, CycleEvent.Kind.CREATED, by=by, now=cycle.created_at)
     return cycle
 
 
@@ -115,6 +140,7 @@ def open_cycle(*, cycle, by, now=None) -> OrderCycle:
     now = now or timezone.now()
     if OrderCycle.objects.filter(pk=cycle.pk, status=Status.DRAFT).update(status=Status.OPEN, opened_at=now) != 1:
         raise CycleStateError(_("Only a draft cycle can be opened."))
+    record_event(cycle, CycleEvent.Kind.OPENED, by=by, now=now)
     group_ids = list(cycle.cycle_groups.values_list("group_id", flat=True))
     products = list(Product.objects.filter(association=cycle.association, available=True,
                                            selections__group_id__in=group_ids).distinct()
@@ -140,13 +166,14 @@ def open_cycle(*, cycle, by, now=None) -> OrderCycle:
 
 
 @transaction.atomic
-def extend_deadline(*, cycle, closes_at, by) -> OrderCycle:
+def extend_deadline(*, cycle, closes_at, by, now=None) -> OrderCycle:
     cycle = _locked(cycle)
     if cycle.status != Status.OPEN:
         raise CycleStateError(_("The deadline can only be extended while the cycle is open."))
     if closes_at <= cycle.closes_at:
         raise CycleStateError(_("The new deadline must be later than the current one."))
     OrderCycle.objects.filter(pk=cycle.pk, status=Status.OPEN).update(closes_at=closes_at)
+    record_event(cycle, CycleEvent.Kind.DEADLINE, by=by, now=now)
     cycle.closes_at = closes_at
     return cycle
 
@@ -175,7 +202,7 @@ SCHEDULE_FROZEN = (Status.DISTRIBUTED, Status.SETTLED)
 
 
 @transaction.atomic
-def set_distribution_schedule(*, cycle, groups=(), stops=(), by) -> OrderCycle:
+def set_distribution_schedule(*, cycle, groups=(), stops=(), by, now=None) -> OrderCycle:
     """Change the distribution date, time and place of a cycle's groups, and the date and time of
     the stops of its mobile groups (GroupSchedule and StopSchedule lists). All or nothing.
 
@@ -233,6 +260,7 @@ def set_distribution_schedule(*, cycle, groups=(), stops=(), by) -> OrderCycle:
     # purchase orders not sent yet are delivered for the first distribution, as at confirming
     first_date = min((cg.distribution_date for cg in cycle_groups.values()), default=None)
     PurchaseOrder.objects.filter(cycle=cycle, status=PurchaseOrder.Status.DRAFT).update(delivery_date=first_date)
+    record_event(cycle, CycleEvent.Kind.SCHEDULE, by=by, now=now)
     schedule_changed.send(sender=OrderCycle, cycle=cycle)  # upcoming distributions follow (distribution app)
     return cycle
 
@@ -375,6 +403,7 @@ def close_cycle(*, cycle, by, confirm=False, packs=None, stock_group=None, now=N
             status=Status.CLOSED, closed_at=now, closed_by=by) != 1:
         raise CycleStateError(_("This cycle has already been closed (perhaps by another coordinator)."))
     cycle.status = Status.CLOSED
+    record_event(cycle, CycleEvent.Kind.CLOSED, by=by, now=now)
     if confirm:
         return confirm_cycle(cycle=cycle, by=by, packs=packs, stock_group=stock_group, now=now)
     return cycle
@@ -483,6 +512,7 @@ def confirm_cycle(*, cycle, by, packs=None, stock_group=None, now=None) -> Order
             status=Status.ORDERED, ordered_at=now, ordered_by=by) != 1:
         raise CycleStateError(_("This cycle has already been confirmed (perhaps by another coordinator)."))
     cycle.status = Status.ORDERED
+    record_event(cycle, CycleEvent.Kind.CONFIRMED, by=by, now=now)
 
     _set_allotted([(line_id, plan.allotted.get(line_id, ZERO)) for line_id in plan.lines])
 
@@ -606,6 +636,7 @@ def record_receipt(*, purchase_order, lines, by, now=None) -> PurchaseOrder:
     """
     now = now or timezone.now()
     cycle = _locked(purchase_order.cycle)
+    ensure_not_settled(cycle)
     if cycle.status not in (Status.ORDERED, Status.RECEIVED):
         raise CycleStateError(_("A receipt is recorded once the purchase orders are confirmed."))
     po = PurchaseOrder.objects.select_for_update().get(pk=purchase_order.pk)
@@ -635,9 +666,13 @@ def record_receipt(*, purchase_order, lines, by, now=None) -> PurchaseOrder:
         changed_products[line.product_id] = usable
     _reshare(cycle, changed_products, by, now)
     PurchaseOrder.objects.filter(pk=po.pk).update(status=PurchaseOrder.Status.RECEIVED, received_at=now, received_by=by)
-    if not PurchaseOrder.objects.filter(cycle=cycle).exclude(status=PurchaseOrder.Status.RECEIVED).exists():
-        OrderCycle.objects.filter(pk=cycle.pk, status=Status.ORDERED).update(status=Status.RECEIVED)
+    if not PurchaseOrder.objects.filter(cycle=cycle).exclude(status=PurchaseOrder.Status.RECEIVED).exists() and (
+            OrderCycle.objects.filter(pk=cycle.pk, status=Status.ORDERED).update(status=Status.RECEIVED) == 1):
+        record_event(cycle, CycleEvent.Kind.RECEIVED, by=by, now=now)
+    # prepared baskets follow the new allotted quantities at once (distribution app)
+    answers = allotment_changed.send(sender=OrderCycle, cycle=cycle, products=sorted(changed_products))
     po.refresh_from_db()
+    po.warnings = [warning for _receiver, found in answers for warning in (found or [])]
     return po
 
 

@@ -3,7 +3,6 @@ purchase orders, receipt and stock. Thin: fetch through the scope, parse, call a
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from decimal import Decimal
 
@@ -18,10 +17,13 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from grappe.catalogue.models import Product
+from grappe.core import numbers, tabular
 from grappe.core.errors import DomainError
-from grappe.core.money import line_total, to_decimal
+from grappe.core.fields import number_error_message
+from grappe.core.money import line_total, plain_number
 from grappe.core.pdf import pdf_response, render_pdf_bytes
 from grappe.members.models import Member
+from grappe.members.queries import member_for, members_for
 from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require_scope
 
 from . import queries, services
@@ -37,47 +39,31 @@ from .models import (
     StockMove,
     unit_word,
 )
+from .queries import cycle_for, purchase_order_for
 
 ZERO = Decimal("0")
 STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
 
 
-# --- lookups (404 outside the scope) --------------------------------------------------------------
+# --- lookups: orders.queries.cycle_for / purchase_order_for, members.queries.member_for ----------
 
 
-def cycle_for(scope, pk) -> OrderCycle:
+def _decimal_or_none(text, *, min_value=ZERO):
+    """A quantity typed in a form (blank is 0), bounded and finite; None when it is not one."""
     try:
-        return queries.cycles_for(scope).select_related("association").get(pk=pk)
-    except OrderCycle.DoesNotExist:
-        raise Http404 from None
-
-
-def staff_cycle(request, pk) -> OrderCycle:
-    scope = request.scope
-    if not scope.is_staff:
-        raise Http404
-    return cycle_for(scope, pk)
-
-
-def coordinator_cycle(request, pk) -> OrderCycle:
-    if not request.scope.is_coordinator:
-        raise Http404
-    return cycle_for(request.scope, pk)
-
-
-def member_in_scope(scope, pk) -> Member:
-    return get_object_or_404(Member.objects.select_related("group"), pk=pk, association=scope.association,
-                             group__in=scope.groups())
-
-
-def _decimal_or_none(text):
-    text = (text or "").strip()
-    if not text:
-        return ZERO
-    try:
-        return to_decimal(text)
-    except (ValueError, ArithmeticError):
+        return numbers.parse_decimal(text or "", places=numbers.QUANTITY_PLACES, max_value=numbers.QUANTITY_MAX,
+                                     min_value=min_value, blank=ZERO)
+    except numbers.NumberError:
         return None
+
+
+def _typed_quantity(text) -> tuple[Decimal | None, str | None]:
+    """(quantity, None) for a typed quantity (blank is 0), or (None, the French reason it is refused)."""
+    try:
+        return numbers.parse_decimal(text or "", places=numbers.QUANTITY_PLACES, max_value=numbers.QUANTITY_MAX,
+                                     blank=ZERO), None
+    except numbers.NumberError as error:
+        return None, number_error_message(error)
 
 
 # --- member: my orders and my basket --------------------------------------------------------------
@@ -103,12 +89,13 @@ def _orderable(quantity: Decimal, step: Decimal) -> Decimal:
     return (quantity // step) * step
 
 
-def _basket_rows(cycle, member, posted=None, stock_first=False):
+def _basket_rows(cycle, member, posted=None, stock_first=False, typed=None):
     """One row per product offered to the member's group, with the member's line and the pool.
 
     With `stock_first` (the member's basket, an order on their behalf), each row also carries what
     the member's group holds in stock, and products in stock come first within their family: the
     closing serves them from that stock first. The paper entry keeps the printed form's order.
+    `typed` ({product_id: (quantity text, tolerance text)}) is shown back as typed after a refusal.
     """
     prices = list(queries.offered_prices(cycle, member.group))
     stock = queries.group_stock(member.group_id, [p.product_id for p in prices]) if stock_first else {}
@@ -123,6 +110,7 @@ def _basket_rows(cycle, member, posted=None, stock_first=False):
         tolerance = line.tolerance if line else ZERO
         if posted and price.product_id in posted:
             quantity, tolerance = posted[price.product_id]
+        typed_q, typed_t = (typed or {}).get(price.product_id, (None, None))
         unit_price = line.unit_price if line else price.price_for(member.category)
         subtotal = line_total(unit_price, quantity or ZERO)
         total += subtotal
@@ -132,6 +120,8 @@ def _basket_rows(cycle, member, posted=None, stock_first=False):
             remainder = pool % price.pack_size
             missing = price.pack_size - remainder if remainder else ZERO
         rows.append({"price": price, "line": line, "quantity": quantity, "tolerance": tolerance,
+                     "quantity_text": typed_q if typed_q is not None else _shown(quantity),
+                     "tolerance_text": typed_t if typed_t is not None else _shown(tolerance),
                      "unit_price": unit_price, "subtotal": subtotal, "missing": missing,
                      "allotted": line.allotted if line else None,
                      "stock": _orderable(stock.get(price.product_id, ZERO), price.order_step)})
@@ -140,30 +130,44 @@ def _basket_rows(cycle, member, posted=None, stock_first=False):
     return rows, total, order
 
 
+def _shown(quantity) -> str:
+    """A stored quantity in an input, the French way: 2,5; nothing for 0."""
+    return plain_number(quantity) if quantity else ""
+
+
 def _parse_basket(request, prices):
-    """Quantities and tolerances posted, with the stepper buttons applied. Returns (changes, errors)."""
-    changes, errors = {}, []
+    """Quantities and tolerances posted, with the stepper buttons applied.
+
+    Returns (changes, errors, typed): `typed` holds the texts of every product as posted, so that a
+    refused page shows back exactly what was typed.
+    """
+    changes, errors, typed = {}, [], {}
     plus, minus = request.POST.get("plus"), request.POST.get("minus")
     for price in prices:
         pid = price.product_id
-        quantity = _decimal_or_none(request.POST.get(f"q-{pid}"))
-        tolerance = _decimal_or_none(request.POST.get(f"t-{pid}"))
-        if quantity is None or tolerance is None:
-            errors.append(_("%(product)s: write a number, for example 2 or 1,5.") % {"product": price.name})
+        quantity_text, tolerance_text = request.POST.get(f"q-{pid}"), request.POST.get(f"t-{pid}")
+        typed[pid] = (quantity_text, tolerance_text)
+        quantity, quantity_error = _typed_quantity(quantity_text)
+        tolerance, tolerance_error = _typed_quantity(tolerance_text)
+        if quantity_error or tolerance_error:
+            errors.append(_("%(product)s: %(reason)s") % {"product": price.name,
+                                                           "reason": quantity_error or tolerance_error})
             continue
-        if plus == str(pid):
+        if plus == str(pid) and quantity + price.order_step <= numbers.QUANTITY_MAX:
             quantity += price.order_step
+            typed[pid] = (None, tolerance_text)  # the stepper changed it: show the new quantity
         if minus == str(pid):
             quantity = max(quantity - price.order_step, ZERO)
+            typed[pid] = (None, tolerance_text)
         changes[pid] = (quantity, tolerance)
-    return changes, errors
+    return changes, errors, typed
 
 
 def _basket(request, cycle, member, *, channel, template, on_behalf):
     rows, total, order = _basket_rows(cycle, member, stock_first=True)
     if request.method == "POST":
         prices = [row["price"] for row in rows]
-        changes, errors = _parse_basket(request, prices)
+        changes, errors, typed = _parse_basket(request, prices)
         current = {row["price"].product_id: (row["quantity"], row["tolerance"]) for row in rows}
         wanted = [services.LineChange(pid, q, t) for pid, (q, t) in changes.items() if current.get(pid) != (q, t)]
         if not errors and wanted:
@@ -181,7 +185,7 @@ def _basket(request, cycle, member, *, channel, template, on_behalf):
                 messages.success(request, _("Your order is saved. You can change it until the closing."))
             anchor = request.POST.get("plus") or request.POST.get("minus")
             return redirect(request.path + (f"#p-{anchor}" if anchor else ""))
-        rows, total, order = _basket_rows(cycle, member, posted=changes, stock_first=True)
+        rows, total, order = _basket_rows(cycle, member, posted=changes, stock_first=True, typed=typed)
     cycle_group = CycleGroup.objects.filter(cycle=cycle, group_id=member.group_id).select_related("site").first()
     return render(request, template, {
         "cycle": cycle, "member": member, "rows": rows, "total": total, "order": order,
@@ -204,8 +208,8 @@ def basket(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_scope(*STAFF)
 def on_behalf(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    cycle = staff_cycle(request, pk)
-    member = member_in_scope(request.scope, member_pk)
+    cycle = cycle_for(request.scope, pk, staff=True)
+    member = member_for(request.scope, member_pk)
     return _basket(request, cycle, member, channel=Channel.PHONE, template="orders/basket.html", on_behalf=True)
 
 
@@ -269,17 +273,16 @@ def member_search(scope, group_ids, text: str, limit: int = SEARCH_LIMIT) -> tup
     text = " ".join(text.split())
     if not text:
         return [], False
-    members = Member.objects.filter(association=scope.association, group__in=scope.groups(),
-                                    group_id__in=group_ids, status=Member.Status.ACTIVE).select_related("group")
+    members = members_for(scope).filter(group_id__in=group_ids, status=Member.Status.ACTIVE).select_related("group")
     found = list(members.matching(text).order_by("number")[:limit + 1])
     return found[:limit], len(found) > limit
 
 
 @require_scope(*STAFF)
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = staff_cycle(request, pk)
+    cycle = cycle_for(request.scope, pk, staff=True)
     if request.GET.get("adherent", "").isdigit():
-        member = member_in_scope(request.scope, int(request.GET["adherent"]))
+        member = member_for(request.scope, int(request.GET["adherent"]))
         return redirect("orders:on_behalf", cycle.pk, member.pk)
     groups = list(queries.cycle_groups(cycle).filter(group__in=request.scope.groups()))
     # members with something in their basket, per group (EXISTS, not a join: 10^5 lines in a pooled cycle)
@@ -293,13 +296,14 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cycle": cycle, "rows": rows, "purchase_orders": queries.purchase_orders(cycle) if cycle.status not in (
             OrderCycle.Status.DRAFT, OrderCycle.Status.OPEN, OrderCycle.Status.CLOSED) else [],
         "search": search, "found": found, "more_found": more, "search_limit": SEARCH_LIMIT,
+        "can_change": request.scope.reaches_all(queries.cycle_group_ids(cycle)),
         "now": timezone.now(),
     })
 
 
 @require_scope(ADMIN, COORDINATOR)
 def cycle_open(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = coordinator_cycle(request, pk)
+    cycle = cycle_for(request.scope, pk, write=request.method == "POST")
     if request.method == "POST":
         try:
             services.open_cycle(cycle=cycle, by=request.user)
@@ -311,7 +315,7 @@ def cycle_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_scope(ADMIN, COORDINATOR)
 def cycle_extend(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = coordinator_cycle(request, pk)
+    cycle = cycle_for(request.scope, pk, write=request.method == "POST")
     if request.method == "POST":
         closes_at = _local(request.POST.get("closes_at", ""))
         try:
@@ -354,7 +358,7 @@ def _schedule_rows(cycle_groups, posted=None):
 @require_scope(ADMIN, COORDINATOR)
 def cycle_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Distribution date, time and place of each group of the cycle, and of each stop of a van."""
-    cycle = coordinator_cycle(request, pk)
+    cycle = cycle_for(request.scope, pk, staff=True)
     cycle_groups = list(queries.cycle_groups(cycle).filter(group__in=request.scope.groups())
                         .prefetch_related("group__sites"))
     editable = cycle.status not in services.SCHEDULE_FROZEN
@@ -378,7 +382,7 @@ def cycle_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_scope(ADMIN, COORDINATOR)
 def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = coordinator_cycle(request, pk)
+    cycle = cycle_for(request.scope, pk, write=request.method == "POST")
     if request.method == "POST":
         try:
             services.close_cycle(cycle=cycle, by=request.user)
@@ -409,7 +413,7 @@ REVIEW_SHARES = 12  # members listed per product on the review (those served sho
 @require_scope(ADMIN, COORDINATOR)
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """Before confirming: packs per product (editable), and what members get with those packs."""
-    cycle = coordinator_cycle(request, pk)
+    cycle = cycle_for(request.scope, pk, write=True)  # it lists the members of every group it covers
     if cycle.status != OrderCycle.Status.CLOSED:
         messages.error(request, _("The review is for a closed cycle, before its purchase orders are confirmed."))
         return redirect("orders:cycle_detail", cycle.pk)
@@ -469,12 +473,12 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_scope(*STAFF)
 def order_form_pdf(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
     """The paper order form of a group: large type, pictograms, boxes; ?adherent=<pk> pre-fills it."""
-    cycle = staff_cycle(request, pk)
+    cycle = cycle_for(request.scope, pk, staff=True)
     cycle_group = get_object_or_404(CycleGroup.objects.select_related("group", "site"), cycle=cycle,
                                     group_id=group_pk, group__in=request.scope.groups())
     member = None
     if request.GET.get("adherent"):
-        member = member_in_scope(request.scope, request.GET["adherent"])
+        member = member_for(request.scope, request.GET["adherent"])
     prices = list(queries.offered_prices(cycle, cycle_group.group).select_related("supplier"))
     return pdf_response("orders/order_form_pdf.html", {
         "cycle": cycle, "cg": cycle_group, "prices": prices, "member": member, "association": cycle.association,
@@ -485,13 +489,13 @@ def order_form_pdf(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse
 @require_scope(*STAFF)
 def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
     """Typing paper forms: member number, then one line per product; keyboard only, total visible."""
-    cycle = staff_cycle(request, pk)
+    cycle = cycle_for(request.scope, pk, staff=True)
     scope = request.scope
     number = (request.POST.get("number") or request.GET.get("number") or "").strip()
     member = None
     if number:
-        member = (Member.objects.filter(association=scope.association, group__in=scope.groups(), number=number)
-                  .select_related("group").first() if number.isdigit() else None)
+        member = (members_for(scope).filter(number=number).select_related("group").first()
+                  if number.isdigit() else None)
         if member is None:
             messages.error(request, _("No member with number %(number)s in your groups.") % {"number": number})
     rows, total = [], Decimal("0.00")
@@ -499,7 +503,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
         rows, total, _order = _basket_rows(cycle, member)
         if request.method == "POST" and "save" in request.POST:
             prices = [row["price"] for row in rows]
-            changes, errors = _parse_basket(request, prices)
+            changes, errors, typed = _parse_basket(request, prices)
             current = {row["price"].product_id: (row["quantity"], row["tolerance"]) for row in rows}
             wanted = [services.LineChange(p, q, t) for p, (q, t) in changes.items() if current.get(p) != (q, t)]
             if not errors:
@@ -514,7 +518,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Form of %(name)s (no. %(number)s) saved.") % {
                     "name": member.name, "number": member.number})
                 return redirect(reverse("orders:paper_entry", args=[cycle.pk]))
-            rows, total, _order = _basket_rows(cycle, member, posted=changes)
+            rows, total, _order = _basket_rows(cycle, member, posted=changes, typed=typed)
     return render(request, "orders/paper_entry.html", {"cycle": cycle, "member": member, "rows": rows,
                                                        "total": total, "number": number})
 
@@ -522,18 +526,11 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
 # --- purchase orders ------------------------------------------------------------------------------
 
 
-def purchase_order_for(request, pk) -> PurchaseOrder:
-    if not request.scope.is_coordinator:
-        raise Http404
-    return get_object_or_404(PurchaseOrder.objects.select_related("cycle__association", "supplier"), pk=pk,
-                             cycle__association=request.scope.association)
-
-
 @require_scope(ADMIN, COORDINATOR)
 def purchase_orders(request: HttpRequest, pk: int) -> HttpResponse:
     """The purchase orders, and the dispatch plan: whole for a small cycle, one group at a time for a
     pooled one (100 groups x 1,000 products would be 10^5 rows in one page)."""
-    cycle = coordinator_cycle(request, pk)
+    cycle = cycle_for(request.scope, pk, staff=True)
     groups = [cg.group for cg in queries.cycle_groups(cycle).order_by("group__name")]
     chosen = next((g for g in groups if str(g.pk) == request.GET.get("groupe")), None)
     if chosen is None and len(groups) > DISPATCH_GROUPS_AT_ONCE:
@@ -551,17 +548,17 @@ def _po_context(po):
 
 @require_scope(ADMIN, COORDINATOR)
 def purchase_order_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    po = purchase_order_for(request, pk)
+    po = purchase_order_for(request.scope, pk)
     return pdf_response("orders/purchase_order_pdf.html", _po_context(po), f"{po.number}.pdf", request)
 
 
 @require_scope(ADMIN, COORDINATOR)
 def purchase_order_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    po = purchase_order_for(request, pk)
+    po = purchase_order_for(request.scope, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{po.number}.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    writer = tabular.writer(response, delimiter=";")
     writer.writerow([_("Reference"), _("Product"), _("Packs"), _("Pack size"), _("Unit"), _("Pack price excl. VAT"),
                      _("VAT rate (%)"), _("Amount excl. VAT"), _("VAT")])
     for line in po.lines.all():
@@ -574,7 +571,7 @@ def purchase_order_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_scope(ADMIN, COORDINATOR)
 def purchase_order_send(request: HttpRequest, pk: int) -> HttpResponse:
-    po = purchase_order_for(request, pk)
+    po = purchase_order_for(request.scope, pk, write=request.method == "POST")
     if request.method == "POST":
         if not po.supplier.email:
             messages.error(request, _("This supplier has no e-mail address: download the PDF and send it another way."))
@@ -598,7 +595,7 @@ def purchase_order_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_scope(ADMIN, COORDINATOR)
 def receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    po = purchase_order_for(request, pk)
+    po = purchase_order_for(request.scope, pk, write=request.method == "POST")
     lines = list(po.lines.all())
     if request.method == "POST":
         entries, errors = [], []
@@ -613,13 +610,18 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
                                                  note=request.POST.get(f"note-{line.pk}", "").strip()[:200]))
         if not errors:
             try:
-                services.record_receipt(purchase_order=po, lines=entries, by=request.user)
+                received = services.record_receipt(purchase_order=po, lines=entries, by=request.user)
             except DomainError as refusal:
                 errors.append(str(refusal))
         for error in errors:
             messages.error(request, error)
         if not errors:
-            messages.success(request, _("Receipt recorded; members' baskets are updated."))
+            if received.warnings:
+                messages.success(request, _("Receipt recorded; the baskets not handed out are updated."))
+                for warning in received.warnings:
+                    messages.warning(request, warning)
+            else:
+                messages.success(request, _("Receipt recorded; members' baskets are updated."))
             return redirect("orders:purchase_orders", po.cycle_id)
     return render(request, "orders/receipt.html", {"po": po, "lines": lines})
 

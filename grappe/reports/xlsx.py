@@ -6,14 +6,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from grappe.core.tabular import xlsx_row
+
 
 def _sheet(workbook, title, header, rows):
     sheet = workbook.create_sheet(title[:31])
-    sheet.append(header)
+    xlsx_row(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(list(row))
+        xlsx_row(sheet, list(row))
     for index, _ in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = 28 if index == 1 else (60 if index == 3 else 16)
     return sheet

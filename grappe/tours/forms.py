@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core.fields import PercentField
 from grappe.network.models import BuyingGroup, Commune
 
 from .models import CandidateStop, Scenario
@@ -91,10 +92,7 @@ class WeightsForm(forms.Form):
     def __init__(self, *args, columns, **kwargs):
         super().__init__(*args, **kwargs)
         for column in columns:
-            self.fields[column.key] = forms.DecimalField(
-                label=column.label, min_value=0, max_value=100, decimal_places=2, initial=column.weight,
-                widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
-            )
+            self.fields[column.key] = PercentField(label=column.label, initial=column.weight)
 
     def weights(self) -> dict:
         return {key: float(value) for key, value in self.cleaned_data.items()}

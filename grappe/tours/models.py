@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core.fields import FiniteDecimalField
 from grappe.network.models import Association, BuyingGroup, Commune, Site
 
 
@@ -59,7 +60,7 @@ class IndicatorValue(models.Model):
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
     commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="+")
-    value = models.DecimalField(_("value"), max_digits=14, decimal_places=4, null=True, blank=True)
+    value = FiniteDecimalField(_("value"), max_digits=14, decimal_places=4, null=True, blank=True)
 
     class Meta:
         verbose_name = _("indicator value")
@@ -98,19 +99,19 @@ class Scenario(models.Model):
                                       related_name="+")
     reach_mode = models.CharField(_("reach measured in"), max_length=10, choices=ReachMode.choices,
                                   default=ReachMode.KM)
-    reach = models.DecimalField(_("reach of a stop"), max_digits=6, decimal_places=1, default=Decimal("15"),
+    reach = FiniteDecimalField(_("reach of a stop"), max_digits=6, decimal_places=1, default=Decimal("15"),
                                 validators=[MinValueValidator(Decimal("0.5"))])
-    detour_factor = models.DecimalField(
+    detour_factor = FiniteDecimalField(
         _("detour factor"), max_digits=4, decimal_places=2, default=Decimal("1.40"),
         validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("3"))],
         help_text=_("Road distance = straight-line distance × this factor (1.4 suits mountain roads)."),
     )
-    speed_kmh = models.DecimalField(_("average speed (km/h)"), max_digits=5, decimal_places=1,
+    speed_kmh = FiniteDecimalField(_("average speed (km/h)"), max_digits=5, decimal_places=1,
                                     default=Decimal("50"), validators=[MinValueValidator(Decimal("5"))])
     goal = models.CharField(_("goal"), max_length=10, choices=Goal.choices, default=Goal.STOPS)
     max_stops = models.PositiveSmallIntegerField(_("K, the most stops"), default=8,
                                                  validators=[MinValueValidator(1)])
-    hours_budget = models.DecimalField(_("van hours per month"), max_digits=6, decimal_places=1,
+    hours_budget = FiniteDecimalField(_("van hours per month"), max_digits=6, decimal_places=1,
                                        default=Decimal("60"), validators=[MinValueValidator(Decimal("1"))])
     depot = models.ForeignKey(Commune, verbose_name=_("depot"), on_delete=models.PROTECT, related_name="+")
     working_weekdays = models.JSONField(_("working days"), default=default_weekdays)
@@ -124,19 +125,19 @@ class Scenario(models.Model):
     default_frequency = models.CharField(_("default frequency"), max_length=20, choices=Frequency.choices,
                                          default=Frequency.FORTNIGHTLY_EVEN)
     capacity_kg = models.PositiveIntegerField(_("van capacity (kg)"), default=800)
-    capacity_m3 = models.DecimalField(_("van volume (m³)"), max_digits=5, decimal_places=1, default=Decimal("12"))
-    basket_kg = models.DecimalField(_("weight of a basket (kg)"), max_digits=5, decimal_places=1,
+    capacity_m3 = FiniteDecimalField(_("van volume (m³)"), max_digits=5, decimal_places=1, default=Decimal("12"))
+    basket_kg = FiniteDecimalField(_("weight of a basket (kg)"), max_digits=5, decimal_places=1,
                                     default=Decimal("8"))
-    uptake_percent = models.DecimalField(
+    uptake_percent = FiniteDecimalField(
         _("households expected to join (%)"), max_digits=5, decimal_places=1, default=Decimal("5"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
         help_text=_("Of the need-weighted households within reach of a stop; gives the load of the van."),
     )
-    cost_per_km = models.DecimalField(_("cost per km (EUR)"), max_digits=8, decimal_places=2,
+    cost_per_km = FiniteDecimalField(_("cost per km (EUR)"), max_digits=8, decimal_places=2,
                                       default=Decimal("0.45"))
-    cost_per_hour = models.DecimalField(_("cost per driver hour (EUR)"), max_digits=8, decimal_places=2,
+    cost_per_hour = FiniteDecimalField(_("cost per driver hour (EUR)"), max_digits=8, decimal_places=2,
                                         default=Decimal("24.00"))
-    household_size = models.DecimalField(_("average household size"), max_digits=4, decimal_places=2,
+    household_size = FiniteDecimalField(_("average household size"), max_digits=4, decimal_places=2,
                                          default=Decimal("2.10"), validators=[MinValueValidator(Decimal("1"))])
     period_start = models.DateField(_("first Monday of the four-week cycle"), null=True, blank=True)
     weights = models.JSONField(_("weights of the need score"), default=default_weights)
@@ -172,8 +173,8 @@ class CandidateStop(models.Model):
     name = models.CharField(_("name"), max_length=200)
     is_commune_centre = models.BooleanField(_("commune centre"), default=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    latitude = FiniteDecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = FiniteDecimalField(_("longitude"), max_digits=9, decimal_places=6)
     contact = models.CharField(_("local contact"), max_length=200, blank=True,
                                help_text=_("For example: the mairie's secretary, 04 75 00 00 00"))
     service_minutes = models.PositiveSmallIntegerField(
@@ -225,11 +226,11 @@ class ScenarioRun(models.Model):
     total_weight = models.FloatField(default=0.0)
     covered_population = models.PositiveIntegerField(default=0)
     total_population = models.PositiveIntegerField(default=0)
-    households = models.DecimalField(max_digits=10, decimal_places=1, default=Decimal("0"))
-    km_month = models.DecimalField(max_digits=10, decimal_places=1, default=Decimal("0"))
-    hours_month = models.DecimalField(max_digits=8, decimal_places=1, default=Decimal("0"))
-    cost_month = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
-    cost_per_household = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    households = FiniteDecimalField(max_digits=10, decimal_places=1, default=Decimal("0"))
+    km_month = FiniteDecimalField(max_digits=10, decimal_places=1, default=Decimal("0"))
+    hours_month = FiniteDecimalField(max_digits=8, decimal_places=1, default=Decimal("0"))
+    cost_month = FiniteDecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    cost_per_household = FiniteDecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     feasible = models.BooleanField(default=True)
     unassigned = models.JSONField(default=list, blank=True)
     covered_communes = models.JSONField(default=list, blank=True)
@@ -257,8 +258,8 @@ class RunStop(models.Model):
     candidate = models.ForeignKey(CandidateStop, null=True, on_delete=models.SET_NULL, related_name="+")
     name = models.CharField(max_length=200)
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
-    latitude = models.DecimalField(max_digits=9, decimal_places=6)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    latitude = FiniteDecimalField(max_digits=9, decimal_places=6)
+    longitude = FiniteDecimalField(max_digits=9, decimal_places=6)
     contact = models.CharField(max_length=200, blank=True)
     address = models.CharField(max_length=300, blank=True)
     frequency = models.CharField(max_length=20, choices=Frequency.choices)
@@ -282,7 +283,7 @@ class RunDay(models.Model):
     run = models.ForeignKey(ScenarioRun, on_delete=models.CASCADE, related_name="days")
     week = models.PositiveSmallIntegerField()  # 0..3
     weekday = models.PositiveSmallIntegerField()  # 0 = Monday
-    km = models.DecimalField(max_digits=8, decimal_places=1)
+    km = FiniteDecimalField(max_digits=8, decimal_places=1)
     minutes = models.PositiveIntegerField()
     feasible = models.BooleanField(default=True)
     problems = models.JSONField(default=list, blank=True)

@@ -8,6 +8,7 @@ from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from grappe.network.access import group_for, require_write
 from grappe.network.models import Commune, Site
 
 from . import dates, scoring
@@ -32,11 +33,29 @@ def scenarios_for(association):
             .prefetch_related(Prefetch("runs", queryset=latest)))
 
 
-def scenario_for(scope, pk: int) -> Scenario:
+def scenario_for(scope, pk, *, write: bool = False) -> Scenario:
+    """A scenario of the association, for its planners (admins and coordinators read them all: planning
+    the van is the association's). `write` (edit, run, adopt): a scenario made for one group's van is
+    changed by an admin or that group's coordinator (403 for the others)."""
+    if scope.association is None or not scope.is_coordinator:
+        raise Http404
     try:
-        return scenarios_for(scope.association).get(pk=pk)
-    except Scenario.DoesNotExist:
+        scenario = scenarios_for(scope.association).get(pk=pk)
+    except (Scenario.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+    if write and scenario.group_id is not None:
+        require_write(scope, {scenario.group_id})
+    return scenario
+
+
+def tour_for(scope, group_pk) -> "Tour":
+    """The adopted tour of one of the user's groups (staff), or 404."""
+    if not scope.is_staff:
+        raise Http404
+    tour = tour_for_group(group_for(scope, group_pk))
+    if tour is None:
+        raise Http404
+    return tour
 
 
 def candidate_for(scenario: Scenario, pk: int) -> CandidateStop:

@@ -166,7 +166,7 @@ def add_commune_candidates(*, scenario: Scenario) -> int:
 
 
 @transaction.atomic
-def save_weights(*, scenario: Scenario, weights: dict, by) -> Scenario:
+def save_weights(*, scenario: Scenario, weights: dict) -> Scenario:
     if any(w < 0 for w in weights.values()):
         raise PlannerError(_("A weight cannot be negative."))
     Scenario.objects.filter(pk=scenario.pk).update(weights={k: float(v) for k, v in weights.items()})

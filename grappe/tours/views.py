@@ -63,7 +63,7 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
 @require_scope(*PLANNERS)
 def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
-    scenario = queries.scenario_for(scope, pk)
+    scenario = queries.scenario_for(scope, pk, write=request.method == "POST")
     form = ScenarioForm(request.POST or None, scope=scope, instance=scenario)
     if request.method == "POST" and form.is_valid():
         services.save_scenario(form=form, association=scope.association, by=request.user)
@@ -133,7 +133,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @require_scope(*PLANNERS)
 def scenario_run(request: HttpRequest, pk: int) -> HttpResponse:
-    scenario = queries.scenario_for(request.scope, pk)
+    scenario = queries.scenario_for(request.scope, pk, write=True)
     try:
         run = services.run_scenario(scenario=scenario, by=request.user)
     except services.PlannerError as error:
@@ -150,12 +150,12 @@ def scenario_run(request: HttpRequest, pk: int) -> HttpResponse:
 @require_scope(*PLANNERS)
 def scenario_need(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
-    scenario = queries.scenario_for(scope, pk)
+    scenario = queries.scenario_for(scope, pk, write=request.method == "POST")
     columns = queries.indicator_columns(scope.association, scenario.weights)
     form = WeightsForm(request.POST or None, columns=columns)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_weights(scenario=scenario, weights=form.weights(), by=request.user)
+            services.save_weights(scenario=scenario, weights=form.weights())
         except services.PlannerError as error:
             messages.error(request, str(error))
         else:
@@ -169,7 +169,7 @@ def scenario_need(request: HttpRequest, pk: int) -> HttpResponse:
 @require_scope(*PLANNERS)
 def candidates(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
-    scenario = queries.scenario_for(scope, pk)
+    scenario = queries.scenario_for(scope, pk, write=request.method == "POST")
     form = CandidateStopForm(request.POST or None, initial={"commune": scenario.depot_id})
     if request.method == "POST" and form.is_valid():
         candidate = form.save(commit=False)
@@ -184,7 +184,7 @@ def candidates(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_scope(*PLANNERS)
 def candidate_edit(request: HttpRequest, pk: int, candidate_pk: int) -> HttpResponse:
-    scenario = queries.scenario_for(request.scope, pk)
+    scenario = queries.scenario_for(request.scope, pk, write=request.method == "POST")
     candidate = queries.candidate_for(scenario, candidate_pk)
     form = CandidateStopForm(request.POST or None, instance=candidate)
     if request.method == "POST" and form.is_valid():
@@ -260,7 +260,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 @require_scope(*PLANNERS)
 def scenario_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
-    scenario = queries.scenario_for(scope, pk)
+    scenario = queries.scenario_for(scope, pk, write=True)
     run = scenario.latest_run
     form = AdoptForm(request.POST, scope=scope)
     if run is None:
@@ -269,7 +269,7 @@ def scenario_adopt(request: HttpRequest, pk: int) -> HttpResponse:
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
     else:
-        group = group_for(scope, form.cleaned_data["group"].pk)
+        group = group_for(scope, form.cleaned_data["group"].pk, write=True)
         try:
             services.adopt_run(run=run, group=group, period_start=form.cleaned_data["period_start"], by=request.user)
         except services.PlannerError as error:
@@ -280,17 +280,9 @@ def scenario_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("tours:scenario", pk=scenario.pk)
 
 
-def tour_or_404(request, group_pk: int) -> Tour:
-    group = group_for(request.scope, group_pk)
-    tour = queries.tour_for_group(group)
-    if tour is None:
-        raise Http404
-    return tour
-
-
 @require_scope(ADMIN, COORDINATOR, VOLUNTEER)
 def tour_detail(request: HttpRequest, group_pk: int) -> HttpResponse:
-    tour = tour_or_404(request, group_pk)
+    tour = queries.tour_for(request.scope, group_pk)
     start = max(timezone.localdate(), tour.period_start)
     schedule = queries.schedule_of(tour)
     stops, days = queries.run_detail(tour.run)
@@ -310,7 +302,7 @@ def tour_detail(request: HttpRequest, group_pk: int) -> HttpResponse:
 
 @require_scope(ADMIN, COORDINATOR, VOLUNTEER)
 def route_sheet(request: HttpRequest, group_pk: int, day: str) -> HttpResponse:
-    tour = tour_or_404(request, group_pk)
+    tour = queries.tour_for(request.scope, group_pk)
     try:
         when = date.fromisoformat(day)
     except ValueError:

@@ -121,3 +121,38 @@ def test_two_volunteers_sending_the_same_receipt_at_once_send_one_message(postgr
     outcomes = race(*[lambda: send_receipt(basket=day.jeanne_basket, by=world.volunteer, backend=backend)] * 4)
     assert len(refused(outcomes)) == 3
     assert len(backend.sent) == 1 and SentNotification.objects.filter(kind="receipt").count() == 1
+
+
+def test_a_settlement_and_corrections_racing_never_leave_a_settled_cycle_with_changed_figures(postgres_only, world):
+    """Issue 11: a charge reversed while a coordinator settles either commits first (and the
+    settlement, which reads after the cycle lock, sees the gap between accounts and baskets and
+    refuses) or is refused ("settled"); a settled cycle's figures never move. (Before the fix, both
+    orders failed: reversals were accepted after settling, and a gap did not block settling.)"""
+    import datetime
+
+    from grappe.accounts.queries import expected_invoice, settlement_report
+    from grappe.orders.models import OrderCycle, PurchaseOrder
+
+    day = make_day(world)
+    for d in day.distributions:
+        for basket in Basket.objects.filter(distribution=d):
+            services.collect_basket(basket=basket, by=world.volunteer)
+        distribution_services.close_distribution(distribution=d, by=world.volunteer)
+    orders = list(PurchaseOrder.objects.filter(cycle=day.cycle).prefetch_related("lines"))
+    for po in orders:
+        services.record_invoice(purchase_order=po, number=f"F-{po.pk}", date=datetime.date(2026, 11, 1),
+                                amount=sum((expected_invoice(line) for line in po.lines.all()), D("0.00")),
+                                by=world.admin)
+    charges = list(Entry.objects.filter(cycle=day.cycle, kind=Entry.Kind.CHARGE))
+    outcomes = race(lambda: services.settle_cycle(cycle=day.cycle, by=world.coordinator),
+                    *[lambda c=c: services.reverse_entry(entry=c, by=world.admin) for c in charges])
+    refused(outcomes)
+    cycle = OrderCycle.objects.get(pk=day.cycle.pk)
+    report = settlement_report(cycle)
+    if cycle.status == OrderCycle.Status.SETTLED:
+        # it won the lock: every correction was refused, and the figures are still balanced
+        assert all(error is not None for _, error in outcomes[1:])
+        assert report.balanced and report.unexplained == D("0.00")
+    else:
+        # a correction got in first: the settlement saw it and refused
+        assert outcomes[0][1] is not None and not report.balanced

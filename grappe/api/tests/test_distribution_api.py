@@ -33,6 +33,21 @@ def test_volunteer_weighs_collects_and_pays_through_the_api(world, day, api):
     assert api(world.member_user, "get", "/me/account").json()["balance"] == "0.00"
 
 
+def test_a_paid_basket_takes_no_second_payment_through_the_api_unless_an_advance(world, day, api):
+    account = api(world.volunteer, "post", f"/baskets/{day.jeanne_basket.pk}/collect").json()
+    due = -Decimal(account["balance"])
+    url = f"/baskets/{day.jeanne_basket.pk}/payments"
+    over = {"key": str(uuid.uuid4()), "means": "cash", "amount": str(due + 10)}
+    assert api(world.volunteer, "post", url, data=over).status_code == 422
+    paid = {"key": str(uuid.uuid4()), "means": "cash", "amount": str(due)}
+    assert api(world.volunteer, "post", url, data=paid).status_code == 201
+    again = {"key": str(uuid.uuid4()), "means": "cash", "amount": str(due)}
+    assert api(world.volunteer, "post", url, data=again).status_code == 422
+    advance = {"key": str(uuid.uuid4()), "means": "cash", "amount": "10", "advance": True}
+    assert api(world.volunteer, "post", url, data=advance).status_code == 201
+    assert api(world.coordinator, "get", f"/accounts/{day.jeanne.pk}").json()["balance"] == "10.00"
+
+
 def test_outsider_gets_404_on_every_distribution_and_account_endpoint(world, day, api):
     d, b, m = day.day.pk, day.jeanne_basket.pk, day.jeanne.pk
     for method, path in [("get", f"/distributions/{d}"), ("get", f"/distributions/{d}/baskets"),

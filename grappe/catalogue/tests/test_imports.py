@@ -248,7 +248,10 @@ def test_the_export_neutralises_text_that_looks_like_a_formula():
     from grappe.catalogue.exports import catalogue_xlsx
     from grappe.catalogue.queries import current_prices
 
-    product = make_product(name="=HYPERLINK(\"http://evil\")", reference="+33")
+    product = make_product(name="Lentilles", reference="LV")
+    # products are refused such names now; rows stored before that rule must still export safely
+    Product.objects.filter(pk=product.pk).update(name="=HYPERLINK(\"http://evil\")", reference="+33")
+    product.refresh_from_db()
     data = catalogue_xlsx([product], current_prices([product]))
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet["B2"].value == "'=HYPERLINK(\"http://evil\")"

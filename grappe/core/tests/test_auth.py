@@ -75,3 +75,32 @@ def test_logout_requires_post(world, client_for):
 
 def test_pages_are_in_french_by_default(world, client):
     assert "Se connecter" in client.get(reverse("login")).content.decode()
+
+
+def _code(device):
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def test_turning_two_step_sign_in_off_asks_for_the_password_and_a_current_code(world, client_for, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # django-otp's own back-off after a wrong code is not tested here
+    device = TOTPDevice.objects.create(user=world.coordinator, name="x", confirmed=True)
+    client = client_for(world.coordinator)
+    assert "Mot de passe actuel" in client.get(reverse("profile")).content.decode()
+    for data in ({}, {"password": "pass-word-123", "code": ""}, {"password": "wrong", "code": _code(device)},
+                 {"password": "pass-word-123", "code": "000000" if _code(device) != "000000" else "111111"}):
+        response = client.post(reverse("totp_disable"), data)
+        assert response.status_code == 200  # the profile again, with the reason
+        assert TOTPDevice.objects.filter(user=world.coordinator, confirmed=True).exists()
+    response = client.post(reverse("totp_disable"), {"password": "pass-word-123", "code": _code(device)})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=world.coordinator).exists()
+
+
+def test_guessing_the_password_to_turn_two_step_off_is_rate_limited(world, client_for, settings):
+    device = TOTPDevice.objects.create(user=world.coordinator, name="x", confirmed=True)
+    client = client_for(world.coordinator)
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        client.post(reverse("totp_disable"), {"password": "wrong", "code": _code(device)})
+    response = client.post(reverse("totp_disable"), {"password": "pass-word-123", "code": _code(device)})
+    assert response.status_code == 200 and "15 minutes" in response.content.decode()
+    assert TOTPDevice.objects.filter(user=world.coordinator).exists()

@@ -178,12 +178,30 @@ def test_reset_link_sets_a_new_password_and_totp_is_still_asked(world, client):
     assert login(client, "coordinator", NEW, code).status_code == 302
 
 
-def test_a_member_is_found_by_the_email_on_their_member_row(world, client):
-    world.member.email = "jeanne@example.org"
-    world.member.save()
-    client.post(reverse("password_reset"), {"email": "jeanne@example.org"})
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["jeanne@example.org"]
-    assert "member" in mail.outbox[0].body
+def test_an_address_typed_by_a_coordinator_on_the_member_receives_nothing(world, client_for, client):
+    """A coordinator can edit Member.email: it must never open the household's login."""
+    coordinator = client_for(world.coordinator)
+    coordinator.post(reverse("members:edit", args=[world.member.pk]), {
+        "m-kind": world.member.kind, "m-name": world.member.name, "m-adults": 1, "m-children": 0,
+        "m-phone": "0600000000", "m-email": "coord-own@example.org", "m-preferred_channel": "sms"})
+    world.member.refresh_from_db()
+    assert world.member.email == "coord-own@example.org"
+    world.member_user.refresh_from_db()
+    assert world.member_user.email == ""  # the coordinator's edit never reaches the login
+    coordinator.logout()
+    response = client.post(reverse("password_reset"), {"email": "coord-own@example.org"})
+    assert response.url == reverse("password_reset_done")
+    assert mail.outbox == []
+
+
+def test_a_team_login_linked_to_a_member_is_not_reset_through_the_member_address(world):
+    from grappe.members.tests.factories import MemberFactory
+
+    MemberFactory(association=world.association, group=world.group, user=world.admin, email="hh@example.org")
+    from django.test import Client
+
+    Client().post(reverse("password_reset"), {"email": "hh@example.org"})
+    assert mail.outbox == []
 
 
 def test_reset_is_rate_limited_like_sign_in(world, client, settings):

@@ -57,7 +57,7 @@ def test_weighed_bulk_beyond_the_associations_tolerance_is_refused(world, day):
     lentils = line(day.jeanne_basket, "Lentilles")
     with pytest.raises(services.OutOfTolerance):
         services.record_served(basket=day.jeanne_basket, served={lentils.pk: D("5.6")}, by=world.volunteer)
-    services.set_tolerance(association=world.association, percent=D("15"), by=world.admin)
+    services.set_tolerance(association=world.association, percent=D("15"))
     services.record_served(basket=day.jeanne_basket, served={lentils.pk: D("5.6")}, by=world.volunteer)
     assert DistributionSettings.objects.get(association=world.association).weighing_tolerance_percent == D("15")
 
@@ -111,8 +111,7 @@ def test_closing_needs_every_basket_handed_out_then_returns_what_was_not_served(
 
 
 def test_volunteers_sign_up_to_empty_slots_and_one_wins(world, day):
-    slot = services.add_slot(distribution=day.day, task="Pesée", starts_at=dt.time(17), ends_at=dt.time(19),
-                             by=world.coordinator)
+    slot = services.add_slot(distribution=day.day, task="Pesée", starts_at=dt.time(17), ends_at=dt.time(19))
     services.sign_up(slot=slot, by=world.volunteer)
     with pytest.raises(services.DistributionError):
         services.sign_up(slot=RotaSlot.objects.get(pk=slot.pk), by=world.coordinator)
@@ -121,17 +120,14 @@ def test_volunteers_sign_up_to_empty_slots_and_one_wins(world, day):
 
 
 def test_a_slot_runs_from_its_start_to_its_end(world, day):
-    slot = services.add_slot(distribution=day.day, task=" Caisse ", starts_at=dt.time(16, 30), ends_at=dt.time(19),
-                             by=world.coordinator)
+    slot = services.add_slot(distribution=day.day, task=" Caisse ", starts_at=dt.time(16, 30), ends_at=dt.time(19))
     assert (slot.task, slot.minutes) == ("Caisse", 150)  # 16:30 -> 19:00 = 2 h 30
     with pytest.raises(services.DistributionError):
-        services.add_slot(distribution=day.day, task="Rangement", starts_at=dt.time(19), ends_at=dt.time(18),
-                          by=world.coordinator)
+        services.add_slot(distribution=day.day, task="Rangement", starts_at=dt.time(19), ends_at=dt.time(18))
     with pytest.raises(services.DistributionError):
-        services.add_slot(distribution=day.day, task="Rangement", ends_at=dt.time(18), by=world.coordinator)
+        services.add_slot(distribution=day.day, task="Rangement", ends_at=dt.time(18))
     services.sign_up(slot=slot, by=world.volunteer)
-    services.change_slot(slot=slot, task="Caisse", starts_at=dt.time(17), ends_at=dt.time(18, 15),
-                         by=world.coordinator)
+    services.change_slot(slot=slot, task="Caisse", starts_at=dt.time(17), ends_at=dt.time(18, 15))
     slot = RotaSlot.objects.get(pk=slot.pk)
     assert (slot.minutes, slot.volunteer) == (75, world.volunteer)
     assert slot.time_label == "17:00 – 18:15"

@@ -103,7 +103,7 @@ def test_coordinator_changes_a_slots_times_and_volunteer_cannot(world, day, clie
     coordinator = client_for(world.coordinator)
     assert 'type="time"' in coordinator.get(url).content.decode()
     refused = coordinator.post(url, {"task": "Pesée", "starts_at": "18:00", "ends_at": "17:00"})
-    assert refused.status_code == 200 and RotaSlot.objects.get(pk=slot.pk).starts_at == dt.time(17)
+    assert refused.status_code == 422 and RotaSlot.objects.get(pk=slot.pk).starts_at == dt.time(17)
     coordinator.post(url, {"task": "Pesée du vrac", "starts_at": "16 h 30", "ends_at": "18h"})
     slot = RotaSlot.objects.get(pk=slot.pk)
     assert (slot.task, slot.starts_at, slot.ends_at) == ("Pesée du vrac", dt.time(16, 30), dt.time(18))

@@ -31,7 +31,7 @@ def test_registrations_are_confirmed_until_full_then_wait(world, event):
 def test_a_cancelled_place_goes_to_the_first_household_waiting(world, event):
     first, second, third, fourth = (household(world) for _ in range(4))
     regs = [services.register(by=None, event=event, member=m) for m in (first, second, third, fourth)]
-    promoted = services.unregister(by=None, registration=regs[0])
+    promoted = services.unregister(registration=regs[0])
     assert [r.member for r in promoted] == [third]
     assert Registration.objects.get(member=third).status == CONFIRMED
     assert Registration.objects.get(member=third).promoted_at is not None
@@ -41,7 +41,7 @@ def test_a_cancelled_place_goes_to_the_first_household_waiting(world, event):
 
 def test_cancelling_while_waiting_promotes_nobody(world, event):
     regs = [services.register(by=None, event=event, member=household(world)) for _ in range(3)]
-    assert services.unregister(by=None, registration=regs[2]) == []
+    assert services.unregister(registration=regs[2]) == []
     assert Registration.objects.filter(status=CONFIRMED).count() == 2
 
 
@@ -50,7 +50,7 @@ def test_a_household_cannot_register_twice_but_can_come_back(world, event):
     registration = services.register(by=None, event=event, member=member)
     with pytest.raises(EventError):
         services.register(by=None, event=event, member=member)
-    services.unregister(by=None, registration=registration)
+    services.unregister(registration=registration)
     assert services.register(by=None, event=event, member=member).status == CONFIRMED
 
 
@@ -69,8 +69,8 @@ def test_past_and_cancelled_events_refuse_registrations(world, event):
     past = EventFactory(group=world.group, starts_at=timezone.now() - timedelta(hours=1))
     with pytest.raises(EventError):
         services.register(by=None, event=past, member=household(world))
-    assert services.cancel_event(by=None, event=event)
-    assert not services.cancel_event(by=None, event=event)
+    assert services.cancel_event(event=event)
+    assert not services.cancel_event(event=event)
     with pytest.raises(EventError):
         services.register(by=None, event=event, member=household(world))
 
@@ -78,7 +78,7 @@ def test_past_and_cancelled_events_refuse_registrations(world, event):
 def test_raising_the_capacity_moves_the_waiting_list(world, event):
     for _ in range(4):
         services.register(by=None, event=event, member=household(world))
-    promoted = services.update_event(by=None, event=event, capacity=3)
+    promoted = services.update_event(event=event, capacity=3)
     assert len(promoted) == 1
     assert Registration.objects.filter(status=CONFIRMED).count() == 3
 
@@ -87,7 +87,7 @@ def test_capacity_cannot_drop_below_those_registered(world, event):
     for _ in range(2):
         services.register(by=None, event=event, member=household(world))
     with pytest.raises(EventError):
-        services.update_event(by=None, event=event, capacity=1)
+        services.update_event(event=event, capacity=1)
 
 
 def test_a_site_of_another_group_is_refused(world):

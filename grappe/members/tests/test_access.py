@@ -1,5 +1,7 @@
 """A coordinator gives a member without e-mail an online login, or a new temporary password."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -26,7 +28,7 @@ def test_coordinator_gives_access_to_a_member_who_joined_on_paper(world, client_
     assert response.status_code == 200
     paper_member.refresh_from_db()
     user = paper_member.user
-    assert user.username == "vrac-test-9012"
+    assert re.fullmatch(r"vrac-test-[a-hjkmnp-z2-9]{6}", user.username)  # not the member number: not guessable
     password = response.context["password"]
     assert password in response.content.decode() and user.check_password(password)
     assert response["Cache-Control"].startswith("max-age=0")
@@ -108,12 +110,23 @@ def test_a_team_members_login_cannot_be_taken_over_through_their_household(world
     assert world.member_user.check_password("pass-word-123")
 
 
-def test_username_taken_gets_a_suffix(world, paper_member):
+def test_member_sign_in_names_are_not_a_sequence(world):
+    names = set()
+    for number in range(9100, 9110):
+        member = MemberFactory(association=world.association, group=world.group, number=number)
+        user, _password = give_online_access(member=member, by=world.coordinator)
+        assert str(number) not in user.username
+        names.add(user.username)
+    assert len(names) == 10
+
+
+def test_a_member_login_keeps_its_sign_in_name(world, paper_member):
     from grappe.network.tests.factories import UserFactory
 
-    UserFactory(username="vrac-test-9012")
+    paper_member.user = UserFactory(username="vrac-test-9012")  # made before names were random
+    paper_member.save()
     user, _password = give_online_access(member=paper_member, by=world.coordinator)
-    assert user.username == "vrac-test-9012-2"
+    assert user.username == "vrac-test-9012"
 
 
 def test_member_signs_in_with_the_temporary_password_then_chooses_their_own(world, client, paper_member):

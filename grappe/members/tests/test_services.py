@@ -2,6 +2,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from grappe.core.errors import DomainError
 from grappe.members import services
@@ -148,7 +149,30 @@ def test_registration_with_a_password_creates_a_login(world):
                                         household_name="X")
     member = services.register_with_code(code=referral.code, name="Un", phone="06", password="long-password-1")
     assert member.user.check_password("long-password-1")
-    assert member.user.username == f"{world.association.slug}-{member.number}"
+    assert member.user.username.startswith(f"{world.association.slug}-")
+    assert str(member.number) not in member.user.username
+
+
+def test_registration_refuses_a_weak_password(world):
+    referral = services.create_referral(partner=world.partner, group=world.group, by=world.referrer,
+                                        household_name="X")
+    with pytest.raises(DomainError):
+        services.register_with_code(code=referral.code, name="Un", phone="06", password="12345678")
+    referral.refresh_from_db()
+    assert referral.member is None
+
+
+def test_the_join_form_refuses_a_weak_password_and_shows_what_was_typed(world, client):
+    referral = services.create_referral(partner=world.partner, group=world.group, by=world.referrer,
+                                        household_name="X")
+    response = client.post(reverse("members:register"), {
+        "code": referral.code, "name": "Durand Zoé", "phone": "0601020304", "adults": 1, "children": 0,
+        "preferred_channel": "sms", "password": "12345678"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Durand Zoé" in page and "trop courant" in page
+    referral.refresh_from_db()
+    assert referral.member is None
 
 
 def test_export_contains_the_data_and_is_audited(world):

@@ -31,3 +31,12 @@ def test_a_second_run_changes_nothing_and_says_why():
     with pytest.raises(CommandError, match="a déjà un administrateur"):
         start(name="VRAC Drôme", first_name="Paul", last_name="Martin")
     assert Role.objects.filter(kind=Role.Kind.ADMIN).count() == 1
+
+
+def test_the_first_admins_team_page_opens_and_says_the_installation_acted(client):
+    start(name="VRAC Drôme", first_name="Marie", last_name="Durand", email="marie@example.org")
+    admin = Role.objects.get(kind=Role.Kind.ADMIN).user
+    client.force_login(admin)
+    response = client.get(f"/reseau/equipe/{admin.pk}/")
+    assert response.status_code == 200
+    assert "par l'installation" in response.content.decode()

@@ -30,8 +30,8 @@ def test_a_volunteer_is_reminded_of_their_slot_once(world, backend):
     world.volunteer.email = "benevole@example.org"
     world.volunteer.save()
     slot = distribution_services.add_slot(distribution=day.day, task="Pesée du vrac", starts_at=dt.time(17, 0),
-                                          ends_at=dt.time(19, 0), by=None)
-    distribution_services.add_slot(distribution=day.day, task="Caisse", starts_at=dt.time(17, 0), by=None)  # nobody yet
+                                          ends_at=dt.time(19, 0))
+    distribution_services.add_slot(distribution=day.day, task="Caisse", starts_at=dt.time(17, 0))  # nobody yet
     type(slot).objects.filter(pk=slot.pk).update(volunteer=world.volunteer)
     now = timezone.make_aware(dt.datetime.combine(today, dt.time(10)))
     send_due(now, kinds=["volunteer_slot_tomorrow"], backend=backend)
@@ -52,7 +52,7 @@ def test_the_volunteer_sms_fits_and_a_volunteer_without_e_mail_goes_to_the_call_
     day = make_day(world)
     today = timezone.localdate()
     Distribution.objects.filter(pk=day.day.pk).update(date=today + dt.timedelta(days=1))
-    slot = distribution_services.add_slot(distribution=day.day, task="Caisse", by=None)
+    slot = distribution_services.add_slot(distribution=day.day, task="Caisse")
     type(slot).objects.filter(pk=slot.pk).update(volunteer=world.volunteer)
     send_due(timezone.make_aware(dt.datetime.combine(today, dt.time(10))), kinds=["volunteer_slot_tomorrow"],
              backend=backend)

@@ -146,7 +146,7 @@ def test_a_household_promoted_from_the_waiting_list_is_told_once(world, now, bac
     other = MemberFactory(association=world.association, group=world.group)
     first = event_services.register(by=None, event=event, member=other)
     event_services.register(by=None, event=event, member=world.member)
-    event_services.unregister(by=None, registration=first)
+    event_services.unregister(registration=first)
     send_due(now, kinds=["event_place_free"], backend=backend)
     send_due(now, kinds=["event_place_free"], backend=backend)
     assert len(backend.sent) == 1
@@ -155,7 +155,7 @@ def test_a_household_promoted_from_the_waiting_list_is_told_once(world, now, bac
 
 def test_registered_households_are_told_of_a_cancellation(world, event, now, backend):
     register(event, world.member)
-    event_services.cancel_event(by=None, event=event)
+    event_services.cancel_event(event=event)
     send_due(now, kinds=["event_cancelled", "event_tomorrow"], backend=backend)
     assert len(backend.sent) == 1
     assert "annul" in backend.sent[0][1]
@@ -170,7 +170,7 @@ def test_every_event_sms_fits_one_sms_with_very_long_names(world, now, backend):
     Registration.objects.create(event=event, member=waiting, status=Registration.Status.CONFIRMED,
                                 promoted_at=timezone.now())
     send_due(now, kinds=["event_tomorrow", "event_place_free"], backend=backend)
-    event_services.cancel_event(by=None, event=event)
+    event_services.cancel_event(event=event)
     send_due(now, kinds=["event_cancelled"], backend=backend)
     assert len(backend.sent) == 5
     for _to, text in backend.sent:

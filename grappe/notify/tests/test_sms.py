@@ -63,3 +63,40 @@ def test_console_backend_prints():
     out = io.StringIO()
     assert sms.ConsoleBackend(stream=out).send("+33612345678", "Bonjour")[0]
     assert "+33612345678" in out.getvalue()
+
+
+# SMS switched off (SMS_BACKEND=off): a production choice; reminders then go by e-mail or to the call list.
+
+def test_switched_off_sms_send_nothing_and_say_so(settings):
+    settings.SMS_BACKEND = "off"
+    backend = sms.get_backend()
+    assert not sms.enabled()
+    assert backend.send("+33612345678", "x") == (False, "", "SMS are switched off (SMS_BACKEND=off)")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("email", "channel"), [("jeanne@example.org", "email"), ("", "call")])
+def test_with_sms_off_an_sms_member_is_reached_by_e_mail_else_by_a_call(world, settings, email, channel):
+    from grappe.notify.engine import route_for
+    from grappe.notify.reminders import Due, Recipient
+
+    world.member.preferred_channel, world.member.phone, world.member.email = "sms", "06 12 34 56 78", email
+    world.member.save()
+    due = Due(kind="event_tomorrow", key="k", recipient=Recipient(member=world.member))
+    assert route_for(due).channel == "sms"
+    settings.SMS_BACKEND = "off"
+    assert route_for(due).channel == channel
+
+
+@pytest.mark.django_db
+def test_with_sms_off_a_receipt_goes_by_e_mail_or_is_refused(world, settings):
+    from grappe.notify.services import ReceiptNotSent, receipt_route
+
+    settings.SMS_BACKEND = "off"
+    world.member.preferred_channel, world.member.phone, world.member.email = "sms", "06 12 34 56 78", "j@example.org"
+    world.member.save()
+    assert receipt_route(world.member).channel == "email"
+    world.member.email = ""
+    world.member.save()
+    with pytest.raises(ReceiptNotSent):
+        receipt_route(world.member)

@@ -131,9 +131,9 @@ def test_baskets_handed_out_and_volunteering_come_from_the_distributions(world, 
     distribution_services.mark_collected(basket=day.jeanne_basket, by=world.volunteer)
     distribution_services.mark_not_collected(basket=day.paul_basket, by=world.volunteer)
     slot = distribution_services.add_slot(distribution=day.day, task="Pesée", starts_at=dt.time(16, 30),
-                                          ends_at=dt.time(19), by=None)
+                                          ends_at=dt.time(19))
     RotaSlot.objects.filter(pk=slot.pk).update(volunteer=world.volunteer)
-    distribution_services.add_slot(distribution=day.day, task="Caisse", by=None)
+    distribution_services.add_slot(distribution=day.day, task="Caisse")
     page = client_for(world.coordinator).get(reverse("reports:dashboard"), period_query())
     figures = page.context["report"].figures
     assert (figures["handed_out"]["handed_out"], figures["handed_out"]["not_collected"]) == (1, 1)
