@@ -1,10 +1,10 @@
 """The dashboards in a real browser, with figures and charts: axe-core finds nothing serious."""
 
 import datetime as dt
+import zoneinfo
 from decimal import Decimal as D
 
 import pytest
-from django.utils import timezone
 
 from conftest import assert_accessible, browser_login, screenshot
 from grappe.orders import services as order_services
@@ -15,7 +15,7 @@ from grappe.orders.tests.factories import make_cycle
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 # A fixed cycle and a fixed period: with today's date and the default "this year", the distribution a
 # week later fell in the next year during the last week of December, and the dashboard had no chart.
-NOW = timezone.make_aware(dt.datetime(2026, 3, 10, 10, 0))
+NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
 YEAR_2026 = "?preset=custom&start=2026-01-01&end=2026-12-31"
 
 
