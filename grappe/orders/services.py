@@ -377,7 +377,7 @@ def place_order(*, cycle, member, lines, by, channel=Channel.ONLINE, now=None) -
                                    tolerance_before=before_t, tolerance_after=change.tolerance)
     if sequence != cycle.next_sequence:
         OrderCycle.objects.filter(pk=cycle.pk).update(next_sequence=sequence)
-    MemberOrder.objects.filter(pk=order.pk).update(updated_at=now or timezone.now())
+    MemberOrder.objects.filter(pk=order.pk).update(updated_at=timezone.now())
     return order
 
 
