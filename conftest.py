@@ -1,7 +1,9 @@
 """Personas shared by every test: one association with its people, and an outsider elsewhere."""
 
 import os
+import re
 import shutil
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -141,6 +143,21 @@ def assert_accessible(page):
     bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
     assert not bad, "\n".join(f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
                               for v in bad)
+
+
+def screenshot(page, name):
+    """Save a full-page screenshot as NAME.png in the folder named by GRAPPE_SCREENSHOTS (created if
+    needed); do nothing when it is not set, so a test run writes no files. The only place tests take
+    screenshots. Returns the path written, or None."""
+    folder = os.environ.get("GRAPPE_SCREENSHOTS")
+    if not folder:
+        return None
+    if not re.fullmatch(r"[\w.-]+", name) or name.startswith("."):
+        raise ValueError(f"a screenshot name is a plain file name: {name!r}")
+    path = Path(folder) / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return path
 
 
 @pytest.fixture

@@ -177,10 +177,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     gaps: dict[str, list[tuple[float | None, float | None]]] = {}
+    walls: list[str] = []  # our solver's whole solve, wall clock (tests no longer assert it)
     for row in selected:
         instance = read_instance(root / row["file"])
         bks = float(row["bks_cost"])
         mine = ours(instance, args.seconds, args.seed)
+        walls.append(f"{row['instance']} {mine.seconds:.2f}")
         if args.no_ortools:
             other = Outcome(None, 0, False, 0.0, None)
         else:
@@ -210,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
             f"| {fmt(other.seconds_to_best, 1)} | {winner} |",
             flush=True,
         )
+    print(f"# our wall-clock seconds per solve (limit {args.seconds:g} s): {', '.join(walls)}")
     print()
     print("| family | instances | mean gap ours % | mean gap OR-Tools % |")
     print("|---|---:|---:|---:|")

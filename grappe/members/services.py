@@ -418,6 +418,7 @@ def erase_member(*, member: Member, by) -> Member:
     if member.erased_at:
         return member
     user = member.user
+    former = (member.phone, member.email, user.email if user is not None else "")
     core_services.forget_sign_in_records(  # sign-in failures and reset requests name the person
         user=user, usernames=[user.username] if user else [],
         emails=[member.email] + ([user.email] if user else []))
@@ -437,6 +438,9 @@ def erase_member(*, member: Member, by) -> Member:
         member.left_on = timezone.localdate()
     member.save()
     Referral.objects.filter(member=member).update(household_name="—", phone="")
+    from grappe.notify.services import erase_addresses  # notify depends on members, not the reverse
+
+    erase_addresses(member=member, user=user, values=former)
     if user is not None:
         user.username = f"erased-{member.association_id}-{member.number}-{secrets.token_hex(4)}"
         user.first_name = user.last_name = user.email = ""

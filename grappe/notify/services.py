@@ -31,6 +31,32 @@ def mark_called(*, by, notification: SentNotification) -> bool:
         status=SentNotification.Status.CALLED, handled_by=by, sent_at=timezone.now()) == 1
 
 
+# --- Erasure ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def erase_addresses(*, member: Member, user=None, values=()) -> int:
+    """A member is erased (grappe.members.services.erase_member): their reminders stay in the log (what
+    was sent, when, by which channel) but no longer say to which phone or e-mail. Clears the address of
+    every row sent to the member or to their login, and takes `values` (their former phone and e-mail)
+    and those addresses out of the error, subject and text. Returns the number of rows changed."""
+    rows = SentNotification.objects.filter(member=member)
+    if user is not None:
+        rows = rows | SentNotification.objects.filter(user=user)
+    rows = list(rows.select_for_update(of=("self",)).order_by("pk"))
+    gone = {v for v in values if v} | {row.address for row in rows if row.address}
+    gone |= {to_e164(v) for v in set(gone) if to_e164(v)}
+    for row in rows:
+        row.address = ""
+        for field in ("error", "subject", "text"):
+            value = getattr(row, field)
+            for text in sorted(gone, key=len, reverse=True):
+                value = value.replace(text, "—")
+            setattr(row, field, value)
+    SentNotification.objects.bulk_update(rows, ["address", "error", "subject", "text"])
+    return len(rows)
+
+
 # --- The receipt after a payment, sent on request -------------------------------------------------
 
 

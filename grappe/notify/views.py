@@ -35,6 +35,7 @@ def log(request: HttpRequest) -> HttpResponse:
 def calls(request: HttpRequest) -> HttpResponse:
     """Members who read no SMS nor e-mail: the reminders a volunteer tells them by phone or at the group."""
     rows = (notifications_for(request.scope).filter(status=SentNotification.Status.TO_CALL)
+            .exclude(member__erased_at__isnull=False)  # an erased member is called no more
             .select_related("member", "user", "group").order_by("group__name", "member__name", "created_at"))
     labels = {name: kind.label for name, kind in REGISTRY.items()}
     rows = list(rows[:300])

@@ -320,9 +320,10 @@ def place_order(*, cycle, member, lines, by, channel=Channel.ONLINE, now=None) -
         raise OrderRefused(_("This member's group is not part of this order cycle."))
     if member.status != Member.Status.ACTIVE:
         raise OrderRefused(_("Only active members can order."))
-    if not membership_paid(member):
+    today = timezone.localdate(now) if now else None
+    if not membership_paid(member, today):
         raise MembershipUnpaid(_("The membership for %(year)s is not paid yet: it must be paid before ordering."),
-                               year=timezone.localdate().year)
+                               year=(today or timezone.localdate()).year)
     changes = [LineChange(c.product_id, to_decimal(c.quantity), to_decimal(c.tolerance)) for c in lines]
     prices = {p.product_id: p for p in CyclePrice.objects.filter(cycle=cycle, product_id__in=[c.product_id for c in changes])}
     offered = set(GroupSelection.objects.filter(group_id=member.group_id, product_id__in=list(prices))

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from conftest import screenshot
 from grappe.catalogue.models import GroupSelection
 from grappe.catalogue.tests.factories import SupplierFactory, make_product
 
@@ -40,7 +41,7 @@ def test_a_member_browses_by_family_and_reads_where_their_euro_goes_on_a_phone(w
     assert "L'association ne garde aucune marge" in sheet
     e2e.axe(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    page.screenshot(path="/tmp/catalogue-e2e-sheet.png", full_page=True)
+    screenshot(page, "catalogue-sheet-360")
 
     page.goto(e2e.server.url + "/catalogue/?q=orange")
     assert page.get_by_role("link", name="Oranges").is_visible()

@@ -5,7 +5,6 @@ and write nothing to the catalogue.
 """
 
 import io
-import time
 from decimal import Decimal
 
 import pytest
@@ -209,15 +208,18 @@ def test_a_broken_spreadsheet_is_refused_clearly(supplier):
     assert price_import.file_errors == ["Ce tableur ne peut pas être ouvert. Enregistrez-le de nouveau en XLSX ou en CSV."]
 
 
-def test_a_very_large_file_is_refused_quickly_with_a_clear_message(supplier):
+def test_a_very_large_file_is_refused_before_any_row_is_checked(supplier, monkeypatch):
+    # how long it takes is measured by bench/imports.py (docs/benchmarks.md), not asserted here
     lines = ["Référence;Désignation;Prix HT"] + [f"R{i};Produit {i};{i % 90 + 1},50" for i in range(50_000)]
     data = "\n".join(lines).encode()
-    start = time.perf_counter()
+
+    def no_row_checked(*args, **kwargs):
+        raise AssertionError("a row was checked")
+
+    monkeypatch.setattr(imports, "_decimal", no_row_checked)
     price_import = preview(supplier, data)
-    elapsed = time.perf_counter() - start
     assert price_import.rows == []
     assert "plus de 5000 lignes" in price_import.file_errors[0]
-    assert elapsed < 2, elapsed
 
 
 def test_a_very_large_spreadsheet_is_refused_too(supplier):
@@ -231,12 +233,13 @@ def test_a_file_over_the_size_limit_is_refused_without_reading_it(supplier):
     assert "plus de 5 Mo" in price_import.file_errors[0]
 
 
-def test_the_largest_accepted_file_is_checked_in_bounded_time(supplier):
+def test_the_largest_accepted_file_is_checked_row_by_row(supplier):
+    # its time is measured by bench/imports.py (docs/benchmarks.md)
     lines = ["Référence;Désignation;Prix HT"] + [f"R{i};Produit {i};{i % 90 + 1},50" for i in range(imports.MAX_ROWS)]
-    start = time.perf_counter()
     price_import = preview(supplier, "\n".join(lines).encode())
     assert len(price_import.rows) == imports.MAX_ROWS
-    assert time.perf_counter() - start < 5
+    assert price_import.file_errors == [] and not any(row["errors"] for row in price_import.rows)
+    assert price_import.rows[-1]["reference"] == f"R{imports.MAX_ROWS - 1}"
 
 
 # --- Export -----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import pytest
 
+from conftest import screenshot
 from grappe.accounts.models import Entry
 from grappe.distribution.models import Basket, BasketLine
 
@@ -33,7 +34,7 @@ def test_a_volunteer_serves_two_members_on_a_tablet(world, e2e, tablet_page):
     page.click("button:has-text('Panier remis')")
     page.wait_for_url("**/caisse/")
     e2e.axe(page)
-    page.screenshot(path="/tmp/distribution-checkout-tablet.png", full_page=True)
+    screenshot(page, "distribution-checkout-tablet")
     page.check("input[value=cash]")
     page.click("button:has-text('Enregistrer le paiement')")
     page.wait_for_selector("text=Rien à payer")
@@ -66,7 +67,7 @@ def test_day_and_basket_pages_fit_a_phone(world, e2e, phone_page):
         width = phone_page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, path
         e2e.axe(phone_page)
-        phone_page.screenshot(path=f"/tmp/distribution-360-{n}.png", full_page=True)
+        screenshot(phone_page, f"distribution-360-{n}")
 
 
 def test_coordinator_pages_at_1024(world, e2e, browser):
@@ -80,7 +81,7 @@ def test_coordinator_pages_at_1024(world, e2e, browser):
         page.goto(e2e.server.url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 1024, path
         e2e.axe(page)
-        page.screenshot(path=f"/tmp/distribution-1024-{n}.png", full_page=True)
+        screenshot(page, f"distribution-1024-{n}")
     context.close()
 
 
@@ -98,7 +99,7 @@ def test_the_rota_and_a_slots_times_on_a_phone(world, e2e, phone_page):
         phone_page.goto(e2e.server.url + path)
         assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360, path
         e2e.axe(phone_page)
-        phone_page.screenshot(path=f"/tmp/rota-360-{n}.png", full_page=True)
+        screenshot(phone_page, f"distribution-rota-360-{n}")
     phone_page.fill("input[name=starts_at]", "16:30")
     phone_page.click("main button[type=submit]")
     assert RotaSlot.objects.get(pk=slot.pk).starts_at == dt.time(16, 30)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import assert_accessible, browser_login
+from conftest import assert_accessible, browser_login, screenshot
 from grappe.events.models import Registration
 from grappe.notify.models import SentNotification
 
@@ -24,7 +24,7 @@ def test_member_registers_on_a_phone_and_the_team_sees_it(world, live_server, ph
     assert page.locator(".badge-ok").first.inner_text() == "Vous êtes inscrit"
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    page.screenshot(path="/tmp/notify-event-phone.png", full_page=True)
+    screenshot(page, "events-register-360")
     page.goto(live_server.url + "/rappels/mes-rappels/")
     assert_accessible(page)
     page.click("main button:has-text('Je ne veux plus de rappels')")

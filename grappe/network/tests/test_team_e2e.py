@@ -1,19 +1,16 @@
 """An association admin adds a volunteer for one group from a phone; the volunteer is in the team."""
 
-import os
 
 import pytest
 
-from conftest import assert_accessible, browser_login
+from conftest import assert_accessible, browser_login, screenshot
 from grappe.network.models import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-SHOTS = os.environ.get("GRAPPE_SCREENSHOTS")  # a folder: save screenshots there to look at the pages
 
 
 def shot(page, name):
-    if SHOTS:
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
+    screenshot(page, f"network-team-{name}")
 
 
 def test_admin_adds_a_volunteer_at_360_px(world, live_server, phone_page):

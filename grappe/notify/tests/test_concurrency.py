@@ -37,7 +37,9 @@ class CountingBackend(ConsoleBackend):
 def test_two_overlapping_runs_send_one_message(world):
     if connection.vendor != "postgresql":
         pytest.skip("row-level concurrency is proved on PostgreSQL")
-    tomorrow = timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=1), dt.time(15)))
+    today = timezone.localdate()
+    now = timezone.make_aware(dt.datetime.combine(today, dt.time(10)))
+    tomorrow = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time(15)))
     event = EventFactory(group=world.group, starts_at=tomorrow, capacity=None)
     Registration.objects.create(event=event, member=world.member, status=Registration.Status.CONFIRMED)
     barrier = threading.Barrier(2)
@@ -47,7 +49,7 @@ def test_two_overlapping_runs_send_one_message(world):
     def run():
         try:
             barrier.wait()
-            send_due(kinds=["event_tomorrow"], backend=backend)
+            send_due(now, kinds=["event_tomorrow"], backend=backend)
         except Exception as error:  # noqa: BLE001
             errors.append(error)
         finally:

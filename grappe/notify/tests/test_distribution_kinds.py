@@ -23,7 +23,8 @@ def backend():
 
 def test_a_volunteer_is_reminded_of_their_slot_once(world, backend):
     day = make_day(world)
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    today = timezone.localdate()
+    tomorrow = today + dt.timedelta(days=1)
     Distribution.objects.filter(pk=day.day.pk).update(date=tomorrow, place="Salle polyvalente de Saint-Nazaire-"
                                                                              "en-Royans, derrière la mairie")
     world.volunteer.email = "benevole@example.org"
@@ -32,7 +33,7 @@ def test_a_volunteer_is_reminded_of_their_slot_once(world, backend):
                                           ends_at=dt.time(19, 0))
     distribution_services.add_slot(distribution=day.day, task="Caisse", starts_at=dt.time(17, 0))  # nobody yet
     type(slot).objects.filter(pk=slot.pk).update(volunteer=world.volunteer)
-    now = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(10)))
+    now = timezone.make_aware(dt.datetime.combine(today, dt.time(10)))
     send_due(now, kinds=["volunteer_slot_tomorrow"], backend=backend)
     send_due(now, kinds=["volunteer_slot_tomorrow"], backend=backend)
     assert len(mail.outbox) == 1
@@ -49,8 +50,10 @@ def test_the_volunteer_sms_fits_and_a_volunteer_without_e_mail_goes_to_the_call_
                       "place": "Maison des Associations de Saint-Jean-en-Royans " * 3})
     assert fits_one_sms(text) and text.startswith("Rappel : demain à 16 h 30")
     day = make_day(world)
-    Distribution.objects.filter(pk=day.day.pk).update(date=timezone.localdate() + dt.timedelta(days=1))
+    today = timezone.localdate()
+    Distribution.objects.filter(pk=day.day.pk).update(date=today + dt.timedelta(days=1))
     slot = distribution_services.add_slot(distribution=day.day, task="Caisse")
     type(slot).objects.filter(pk=slot.pk).update(volunteer=world.volunteer)
-    send_due(timezone.now(), kinds=["volunteer_slot_tomorrow"], backend=backend)
+    send_due(timezone.make_aware(dt.datetime.combine(today, dt.time(10))), kinds=["volunteer_slot_tomorrow"],
+             backend=backend)
     assert SentNotification.objects.get().status == SentNotification.Status.TO_CALL

@@ -1,4 +1,9 @@
-"""Reminders over order cycles, on cycles built with the orders app's own test factory."""
+"""Reminders over order cycles, on cycles built with the orders app's own test factory.
+
+Every moment is fixed (a Tuesday in March, away from summer time): nothing depends on the hour the
+tests run at. The shop is built at 06:00, the hour at which these tests used to fail (the cycle
+opened at 08:00 "today" was not open yet on the real clock).
+"""
 
 import datetime as dt
 import io
@@ -14,12 +19,17 @@ from grappe.notify.sms import ConsoleBackend
 from grappe.orders import services as order_services
 from grappe.orders.models import CycleGroup, CycleStop, OrderCycle
 from grappe.orders.services import LineChange
-from grappe.orders.tests.factories import make_cycle, make_member
+from grappe.orders.tests.factories import make_cycle, make_member, pay
+
+DAY = dt.date(2026, 3, 10)
 
 
 def local(day_offset, hour, minute=0):
-    return timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=day_offset),
-                                                   dt.time(hour, minute)))
+    """A Paris local time, day_offset days after DAY."""
+    return timezone.make_aware(dt.datetime.combine(DAY + dt.timedelta(days=day_offset), dt.time(hour, minute)))
+
+
+NOW = local(0, 6)
 
 
 @pytest.fixture
@@ -29,11 +39,16 @@ def backend():
 
 @pytest.fixture
 def shop(world):
-    return make_cycle(world)
+    return make_cycle(world, now=NOW)  # opened at 05:00, closes in two days
 
 
-def order(shop, member, by):
-    order_services.place_order(cycle=shop.cycle, member=member, by=by,
+def member(world, **fields):
+    """A member who paid the membership of DAY's year."""
+    return pay(make_member(world, paid=False, **fields), year=DAY.year)
+
+
+def order(shop, member, by, at=None):
+    order_services.place_order(cycle=shop.cycle, member=member, by=by, now=at or local(0, 9),
                                lines=[LineChange(product_id=shop.oranges.pk, quantity=D("2"))])
 
 
@@ -42,22 +57,21 @@ def sent_to(backend):
 
 
 def test_an_opening_is_announced_once_to_every_active_member_of_the_groups(world, shop, backend):
-    make_member(world, group=world.other_group, phone="06 11 11 11 11")
-    make_member(world, phone="06 22 22 22 22", status="left")
-    now = timezone.now()
-    send_due(now, kinds=["cycle_open"], backend=backend)
-    send_due(now, kinds=["cycle_open"], backend=backend)
+    member(world, group=world.other_group, phone="06 11 11 11 11")
+    member(world, phone="06 22 22 22 22", status="left")
+    send_due(NOW, kinds=["cycle_open"], backend=backend)
+    send_due(NOW + dt.timedelta(hours=1), kinds=["cycle_open"], backend=backend)
     assert sent_to(backend) == ["+33600000000", "+33611111111"]
     assert "commande de votre groupement est ouverte" in backend.sent[0][1]
 
 
 def test_an_old_opening_is_not_announced(world, shop, backend):
-    OrderCycle.objects.filter(pk=shop.cycle.pk).update(opens_at=timezone.now() - dt.timedelta(days=5))
-    assert send_due(timezone.now(), kinds=["cycle_open"], backend=backend).counts == {}
+    OrderCycle.objects.filter(pk=shop.cycle.pk).update(opens_at=NOW - dt.timedelta(days=5))
+    assert send_due(NOW, kinds=["cycle_open"], backend=backend).counts == {}
 
 
 def test_the_day_before_closing_only_those_who_have_not_ordered_are_reminded(world, shop, backend):
-    other = make_member(world, phone="06 33 33 33 33")
+    other = member(world, phone="06 33 33 33 33")
     order(shop, world.member, world.volunteer)
     OrderCycle.objects.filter(pk=shop.cycle.pk).update(opens_at=local(-1, 8), closes_at=local(1, 20))
     send_due(local(0, 10), kinds=["cycle_closes_tomorrow"], backend=backend)
@@ -68,7 +82,7 @@ def test_the_day_before_closing_only_those_who_have_not_ordered_are_reminded(wor
 
 
 def test_the_day_before_the_distribution_those_who_ordered_get_day_and_place(world, shop, backend):
-    make_member(world, phone="06 44 44 44 44")  # did not order: nothing to collect
+    member(world, phone="06 44 44 44 44")  # did not order: nothing to collect
     order(shop, world.member, world.volunteer)
     CycleGroup.objects.filter(cycle=shop.cycle, group=world.group).update(distribution_date=local(1, 0).date())
     send_due(local(0, 10), kinds=["distribution_tomorrow"], backend=backend)
@@ -86,7 +100,7 @@ def test_a_van_stop_gets_its_own_date_and_arrival_time(world, shop, backend):
     CycleStop.objects.create(cycle_group=cycle_group, site=far, distribution_date=local(2, 0).date(), time="14h00")
     world.member.stop = near
     world.member.save()
-    at_far = make_member(world, phone="06 55 55 55 55", stop=far)
+    at_far = member(world, phone="06 55 55 55 55", stop=far)
     order(shop, world.member, world.volunteer)
     order(shop, at_far, world.volunteer)
     send_due(local(0, 10), kinds=["distribution_tomorrow"], backend=backend)
@@ -102,7 +116,7 @@ def test_every_order_sms_fits_one_sms(world, shop, backend):
     CycleGroup.objects.filter(cycle=shop.cycle, group=world.group).update(
         distribution_date=local(1, 0).date(), place=long_place)
     OrderCycle.objects.filter(pk=shop.cycle.pk).update(closes_at=local(1, 20), opens_at=local(0, 8))
-    make_member(world, phone="06 66 66 66 66")
+    member(world, phone="06 66 66 66 66")
     order(shop, world.member, world.volunteer)
     send_due(local(0, 10), kinds=["cycle_open", "cycle_closes_tomorrow", "distribution_tomorrow"], backend=backend)
     assert len(backend.sent) == 4

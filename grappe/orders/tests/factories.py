@@ -27,9 +27,11 @@ def make_member(world, group=None, category=Member.Category.PRIORITY, paid=True,
     return pay(member) if paid else member
 
 
-def make_cycle(world, open_=True, **fields):
+def make_cycle(world, open_=True, now=None, **fields):
     """An open cycle for world.group and world.other_group with lentils (25 kg), oil (carton of 6)
-    and oranges (by the kg, no pack), offered in both groups."""
+    and oranges (by the kg, no pack), offered in both groups. `now`: the moment it is built at (it
+    opened an hour before, closes two days after, is handed out a week after; world.member paid
+    the membership of that year); the real clock when not given."""
     farm = SupplierFactory(association=world.association, name="Ferme du Diois", email="ferme@example.org",
                            minimum_order_amount=D("100.00"), free_delivery_threshold=D("300.00"))
     mill = SupplierFactory(association=world.association, name="Huilerie", email="huile@example.org")
@@ -44,13 +46,13 @@ def make_cycle(world, open_=True, **fields):
     for group in (world.group, world.other_group):
         for product in (lentils, oil, oranges):
             GroupSelection.objects.get_or_create(group=group, product=product)
-    now = timezone.now()
-    day = timezone.localdate() + datetime.timedelta(days=7)
+    now = now or timezone.now()
+    day = timezone.localdate(now) + datetime.timedelta(days=7)
     cycle = services.create_cycle(
         association=world.association, name="Commande de test", opens_at=now - datetime.timedelta(hours=1),
         closes_at=now + datetime.timedelta(days=2), by=world.coordinator,
         groups=[GroupPlan(world.group, day, place="Salle des fêtes"), GroupPlan(world.other_group, day)], **fields)
     if open_:
-        cycle = services.open_cycle(cycle=cycle, by=world.coordinator)
-    pay(world.member)
+        cycle = services.open_cycle(cycle=cycle, by=world.coordinator, now=now)
+    pay(world.member, year=timezone.localdate(now).year)
     return SimpleNamespace(cycle=cycle, farm=farm, mill=mill, lentils=lentils, oil=oil, oranges=oranges)

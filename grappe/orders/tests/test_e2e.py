@@ -1,23 +1,21 @@
 """Browser journeys: a member's basket on a phone, a volunteer typing a paper form, a coordinator
 closing the cycle and downloading the purchase orders; axe-core on each page."""
 
-import os
 from decimal import Decimal as D
 
 import pytest
 
+from conftest import screenshot
 from grappe.orders import services
 from grappe.orders.models import OrderCycle, OrderLine, PurchaseOrder
 
 from .factories import make_cycle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-SHOTS = os.environ.get("ORDERS_SCREENSHOTS")  # a directory: also save screenshots there
 
 
 def shot(page, name):
-    if SHOTS:
-        page.screenshot(path=os.path.join(SHOTS, f"orders-{name}.png"), full_page=True)
+    screenshot(page, f"orders-{name}")
 
 
 def test_a_member_fills_a_basket_on_a_phone(e2e, phone_page, world):

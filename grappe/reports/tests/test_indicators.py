@@ -1,7 +1,9 @@
 """Every indicator on a small dataset whose figures were worked out by hand (see the comments)."""
 
-from datetime import date
+import math
+from datetime import date, timedelta
 from decimal import Decimal as D
+from fractions import Fraction as F
 
 import pytest
 from hypothesis import given
@@ -147,14 +149,97 @@ def test_the_small_count_rule(count, shown):
     assert ind.small(count) == shown
 
 
-@given(st.lists(st.tuples(st.integers(0, 3), st.integers(1, 60), st.decimals("0", "50", places=3),
-                          st.decimals("0.5", "9", places=2), st.decimals("0.5", "9", places=2)), max_size=30))
-def test_paid_minus_cost_is_exactly_the_solidarity_balance(rows):
-    lines = [line(m, 1, date(2026, 11, day % 30 + 1), "pulses", "kg", str(q), str(p), str(c))
-             for m, day, q, p, c in rows]
+def test_each_line_is_rounded_once_and_the_total_is_their_sum():
+    # three households take 0.335 kg at 1.00 EUR (cost 0.90): each pays 0.335 -> 0.34, total 1.02
+    # (rounding the sum instead would give 1.005 -> 1.01); at cost 0.3015 -> 0.30 each, 0.90 in all;
+    # 0.04 a line to the fund: 0.12
+    lines = [line(m, 1, date(2026, 11, 3), "pulses", "kg", "0.335", "1.00", "0.90") for m in (1, 2, 3)]
     t = ind.turnover(lines, NOV)
-    assert t["charged"] - t["at_cost"] == t["solidarity_balance"]
-    assert t["solidarity_in"] >= 0 and t["solidarity_out"] >= 0
+    assert (t["charged"], t["at_cost"], t["solidarity_in"], t["solidarity_out"]) == (
+        D("1.02"), D("0.90"), D("0.12"), D("0.00"))
+    assert ind.per_family(lines, NOV)[0]["value"] == D("1.02")
+
+
+# --- Properties: each indicator against a computation written differently (exact fractions, row by
+# row, sets instead of counters), never the indicator's own formula.
+
+def cents(amount: F) -> F:
+    """Half-up to the cent for non-negative fractions, with integers only."""
+    return F(math.floor(amount * 100 + F(1, 2)), 100)
+
+
+def tenth(amount: F) -> F:
+    return F(math.floor(amount * 10 + F(1, 2)), 10)
+
+
+DAYS = st.dates(min_value=date(2026, 10, 20), max_value=date(2026, 12, 10))
+ROWS = st.lists(st.tuples(st.integers(1, 5), st.integers(1, 3), DAYS, st.sampled_from(["pulses", "oils", "fruit"]),
+                          st.decimals("0", "50", places=3), st.decimals("0.5", "9", places=2),
+                          st.decimals("0.5", "9", places=2), st.booleans(), st.booleans(), st.booleans()),
+                max_size=30)
+
+
+def as_lines(rows):
+    return [line(m, cycle, day, family, "kg", str(q), str(p), str(c), is_local=loc, is_organic=org,
+                 is_fair_trade=fair) for m, cycle, day, family, q, p, c, loc, org, fair in rows]
+
+
+def counted(rows):
+    """The rows that count: in November, something ordered; with each amount worked out exactly."""
+    out = []
+    for m, cycle, day, family, q, p, c, loc, org, fair in rows:
+        if date(2026, 11, 1) <= day <= date(2026, 11, 30) and q > 0:
+            out.append({"member": m, "cycle": cycle, "day": day, "family": family, "q": F(str(q)),
+                        "paid": cents(F(str(q)) * F(str(p))), "cost": cents(F(str(q)) * F(str(c))),
+                        "local": loc, "organic": org, "fair": fair})
+    return out
+
+
+@given(ROWS)
+def test_turnover_is_the_sum_of_each_lines_amounts(rows):
+    t = ind.turnover(as_lines(rows), NOV)
+    ref = counted(rows)
+    assert F(t["charged"]) == sum((r["paid"] for r in ref), F(0)) == F(t["estimated"])
+    assert F(t["at_cost"]) == sum((r["cost"] for r in ref), F(0))
+    assert F(t["solidarity_in"]) == sum((r["paid"] - r["cost"] for r in ref if r["paid"] > r["cost"]), F(0))
+    assert F(t["solidarity_out"]) == sum((r["cost"] - r["paid"] for r in ref if r["cost"] > r["paid"]), F(0))
+
+
+@given(ROWS)
+def test_families_add_up_to_the_turnover_row_by_row(rows):
+    families = ind.per_family(as_lines(rows), NOV)
+    ref = counted(rows)
+    for family in {r["family"] for r in ref}:
+        entry = next(f for f in families if f["family"] == family)
+        mine = [r for r in ref if r["family"] == family]
+        assert F(entry["value"]) == sum((r["paid"] for r in mine), F(0))
+        assert F(entry["cost"]) == sum((r["cost"] for r in mine), F(0))
+        assert F(entry["quantities"]["kg"]) == sum((r["q"] for r in mine), F(0))
+    assert {f["family"] for f in families} == {r["family"] for r in ref}
+    assert [f["value"] for f in families] == sorted((f["value"] for f in families), reverse=True)
+
+
+@given(ROWS)
+def test_label_shares_are_exact_shares_of_the_cost_rounded_to_a_tenth(rows):
+    shares = ind.label_shares(as_lines(rows), NOV)
+    ref = counted(rows)
+    whole = sum((r["cost"] for r in ref), F(0))
+    for name, flag in (("local", "local"), ("organic", "organic"), ("fair_trade", "fair")):
+        if whole == 0:
+            assert shares[name] is None
+        else:
+            assert F(shares[name]) == tenth(sum((r["cost"] for r in ref if r[flag]), F(0)) * 100 / whole)
+
+
+@given(ROWS)
+def test_baskets_are_the_distinct_orders_of_the_period_week_by_week(rows):
+    weeks = ind.baskets_per_week(as_lines(rows), NOV)
+    ref = counted(rows)
+    orders = {(r["member"], r["cycle"], r["day"]) for r in ref}
+    assert sum(w["baskets"] for w in weeks) == len(orders) == ind.basket_count(as_lines(rows), NOV)["baskets"]
+    for w in weeks:  # each week: the orders handed out from its Monday to its Sunday
+        assert w["baskets"] == sum(1 for _m, _c, day in orders if w["monday"] <= day < w["monday"] + timedelta(7))
+    assert weeks[0]["monday"] <= NOV.start and weeks[-1]["monday"] + timedelta(7) > NOV.end
 
 
 def test_baskets_per_month_for_long_periods():

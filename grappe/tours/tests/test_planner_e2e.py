@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import assert_accessible, browser_login
+from conftest import assert_accessible, browser_login, screenshot
 from grappe.tours import services
 
 from .planner_fixtures import *  # noqa: F403  (fixtures)
@@ -26,7 +26,7 @@ def test_the_planner_page_works_on_a_phone_and_passes_axe(scenario, world, live_
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page scrolls sideways ({width}px)"
     assert_accessible(page)
-    page.screenshot(path="/tmp/tours-app-e2e-360.png", full_page=True)
+    screenshot(page, "tours-planner-360")
     page.click("text=Score de besoin et poids")
     page.fill("#id_distribution_km", "3")
     page.click("text=Enregistrer les poids")

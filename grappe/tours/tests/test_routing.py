@@ -30,7 +30,8 @@ CUST NO.  XCOORD.   YCOORD.    DEMAND   READY TIME  DUE DATE   SERVICE   TIME
 
 
 @needs_data
-def test_a_n32_k5_is_solved_feasibly_in_half_a_second():
+def test_a_n32_k5_is_solved_feasibly_with_half_a_second_of_search():
+    # the wall-clock time is measured by bench/routing.py (docs/benchmarks.md), not asserted here
     instance = read_instance(VRP / "cvrp" / "A-n32-k5.vrp")
     solution = solve(instance, 0.5)
     assert solution.feasible and solution.problems == []
@@ -38,7 +39,6 @@ def test_a_n32_k5_is_solved_feasibly_in_half_a_second():
     assert solution.cost == route_cost(instance, solution.routes)
     assert sorted(n for r in solution.routes for n in r) == list(range(2, 33))
     assert solution.vehicles == len(solution.routes) >= 5
-    assert solution.seconds < 3  # 0.5 s of search, with room for a loaded machine
 
 
 @needs_data

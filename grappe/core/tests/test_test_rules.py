@@ -1,0 +1,51 @@
+"""Rules the test suite keeps about itself: screenshots only where asked, no timed assertions."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+import conftest
+
+ROOT = Path(__file__).resolve().parents[3]
+TEST_FILES = sorted(p for p in (ROOT / "grappe").rglob("test_*.py") if p.resolve() != Path(__file__).resolve())
+
+
+class FakePage:
+    def __init__(self):
+        self.paths = []
+
+    def screenshot(self, *, path, full_page=False):
+        self.paths.append(path)
+        Path(path).write_bytes(b"png")
+
+
+def offending(pattern):
+    return [f"{p.relative_to(ROOT)}:{n}" for p in TEST_FILES
+            for n, text in enumerate(p.read_text().splitlines(), 1) if re.search(pattern, text)]
+
+
+def test_no_screenshot_is_taken_unless_grappe_screenshots_names_a_folder(monkeypatch):
+    monkeypatch.delenv("GRAPPE_SCREENSHOTS", raising=False)
+    page = FakePage()
+    assert conftest.screenshot(page, "basket-360") is None
+    assert page.paths == []
+
+
+def test_screenshots_go_to_the_folder_named_by_grappe_screenshots(monkeypatch, tmp_path):
+    monkeypatch.setenv("GRAPPE_SCREENSHOTS", str(tmp_path / "shots"))
+    page = FakePage()
+    saved = conftest.screenshot(page, "basket-360")
+    assert saved == tmp_path / "shots" / "basket-360.png" and saved.read_bytes() == b"png"
+    with pytest.raises(ValueError):
+        conftest.screenshot(page, "../../etc/evil")
+
+
+def test_tests_take_screenshots_only_through_the_conftest_helper():
+    # page.screenshot(...) anywhere in a test writes a file on every run (fixed /tmp paths were seen)
+    assert offending(r"\.screenshot\(") == []
+
+
+def test_no_test_compares_the_time_it_took():
+    # speed depends on the machine and its load: it is measured in bench/, not asserted in tests
+    assert offending(r"perf_counter\(|time\.time\(\)|monotonic\(\)|\belapsed\b|\bseconds\s*<") == []
