@@ -8,8 +8,8 @@ import pytest
 
 from grappe.accounts import services
 from grappe.accounts.models import AccountSettings, CashCount, Entry, Means, SettlementDifference
-from grappe.accounts.queries import expected_invoice, settlement_report, statement
-from grappe.distribution import services as distribution_services
+from grappe.accounts.queries import settlement_report, statement
+from grappe.accounts.tests.factories import finish
 from grappe.distribution.models import Basket
 from grappe.distribution.tests.factories import make_day
 from grappe.orders.models import OrderCycle, PurchaseOrder
@@ -115,19 +115,8 @@ def test_supplier_invoice_rules_and_payments(world, day):
         services.pay_supplier(invoice=invoice, amount=D("0.01"), date=datetime.date(2026, 11, 5), by=world.admin)
 
 
-def _finish(world, day, invoice_extra=D("0")):
-    for d in day.distributions:
-        for basket in Basket.objects.filter(distribution=d):
-            services.collect_basket(basket=basket, by=world.admin)
-        distribution_services.close_distribution(distribution=d, by=world.admin)
-    for po in PurchaseOrder.objects.filter(cycle=day.cycle).prefetch_related("lines"):
-        amount = sum((expected_invoice(line) for line in po.lines.all()), D("0.00"))
-        services.record_invoice(purchase_order=po, number=f"F-{po.pk}", date=datetime.date(2026, 11, 1),
-                                amount=amount + invoice_extra, by=world.admin)
-
-
 def test_a_cycle_settles_at_zero_margin(world, day):
-    _finish(world, day)
+    finish(world, day)
     report = settlement_report(day.cycle)
     assert report.margin == D("0.00") and report.unexplained == D("0.00")
     services.settle_cycle(cycle=day.cycle, by=world.admin)
@@ -137,7 +126,7 @@ def test_a_cycle_settles_at_zero_margin(world, day):
 
 
 def test_a_cycle_with_an_unexplained_difference_cannot_be_settled_until_explained(world, day):
-    _finish(world, day, invoice_extra=D("1.00"))
+    finish(world, day, invoice_extra=D("1.00"))
     with pytest.raises(services.UnexplainedDifference):
         services.settle_cycle(cycle=day.cycle, by=world.admin)
     assert OrderCycle.objects.get(pk=day.cycle.pk).status == OrderCycle.Status.DISTRIBUTED

@@ -11,10 +11,11 @@ from django.utils import translation
 
 from grappe.accounts import services
 from grappe.accounts.models import Entry, Means, PassedOnCost, SettlementDifference, SupplierInvoice
-from grappe.accounts.queries import expected_invoice, settlement_report
+from grappe.accounts.queries import settlement_report
+from grappe.accounts.tests.factories import finish
 from grappe.core.errors import DomainError
 from grappe.distribution import services as distribution_services
-from grappe.distribution.models import Basket, BasketLine
+from grappe.distribution.models import BasketLine
 from grappe.distribution.tests.factories import make_day
 from grappe.orders import services as order_services
 from grappe.orders.models import CycleEvent, OrderCycle, PurchaseOrder
@@ -30,18 +31,6 @@ LATER = datetime.datetime(2026, 11, 27, 9, 30, tzinfo=PARIS)
 @pytest.fixture
 def day(world):
     return make_day(world)
-
-
-def finish(world, day):
-    """Every basket collected and charged, distributions closed, suppliers invoiced as delivered."""
-    for d in day.distributions:
-        for basket in Basket.objects.filter(distribution=d):
-            services.collect_basket(basket=basket, by=world.admin)
-        distribution_services.close_distribution(distribution=d, by=world.admin)
-    for po in PurchaseOrder.objects.filter(cycle=day.cycle).prefetch_related("lines"):
-        amount = sum((expected_invoice(line) for line in po.lines.all()), D("0.00"))
-        services.record_invoice(purchase_order=po, number=f"F-{po.pk}", date=datetime.date(2026, 11, 1),
-                                amount=amount, by=world.admin)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from grappe.accounts import services
 from grappe.accounts.models import Entry, SupplierInvoice
-from grappe.accounts.tests.test_settled import finish
+from grappe.accounts.tests.factories import finish
 from grappe.distribution.tests.factories import make_day
 from grappe.orders.models import CycleEvent, OrderCycle, PurchaseOrder
 

@@ -6,22 +6,20 @@ from decimal import Decimal as D
 import pytest
 
 from grappe.core.models import ApiToken
-from grappe.orders import services
 from grappe.orders.models import OrderLine
-from grappe.orders.tests.factories import make_cycle
+from grappe.orders.tests.factories import make_cycle_with_basket
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shop(world):
+    return make_cycle_with_basket(world)
 
 SEEN = ["NaN", "Infinity", "-Infinity", "1e30", "2.0000000001", "99999999999999999999", "٣", "３", "-1"]
 RAW = ["NaN", "Infinity", "1e30", "2.0000000001", "99999999999999999999", "-1"]  # JSON numbers, not strings
 
 
-@pytest.fixture
-def shop(world):
-    shop = make_cycle(world)
-    services.set_line(cycle=shop.cycle, member=world.member, product=shop.oranges, quantity=D("2"),
-                      by=world.member_user)
-    return shop
 
 
 def put_basket(client, user, cycle, body: str, member=None):

@@ -56,3 +56,11 @@ def make_cycle(world, open_=True, now=None, **fields):
         cycle = services.open_cycle(cycle=cycle, by=world.coordinator, now=now)
     pay(world.member, year=timezone.localdate(now).year)
     return SimpleNamespace(cycle=cycle, farm=farm, mill=mill, lentils=lentils, oil=oil, oranges=oranges)
+
+
+def make_cycle_with_basket(world):
+    """make_cycle, with world.member's basket holding 2 kg of oranges."""
+    shop = make_cycle(world)
+    services.set_line(cycle=shop.cycle, member=world.member, product=shop.oranges, quantity=D("2"),
+                      by=world.member_user)
+    return shop

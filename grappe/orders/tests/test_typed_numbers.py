@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from grappe.orders import services
 from grappe.orders.models import OrderLine
-
-from .factories import make_cycle
+from grappe.orders.tests.factories import make_cycle_with_basket
 
 pytestmark = pytest.mark.django_db
 
@@ -18,10 +17,7 @@ SEEN = ["NaN", "Infinity", "-Infinity", "1e30", "2.0000000001", "999999999999999
 
 @pytest.fixture
 def shop(world):
-    shop = make_cycle(world)
-    services.set_line(cycle=shop.cycle, member=world.member, product=shop.oranges, quantity=D("2"),
-                      by=world.member_user)
-    return shop
+    return make_cycle_with_basket(world)
 
 
 def stored():
