@@ -18,7 +18,8 @@ from grappe.core.errors import DomainError
 from grappe.core.money import format_euros, round_cents, to_decimal
 from grappe.distribution import services as distribution_services
 from grappe.distribution.models import Basket, Distribution
-from grappe.members.models import Member
+from grappe.members.models import AuditEntry, Member
+from grappe.members.services import audit
 from grappe.orders.models import CycleEvent, OrderCycle
 from grappe.orders.services import ensure_not_settled, record_event
 
@@ -182,6 +183,8 @@ def leave_on_account(*, member, by, confirmed=False) -> Decimal:
         raise BelowLimit(_("The balance is %(balance)s, beyond the limit of %(limit)s owed: take a payment, or "
                            "tick the box to confirm that the member pays later."), field="confirm",
                          balance=format_euros(current), limit=format_euros(limit))
+    if current < -limit:  # confirmed: who let the member owe more than the limit is kept
+        audit(member, by=by, action=AuditEntry.Action.BEYOND_LIMIT, detail=format_euros(current))
     return current
 
 

@@ -209,6 +209,7 @@ class AuditEntry(models.Model):
         ADMITTED = "admitted", _("admitted from the waiting list")
         ACCESS = "access", _("online access given")
         PASSWORD = "password", _("temporary password given")
+        BEYOND_LIMIT = "beyond_limit", _("left owing beyond the account limit")
 
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="+")
     member = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="audit_entries")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from grappe.accounts import services
 from grappe.accounts.models import AccountSettings, CashCount, Entry, Means
 from grappe.distribution.tests.factories import make_day
+from grappe.members.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +105,11 @@ def test_leaving_unpaid_above_the_limit_needs_a_tick(world, day, client_for):
     url = reverse("accounts:on_account", args=[day.jeanne_basket.pk])
     refused = client.post(url)
     assert refused.status_code == 422 and "limite" in refused.content.decode()
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.BEYOND_LIMIT).exists()
     assert client.post(url, {"confirm": "on"}).status_code == 302
+    # who let the member owe more than the limit is kept (issue 11: every `by=` recorded or removed)
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.BEYOND_LIMIT)
+    assert (entry.member, entry.actor) == (day.jeanne, world.volunteer) and "€" in entry.detail
 
 
 def test_leaving_unpaid_within_the_limit_needs_no_tick(world, day, client_for):
@@ -113,6 +118,7 @@ def test_leaving_unpaid_within_the_limit_needs_no_tick(world, day, client_for):
     page = client.get(reverse("accounts:checkout", args=[day.jeanne_basket.pk])).content.decode()
     assert 'name="confirm"' not in page
     assert client.post(reverse("accounts:on_account", args=[day.jeanne_basket.pk])).status_code == 302
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.BEYOND_LIMIT).exists()
 
 
 def test_a_cash_count_is_flagged_when_a_payment_it_counted_is_reversed(world, day, client_for):
