@@ -23,7 +23,7 @@ from grappe.members.queries import member_for, members_for
 from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require_scope
 from grappe.notify import services as notify_services
 from grappe.orders.models import CycleEvent, OrderCycle, PurchaseOrder
-from grappe.orders.queries import cycle_for, cycles_for
+from grappe.orders.queries import cycle_for, cycle_group_ids, cycles_for
 
 from . import export, queries, services
 from .forms import (
@@ -375,7 +375,10 @@ def settlement(request: HttpRequest, pk: int) -> HttpResponse:
             return render(request, "accounts/settlement.html",
                           _settlement_context(cycle, orders, typed=request.POST, **forms), status=REFUSED)
         return redirect("accounts:settlement", cycle.pk)
-    return render(request, "accounts/settlement.html", _settlement_context(cycle, orders, **forms))
+    # a coordinator who only reads a shared cycle sees its figures, not forms that would answer 403
+    can_change = request.scope.is_coordinator and request.scope.reaches_all(cycle_group_ids(cycle))
+    return render(request, "accounts/settlement.html", _settlement_context(cycle, orders, can_change=can_change,
+                                                                           **forms))
 
 
 ROUNDING_LABELS = {"charges": gettext_lazy("charges to members"), "purchases": gettext_lazy("supplier lines"),
@@ -386,7 +389,7 @@ DIFFERENCE_LABELS = {"passed_on": gettext_lazy("passed-on costs recorded differ 
                      "remainder": gettext_lazy("difference no recorded line accounts for")}
 
 
-def _settlement_context(cycle, orders, invoice_form, cost_form, difference_form, typed=None):
+def _settlement_context(cycle, orders, invoice_form, cost_form, difference_form, typed=None, can_change=True):
     report = queries.settlement_report(cycle)
     for line in report.rounding_lines:
         line.label = ROUNDING_LABELS.get(line.key, line.label)
@@ -408,7 +411,7 @@ def _settlement_context(cycle, orders, invoice_form, cost_form, difference_form,
             "settled_event": settled if cycle.status == OrderCycle.Status.SETTLED else None,
             "is_settled": cycle.status == OrderCycle.Status.SETTLED,
             "typed_action": typed.get("action", ""), "typed_reason": typed.get("reason", ""),
-            "typed_invoice": typed.get("invoice", "")}
+            "typed_invoice": typed.get("invoice", ""), "can_change": can_change}
 
 
 @require_scope(*COORDINATORS)

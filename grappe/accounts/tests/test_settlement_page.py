@@ -108,3 +108,13 @@ def test_explaining_the_gap_from_the_page_balances_it(world, day, client_for):
     assert re.search(r"Inexpliqué</th><td class=\"num\"><strong>0,00\u00a0€</strong>", body)
     assert page(client, day.cycle, {"action": "settle"}).status_code == 302
     assert OrderCycle.objects.get(pk=day.cycle.pk).status == OrderCycle.Status.SETTLED
+
+
+def test_a_coordinator_who_only_reads_a_shared_cycle_sees_no_settlement_form(world, day, client_for):
+    """The day's cycle covers Romans and Die; the coordinator of Romans reads its figures, and is not
+    offered forms that her role cannot use (they answered 403); the admin is."""
+    mine = text(page(client_for(world.coordinator), day.cycle))
+    assert "Marge" in mine and "tous ses groupements" in mine
+    assert not re.search(r'name="action" value="(settle|invoice|cost|difference|explain|explain_ledger)"', mine)
+    admins = text(page(client_for(world.admin), day.cycle))
+    assert 'name="action" value="settle"' in admins and 'name="action" value="invoice"' in admins
