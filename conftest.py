@@ -1,4 +1,5 @@
-"""Personas shared by every test: one association with its people, and an outsider elsewhere."""
+"""Fixtures shared by every test: the personas (grappe/members/tests/personas.py) and clients signed in as
+them, the browser, and the rules every test runs under."""
 
 import os
 import re
@@ -10,17 +11,8 @@ import pytest
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-from grappe.members.tests.factories import MemberFactory
-from grappe.network.models import Role
-from grappe.network.tests.factories import (
-    AssociationFactory,
-    BuyingGroupFactory,
-    PartnerFactory,
-    UserFactory,
-    make_role,
-)
-
-PASSWORD = "pass-word-123"
+from grappe.core.models import ApiToken
+from grappe.members.tests.personas import PASSWORD, build_world, operator
 
 # Property tests must not fail because a shared 2-core CI machine is slow: no deadline, no
 # "too slow" health check. The number of examples stays Hypothesis's default.
@@ -45,31 +37,15 @@ def tasks_run_at_once(settings):
 
 @pytest.fixture
 def world(db):
-    """An association with two groups, a partner and one user per role; an outsider in another one."""
-    association = AssociationFactory(name="VRAC Test", slug="vrac-test")
-    group = BuyingGroupFactory(association=association, name="Romans")
-    other_group = BuyingGroupFactory(association=association, name="Die")
-    partner = PartnerFactory(association=association, name="CCAS de Romans", kind="ccas")
-    admin = UserFactory(username="admin")
-    coordinator = UserFactory(username="coordinator")
-    volunteer = UserFactory(username="volunteer")
-    referrer = UserFactory(username="referrer")
-    member_user = UserFactory(username="member")
-    make_role(admin, association, Role.Kind.ADMIN)
-    make_role(coordinator, association, Role.Kind.COORDINATOR, groups=[group])
-    make_role(volunteer, association, Role.Kind.VOLUNTEER, groups=[group])
-    make_role(referrer, association, Role.Kind.REFERRER, partner=partner)
-    member = MemberFactory(association=association, group=group, user=member_user, name="Martin Jeanne")
+    """The personas of grappe/members/tests/personas.py: an association with two groups, a partner and one
+    user per role; an outsider in another one."""
+    return build_world()
 
-    elsewhere = AssociationFactory(name="Ailleurs", slug="ailleurs")
-    elsewhere_group = BuyingGroupFactory(association=elsewhere, name="Ailleurs-Centre")
-    outsider = UserFactory(username="outsider")
-    make_role(outsider, elsewhere, Role.Kind.ADMIN)
-    return SimpleNamespace(
-        association=association, group=group, other_group=other_group, partner=partner, admin=admin,
-        coordinator=coordinator, volunteer=volunteer, referrer=referrer, member_user=member_user,
-        member=member, elsewhere=elsewhere, elsewhere_group=elsewhere_group, outsider=outsider,
-    )
+
+@pytest.fixture
+def root(db):
+    """The site's operator: a superuser in no association."""
+    return operator()
 
 
 @pytest.fixture
@@ -81,6 +57,24 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def api(client, request):
+    """api(user, method, path, payload=None, **kwargs): a call with a fresh bearer token for `user`.
+
+    A test module may set API_PREFIX (e.g. "/catalogue") to write paths relative to its router.
+    """
+    prefix = getattr(request.module, "API_PREFIX", "")
+
+    def call(user, method, path, payload=None, **kwargs):
+        _token, key = ApiToken.create_for(user, "test")
+        if payload is not None:
+            kwargs["data"] = payload
+        kwargs.setdefault("content_type", "application/json")
+        return getattr(client, method)(f"/api/v1{prefix}{path}", HTTP_AUTHORIZATION=f"Bearer {key}", **kwargs)
+
+    return call
 
 
 # --- Browser tests -----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from grappe.catalogue.models import GroupSelection, PriceImport, PriceTier, Product, Suggestion, Supplier
 from grappe.catalogue.tests.factories import SupplierFactory, make_product
 from grappe.members.models import Member
+from grappe.members.tests.personas import person
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -76,9 +77,7 @@ def test_an_outsider_gets_404_on_every_catalogue_page_of_another_association(wor
 
 
 def test_a_user_with_no_role_gets_404_everywhere(world, shop, client_for):
-    from grappe.network.tests.factories import UserFactory
-
-    client = client_for(UserFactory(username="nobody"))
+    client = client_for(person("nobody"))
     for method, url in all_urls(shop, world):
         assert getattr(client, method)(url).status_code == 404, url
 
@@ -238,13 +237,12 @@ def test_the_price_list_pdf_prints_the_members_selection(world, shop, client_for
 
 def test_members_suggest_and_vote_and_coordinators_see_them_ranked(world, shop, client_for):
     from grappe.members.tests.factories import MemberFactory
-    from grappe.network.tests.factories import UserFactory
 
     client = client_for(world.member_user)
     client.post(reverse("catalogue:suggestions"), {"name": "Farine de sarrasin", "details": "Pour les galettes"})
     client.post(reverse("catalogue:suggestions"), {"name": "Lait en poudre", "details": ""})
     popular = Suggestion.objects.get(name="Lait en poudre")
-    other = UserFactory(username="voisin")
+    other = person("voisin")
     MemberFactory(association=world.association, group=world.group, user=other)
     client_for(other).post(reverse("catalogue:suggestion_vote", args=[popular.pk]))
     assert popular.votes.count() == 2

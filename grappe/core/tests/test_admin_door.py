@@ -4,13 +4,13 @@ asked), and then only through Grappe's own sign-in (rate limit, TOTP) for staff 
 import importlib
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import clear_url_caches, reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from grappe.members.tests.personas import OPERATOR_PASSWORD as PASSWORD
+
 pytestmark = pytest.mark.django_db
-PASSWORD = "root-secret-2026"
 
 
 @pytest.fixture
@@ -29,11 +29,6 @@ def urls_with(settings):
     settings.GRAPPE_ADMIN = original
     importlib.reload(grappe.urls)
     clear_url_caches()
-
-
-@pytest.fixture
-def root():
-    return get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
 
 
 def test_the_admin_is_not_mounted_when_grappe_admin_is_off(urls_with, client, root):

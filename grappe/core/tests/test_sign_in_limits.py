@@ -13,10 +13,9 @@ from django.utils import timezone
 
 from grappe.core import auth
 from grappe.core.models import FailedLogin, SignInAddress
+from grappe.members.tests.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "pass-word-123"
 
 
 def login(client, username, password=PASSWORD, address="192.0.2.10"):

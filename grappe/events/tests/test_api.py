@@ -1,18 +1,6 @@
-import pytest
-
-from grappe.core.models import ApiToken
 from grappe.events.models import Registration
 
 from .factories import EventFactory
-
-
-@pytest.fixture
-def api(client):
-    def call(user, method, path):
-        _token, key = ApiToken.create_for(user, "test")
-        return getattr(client, method)(f"/api/v1{path}", HTTP_AUTHORIZATION=f"Bearer {key}")
-
-    return call
 
 
 def test_member_lists_registers_and_unregisters_through_the_api(world, api):

@@ -10,6 +10,7 @@ from grappe.core.services import TEMPORARY_PASSWORD_DAYS
 from grappe.members.models import AuditEntry, Member
 from grappe.members.services import AccessRefused, erase_member, give_online_access, member_leaves
 from grappe.members.tests.factories import MemberFactory
+from grappe.members.tests.personas import person
 from grappe.network.models import Role
 from grappe.network.tests.factories import make_role
 
@@ -121,9 +122,7 @@ def test_member_sign_in_names_are_not_a_sequence(world):
 
 
 def test_a_member_login_keeps_its_sign_in_name(world, paper_member):
-    from grappe.network.tests.factories import UserFactory
-
-    paper_member.user = UserFactory(username="vrac-test-9012")  # made before names were random
+    paper_member.user = person("vrac-test-9012")  # made before names were random
     paper_member.save()
     user, _password = give_online_access(member=paper_member, by=world.coordinator)
     assert user.username == "vrac-test-9012"

@@ -8,7 +8,8 @@ from grappe.core.errors import DomainError
 from grappe.members import services
 from grappe.members.models import AuditEntry, Member, Referral
 from grappe.members.tests.factories import MemberFactory
-from grappe.network.tests.factories import BuyingGroupFactory, UserFactory
+from grappe.members.tests.personas import person
+from grappe.network.tests.factories import BuyingGroupFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -219,5 +220,5 @@ def test_group_quotas_reports_capacity(world):
 def test_unrelated_user_sees_nothing(world):
     from grappe.network.access import scope_for
 
-    stranger = UserFactory(username="stranger")
+    stranger = person("stranger")
     assert list(scope_for(stranger).groups()) == []

@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 
 from grappe.network.models import Association, BuyingGroup, Commune, Partner, Role, Site, Territory
 
+PASSWORD = "pass-word-123"  # every test user's (grappe/members/tests/personas.py)
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -12,7 +14,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["username"]
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.django.Password("pass-word-123")
+    password = factory.django.Password(PASSWORD)
 
 
 class CommuneFactory(factory.django.DjangoModelFactory):

@@ -37,22 +37,15 @@ from grappe.distribution.models import Basket, Distribution
 from grappe.events import services as event_services
 from grappe.events.tests.factories import EventFactory
 from grappe.members import services as member_services
-from grappe.members.models import Membership
+from grappe.members.tests import personas
 from grappe.members.tests.factories import MemberFactory
 from grappe.network.models import Role
-from grappe.network.tests.factories import (
-    AssociationFactory,
-    BuyingGroupFactory,
-    CommuneFactory,
-    PartnerFactory,
-    SiteFactory,
-    UserFactory,
-    make_role,
-)
+from grappe.network.tests.factories import CommuneFactory, PartnerFactory, SiteFactory
 from grappe.notify.models import SentNotification
 from grappe.orders import services as order_services
 from grappe.orders.models import PurchaseOrder
 from grappe.orders.services import GroupPlan
+from grappe.orders.tests.factories import pay
 from grappe.tours.models import CandidateStop, Scenario, ScenarioJob
 
 PLACES = ("own", "other", "elsewhere")  # the persona's group, another group of the association, elsewhere
@@ -150,12 +143,6 @@ def outside(persona: str, place: str, kinds) -> bool:
 
 # --- The world: one object of every kind in each of the three places --------------------------------
 
-def _pay(member):
-    Membership.objects.get_or_create(member=member, year=timezone.localdate().year,
-                                     defaults={"fee": D("1.00"), "paid_on": timezone.localdate()})
-    return member
-
-
 def _place(association, group, admin, partner, staff_user, member, now):
     """Every kind of object in one group: a cycle covering only it, ordered and prepared, and the rest."""
     supplier = SupplierFactory(association=association, name=f"Ferme {group.name}", email="f@example.org")
@@ -209,32 +196,25 @@ def _place(association, group, admin, partner, staff_user, member, now):
 
 
 def build_world():
+    """The shared personas (grappe/members/tests/personas.py), plus a coordinator of both groups, a volunteer
+    and a household in the other group and in the other association, and a partner in each place."""
     now = timezone.now()
-    association = AssociationFactory(name="VRAC Matrice", slug="vrac-matrice")
-    romans = BuyingGroupFactory(association=association, name="Romans")
-    die = BuyingGroupFactory(association=association, name="Die")
-    elsewhere = AssociationFactory(name="Ailleurs", slug="ailleurs-matrice")
-    far = BuyingGroupFactory(association=elsewhere, name="Lointain")
-    partner = PartnerFactory(association=association, name="CCAS de Romans")
+    base = personas.build_world()
+    association, romans, die = base.association, base.group, base.other_group
+    elsewhere, far, partner = base.elsewhere, base.elsewhere_group, base.partner
     partner_die = PartnerFactory(association=association, name="CCAS de Die")
     partner_far = PartnerFactory(association=elsewhere, name="CCAS lointain")
 
-    users = {name: UserFactory(username=f"matrix-{name}") for name in PERSONAS if name != "anonymous"}
-    make_role(users["admin"], association, Role.Kind.ADMIN)
-    make_role(users["coordinator"], association, Role.Kind.COORDINATOR, groups=[romans])
-    make_role(users["coordinator2"], association, Role.Kind.COORDINATOR, groups=[romans, die])
-    make_role(users["volunteer"], association, Role.Kind.VOLUNTEER, groups=[romans])
-    make_role(users["referrer"], association, Role.Kind.REFERRER, partner=partner)
-    make_role(users["other_admin"], elsewhere, Role.Kind.ADMIN)
-    die_volunteer = UserFactory(username="matrix-die-volunteer")
-    make_role(die_volunteer, association, Role.Kind.VOLUNTEER, groups=[die])
-    far_volunteer = UserFactory(username="matrix-far-volunteer")
-    make_role(far_volunteer, elsewhere, Role.Kind.VOLUNTEER, groups=[far])
+    users = {"member": base.member_user, "volunteer": base.volunteer, "coordinator": base.coordinator,
+             "coordinator2": personas.person("coordinator2", association, Role.Kind.COORDINATOR, groups=[romans, die]),
+             "referrer": base.referrer, "admin": base.admin, "other_admin": base.outsider}
+    assert set(users) == set(PERSONAS) - {"anonymous"}
+    die_volunteer = personas.person("die-volunteer", association, Role.Kind.VOLUNTEER, groups=[die])
+    far_volunteer = personas.person("far-volunteer", elsewhere, Role.Kind.VOLUNTEER, groups=[far])
 
-    jeanne = _pay(MemberFactory(association=association, group=romans, user=users["member"], name="Martin Jeanne",
-                                number=1))
-    alice = _pay(MemberFactory(association=association, group=die, name="Roux Alice", number=2))
-    bob = _pay(MemberFactory(association=elsewhere, group=far, name="Loin Bob", number=1))
+    jeanne = pay(base.member)
+    alice = pay(MemberFactory(association=association, group=die, name="Roux Alice"))
+    bob = pay(MemberFactory(association=elsewhere, group=far, name="Loin Bob"))
 
     places = {
         "own": _place(association, romans, users["admin"], partner, users["volunteer"], jeanne, now),

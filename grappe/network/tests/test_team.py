@@ -7,9 +7,10 @@ from django.urls import reverse
 
 from grappe.core.errors import DomainError
 from grappe.core.models import ApiToken, TemporaryPassword
+from grappe.members.tests.personas import person
 from grappe.network import services
 from grappe.network.models import Role, StaffAuditEntry
-from grappe.network.tests.factories import BuyingGroupFactory, PartnerFactory, UserFactory, make_role
+from grappe.network.tests.factories import BuyingGroupFactory, PartnerFactory, make_role
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -31,8 +32,7 @@ def test_admin_sees_the_whole_team_with_its_details(world, client_for, django_as
 
 def test_team_list_query_count_does_not_grow_with_people(world, client_for, django_assert_max_num_queries):
     for number in range(15):
-        make_role(UserFactory(username=f"extra{number}"), world.association, Role.Kind.VOLUNTEER,
-                  groups=[world.group, world.other_group])
+        person(f"extra{number}", world.association, Role.Kind.VOLUNTEER, groups=[world.group, world.other_group])
     client = client_for(world.admin)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("network:team"))
@@ -40,7 +40,7 @@ def test_team_list_query_count_does_not_grow_with_people(world, client_for, djan
 
 
 def test_coordinator_sees_their_groups_team_read_only(world, client_for):
-    make_role(UserFactory(username="die_only"), world.association, Role.Kind.VOLUNTEER, groups=[world.other_group])
+    person("die_only", world.association, Role.Kind.VOLUNTEER, groups=[world.other_group])
     text = client_for(world.coordinator).get(reverse("network:team")).content.decode()
     assert "volunteer</dd>" in text and "coordinator</dd>" in text
     assert "die_only" not in text and "referrer</dd>" not in text
@@ -102,7 +102,7 @@ def test_admin_adds_a_volunteer_without_email_and_gets_a_temporary_password(worl
 
 
 def test_same_name_twice_in_two_associations_gets_a_free_sign_in_name(world):
-    UserFactory(username="jean.dupont", first_name="Jean", last_name="Dupont")  # someone else's account
+    person("jean.dupont", first_name="Jean", last_name="Dupont")  # someone else's account
     added = services.add_person(association=world.association, by=world.admin, first_name="Jean",
                                 last_name="Dupont", kind="admin")
     assert added.created and added.user.username == "jean.dupont2"
@@ -155,7 +155,7 @@ def test_a_person_of_another_association_is_refused(world, client_for):
 def test_a_member_of_another_association_is_refused(world):
     from grappe.members.tests.factories import MemberFactory
 
-    user = UserFactory(username="far", email="far@example.org")
+    user = person("far", email="far@example.org")
     MemberFactory(association=world.elsewhere, group=world.elsewhere_group, user=user)
     with pytest.raises(DomainError, match="une seule association"):
         services.add_person(association=world.association, by=world.admin, first_name="F", last_name="Ar",
@@ -228,8 +228,7 @@ def test_the_last_active_admin_cannot_lose_the_role_or_be_deactivated(world, cli
     admin_role = world.admin.roles.get(kind="admin")
     with pytest.raises(DomainError, match="dernier administrateur"):
         services.remove_role(role=admin_role, by=world.admin)
-    second = UserFactory(username="second_admin")
-    make_role(second, world.association, Role.Kind.ADMIN)
+    second = person("second_admin", world.association, Role.Kind.ADMIN)
     response = client_for(second).post(reverse("network:person_deactivate", args=[world.admin.pk]), follow=True)
     assert "Désactivé" in response.content.decode()
     # now `second` is the last active admin: the first one, deactivated, does not count

@@ -2,22 +2,19 @@
 association's: another association's, nobody's (an operator's superuser) or a staff login."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from grappe.core import services as core_services
 from grappe.core.errors import DomainError
 from grappe.core.models import TemporaryPassword
+from grappe.members.tests.personas import person
 from grappe.network import services
 from grappe.network.models import Role
-from grappe.network.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-User = get_user_model()
 
 
-def test_another_associations_admin_cannot_take_over_roots_login(world, client_for):
-    root = User.objects.create_superuser("root", "root@example.org", "root-secret-2026")
+def test_another_associations_admin_cannot_take_over_roots_login(world, client_for, root):
     hash_before = root.password
     response = client_for(world.outsider).post(reverse("network:person_add"), {
         "first_name": "Ro", "last_name": "Ot", "email": "", "username": "root", "kind": "admin"})
@@ -33,7 +30,7 @@ def test_another_associations_admin_cannot_take_over_roots_login(world, client_f
 
 @pytest.mark.parametrize("how", ["username", "email"])
 def test_a_login_of_nobody_is_not_attached(world, how):
-    UserFactory(username="lonely", email="lonely@example.org")  # no role, no member
+    person("lonely", email="lonely@example.org")  # no role, no member
     found = {"username": "lonely"} if how == "username" else {"email": "lonely@example.org"}
     with pytest.raises(DomainError):
         services.add_person(association=world.association, by=world.admin, first_name="Lo", last_name="Nely",
@@ -60,7 +57,7 @@ def test_a_staff_login_of_the_team_is_not_attached_nor_given_a_password(world):
 
 
 def test_the_team_page_gives_no_password_to_someone_without_a_role_here(world):
-    lonely = UserFactory(username="lonely")
+    lonely = person("lonely")
     with pytest.raises(DomainError):
         services.issue_temporary_password(association=world.association, user=lonely, by=world.admin)
     with pytest.raises(DomainError):
@@ -68,9 +65,8 @@ def test_the_team_page_gives_no_password_to_someone_without_a_role_here(world):
     assert not TemporaryPassword.objects.exists()
 
 
-def test_core_never_issues_a_temporary_password_to_a_superuser_or_staff(world):
-    root = User.objects.create_superuser("root", "root@example.org", "root-secret-2026")
-    staff = UserFactory(username="operator", is_staff=True)
+def test_core_never_issues_a_temporary_password_to_a_superuser_or_staff(world, root):
+    staff = person("operator", is_staff=True)
     for user in (root, staff):
         with pytest.raises(DomainError):
             core_services.issue_temporary_password(user=user, by=world.admin)
