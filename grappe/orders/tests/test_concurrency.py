@@ -1,14 +1,14 @@
 """Order changes racing the closing, on PostgreSQL: none lost, none counted twice.
 
-Run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/grappe_orders (SQLite has no row locks).
+PostgreSQL only (SQLite has no row locks): see grappe/core/tests/concurrency.py.
 """
 
 import threading
 from decimal import Decimal as D
 
 import pytest
-from django.db import connection, connections
 
+from grappe.core.tests.concurrency import errors, postgres_only, run_concurrently
 from grappe.orders import services
 from grappe.orders.models import OrderIncrement, OrderLine, ProductOutcome
 
@@ -16,62 +16,36 @@ from .factories import make_cycle, make_member
 
 THREADS = 50
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("Concurrency proof skipped: it needs PostgreSQL row locks "
-                    "(set DATABASE_URL=postgres://postgres@127.0.0.1:5432/grappe_orders).")
-
-
-def test_fifty_order_changes_racing_the_closing_are_each_counted_or_refused(postgres_only, world):
+def test_fifty_order_changes_racing_the_closing_are_each_counted_or_refused(world):
     shop = make_cycle(world)
     members = [make_member(world, group=world.group if i % 2 else world.other_group) for i in range(THREADS)]
     accepted = {}  # member pk -> list of quantities accepted, in order
     refused = {}  # member pk -> messages
     lock = threading.Lock()
-    start = threading.Barrier(THREADS + 1)
     some_done = threading.Event()
-    errors = []
 
     def member_changes(member, index):
-        try:
-            start.wait()
-            for quantity in (D("1") + index % 3, D("2") + index % 3 + D("0.5")):
-                try:
-                    services.set_line(cycle=shop.cycle, member=member, product=shop.lentils, quantity=quantity,
-                                      by=world.volunteer)
-                    with lock:
-                        accepted.setdefault(member.pk, []).append(quantity)
-                        if sum(len(v) for v in accepted.values()) >= THREADS // 3:
-                            some_done.set()
-                except services.CycleNotOpen as refusal:
-                    with lock:
-                        refused.setdefault(member.pk, []).append(str(refusal))
-        except Exception as exc:  # noqa: BLE001 - reported by the main thread
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        for quantity in (D("1") + index % 3, D("2") + index % 3 + D("0.5")):
+            try:
+                services.set_line(cycle=shop.cycle, member=member, product=shop.lentils, quantity=quantity,
+                                  by=world.volunteer)
+                with lock:
+                    accepted.setdefault(member.pk, []).append(quantity)
+                    if sum(len(v) for v in accepted.values()) >= THREADS // 3:
+                        some_done.set()
+            except services.CycleNotOpen as refusal:
+                with lock:
+                    refused.setdefault(member.pk, []).append(str(refusal))
 
     def closing():
-        try:
-            start.wait()
-            some_done.wait(timeout=60)
-            services.close_cycle(cycle=shop.cycle, by=world.coordinator, confirm=True)
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        some_done.wait(timeout=60)
+        services.close_cycle(cycle=shop.cycle, by=world.coordinator, confirm=True)
 
-    threads = [threading.Thread(target=member_changes, args=(m, i)) for i, m in enumerate(members)]
-    threads.append(threading.Thread(target=closing))
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
+    outcomes = run_concurrently(*[lambda m=m, i=i: member_changes(m, i) for i, m in enumerate(members)], closing)
+    assert not errors(outcomes), errors(outcomes)
 
     # every change is either accepted or refused with a message
     for member in members:
