@@ -1,5 +1,5 @@
 """Rules the test suite keeps about itself: screenshots only where asked, no timed assertions, one way to
-prove behaviour under concurrency."""
+prove behaviour under concurrency, one set of personas."""
 
 import re
 from pathlib import Path
@@ -18,6 +18,7 @@ TEST_CODE = sorted(p for p in (ROOT / "grappe").rglob("*.py") if "tests" in p.re
 # Still on the helper's old names (`race`, `require_postgres`) while another change edits them; to move to
 # run_concurrently and postgres_only, then the old names leave grappe/core/tests/concurrency.py.
 NOT_YET_MOVED = {"grappe/tours/tests/test_jobs.py"}
+PERSONAS = ROOT / "grappe" / "members" / "tests" / "personas.py"
 
 
 class FakePage:
@@ -68,3 +69,10 @@ def test_concurrency_is_proved_one_way_only():
     assert offending(ad_hoc, TEST_CODE) == []
     old_names = offending(r"\brace\(|\brequire_postgres\(", TEST_CODE)
     assert [hit for hit in old_names if hit.split(":")[0] not in NOT_YET_MOVED] == []
+
+
+def test_people_are_made_by_the_personas_module_only():
+    # the standard people (the `world` fixture), and any other person a test needs (person(), operator()),
+    # come from grappe/members/tests/personas.py: no second set of personas grows elsewhere
+    users = r"(?<!class )\bUserFactory\(|create_(super)?user\(|(User|get_user_model\(\))\.objects\.create\("
+    assert offending(users, [p for p in TEST_CODE if p != PERSONAS]) == []
