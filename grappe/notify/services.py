@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grappe.accounts.queries import receipt as receipt_query
 from grappe.core.errors import DomainError
 from grappe.members.models import Member
 from grappe.orders.models import quantity_label
@@ -89,8 +90,6 @@ def send_receipt(*, basket, by, backend=None) -> SentNotification:
     The same receipt (same text) is sent once: a second press, or two volunteers at once, are refused
     by the log's unique key; after another payment the text differs and it can be sent again. Not one
     transaction on purpose: the log row is committed before the message leaves (see engine)."""
-    from grappe.accounts.queries import receipt as receipt_query
-
     member = basket.member
     route = receipt_route(member)
     data = receipt_query(basket)
