@@ -19,6 +19,7 @@ from grappe.network.models import Association, BuyingGroup, Partner, Role
 
 from . import quota
 from .models import AuditEntry, Member, Membership, Referral
+from .signals import member_erased
 
 PERSONAL_FIELDS = ["name", "kind", "adults", "children", "phone", "email", "preferred_channel", "commune",
                    "stop", "group", "reminders_opt_out"]
@@ -438,9 +439,7 @@ def erase_member(*, member: Member, by) -> Member:
         member.left_on = timezone.localdate()
     member.save()
     Referral.objects.filter(member=member).update(household_name="—", phone="")
-    from grappe.notify.services import erase_addresses  # notify depends on members, not the reverse
-
-    erase_addresses(member=member, user=user, values=former)
+    member_erased.send(sender=Member, member=member, user=user, former=former)  # e.g. notify's log
     if user is not None:
         user.username = f"erased-{member.association_id}-{member.number}-{secrets.token_hex(4)}"
         user.first_name = user.last_name = user.email = ""

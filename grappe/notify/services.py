@@ -37,10 +37,11 @@ def mark_called(*, by, notification: SentNotification) -> bool:
 
 @transaction.atomic
 def erase_addresses(*, member: Member, user=None, values=()) -> int:
-    """A member is erased (grappe.members.services.erase_member): their reminders stay in the log (what
-    was sent, when, by which channel) but no longer say to which phone or e-mail. Clears the address of
-    every row sent to the member or to their login, and takes `values` (their former phone and e-mail)
-    and those addresses out of the error, subject and text. Returns the number of rows changed."""
+    """A member is erased (grappe.members.services.erase_member, through forget_erased_member): their
+    reminders stay in the log (what was sent, when, by which channel) but no longer say to which phone
+    or e-mail. Clears the address of every row sent to the member or to their login, and takes `values`
+    (their former phone and e-mail) and those addresses out of the error, subject and text. Returns the
+    number of rows changed."""
     rows = SentNotification.objects.filter(member=member)
     if user is not None:
         rows = rows | SentNotification.objects.filter(user=user)
@@ -56,6 +57,11 @@ def erase_addresses(*, member: Member, user=None, values=()) -> int:
             setattr(row, field, value)
     SentNotification.objects.bulk_update(rows, ["address", "error", "subject", "text"])
     return len(rows)
+
+
+def forget_erased_member(*, member: Member, user, former, **_signal) -> None:
+    """Connected to members.signals.member_erased (sent inside erase_member's transaction)."""
+    erase_addresses(member=member, user=user, values=former)
 
 
 # --- The receipt after a payment, sent on request -------------------------------------------------
