@@ -42,10 +42,10 @@ def erase_addresses(*, member: Member, user=None, values=()) -> int:
     or e-mail. Clears the address of every row sent to the member or to their login, and takes `values`
     (their former phone and e-mail) and those addresses out of the error, subject and text. Returns the
     number of rows changed."""
-    rows = SentNotification.objects.filter(member=member)
+    sent = SentNotification.objects.filter(member=member)
     if user is not None:
-        rows = rows | SentNotification.objects.filter(user=user)
-    rows = list(rows.select_for_update(of=("self",)).order_by("pk"))
+        sent = sent | SentNotification.objects.filter(user=user)
+    rows = list(sent.select_for_update(of=("self",)).order_by("pk"))
     gone = {v for v in values if v} | {row.address for row in rows if row.address}
     gone |= {to_e164(v) for v in set(gone) if to_e164(v)}
     for row in rows:
@@ -80,7 +80,7 @@ def receipt_route(member: Member) -> Route:
         raise ReceiptNotSent(_("This member prefers paper or a phone call: print the receipt instead."))
     phone = to_e164(member.phone) or ""
     phone = phone if phone and is_mobile(phone) and sms_gateway.enabled() else ""  # a landline gets no SMS
-    email = member.email or (member.user.email if member.user_id else "")
+    email = member.email or (member.user.email if member.user is not None else "")
     routes = [Route(Channel.SMS, phone), Route(Channel.EMAIL, email)]
     if member.preferred_channel == Channel.EMAIL:
         routes.reverse()
