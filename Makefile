@@ -35,8 +35,11 @@ run: demo
 test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# ruff, the import rules of docs/architecture.md (import-linter), mypy on the pure modules and services
 lint: install-test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 messages: install
 	cd grappe && ../$(PY) ../manage.py makemessages -l fr -l en --no-obsolete --ignore "*/tests/*"

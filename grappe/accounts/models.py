@@ -94,6 +94,10 @@ class CashCount(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 
+    # Not stored: set by services.stale_cash_counts on the counts it returns.
+    reversed_after: list[Entry]
+    expected_now: Decimal
+
     class Meta:
         ordering = ["distribution", "means"]
         constraints = [models.UniqueConstraint(fields=["distribution", "means"], name="cash_count_unique")]

@@ -32,6 +32,7 @@ unexplained lines that cancel out still block).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -139,7 +140,7 @@ def _sum(values) -> Decimal:
 
 def reconcile(*, charges: list[Charge], purchases: list[Purchase], invoices: list[Invoice],
               passed_on_costs: list[Decimal], stock: list[StockChange], losses: list[StockChange],
-              differences: list[Difference] = (), ledger: Decimal | None = None) -> Report:
+              differences: Sequence[Difference] = (), ledger: Decimal | None = None) -> Report:
     """`ledger`: what members' accounts were charged for the cycle's baskets, net of reversals
     (None: what the baskets say)."""
     charged = _sum(c.amount for c in charges)

@@ -17,7 +17,6 @@ urlpatterns = [
     path("panier/<int:pk>/payer/", views.pay, name="pay"),
     path("panier/<int:pk>/sur-compte/", views.on_account, name="on_account"),
     path("panier/<int:pk>/recu/", views.receipt, name="receipt"),
-    path("panier/<int:pk>/recu/envoyer/", views.send_receipt, name="send_receipt"),
     path("distribution/<int:pk>/caisse/", views.cash_count, name="cash_count"),
     path("cycle/<int:pk>/bilan/", views.settlement, name="settlement"),
     path("facture/<int:pk>/paiement/", views.supplier_payment, name="supplier_payment"),

@@ -21,7 +21,6 @@ from grappe.distribution import views as distribution_views
 from grappe.distribution.models import Basket
 from grappe.members.queries import member_for, members_for
 from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require_scope
-from grappe.notify import services as notify_services
 from grappe.orders.models import CycleEvent, OrderCycle, PurchaseOrder
 from grappe.orders.queries import cycle_for, cycle_group_ids, cycles_for
 
@@ -155,29 +154,12 @@ def on_account(request: HttpRequest, pk: int) -> HttpResponse:
 @require_scope(*STAFF)
 def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     basket = distribution_queries.basket_for(request.scope, pk)
-    return _receipt_page(request, basket)
+    return receipt_page(request, basket)
 
 
-def _receipt_page(request, basket, status=200):
+def receipt_page(request, basket, status=200):
+    """The receipt of a basket; also shown again by grappe.notify when sending it is refused."""
     return render(request, "accounts/receipt.html", _checkout_context(basket), status=status)
-
-
-@require_scope(*STAFF)
-@require_POST
-def send_receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    """Send the receipt to the member by SMS or e-mail (their preferred channel), logged by grappe.notify."""
-    basket = distribution_queries.basket_for(request.scope, pk)
-    try:
-        sent = notify_services.send_receipt(basket=basket, by=request.user)
-    except DomainError as error:
-        _fail(request, error)
-        return _receipt_page(request, basket, status=REFUSED)
-    else:
-        if sent.channel == sent.Channel.SMS:
-            messages.success(request, _("Receipt sent by SMS to %(address)s.") % {"address": sent.address})
-        else:
-            messages.success(request, _("Receipt sent by e-mail to %(address)s.") % {"address": sent.address})
-    return redirect("accounts:receipt", basket.pk)
 
 
 @require_scope(*STAFF)

@@ -66,7 +66,7 @@ def format_euros(amount: Decimal) -> str:
     amount = round_cents(amount)
     sign = "-" if amount < 0 else ""
     units, cents = f"{abs(amount):.2f}".split(".")
-    groups = []
+    groups: list[str] = []
     while units:
         groups.insert(0, units[-3:])
         units = units[:-3]

@@ -43,7 +43,7 @@ READY = (CycleStatus.ORDERED, CycleStatus.RECEIVED, CycleStatus.DISTRIBUTED)
 
 
 class DistributionError(DomainError):
-    pass
+    line_id: int | None = None  # the basket line a refusal is about: the form shows it beside the box
 
 
 class OutOfTolerance(DistributionError):
@@ -276,7 +276,7 @@ def _pending_moves(group_id, product_ids=None) -> dict[int, tuple[Decimal, Decim
                                       basket__distribution__status=Distribution.Status.PLANNED)
     if product_ids is not None:
         lines = lines.filter(product_id__in=list(product_ids))
-    out = defaultdict(lambda: (ZERO, ZERO))
+    out: defaultdict[int, tuple[Decimal, Decimal]] = defaultdict(lambda: (ZERO, ZERO))
     for product_id, status, allotted, served in lines.values_list("product_id", "basket__status", "allotted",
                                                                   "served"):
         if status == Basket.Status.NOT_COLLECTED:
@@ -405,7 +405,7 @@ def close_distribution(*, distribution, by, now=None) -> Distribution:
         raise DistributionError(_("This distribution is already closed."))
     if Basket.objects.filter(distribution=distribution, status=Basket.Status.WAITING).exists():
         raise DistributionError(_("Some baskets are still waiting: mark them collected or not collected first."))
-    back = defaultdict(lambda: ZERO)
+    back: defaultdict[int, Decimal] = defaultdict(lambda: ZERO)
     cost = {}
     for product_id, status, allotted, served, unit_cost in BasketLine.objects.filter(
             basket__distribution=distribution).values_list("product_id", "basket__status", "allotted", "served",

@@ -19,6 +19,7 @@ from grappe.network.models import Association, BuyingGroup, Partner, Role
 
 from . import quota
 from .models import AuditEntry, Member, Membership, Referral
+from .signals import member_erased
 
 PERSONAL_FIELDS = ["name", "kind", "adults", "children", "phone", "email", "preferred_channel", "commune",
                    "stop", "group", "reminders_opt_out"]
@@ -92,7 +93,9 @@ def _lock_group(group: BuyingGroup) -> BuyingGroup:
 
 
 def audit(member: Member | None, *, by, action: str, fields=(), detail: str = "", association=None) -> None:
-    AuditEntry.objects.create(association=association or member.association, member=member, actor=by,
+    if association is None and member is not None:
+        association = member.association
+    AuditEntry.objects.create(association=association, member=member, actor=by,
                               action=action, fields=sorted(fields), detail=detail)
 
 
@@ -113,7 +116,7 @@ def _validate_member(data: dict) -> None:
         raise DomainError(_("Unknown value for %(field)s: %(value)s.") % {"field": "priority_basis",
                                                                           "value": str(data["priority_basis"])[:30]})
     name = (data.get("name") or "").strip()
-    if not name or len(name) > Member._meta.get_field("name").max_length:
+    if not name or len(name) > (Member._meta.get_field("name").max_length or 200):
         raise DomainError(_("Give a name of at most 200 characters."))
     if not 1 <= int(data.get("adults", 1)) <= 30 or not 0 <= int(data.get("children", 0)) <= 30:
         raise DomainError(_("A household counts 1 to 30 adults and 0 to 30 children."))
@@ -438,9 +441,7 @@ def erase_member(*, member: Member, by) -> Member:
         member.left_on = timezone.localdate()
     member.save()
     Referral.objects.filter(member=member).update(household_name="—", phone="")
-    from grappe.notify.services import erase_addresses  # notify depends on members, not the reverse
-
-    erase_addresses(member=member, user=user, values=former)
+    member_erased.send(sender=Member, member=member, user=user, former=former)  # e.g. notify's log
     if user is not None:
         user.username = f"erased-{member.association_id}-{member.number}-{secrets.token_hex(4)}"
         user.first_name = user.last_name = user.email = ""

@@ -15,4 +15,9 @@ class NotifyConfig(AppConfig):
     ]
 
     def ready(self):
+        from grappe.members.signals import member_erased
+
         from . import kinds  # noqa: F401 - registers the reminder kinds
+        from .services import forget_erased_member
+
+        member_erased.connect(forget_erased_member, dispatch_uid="notify.forget_erased_member")

@@ -10,12 +10,13 @@ about (a cycle, an event on a given date): the engine sends each (kind, key, rec
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
 class Recipient:
-    member: object = None  # a Member
-    user: object = None  # a User (a volunteer who is not a member)
+    member: Any = None  # a Member (this module imports no Django)
+    user: Any = None  # a User (a volunteer who is not a member)
 
     @property
     def key(self) -> str:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grappe.accounts.queries import receipt as receipt_query
 from grappe.core.errors import DomainError
 from grappe.members.models import Member
 from grappe.orders.models import quantity_label
@@ -36,14 +37,15 @@ def mark_called(*, by, notification: SentNotification) -> bool:
 
 @transaction.atomic
 def erase_addresses(*, member: Member, user=None, values=()) -> int:
-    """A member is erased (grappe.members.services.erase_member): their reminders stay in the log (what
-    was sent, when, by which channel) but no longer say to which phone or e-mail. Clears the address of
-    every row sent to the member or to their login, and takes `values` (their former phone and e-mail)
-    and those addresses out of the error, subject and text. Returns the number of rows changed."""
-    rows = SentNotification.objects.filter(member=member)
+    """A member is erased (grappe.members.services.erase_member, through forget_erased_member): their
+    reminders stay in the log (what was sent, when, by which channel) but no longer say to which phone
+    or e-mail. Clears the address of every row sent to the member or to their login, and takes `values`
+    (their former phone and e-mail) and those addresses out of the error, subject and text. Returns the
+    number of rows changed."""
+    sent = SentNotification.objects.filter(member=member)
     if user is not None:
-        rows = rows | SentNotification.objects.filter(user=user)
-    rows = list(rows.select_for_update(of=("self",)).order_by("pk"))
+        sent = sent | SentNotification.objects.filter(user=user)
+    rows = list(sent.select_for_update(of=("self",)).order_by("pk"))
     gone = {v for v in values if v} | {row.address for row in rows if row.address}
     gone |= {to_e164(v) for v in set(gone) if to_e164(v)}
     for row in rows:
@@ -55,6 +57,11 @@ def erase_addresses(*, member: Member, user=None, values=()) -> int:
             setattr(row, field, value)
     SentNotification.objects.bulk_update(rows, ["address", "error", "subject", "text"])
     return len(rows)
+
+
+def forget_erased_member(*, member: Member, user, former, **_signal) -> None:
+    """Connected to members.signals.member_erased (sent inside erase_member's transaction)."""
+    erase_addresses(member=member, user=user, values=former)
 
 
 # --- The receipt after a payment, sent on request -------------------------------------------------
@@ -73,7 +80,7 @@ def receipt_route(member: Member) -> Route:
         raise ReceiptNotSent(_("This member prefers paper or a phone call: print the receipt instead."))
     phone = to_e164(member.phone) or ""
     phone = phone if phone and is_mobile(phone) and sms_gateway.enabled() else ""  # a landline gets no SMS
-    email = member.email or (member.user.email if member.user_id else "")
+    email = member.email or (member.user.email if member.user is not None else "")
     routes = [Route(Channel.SMS, phone), Route(Channel.EMAIL, email)]
     if member.preferred_channel == Channel.EMAIL:
         routes.reverse()
@@ -89,8 +96,6 @@ def send_receipt(*, basket, by, backend=None) -> SentNotification:
     The same receipt (same text) is sent once: a second press, or two volunteers at once, are refused
     by the log's unique key; after another payment the text differs and it can be sent again. Not one
     transaction on purpose: the log row is committed before the message leaves (see engine)."""
-    from grappe.accounts.queries import receipt as receipt_query
-
     member = basket.member
     route = receipt_route(member)
     data = receipt_query(basket)

@@ -5,6 +5,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from grappe.accounts.views import REFUSED, receipt_page
+from grappe.core.errors import DomainError
+from grappe.distribution.queries import basket_for
 from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require_scope
 
 from . import services
@@ -64,3 +67,21 @@ def preferences(request: HttpRequest) -> HttpResponse:
         return redirect("notify:preferences")
     member.refresh_from_db(fields=["reminders_opt_out"])
     return render(request, "notify/preferences.html", {"member": member})
+
+
+@require_scope(ADMIN, COORDINATOR, VOLUNTEER)
+@require_POST
+def send_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """The button on the receipt page (grappe.accounts): send it to the member by SMS or e-mail (their
+    preferred channel), logged here. Refused: the receipt page again, with the reason."""
+    basket = basket_for(request.scope, pk)
+    try:
+        sent = services.send_receipt(basket=basket, by=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return receipt_page(request, basket, status=REFUSED)
+    if sent.channel == sent.Channel.SMS:
+        messages.success(request, _("Receipt sent by SMS to %(address)s.") % {"address": sent.address})
+    else:
+        messages.success(request, _("Receipt sent by e-mail to %(address)s.") % {"address": sent.address})
+    return redirect("accounts:receipt", basket.pk)

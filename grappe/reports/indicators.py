@@ -184,7 +184,8 @@ def priority_share(members: list[MemberRow], period: Period, threshold: Decimal)
 
 
 def referrals_per_partner(referrals: list[ReferralRow], period: Period) -> list[dict]:
-    made, joined = Counter(), Counter()
+    made: Counter[str] = Counter()
+    joined: Counter[str] = Counter()
     for row in referrals:
         if row.created_on in period:
             made[row.partner] += 1
@@ -206,7 +207,7 @@ def _in(lines, period):
 def _handed(lines: list[LineRow], period: Period, baskets: list[BasketRow] | None = None) -> list[tuple]:
     """(day, key) per basket handed out in the period: collected baskets, plus the households' orders
     of cycles and groups without any distribution recorded (lines without basket_id)."""
-    out = {(line.day, ("order", line.member_id, line.cycle_id)) for line in _in(lines, period)
+    out: set[tuple[date, tuple]] = {(line.day, ("order", line.member_id, line.cycle_id)) for line in _in(lines, period)
            if baskets is None or line.basket_id is None}
     if baskets is not None:
         out |= {(row.day, ("basket", row.id if row.id is not None else (row.member_id, row.day)))
@@ -252,7 +253,7 @@ def weeks_of(period: Period) -> list[tuple[str, date]]:
 
 def baskets_handed_out(baskets: list[BasketRow], period: Period) -> dict:
     """Baskets actually collected at distributions in the period, per ISO week, and those not collected."""
-    per_week = Counter()
+    per_week: Counter[str] = Counter()
     handed = missed = 0
     for row in baskets:
         if row.day not in period:

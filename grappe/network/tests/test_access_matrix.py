@@ -76,8 +76,7 @@ SKIPPED_PREFIXES = {
 # What `pk` names, per pattern; the other keywords name the same object everywhere.
 PK_KIND = {
     **{f"accounts:{n}": "member" for n in ("member", "member_payment", "member_refund", "reverse")},
-    **{f"accounts:{n}": "basket" for n in ("collect", "reopen", "checkout", "pay", "on_account", "receipt",
-                                           "send_receipt")},
+    **{f"accounts:{n}": "basket" for n in ("collect", "reopen", "checkout", "pay", "on_account", "receipt")},
     "accounts:cash_count": "distribution", "accounts:settlement": "cycle", "accounts:supplier_payment": "invoice",
     **{f"catalogue:{n}": "product" for n in ("product", "product_edit", "product_price")},
     **{f"catalogue:{n}": "supplier" for n in ("supplier", "supplier_edit", "import_new")},
@@ -95,7 +94,7 @@ PK_KIND = {
     "network:partner_edit": "partner",
     **{f"network:{n}": "person" for n in ("person", "person_deactivate", "person_reactivate", "person_password",
                                           "person_slip", "role_add", "role_edit", "role_remove")},
-    "notify:call_done": "notification",
+    "notify:call_done": "notification", "notify:send_receipt": "basket",
     **{f"orders:{n}": "cycle" for n in ("cycle_detail", "basket", "on_behalf", "paper_entry", "order_form_pdf",
                                         "cycle_open", "cycle_extend", "cycle_schedule", "cycle_close", "review",
                                         "purchase_orders")},

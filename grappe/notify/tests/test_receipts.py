@@ -108,14 +108,14 @@ def test_the_button_on_the_receipt_page_sends_it(world, paid, client_for):
     client = client_for(world.volunteer)
     url = reverse("accounts:receipt", args=[paid.jeanne_basket.pk])
     assert "Envoyer le reçu" in client.get(url).content.decode()
-    response = client.post(reverse("accounts:send_receipt", args=[paid.jeanne_basket.pk]), follow=True)
+    response = client.post(reverse("notify:send_receipt", args=[paid.jeanne_basket.pk]), follow=True)
     assert "Reçu envoyé par SMS au +33600000000" in response.content.decode()
     assert SentNotification.objects.get().kind == "receipt"
-    response = client.post(reverse("accounts:send_receipt", args=[paid.jeanne_basket.pk]), follow=True)
+    response = client.post(reverse("notify:send_receipt", args=[paid.jeanne_basket.pk]), follow=True)
     assert "déjà été envoyé" in response.content.decode()
 
 
 def test_an_outsider_cannot_send_a_receipt(world, paid, client_for):
-    response = client_for(world.outsider).post(reverse("accounts:send_receipt", args=[paid.jeanne_basket.pk]))
+    response = client_for(world.outsider).post(reverse("notify:send_receipt", args=[paid.jeanne_basket.pk]))
     assert response.status_code in (403, 404)
     assert not SentNotification.objects.exists()
