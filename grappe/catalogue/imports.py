@@ -10,7 +10,6 @@ coordinator's confirmation) writes them in one transaction.
 import csv
 import io
 import re
-import unicodedata
 from decimal import Decimal
 
 from django.db import transaction
@@ -19,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from grappe.core import numbers
+from grappe.core import numbers, tabular
+from grappe.core.text import fold
 
 from .models import Family, PriceChange, PriceImport, Product, Supplier, Unit
 from .services import CatalogueError
@@ -61,8 +61,8 @@ class ImportRefused(CatalogueError):
 
 
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]", "", text)
+    """A header or a family as compared: folded (no accents, lower case), letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", fold(str(text)))
 
 
 def family_from(text: str) -> str | None:
@@ -92,21 +92,13 @@ def _read_csv(data: bytes) -> tuple[list[list[str]], list[str]]:
     if b"\x00" in data[:4096]:
         raise ImportRefused(gettext_lazy("This file is not a text (CSV) file. Save it as CSV or XLSX."))
     try:
-        text = data.decode("utf-8-sig")
+        text, encoding = tabular.decode_text(data)
     except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise ImportRefused(gettext_lazy(
-                "The characters of this file cannot be read. Save it as « CSV UTF-8 » and try again.")) from None
+        raise ImportRefused(gettext_lazy(
+            "The characters of this file cannot be read. Save it as « CSV UTF-8 » and try again.")) from None
+    if encoding == "cp1252":
         notices.append(_("The file was read as Windows (cp1252) text: check the accents in the preview."))
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=";,\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ";"
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = tabular.csv_reader(text)
     rows = []
     try:
         for row in reader:

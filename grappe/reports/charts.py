@@ -2,12 +2,15 @@
 on the bars. One function per chart; each returns the SVG text (for pages and PDFs alike)."""
 
 import io
+from decimal import Decimal
 
 import matplotlib
 
 matplotlib.use("Agg")
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+
+from grappe.core.money import french_number  # noqa: E402
 
 HATCHES = ["///", "...", "xxx", "\\\\\\", "ooo", "---", "+++"]
 plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 10, "hatch.linewidth": 0.8,
@@ -23,8 +26,9 @@ def _svg(fig: Figure) -> str:
 
 
 def _number(value) -> str:
-    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\u202f").replace(".", ",")
+    """1234.4 -> "1 234", 12.25 -> "12,3" (one decimal below 100, none from 100 on)."""
+    number = Decimal(str(value))
+    return french_number(number, 0 if abs(number) >= 100 else 1, grouped=True, trim=True)
 
 
 def bars(labels: list[str], values: list, *, title: str, unit: str = "", horizontal: bool = False) -> str:
