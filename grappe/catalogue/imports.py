@@ -11,6 +11,7 @@ import csv
 import io
 import re
 from decimal import Decimal
+from zipfile import BadZipFile, ZipFile
 
 from django.db import transaction
 from django.db.models import Max
@@ -115,8 +116,6 @@ def _check_xlsx_archive(data: bytes) -> None:
 
     The sizes come from the zip's directory; Python's zipfile never reads more than the declared size
     of a part, so a lying directory cannot get past this either."""
-    from zipfile import BadZipFile, ZipFile
-
     try:
         with ZipFile(io.BytesIO(data)) as archive:
             parts = archive.infolist()
@@ -130,7 +129,7 @@ def _check_xlsx_archive(data: bytes) -> None:
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # imported late: about 0.15 s to import, and only XLSX files need it
 
     _check_xlsx_archive(data)
     unreadable = gettext_lazy("This spreadsheet cannot be opened. Save it again as XLSX or CSV.")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from grappe.core.money import plain_number
 from grappe.core.pdf import pdf_response
+from grappe.members.models import Member
 from grappe.network.access import ADMIN, COORDINATOR, MEMBER, REFERRER, VOLUNTEER, group_for, require_scope
 
 from . import exports, imports, services
@@ -239,8 +240,6 @@ def selection(request: HttpRequest, group_pk: int) -> HttpResponse:
 
 @require_scope(*STAFF)
 def tiers(request: HttpRequest) -> HttpResponse:
-    from grappe.members.models import Member
-
     association = request.scope.association
     forms = []
     for category, label in Member.Category.choices:
