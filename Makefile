@@ -16,6 +16,11 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/activate
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet -e ".[test]"
+	touch $@
+
+# OR-Tools, only for the routing benchmark's comparison (the tests never need it).
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
 	$(PIP) install --quiet -e ".[test,bench]"
 	touch $@
 
@@ -45,7 +50,7 @@ messages: install
 	cd grappe && ../$(PY) ../manage.py makemessages -l fr -l en --no-obsolete --ignore "*/tests/*"
 	cd grappe && ../$(PY) ../manage.py compilemessages
 
-bench: install-test
+bench: $(VENV)/.installed-bench
 	$(PY) bench/routing.py
 
 clean:

@@ -6,7 +6,6 @@ security settings (secure cookies, HSTS, SSL redirect) and refuses to start with
 every setting is described in docs/operations.md).
 """
 
-import importlib.util
 import os
 from pathlib import Path
 
@@ -151,9 +150,6 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-# Leaflet's files as shipped by django-leaflet, served without installing the app (its admin
-# module imports GeoDjango, which would need the GDAL system library).
-STATICFILES_DIRS = [Path(importlib.util.find_spec("leaflet").origin).parent / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
@@ -244,13 +240,6 @@ CACHES = {
 }
 
 OTP_TOTP_ISSUER = "Grappe"
-
-LEAFLET_CONFIG = {
-    "DEFAULT_CENTER": (44.75, 5.37),
-    "DEFAULT_ZOOM": 9,
-    "TILES": [("OpenStreetMap", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap")],
-    "NO_GLOBALS": False,
-}
 
 LOGGING = {
     "version": 1,

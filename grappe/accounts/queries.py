@@ -35,9 +35,13 @@ class Receipt:
     balance: Decimal
 
 
-def receipt(basket) -> Receipt:
-    from .services import balance  # the one definition of a balance (the sum of the entries)
+def balance(member) -> Decimal:
+    """The one definition of a member's balance: the sum of their entries, to the cent."""
+    total = Entry.objects.filter(member=member).aggregate(s=Sum("amount"))["s"]
+    return round_cents(total) if total is not None else ZERO
 
+
+def receipt(basket) -> Receipt:
     lines = list(basket.lines.all())
     payments = list(Entry.objects.filter(member=basket.member, distribution=basket.distribution,
                                          kind=Entry.Kind.PAYMENT).order_by("at", "pk"))

@@ -33,6 +33,7 @@ from .models import (
     SupplierInvoice,
     SupplierPayment,
 )
+from .queries import balance, settlement_report
 
 ZERO = Decimal("0.00")
 
@@ -51,11 +52,6 @@ class BelowLimit(AccountError):
 
 class UnexplainedDifference(AccountError):
     pass
-
-
-def balance(member) -> Decimal:
-    total = Entry.objects.filter(member=member).aggregate(s=Sum("amount"))["s"]
-    return round_cents(total) if total is not None else ZERO
 
 
 def basket_total(basket) -> Decimal:
@@ -338,8 +334,6 @@ def explain_ledger_gap(*, cycle, reason, by, now=None) -> SettlementDifference:
     """The reason why members' accounts were charged another amount than the baskets served (a
     charge reversed, a basket given away...). It explains the gap as it stands now, which then
     counts as explained in the settlement; if the gap changes later, the rest is to explain."""
-    from .queries import settlement_report
-
     cycle = _locked_cycle(cycle.pk)
     if not reason.strip():
         raise AccountError(_("Say why the accounts differ from the baskets."))
@@ -358,8 +352,6 @@ def explain_ledger_gap(*, cycle, reason, by, now=None) -> SettlementDifference:
 @transaction.atomic
 def settle_cycle(*, cycle, by, now=None) -> OrderCycle:
     """Distributed -> settled, only when the settlement leaves nothing to explain. Recorded (who, when)."""
-    from .queries import settlement_report
-
     cycle = OrderCycle.objects.select_for_update(of=("self",)).get(pk=cycle.pk)
     if cycle.status == OrderCycle.Status.SETTLED:
         raise AccountError(_("This cycle has already been settled."))

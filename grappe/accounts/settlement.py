@@ -34,14 +34,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
-
-
-def cents(value: Decimal) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+from grappe.core.money import ZERO, round_cents
 
 
 @dataclass(frozen=True)
@@ -54,11 +49,11 @@ class Charge:
 
     @property
     def amount(self) -> Decimal:
-        return cents(self.quantity * self.unit_price)
+        return round_cents(self.quantity * self.unit_price)
 
     @property
     def at_cost(self) -> Decimal:
-        return cents(self.quantity * self.unit_cost)
+        return round_cents(self.quantity * self.unit_cost)
 
 
 @dataclass(frozen=True)
@@ -146,13 +141,13 @@ def reconcile(*, charges: list[Charge], purchases: list[Purchase], invoices: lis
     charged = _sum(c.amount for c in charges)
     at_cost = _sum(c.at_cost for c in charges)
     tier = charged - at_cost
-    ledger_gap = ZERO if ledger is None else cents(ledger) - charged
+    ledger_gap = ZERO if ledger is None else round_cents(ledger) - charged
     invoiced = _sum(i.amount for i in invoices)
-    passed_on = _sum(cents(a) for a in passed_on_costs)
+    passed_on = _sum(round_cents(a) for a in passed_on_costs)
     stock_exact = _sum(s.quantity * s.unit_cost for s in stock)
     loss_exact = _sum(s.quantity * s.unit_cost for s in losses)
-    stock_change = cents(stock_exact)
-    lost = cents(loss_exact)
+    stock_change = round_cents(stock_exact)
+    lost = round_cents(loss_exact)
     cost_of_goods = invoiced + passed_on - stock_change - lost
 
     # rounding, source by source (exact value minus the cents booked)
@@ -163,14 +158,14 @@ def reconcile(*, charges: list[Charge], purchases: list[Purchase], invoices: lis
     rounding_lines = [
         Line("charges", "charges to members", at_cost - served_exact),
         Line("purchases", "supplier lines", bought_exact - expected_invoices),
-        Line("passed_on", "passed-on costs", recovered_exact - cents(recovered_exact)),
+        Line("passed_on", "passed-on costs", recovered_exact - round_cents(recovered_exact)),
         Line("stock", "stock value", stock_change - stock_exact),
         Line("losses", "losses", lost - loss_exact),
     ]
     # what is left below the cent once every source is rounded (goods vanished at a unit cost with
     # six decimals): the margin is shown and explained in cents, so this rest is rounding too
     margin_exact = at_cost + ledger_gap - cost_of_goods - _sum(line.amount for line in rounding_lines)
-    margin = cents(margin_exact)
+    margin = round_cents(margin_exact)
     rounding_lines.append(Line("margin", "margin to the cent", margin_exact - margin))
     rounding = _sum(line.amount for line in rounding_lines)
 
@@ -179,19 +174,19 @@ def reconcile(*, charges: list[Charge], purchases: list[Purchase], invoices: lis
         gap = invoice.expected - invoice.amount  # an invoice above what it should be lowers the margin
         if gap != ZERO:
             diffs.append(Line("invoice", invoice.label, gap, invoice.reason))
-    passed_gap = cents(recovered_exact) - passed_on
+    passed_gap = round_cents(recovered_exact) - passed_on
     if passed_gap != ZERO:
         diffs.append(Line("passed_on", "passed-on costs recorded differ from those recovered", passed_gap))
     ledger_label = "members' accounts differ from the baskets served"
-    ledger_explained = [d for d in differences if d.key == "ledger" and d.reason.strip() and cents(d.amount)]
+    ledger_explained = [d for d in differences if d.key == "ledger" and d.reason.strip() and round_cents(d.amount)]
     for d in ledger_explained:
-        diffs.append(Line("ledger", ledger_label, cents(d.amount), d.reason))
-    ledger_rest = ledger_gap - _sum(cents(d.amount) for d in ledger_explained)
+        diffs.append(Line("ledger", ledger_label, round_cents(d.amount), d.reason))
+    ledger_rest = ledger_gap - _sum(round_cents(d.amount) for d in ledger_explained)
     if ledger_rest != ZERO:
         diffs.append(Line("ledger", ledger_label, ledger_rest))
     for d in differences:
         if d.key != "ledger":
-            diffs.append(Line("other", d.label, cents(d.amount), d.reason))
+            diffs.append(Line("other", d.label, round_cents(d.amount), d.reason))
     remainder = margin - _sum(d.amount for d in diffs)
     if remainder != ZERO:
         diffs.append(Line("remainder", "difference no recorded line accounts for", remainder))

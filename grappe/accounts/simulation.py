@@ -11,13 +11,14 @@ import datetime
 import random
 import secrets
 import time
+import uuid
 from decimal import Decimal
 
 from django.utils import timezone
 
 from grappe.catalogue import services as catalogue_services
 from grappe.catalogue.models import Family, GroupSelection, PriceTier, Product, Supplier
-from grappe.core.money import round_cents
+from grappe.core.money import round_cents, round_unit_price
 from grappe.distribution import services as distribution_services
 from grappe.distribution.models import Basket, BasketLine, Distribution, DistributionSettings
 from grappe.members.models import Member, Membership
@@ -213,8 +214,6 @@ def weigh(rng, basket, by=None, now=None) -> None:
 def invoice_suppliers(cycle, day, by=None) -> None:
     """Each purchase order invoiced at what was delivered and paid on `day`; the costs the cycle's
     prices recovered beyond the suppliers' prices (transport, shared costs) booked as passed on."""
-    from grappe.core.money import round_unit_price
-
     prices = {p.product_id: p for p in CyclePrice.objects.filter(cycle=cycle)}
     recovered = ZERO
     for po in PurchaseOrder.objects.filter(cycle=cycle).prefetch_related("lines").select_related("supplier"):
@@ -273,8 +272,6 @@ def services_key(rng):
     """A payment form's idempotency key. The bits drawn from `rng` keep the random sequence (and so the
     figures) of a seed; a salt drawn per run makes the key unique, so that running the same seed twice on
     one database does not reuse the first run's keys (the column is unique across associations)."""
-    import uuid
-
     return uuid.UUID(int=rng.getrandbits(128) ^ _RUN_SALT, version=4)
 
 

@@ -4,6 +4,14 @@ from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
+from grappe.api import accounts as accounts_routes
+from grappe.api import catalogue as catalogue_routes
+from grappe.api import distribution as distribution_routes
+from grappe.api import events as events_routes
+from grappe.api import network as network_routes
+from grappe.api import orders as orders_routes
+from grappe.api import reports as reports_routes
+from grappe.api import tours as tours_routes
 from grappe.core.models import ApiToken
 
 
@@ -22,28 +30,12 @@ api = NinjaAPI(title="Grappe API", version="1", urls_namespace="api", auth=Token
                description="The JSON API of Grappe. Authenticate with `Authorization: Bearer <token>`; "
                            "create tokens on your profile page.")
 
-
-def register_routers():
-    """Each capability adds its router here; imported once from urls.py."""
-    from grappe.api import network as network_routes
-
-    api.add_router("/", network_routes.router)
-    from grappe.api import catalogue as catalogue_routes
-
-    api.add_router("/catalogue/", catalogue_routes.router)
-    from grappe.api import events as events_routes
-    from grappe.api import reports as reports_routes
-
-    api.add_router("/", events_routes.router)
-    api.add_router("/", reports_routes.router)
-    from grappe.api import tours as tours_routes
-
-    api.add_router("/", tours_routes.router)
-    from grappe.api import orders as orders_routes
-
-    api.add_router("/orders/", orders_routes.router)
-    from grappe.api import accounts as accounts_routes
-    from grappe.api import distribution as distribution_routes
-
-    api.add_router("/", distribution_routes.router)
-    api.add_router("/", accounts_routes.router)
+# One router per capability (the order is the order of the OpenAPI schema).
+api.add_router("/", network_routes.router)
+api.add_router("/catalogue/", catalogue_routes.router)
+api.add_router("/", events_routes.router)
+api.add_router("/", reports_routes.router)
+api.add_router("/", tours_routes.router)
+api.add_router("/orders/", orders_routes.router)
+api.add_router("/", distribution_routes.router)
+api.add_router("/", accounts_routes.router)

@@ -1,4 +1,3 @@
-from .api import api, register_routers
+from .api import api
 
-register_routers()
 urls = api.urls  # (patterns, app_name, namespace), for grappe/urls.py

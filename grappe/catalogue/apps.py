@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from grappe.core.navigation import NavItem
 
@@ -17,8 +18,6 @@ class CatalogueConfig(AppConfig):
     def ready(self):
         # Pillow refuses to open an image of more than twice this many pixels (a decompression bomb: a
         # small file that fills the memory once decoded); ProductForm refuses more than this many.
-        from PIL import Image
-
-        from .forms import MAX_PHOTO_PIXELS
+        from .forms import MAX_PHOTO_PIXELS  # in ready(): the forms import the models, not loaded before
 
         Image.MAX_IMAGE_PIXELS = MAX_PHOTO_PIXELS

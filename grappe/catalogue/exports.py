@@ -24,7 +24,7 @@ def labels_of(product) -> str:
 
 def catalogue_xlsx(products, prices) -> bytes:
     """`products` with their supplier; `prices`: product id -> MemberPrice (cost price)."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # imported late: about 0.15 s to import, and only XLSX files need it
     from openpyxl.styles import Font
 
     workbook = Workbook()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grappe.core.fields import FiniteDecimalField
+from grappe.core.money import plain_number
 from grappe.members.models import Member
 from grappe.network.models import Association, BuyingGroup, Commune
 
@@ -201,8 +202,7 @@ class Product(models.Model):
     def pack_label(self) -> str:
         if self.pack_size is None:
             return str(_("by the %(unit)s") % {"unit": self.get_unit_display()})
-        size = f"{self.pack_size.normalize():f}".replace(".", ",")
-        return f"{size} {self.get_unit_display()}"
+        return f"{plain_number(self.pack_size)} {self.get_unit_display()}"
 
 
 class PriceChange(models.Model):

@@ -65,10 +65,6 @@ def current_prices(products, category: str | None = None, when=None) -> dict[int
     return out
 
 
-def member_price_of(product: Product, category: str | None = None, when=None) -> MemberPrice:
-    return current_prices([product], category, when)[product.pk]
-
-
 def visible_products(scope, group=None):
     """The products this user may see: a member sees their group's selection (available ones);
     staff see the association's catalogue, or one of their groups' selection."""

@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from grappe.core.money import plain_number
 from grappe.core.pdf import pdf_response
+from grappe.members.models import Member
 from grappe.network.access import ADMIN, COORDINATOR, MEMBER, REFERRER, VOLUNTEER, group_for, require_scope
 
 from . import exports, imports, services
@@ -108,7 +110,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     parts = [
         {"key": "supplier", "label": _("to the supplier (%(name)s)") % {"name": product.supplier.name},
          "amount": split["supplier"]},
-        {"key": "vat", "label": _("to the State (VAT %(rate)s %%)") % {"rate": _pct(price.vat_rate)},
+        {"key": "vat", "label": _("to the State (VAT %(rate)s %%)") % {"rate": plain_number(price.vat_rate)},
          "amount": split["vat"]},
         {"key": "transport", "label": _("for transport"), "amount": split["transport"]},
         {"key": "other", "label": _("for other costs (packaging, losses)"), "amount": split["other"]},
@@ -120,10 +122,6 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if price.tier_adjustment < 0 else None, "cost_price_view": price_category(scope) is None,
         "can_edit": scope.is_coordinator,
     })
-
-
-def _pct(value) -> str:
-    return f"{value.normalize():f}".replace(".", ",")
 
 
 # --- Suppliers and products (coordinators) ----------------------------------------------------
@@ -242,8 +240,6 @@ def selection(request: HttpRequest, group_pk: int) -> HttpResponse:
 
 @require_scope(*STAFF)
 def tiers(request: HttpRequest) -> HttpResponse:
-    from grappe.members.models import Member
-
     association = request.scope.association
     forms = []
     for category, label in Member.Category.choices:

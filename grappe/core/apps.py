@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.management import call_command
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -6,8 +7,6 @@ from django.utils.translation import gettext_lazy as _
 def create_cache_table(sender, using="default", verbosity=1, **kwargs):
     """Every `migrate` also creates the shared cache's table (settings.CACHES), if missing:
     one command to install or upgrade, nothing to forget."""
-    from django.core.management import call_command
-
     call_command("createcachetable", database=using, verbosity=max(0, verbosity - 1))
 
 

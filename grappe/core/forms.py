@@ -1,6 +1,9 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
+
+from .services import set_own_password
 
 
 class LoginForm(forms.Form):
@@ -42,8 +45,6 @@ class ResetRequestForm(PasswordResetForm):
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
     def get_users(self, email):
-        from django.contrib.auth import get_user_model
-
         users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
         return (user for user in users if user.has_usable_password())
 
@@ -72,8 +73,6 @@ class NewPasswordForm(SetPasswordForm):
     """New password twice, with Django's validators. Saving goes through core.services."""
 
     def save(self, commit=True):
-        from .services import set_own_password
-
         set_own_password(user=self.user, password=self.cleaned_data["new_password1"])
         return self.user
 

@@ -23,6 +23,8 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 MAX_ATTEMPTS = 3
 DEFAULT_TIME_LIMIT = timedelta(minutes=30)
@@ -60,9 +62,6 @@ class Requeued:
 
 def requeue_stale(*, now: datetime | None = None) -> Requeued:
     """Put back the tasks left RUNNING beyond their kind's time limit; give up after MAX_ATTEMPTS claims."""
-    from django_tasks_db.compat import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
     now = now or timezone.now()
     outcome = Requeued([], [])
     for row in DBTaskResult.objects.running().order_by("started_at", "pk"):

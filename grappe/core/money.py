@@ -57,23 +57,33 @@ def line_total(unit_price: Decimal, quantity: Decimal) -> Decimal:
     return round_cents(to_decimal(unit_price) * to_decimal(quantity))
 
 
-def sum_amounts(amounts) -> Decimal:
-    return sum((round_cents(a) for a in amounts), ZERO)
+def french_number(value, places: int | None = None, *, grouped: bool = False, trim: bool = False) -> str:
+    """`value` as French readers write it: a decimal comma, a minus sign only below zero, no exponent.
+
+    places=None keeps every decimal but the trailing zeros (12.50 -> "12,5", 70.00 -> "70");
+    places=n rounds half up to n decimals and writes them all (12.5, 2 -> "12,50"), unless `trim`
+    drops the trailing zeros (2.04, 1 -> "2"); grouped puts a narrow no-break space between groups
+    of three digits ("1 234,5"). The one place numbers are written for people."""
+    number = to_decimal(value)
+    if places is None:
+        number, trim = number.normalize(), True
+    else:
+        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = f"{abs(number):f}"
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    units, _, decimals = text.partition(".")
+    if grouped:
+        units = f"{int(units):,}".replace(",", NARROW_NBSP)
+    sign = "-" if number < 0 else ""
+    return sign + units + ("," + decimals if decimals else "")
 
 
 def format_euros(amount: Decimal) -> str:
     """French display: 1 234,50 €."""
-    amount = round_cents(amount)
-    sign = "-" if amount < 0 else ""
-    units, cents = f"{abs(amount):.2f}".split(".")
-    groups: list[str] = []
-    while units:
-        groups.insert(0, units[-3:])
-        units = units[:-3]
-    return sign + NARROW_NBSP.join(groups) + "," + cents + NBSP + "€"
+    return french_number(round_cents(amount), 2, grouped=True) + NBSP + "€"
 
 
 def plain_number(value: Decimal) -> str:
     """70.00 -> "70", 12.50 -> "12,5": no trailing zeros, no exponent, French decimal comma."""
-    text = f"{to_decimal(value).normalize():f}"
-    return text.replace(".", ",")
+    return french_number(value)

@@ -6,13 +6,19 @@ show as text. Numbers, dates and amounts are never altered: pass them as Decimal
 once formatted for French readers ("-12,50"), wrapped in `Verbatim`. The FEC (a legal text format
 read by accounting software, not a spreadsheet) takes no apostrophe: `fec_cell` removes tabs and
 line breaks, which would break its columns and rows.
+
+Files in: `decode_text` reads the bytes of an uploaded CSV (UTF-8, else Windows-1252 as spreadsheets
+on Windows save it) and `csv_reader` reads its rows, with the delimiter its first line uses.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import re
 from decimal import Decimal
+
+from .money import french_number
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -43,7 +49,7 @@ def safe_cell(value):
 
 def french_amount(value: Decimal) -> Verbatim:
     """-12.5 -> "-12,50", never quoted."""
-    return Verbatim(f"{value:.2f}".replace(".", ","))
+    return Verbatim(french_number(value, 2))
 
 
 class SafeWriter:
@@ -81,3 +87,31 @@ def xlsx_row(sheet, values) -> None:
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str):
             cell.data_type = "s"  # never a formula, whatever the text
+
+
+# --- Reading -----------------------------------------------------------------------------------
+
+CSV_DELIMITERS = (";", ",", "\t")
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """(text, encoding) of an uploaded file: UTF-8 (a byte-order mark is dropped), else Windows-1252
+    ("cp1252"). UnicodeDecodeError when neither reads it."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252"), "cp1252"
+
+
+def csv_delimiter(text: str) -> str:
+    """Whichever of ";", "," and tab the first non-blank line of `text` holds most (";" on a tie or
+    when it holds none: French spreadsheets write ";", since "," is their decimal comma)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {delimiter: first.count(delimiter) for delimiter in CSV_DELIMITERS}
+    return max(counts, key=lambda delimiter: counts[delimiter])
+
+
+def csv_reader(text: str):
+    """A csv.reader over the rows of `text` (a leading byte-order mark dropped), with its delimiter."""
+    text = text.removeprefix("\ufeff")
+    return csv.reader(io.StringIO(text), delimiter=csv_delimiter(text))

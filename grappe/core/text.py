@@ -1,5 +1,6 @@
 """Text rules shared by the apps. Django-free."""
 
+import secrets
 import unicodedata
 
 
@@ -28,6 +29,4 @@ READABLE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 def readable_code(length: int = 8) -> str:
     """A random code from READABLE_ALPHABET (8 characters: about 40 bits)."""
-    import secrets
-
     return "".join(secrets.choice(READABLE_ALPHABET) for _ in range(length))

@@ -15,6 +15,7 @@ class DistributionConfig(AppConfig):
     ]
 
     def ready(self):
+        # In ready(): the services import the models, which are not loaded when this module is.
         from grappe.orders.signals import allotment_changed, schedule_changed
 
         from .services import follow_allotment, follow_schedule

@@ -11,9 +11,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext_lazy as _
 
-from grappe.catalogue.models import Product
+from grappe.catalogue.models import Product, Unit
 from grappe.core.fields import FiniteDecimalField
 from grappe.core.money import line_total
 from grappe.members.models import Member
@@ -116,8 +117,6 @@ class RotaSlot(models.Model):
     @property
     def time_label(self) -> str:
         """'17:00 – 19:00', '17:00', or '' (the local time format)."""
-        from django.utils.formats import time_format
-
         if self.starts_at is None:
             return ""
         start = time_format(self.starts_at)
@@ -185,8 +184,6 @@ class BasketLine(models.Model):
 
     @property
     def unit_label(self) -> str:
-        from grappe.catalogue.models import Unit
-
         return str(Unit(self.unit).label) if self.unit in Unit.values else self.unit
 
     @property

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from grappe.catalogue.models import Unit
 from grappe.core.money import line_total
 from grappe.members.models import search as member_search
 from grappe.orders.queries import dispatch_plan
@@ -121,8 +122,6 @@ def serving_lists(distribution) -> list[ServingRow]:
 
 
 def _unit_label(unit: str) -> str:
-    from grappe.catalogue.models import Unit
-
     return str(Unit(unit).label) if unit in Unit.values else unit
 
 

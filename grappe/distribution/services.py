@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grappe.core.errors import DomainError
-from grappe.core.money import round_quantity, to_decimal
+from grappe.core.money import plain_number, round_quantity, to_decimal
 from grappe.orders.models import (
     CycleEvent,
     CycleGroup,
@@ -220,16 +220,12 @@ def check_served(line: BasketLine, served: Decimal, tolerance_percent: Decimal):
             raise OutOfTolerance(
                 _("%(product)s: %(served)s %(unit)s is too far from the %(allotted)s %(unit)s allotted "
                   "(tolerance %(percent)s %%)."),
-                product=line.name, served=_n(served), allotted=_n(line.allotted), unit=unit_label(line.unit),
-                percent=_n(tolerance_percent))
+                product=line.name, served=plain_number(served), allotted=plain_number(line.allotted), unit=unit_label(line.unit),
+                percent=plain_number(tolerance_percent))
     elif served > line.allotted:
         raise OutOfTolerance(_("%(product)s: at most %(allotted)s %(unit)s (what was allotted)."),
-                             product=line.name, allotted=_n(line.allotted),
+                             product=line.name, allotted=plain_number(line.allotted),
                              unit=unit_word(line.unit, line.allotted))
-
-
-def _n(value) -> str:
-    return f"{to_decimal(value).normalize():f}".replace(".", ",")
 
 
 @transaction.atomic
@@ -310,7 +306,7 @@ class Shortfall:
     def message(self) -> str:
         return str(_("%(product)s: more was weighed than was allotted, and the group's stock goes below zero "
                      "(%(quantity)s %(unit)s) when the distribution closes. Check the stock.") % {
-            "product": self.name, "quantity": _n(self.quantity), "unit": unit_label(self.unit)})
+            "product": self.name, "quantity": plain_number(self.quantity), "unit": unit_label(self.unit)})
 
 
 def stock_shortfalls(distribution) -> list[Shortfall]:

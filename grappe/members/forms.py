@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -115,9 +117,6 @@ class RegisterForm(forms.Form):
                                help_text=_("At least 8 characters. Without one, order by phone or on paper."))
 
     def clean_password(self):
-        from django.contrib.auth import get_user_model
-        from django.contrib.auth.password_validation import validate_password
-
         password = self.cleaned_data["password"]
         if password:  # Django's validators, as for every password (too short, too common, all digits...)
             validate_password(password, user=get_user_model()(first_name=self.data.get("name", "")))

@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -336,9 +338,6 @@ def free_username(member: Member) -> str:
 
 def checked_password(password: str, *, name: str = "", email: str = "") -> str:
     """A password a household chooses when joining goes through Django's validators, as everywhere."""
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
     try:
         validate_password(password, user=get_user_model()(first_name=name, email=email))
     except ValidationError as error:

@@ -1,36 +1,49 @@
 """Charts as SVG with matplotlib, readable without colour: black and white, hatching, values written
-on the bars. One function per chart; each returns the SVG text (for pages and PDFs alike)."""
+on the bars. One function per chart; each returns the SVG text (for pages and PDFs alike).
+
+Figures are made with matplotlib's object API (`Figure()`), never pyplot: pyplot keeps every figure
+in a process-wide registry until it is closed and picks a GUI backend, which a web process must not
+depend on. Each request's figure is its own object, freed with it.
+"""
 
 import io
+from decimal import Decimal
 
 import matplotlib
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-from matplotlib import pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from grappe.core.money import french_number
 
 HATCHES = ["///", "...", "xxx", "\\\\\\", "ooo", "---", "+++"]
-plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 10, "hatch.linewidth": 0.8,
-                     "svg.fonttype": "none", "axes.spines.top": False, "axes.spines.right": False})
+# matplotlib reads these when it draws and saves; set once here, when the module is imported, and never
+# changed afterwards (rc_context around each chart would swap them under another thread's drawing).
+matplotlib.rcParams.update({"font.family": "DejaVu Sans", "font.size": 10, "hatch.linewidth": 0.8,
+                            "svg.fonttype": "none", "axes.spines.top": False, "axes.spines.right": False})
+
+
+def _axes(width: float, height: float):
+    """A new figure of that size (inches) and its one pair of axes."""
+    figure = Figure(figsize=(width, height))
+    return figure, figure.subplots()
 
 
 def _svg(fig: Figure) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
     text = buffer.getvalue()
     return text[text.index("<svg"):]
 
 
 def _number(value) -> str:
-    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\u202f").replace(".", ",")
+    """1234.4 -> "1 234", 12.25 -> "12,3" (one decimal below 100, none from 100 on)."""
+    number = Decimal(str(value))
+    return french_number(number, 0 if abs(number) >= 100 else 1, grouped=True, trim=True)
 
 
 def bars(labels: list[str], values: list, *, title: str, unit: str = "", horizontal: bool = False) -> str:
     """One series: white bars with a black hatched outline and the value written at the end."""
     height = max(2.2, 0.42 * len(labels) + 1.0) if horizontal else 3.2
-    fig, ax = plt.subplots(figsize=(7, height))
+    fig, ax = _axes(7, height)
     numbers = [float(v) for v in values]
     if horizontal:
         drawn = ax.barh(labels[::-1], numbers[::-1], color="white", edgecolor="black", hatch=HATCHES[0])
@@ -47,7 +60,7 @@ def bars(labels: list[str], values: list, *, title: str, unit: str = "", horizon
 
 def grouped(labels: list[str], series: dict[str, list], *, title: str) -> str:
     """Several series side by side, each with its own hatching, and a legend."""
-    fig, ax = plt.subplots(figsize=(7, max(2.4, 0.6 * len(labels) + 1.2)))
+    fig, ax = _axes(7, max(2.4, 0.6 * len(labels) + 1.2))
     count = len(series)
     width = 0.8 / max(count, 1)
     positions = range(len(labels))
@@ -66,7 +79,7 @@ def grouped(labels: list[str], series: dict[str, list], *, title: str) -> str:
 
 def share_with_threshold(share, threshold, *, title: str, label_share: str, label_threshold: str) -> str:
     """The share of priority households as one bar against the threshold line, both written out."""
-    fig, ax = plt.subplots(figsize=(7, 1.6))
+    fig, ax = _axes(7, 1.6)
     value = float(share or 0)
     ax.barh([0], [100], color="white", edgecolor="black")
     ax.barh([0], [value], color="white", edgecolor="black", hatch=HATCHES[0])

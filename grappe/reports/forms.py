@@ -8,6 +8,12 @@ from .indicators import Period
 
 
 class PeriodForm(forms.Form):
+    """The period and scope of the reports pages, read from the query string.
+
+    The query's parameters are French, as on every page (`?groupe=`, `?statut=`): the fields keep
+    English names in the code, `add_prefix` gives each its name in the URL."""
+
+    PARAMETERS = {"preset": "periode", "start": "debut", "end": "fin", "scope": "perimetre"}
     PRESETS = [("this_month", _("this month")), ("last_month", _("last month")), ("this_year", _("this year")),
                ("last_year", _("last year")), ("custom", _("dates below"))]
     preset = forms.ChoiceField(label=_("Period"), choices=PRESETS, initial="this_year", required=False)
@@ -18,6 +24,9 @@ class PeriodForm(forms.Form):
     def __init__(self, *args, scopes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scope"].choices = scopes
+
+    def add_prefix(self, field_name):
+        return self.PARAMETERS.get(field_name, field_name)
 
     def clean(self):
         data = super().clean()

@@ -3,6 +3,8 @@
 from django.db.models import Q
 from django.db.models.functions import Coalesce, TruncDate
 
+from grappe.accounts.models import Entry
+from grappe.distribution.models import Basket, BasketLine, Distribution, RotaSlot, slot_minutes
 from grappe.members.models import Member, Membership, Referral
 from grappe.network.models import BuyingGroup, Site
 from grappe.orders.models import CycleGroup, CyclePrice, OrderCycle, OrderLine
@@ -46,8 +48,6 @@ def line_rows(group_ids, period: ind.Period) -> list[ind.LineRow]:
 
 
 def served_rows(group_ids, period: ind.Period) -> list[ind.LineRow]:
-    from grappe.distribution.models import Basket, BasketLine
-
     rows = (BasketLine.objects.filter(basket__distribution__group__in=group_ids, basket__status=Basket.Status.COLLECTED,
                                       basket__distribution__date__range=(period.start, period.end))
             .annotate(given=Coalesce("served", "allotted")).filter(given__gt=0)
@@ -69,8 +69,6 @@ def order_rows(group_ids, period: ind.Period) -> list[ind.LineRow]:
     of those cycles in one plain query: no per-line subquery, whose plan PostgreSQL may get badly
     wrong on a big fresh table (53 s instead of 2 s for a 200,000-line cycle before ANALYZE).
     """
-    from grappe.distribution.models import Distribution
-
     days = {(cycle, group): day for cycle, group, day in CycleGroup.objects.filter(
         group__in=group_ids, cycle__status__in=FINAL, distribution_date__range=(period.start, period.end))
         .values_list("cycle_id", "group_id", "distribution_date")}
@@ -101,8 +99,6 @@ def order_rows(group_ids, period: ind.Period) -> list[ind.LineRow]:
 
 def basket_rows(group_ids, period: ind.Period) -> list[ind.BasketRow]:
     """Baskets collected or not collected at distributions in the period (grappe.distribution)."""
-    from grappe.distribution.models import Basket
-
     rows = (Basket.objects.filter(distribution__group__in=group_ids,
                                   distribution__date__range=(period.start, period.end))
             .exclude(status=Basket.Status.WAITING).values_list("pk", "member_id", "distribution__date", "status"))
@@ -111,8 +107,6 @@ def basket_rows(group_ids, period: ind.Period) -> list[ind.BasketRow]:
 
 
 def slot_rows(group_ids, period: ind.Period) -> list[ind.SlotRow]:
-    from grappe.distribution.models import RotaSlot, slot_minutes
-
     rows = (RotaSlot.objects.filter(distribution__group__in=group_ids,
                                     distribution__date__range=(period.start, period.end))
             .values_list("volunteer_id", "distribution__date", "starts_at", "ends_at"))
@@ -123,8 +117,6 @@ def slot_rows(group_ids, period: ind.Period) -> list[ind.SlotRow]:
 
 def charge_rows(group_ids, period: ind.Period) -> list[ind.ChargeRow]:
     """Baskets' charges in the members' accounts and their reversals, by the distribution's date."""
-    from grappe.accounts.models import Entry
-
     rows = (Entry.objects.filter(distribution__group__in=group_ids,
                                  distribution__date__range=(period.start, period.end))
             .filter(Q(kind=Entry.Kind.CHARGE) | Q(kind=Entry.Kind.CORRECTION, reverses__kind=Entry.Kind.CHARGE))
@@ -134,8 +126,6 @@ def charge_rows(group_ids, period: ind.Period) -> list[ind.ChargeRow]:
 
 def payment_rows(group_ids, period: ind.Period) -> list[ind.PaymentRow]:
     """Payments and refunds in the members' accounts (and their reversals), by the day they were recorded."""
-    from grappe.accounts.models import Entry
-
     money = (Entry.Kind.PAYMENT, Entry.Kind.REFUND)
     rows = (Entry.objects.filter(member__group__in=group_ids, at__date__range=(period.start, period.end))
             .filter(Q(kind__in=money) | Q(kind=Entry.Kind.CORRECTION, reverses__kind__in=money))

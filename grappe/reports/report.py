@@ -8,6 +8,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
+from grappe.accounts.models import Means
 from grappe.catalogue.models import Family, Unit
 
 from . import charts
@@ -168,8 +169,6 @@ def hours(value) -> str:
 
 
 def means_label(code: str) -> str:
-    from grappe.accounts.models import Means
-
     return str(Means(code).label) if code in Means.values else code
 
 

@@ -5,7 +5,8 @@ from decimal import Decimal as D
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grappe.accounts.settlement import Charge, Difference, Invoice, Purchase, StockChange, cents, reconcile
+from grappe.accounts.settlement import Charge, Difference, Invoice, Purchase, StockChange, reconcile
+from grappe.core.money import round_cents as cents
 
 ZERO = D("0.00")
 prices = st.decimals(min_value=D("0.10"), max_value=D("30"), places=6)

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext as _
 
-from grappe.core.money import format_euros
+from grappe.core.money import format_euros, plain_number
 
 register = template.Library()
 
@@ -16,10 +16,7 @@ def euros(amount) -> str:
 @register.filter
 def qty(value) -> str:
     """3 decimals at most, no trailing zeros, decimal comma: 0,5 · 25 · 1,25."""
-    if value is None:
-        return ""
-    text = f"{Decimal(value).normalize():f}"
-    return text.replace(".", ",")
+    return "" if value is None else plain_number(value)
 
 
 @register.filter

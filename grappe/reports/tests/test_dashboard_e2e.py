@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 # A fixed cycle and a fixed period: with today's date and the default "this year", the distribution a
 # week later fell in the next year during the last week of December, and the dashboard had no chart.
 NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
-YEAR_2026 = "?preset=custom&start=2026-01-01&end=2026-12-31"
+YEAR_2026 = "?periode=custom&debut=2026-01-01&fin=2026-12-31"
 
 
 def test_dashboards_are_accessible_on_phone_and_desktop(world, live_server, phone_page, desktop_page):

@@ -29,8 +29,8 @@ def shop(world):
 
 def period_query(**extra):
     today = timezone.localdate()
-    return {"preset": "custom", "start": (today - timedelta(days=30)).isoformat(),
-            "end": (today + timedelta(days=30)).isoformat(), **extra}
+    return {"periode": "custom", "debut": (today - timedelta(days=30)).isoformat(),
+            "fin": (today + timedelta(days=30)).isoformat(), **extra}
 
 
 def test_coordinator_sees_exact_figures_on_the_dashboard(world, client_for, shop):
@@ -45,7 +45,7 @@ def test_coordinator_sees_exact_figures_on_the_dashboard(world, client_for, shop
 
 def test_coordinator_cannot_choose_a_group_not_theirs(world, client_for):
     response = client_for(world.coordinator).get(reverse("reports:dashboard"),
-                                                 period_query(scope=f"group:{world.other_group.pk}"))
+                                                 period_query(perimetre=f"group:{world.other_group.pk}"))
     assert response.status_code == 200
     assert "scope" in response.context["form"].errors
 
@@ -86,7 +86,7 @@ def test_volunteers_and_members_have_no_reports(world, client_for):
 def test_outsider_cannot_reach_our_figures(world, client_for, shop, name, method):
     """The outsider (an admin elsewhere) gets their own empty figures, and 404 on any of our groups."""
     client = client_for(world.outsider)
-    ours = period_query(scope=f"group:{world.group.pk}")
+    ours = period_query(perimetre=f"group:{world.group.pk}")
     url = reverse(name) + "?" + "&".join(f"{k}={v}" for k, v in ours.items())
     response = client.post(url, {"text": "x"}) if method == "post" else client.get(url)
     if name in ("reports:dashboard", "reports:funder"):
@@ -106,16 +106,16 @@ def api(client, user, path):
 
 def test_the_indicators_api(world, client, shop):
     q = period_query()
-    data = api(client, world.coordinator, f"/reports/indicators?start={q['start']}&end={q['end']}").json()
+    data = api(client, world.coordinator, f"/reports/indicators?start={q['debut']}&end={q['fin']}").json()
     assert data["households"]["households"] == 1
     assert data["turnover"]["at_cost"] == "4.00" or D(data["turnover"]["at_cost"]) > 0
-    masked = api(client, world.coordinator, f"/reports/indicators?start={q['start']}&end={q['end']}&outside=true")
+    masked = api(client, world.coordinator, f"/reports/indicators?start={q['debut']}&end={q['fin']}&outside=true")
     assert masked.json()["households"]["households"] == "< 5"
 
 
 def test_the_indicators_api_is_404_outside_the_scope(world, client, shop):
     q = period_query()
-    base = f"/reports/indicators?start={q['start']}&end={q['end']}"
+    base = f"/reports/indicators?start={q['debut']}&end={q['fin']}"
     assert api(client, world.outsider, base + f"&scope=group:{world.group.pk}").status_code == 404
     assert api(client, world.member_user, base).status_code == 404
     assert api(client, world.volunteer, base).status_code == 404
