@@ -6,11 +6,11 @@ import datetime
 
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils.formats import date_format, time_format
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from grappe.core.tasks import Task
+from grappe.core.tasks import Task, task_day, tasks_by_role
 from grappe.orders.models import OrderCycle
 from grappe.orders.queries import cycles_for
 
@@ -18,21 +18,6 @@ from .models import Basket, Distribution, RotaSlot
 from .queries import distributions_for
 
 AHEAD = datetime.timedelta(days=7)
-
-
-def home_tasks(scope, today: datetime.date) -> list[Task]:
-    tasks = []
-    if scope.is_coordinator:
-        tasks += _coordinator_tasks(scope, today)
-    if scope.is_staff:
-        tasks += _volunteer_tasks(scope, today)
-    if scope.member is not None:
-        tasks += _member_tasks(scope.member, today)
-    return tasks
-
-
-def _day(value) -> str:
-    return date_format(value, "l j F")
 
 
 def _coordinator_tasks(scope, today) -> list[Task]:
@@ -45,7 +30,7 @@ def _coordinator_tasks(scope, today) -> list[Task]:
     planned = (distributions_for(scope).filter(status=Distribution.Status.PLANNED, date__lte=today + AHEAD)
                .annotate(empty=Count("slots", filter=Q(slots__volunteer__isnull=True))))
     for distribution in planned:
-        where = {"group": distribution.group.name, "day": _day(distribution.date)}
+        where = {"group": distribution.group.name, "day": task_day(distribution.date)}
         if distribution.date < today:
             tasks.append(Task(_("Close the distribution of %(group)s of %(day)s (cash count, baskets not "
                                 "collected).") % where,
@@ -66,7 +51,7 @@ def _volunteer_tasks(scope, today) -> list[Task]:
     tasks = []
     for slot in slots:
         distribution = slot.distribution
-        where = {"task": slot.task, "group": distribution.group.name, "day": _day(distribution.date)}
+        where = {"task": slot.task, "group": distribution.group.name, "day": task_day(distribution.date)}
         if slot.starts_at and slot.ends_at:
             text = _("You are on the rota: %(task)s, %(group)s, %(day)s from %(start)s to %(end)s.") % {
                 **where, "start": time_format(slot.starts_at, "H:i"), "end": time_format(slot.ends_at, "H:i")}
@@ -82,6 +67,10 @@ def _member_tasks(member, today) -> list[Task]:
                                      distribution__date__gte=today)
                .select_related("distribution"))
     return [Task(_("Your basket is waiting for you on %(day)s, %(place)s.") % {
-        "day": _day(basket.distribution.date), "place": basket.distribution.place},
+        "day": task_day(basket.distribution.date), "place": basket.distribution.place},
         reverse("orders:basket", args=[basket.distribution.cycle_id]), when=basket.distribution.date)
         for basket in baskets]
+
+
+home_tasks = tasks_by_role(coordinator=_coordinator_tasks, volunteer=_volunteer_tasks,
+                            member=_member_tasks)

@@ -2,7 +2,7 @@
 
 `compute_plan` reads a closed (or open, for a preview) cycle in a fixed number of queries and applies
 the pure rules of allocation.py; it writes nothing. The review screen shows it; `confirm_cycle`
-(services.py) writes it in one transaction.
+(the service module orders/services/closing.py, not this one) writes it in one transaction.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Sum
 
 from . import allocation
 from .models import CycleGroup, CyclePrice, OrderCycle, OrderLine, StockItem
@@ -165,8 +164,3 @@ def compute_plan(cycle: OrderCycle, packs: dict[int, Decimal] | None = None,
             take -= used
     return Plan(cycle=cycle, products=products, allotted=allotted, lines=lines, stock_used=stock_used)
 
-
-def stock_totals(group_ids, product_ids) -> dict[int, Decimal]:
-    rows = (StockItem.objects.filter(group_id__in=group_ids, product_id__in=product_ids)
-            .values("product_id").annotate(total=Sum("quantity")))
-    return {row["product_id"]: row["total"] or ZERO for row in rows}

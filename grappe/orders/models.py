@@ -1,6 +1,6 @@
 """Order cycles, members' orders (as increments), closing results, purchase orders, receipt, stock.
 
-Writes go through services.py; reusable reads are in queries.py. Quantities are in the product's
+Writes go through services/; reusable reads are in queries.py. Quantities are in the product's
 member unit (3 decimals); unit prices keep 6 decimals (catalogue.pricing); amounts 2 decimals.
 """
 

@@ -7,29 +7,15 @@ from collections import defaultdict
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from grappe.core.tasks import Task
+from grappe.core.tasks import Task, task_day, tasks_by_role
 
 from .models import OrderCycle, OrderLine, PurchaseOrder
 from .queries import cycles_for, open_cycles_for_member
 
 SOON = datetime.timedelta(days=3)
-
-
-def home_tasks(scope, today: datetime.date) -> list[Task]:
-    tasks = []
-    if scope.is_coordinator:
-        tasks += _coordinator_tasks(scope, today)
-    if scope.member is not None:
-        tasks += _member_tasks(scope.member, today)
-    return tasks
-
-
-def _day(value) -> str:
-    return date_format(value, "l j F")
 
 
 def _names(purchase_orders, shown: int = 3) -> str:
@@ -49,7 +35,7 @@ def _coordinator_tasks(scope, today) -> list[Task]:
             tasks.append(Task(_("“%(cycle)s” is closed: check the packs and confirm the purchase orders.")
                               % {"cycle": cycle.name}, reverse("orders:review", args=[cycle.pk]), urgent=True))
         elif (closes := timezone.localdate(cycle.closes_at)) <= today + SOON:
-            tasks.append(Task(_("“%(cycle)s”: orders close on %(day)s.") % {"cycle": cycle.name, "day": _day(closes)},
+            tasks.append(Task(_("“%(cycle)s”: orders close on %(day)s.") % {"cycle": cycle.name, "day": task_day(closes)},
                               detail, when=closes))
     orders = (PurchaseOrder.objects.filter(cycle__in=cycles_for(scope), cycle__status__in=(Status.ORDERED, Status.RECEIVED))
               .exclude(status=PurchaseOrder.Status.RECEIVED).select_related("cycle", "supplier")
@@ -82,6 +68,9 @@ def _member_tasks(member, today) -> list[Task]:
     for cycle in open_cycles_for_member(member):
         if cycle.pk not in ordered:
             closes = timezone.localdate(cycle.closes_at)
-            tasks.append(Task(_("Orders are open until %(day)s: fill your basket.") % {"day": _day(closes)},
+            tasks.append(Task(_("Orders are open until %(day)s: fill your basket.") % {"day": task_day(closes)},
                               reverse("orders:basket", args=[cycle.pk]), when=closes))
     return tasks
+
+
+home_tasks = tasks_by_role(coordinator=_coordinator_tasks, member=_member_tasks)

@@ -1,0 +1,126 @@
+"""Purchase orders: made at confirming, one per supplier, then e-mailed to each supplier once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from grappe.catalogue.models import Product
+from grappe.core.errors import DomainError
+from grappe.core.money import round_cents
+
+from ..models import CycleGroup, PurchaseLine, PurchaseOrder
+from .sql import insert_rows
+
+ZERO = Decimal("0")
+
+
+def _next_number(cycle, supplier) -> str:
+    """BC-0012-003: the cycle's and the supplier's ids (one purchase order per supplier and cycle)."""
+    return f"BC-{cycle.pk:04d}-{supplier.pk:03d}"
+
+
+def write_purchase_orders(cycle, plan):
+    """One purchase order per supplier of the products to buy in the closing plan (`plan.products`
+    with packs), delivered for the cycle's first distribution at the association's address: the
+    orders, then all their lines in one statement. Called by confirm_cycle, in its transaction."""
+    cycle_groups = list(CycleGroup.objects.filter(cycle=cycle).select_related("site"))
+    first_date = min((cg.distribution_date for cg in cycle_groups), default=None)
+    place = cycle.association.address or cycle.association.name
+    by_supplier = defaultdict(list)
+    for p in plan.products.values():
+        if p.packs > 0:
+            by_supplier[p.price.supplier_id].append(p)
+    suppliers = {s.pk: s for s in cycle.association.suppliers.filter(pk__in=list(by_supplier))}
+    references = dict(Product.objects.filter(pk__in=[p.price.product_id for ps in by_supplier.values() for p in ps])
+                      .values_list("pk", "reference"))
+    orders, lines = [], []
+    for supplier_id, products in sorted(by_supplier.items()):
+        supplier = suppliers[supplier_id]
+        po = PurchaseOrder(cycle=cycle, supplier=supplier, number=_next_number(cycle, supplier),
+                           delivery_date=first_date, delivery_place=place)
+        po_lines = []
+        for p in sorted(products, key=lambda p: p.price.name):
+            price = p.price
+            amount = round_cents(p.packs * price.pack_price_excl_vat)
+            vat = round_cents(amount * price.vat_rate / 100)
+            po_lines.append(PurchaseLine(purchase_order=po, product_id=price.product_id, name=price.name,
+                                         reference=references.get(price.product_id, ""),
+                                         unit=price.unit, pack_size=price.pack_size, packs=p.packs, quantity=p.bought,
+                                         pack_price_excl_vat=price.pack_price_excl_vat, vat_rate=price.vat_rate,
+                                         amount_excl_vat=amount, amount_vat=vat))
+        po.total_excl_vat = sum((line.amount_excl_vat for line in po_lines), ZERO)
+        po.total_vat = sum((line.amount_vat for line in po_lines), ZERO)
+        po.total_incl_vat = po.total_excl_vat + po.total_vat
+        po.packs = sum((line.packs for line in po_lines if line.pack_size), ZERO)
+        po.below_minimum = bool(
+            (supplier.minimum_order_amount and po.total_excl_vat < supplier.minimum_order_amount)
+            or (supplier.minimum_order_packs and po.packs < supplier.minimum_order_packs))
+        po.free_delivery = bool(supplier.free_delivery_threshold and po.total_excl_vat >= supplier.free_delivery_threshold)
+        orders.append(po)
+        lines.extend(po_lines)
+    PurchaseOrder.objects.bulk_create(orders)
+    for line in lines:
+        line.purchase_order_id = line.purchase_order.pk
+    insert_rows(PurchaseLine, lines)
+
+
+def purchase_order_mail(po: PurchaseOrder, pdf: bytes) -> EmailMessage:
+    association = po.cycle.association
+    mail = EmailMessage(
+        subject=_("Purchase order %(number)s from %(association)s") % {"number": po.number,
+                                                                        "association": association.name},
+        body=_("Hello,\n\nPlease find attached our purchase order %(number)s, for delivery on %(date)s.\n\n"
+               "Best regards,\n%(association)s") % {"number": po.number, "association": association.name,
+                                                     "date": po.delivery_date or ""},
+        to=[po.supplier.email], reply_to=[association.email] if association.email else None)
+    mail.attach(f"{po.number}.pdf", pdf, "application/pdf")
+    return mail
+
+
+def send_purchase_order(*, purchase_order: PurchaseOrder, pdf: bytes, by, now=None) -> PurchaseOrder:
+    """E-mail the purchase order to its supplier, once.
+
+    Marking it sent is a conditional update (`sent_at IS NULL` -> now): of two clicks, only one wins,
+    and the other is told it was already sent. The e-mail leaves after the commit
+    (`transaction.on_commit`), never for a change that was rolled back; if it cannot leave, the mark
+    is taken back (conditionally on this very send) and the caller is told, so it can be tried again.
+    """
+    now = now or timezone.now()
+    po = purchase_order
+    email = po.supplier.email
+    if not email:
+        raise DomainError(_("This supplier has no e-mail address: download the PDF and send it another way."))
+    failure: list[Exception] = []
+
+    def deliver():
+        try:
+            purchase_order_mail(po, pdf).send(fail_silently=False)
+        except Exception as error:  # noqa: BLE001 - any SMTP or socket error: the order is not sent
+            failure.append(error)
+            PurchaseOrder.objects.filter(pk=po.pk, sent_at=now).update(sent_at=None, sent_to="")
+            PurchaseOrder.objects.filter(pk=po.pk, sent_at__isnull=True, status=PurchaseOrder.Status.SENT).update(
+                status=PurchaseOrder.Status.DRAFT)
+
+    with transaction.atomic():
+        won = PurchaseOrder.objects.filter(pk=po.pk, sent_at__isnull=True).update(sent_at=now, sent_to=email)
+        if not won:
+            sent = PurchaseOrder.objects.get(pk=po.pk)
+            raise DomainError(_("This purchase order was already sent to %(email)s on %(when)s."),
+                              email=sent.sent_to, when=date_format(timezone.localtime(sent.sent_at),
+                                                                   "DATETIME_FORMAT"))
+        PurchaseOrder.objects.filter(pk=po.pk, status=PurchaseOrder.Status.DRAFT).update(
+            status=PurchaseOrder.Status.SENT)
+        transaction.on_commit(deliver)
+    if failure:
+        raise DomainError(_("The e-mail could not be sent (%(error)s): the purchase order is not marked as sent. "
+                            "Try again later, or download the PDF and send it another way."),
+                          error=type(failure[0]).__name__)
+    po.refresh_from_db()
+    return po
