@@ -155,6 +155,7 @@ def _basket(request, cycle, member, *, channel, on_behalf):
     return render(request, "orders/basket.html", {
         "cycle": cycle, "member": member, "rows": rows, "total": total, "order": order,
         "cycle_group": queries.cycle_group_of(cycle, member.group_id), "is_open": cycle.is_open,
+        "closed": not cycle.is_open,
         "on_behalf": on_behalf, "channels": [c for c in Channel.choices if c[0] != Channel.ONLINE],
         "membership_paid": services.membership_paid(member),
         "allotted_total": queries.basket_total(order.lines.all(), allotted=True) if order and cycle.status not in (
