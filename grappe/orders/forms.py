@@ -23,13 +23,18 @@ ZERO = Decimal("0")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def messages_of(form: forms.Form) -> list[str]:
-    """The French sentences of a refused form, each once, in the order of its fields."""
-    found: list[str] = []
-    for errors in form.errors.values():
-        for error in errors:
-            if error not in found:
-                found.append(error)
+def refusals_of(form: forms.Form, rows=()) -> list[str]:
+    """The French sentences of a refused form, each once: first, one per refused row (a product, a
+    purchase order line; `rows`: (name, its field names) pairs), naming it with the first refusal of
+    its boxes; then the others, in the order of the fields."""
+    found, named = [], set()
+    for name, fields in rows:
+        named.update(fields)
+        errors = [error for field in fields for error in form.errors.get(field, [])]
+        if errors:
+            found.append(_("%(product)s: %(reason)s") % {"product": name, "reason": errors[0]})
+    for field, errors in form.errors.items():
+        found += [error for error in errors if field not in named and error not in found]
     return found
 
 
@@ -62,14 +67,7 @@ class BasketForm(forms.Form):
         return self.data.get("plus") or self.data.get("minus") or ""
 
     def refusals(self) -> list[str]:
-        """One French sentence per refused product, naming it; then any other refusal."""
-        found = []
-        for price in self.prices:
-            errors = self.errors.get(f"q-{price.product_id}") or self.errors.get(f"t-{price.product_id}")
-            if errors:
-                found.append(_("%(product)s: %(reason)s") % {"product": price.name, "reason": errors[0]})
-        found += [str(e) for name in ("channel",) for e in self.errors.get(name, [])]
-        return found
+        return refusals_of(self, [(p.name, (f"q-{p.product_id}", f"t-{p.product_id}")) for p in self.prices])
 
     def wanted(self) -> dict[int, tuple[Decimal, Decimal]]:
         """(quantity, tolerance) per product whose boxes are read, with the stepper applied."""
@@ -237,13 +235,8 @@ class ReceiptForm(forms.Form):
             self.fields[f"note-{line.pk}"] = forms.CharField(required=False)
 
     def refusals(self) -> list[str]:
-        found = []
-        for line in self.lines:
-            errors = self.errors.get(f"delivered-{line.pk}") or self.errors.get(f"damaged-{line.pk}")
-            if errors:
-                found.append(_("%(product)s: %(reason)s") % {"product": line.name, "reason": errors[0]})
-            found += [str(e) for e in self.errors.get(f"substitute-{line.pk}", [])]
-        return found
+        return refusals_of(self, [(line.name, [f"{box}-{line.pk}" for box in ("delivered", "damaged", "substitute",
+                                                                                 "note")]) for line in self.lines])
 
     def entries(self) -> list[tuple]:
         """(line id, delivered, damaged, substitute, note) per line."""

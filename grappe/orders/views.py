@@ -31,7 +31,7 @@ from .forms import (
     ReviewForm,
     ScheduleForm,
     StockAdjustmentForm,
-    messages_of,
+    refusals_of,
 )
 from .models import Channel, OrderCycle, Rounding, Strategy, unit_word
 from .queries import SEARCH_LIMIT, cycle_for, purchase_order_for
@@ -211,7 +211,7 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Cycle created as a draft: check it, then open it."))
             return redirect("orders:cycle_detail", cycle.pk)
     if form.is_bound:
-        _refused(request, messages_of(form))
+        _refused(request, refusals_of(form))
     return render(request, "orders/cycle_form.html", {"form": form, "groups": form.groups,
                                                       "strategies": Strategy.choices, "roundings": Rounding.choices},
                   status=REFUSED if form.is_bound else 200)
@@ -267,7 +267,7 @@ def cycle_extend(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The deadline is extended."))
             return redirect("orders:cycle_detail", cycle.pk)
-    _refused(request, messages_of(form))
+    _refused(request, refusals_of(form))
     return _detail_page(request, cycle, extend_form=form, status=REFUSED)
 
 
@@ -310,7 +310,7 @@ def cycle_schedule(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Distribution dates and places saved."))
             return redirect("orders:cycle_detail", cycle.pk)
     if form.is_bound:
-        _refused(request, messages_of(form))
+        _refused(request, refusals_of(form))
     return render(request, "orders/cycle_schedule.html", {
         "cycle": cycle, "rows": _schedule_rows(form), "editable": cycle.status not in services.SCHEDULE_FROZEN,
         "closing_day": timezone.localdate(cycle.closes_at)}, status=REFUSED_ENTRY if form.is_bound else 200)
@@ -357,7 +357,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Purchase orders created. Download them or send them to the suppliers."))
         return redirect("orders:purchase_orders", cycle.pk)
     if form.is_bound and not valid:
-        _refused(request, messages_of(form))
+        _refused(request, refusals_of(form))
     stock_group = form.stock_group_chosen()
     plan = compute_plan(cycle, packs=form.packs(), stock_group_id=getattr(stock_group, "pk", None))
     typed = form.typed_packs() if form.is_bound and not valid else {}
@@ -522,7 +522,7 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Receipt recorded; members' baskets are updated."))
             return redirect("orders:purchase_orders", po.cycle_id)
     if form.is_bound:
-        _refused(request, form.refusals() + [str(e) for e in form.non_field_errors()])
+        _refused(request, form.refusals())
     typed = form.typed() if form.is_bound else {}
     return render(request, "orders/receipt.html", {"po": po, "rows": [(line, typed.get(line.pk)) for line in lines]},
                   status=REFUSED if form.is_bound else 200)
@@ -551,7 +551,7 @@ def stock(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Stock updated."))
             return redirect("orders:stock")
     if form.is_bound:
-        _refused(request, messages_of(form))
+        _refused(request, refusals_of(form))
     items = queries.stock_items(groups)
     return render(request, "orders/stock.html", {
         "items": items, "moves": queries.stock_moves(groups), "groups": groups, "products": products,

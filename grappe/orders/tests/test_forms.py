@@ -37,8 +37,9 @@ def shop(world):
 
 
 def closed(world, shop):
-    services.set_line(cycle=shop.cycle, member=world.member, product=shop.lentils, quantity=D("20"), tolerance=D("5"),
-                      by=world.member_user)
+    """20 kg of lentils (+ 5 kg tolerance) ordered, and the cycle closed: one 25 kg sack proposed."""
+    services.set_line(cycle=shop.cycle, member=world.member, product=shop.lentils, quantity=D("20"),
+                      tolerance=D("5"), by=world.member_user)
     services.close_cycle(cycle=shop.cycle, by=world.coordinator)
 
 
