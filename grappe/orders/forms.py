@@ -97,9 +97,10 @@ class BasketForm(forms.Form):
 
 
 class MemberNumberForm(forms.Form):
-    """The member number typed on the paper entry screen."""
+    """The member number typed on the paper entry screen, and whether their form is saved (`save`)."""
 
     number = forms.CharField(required=False)
+    save = forms.BooleanField(required=False)
 
 
 # --- cycles ---------------------------------------------------------------------------------------

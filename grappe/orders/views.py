@@ -418,7 +418,8 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
     """Typing paper forms: member number, then one line per product; keyboard only, total visible."""
     cycle = cycle_for(request.scope, pk, staff=True)
     number_form = MemberNumberForm(request.POST if request.method == "POST" else request.GET)
-    number = number_form.cleaned_data["number"] if number_form.is_valid() else ""
+    number_form.is_valid()  # two optional fields: always valid
+    number = number_form.cleaned_data["number"]
     member = None
     if number:
         member = queries.member_by_number(request.scope, number)
@@ -427,7 +428,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
     rows, total, status = [], Decimal("0.00"), 200
     if member is not None:
         rows, total, _order = _basket_rows(cycle, member)
-        if request.method == "POST" and request.POST.get("save"):
+        if request.method == "POST" and number_form.cleaned_data["save"]:
             form, refusals = _save_basket(request, cycle, member, rows, channel=Channel.PAPER, send_unchanged=True)
             if not refusals:
                 messages.success(request, _("Form of %(name)s (no. %(number)s) saved.") % {
