@@ -346,24 +346,23 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     groups = list(queries.cycle_groups(cycle))
     form = ReviewForm(request.POST if request.method == "POST" else None,
                       product_ids=queries.cycle_product_ids(cycle), groups=[cg.group for cg in groups])
-    valid = form.is_valid()
-    if valid and form.cleaned_data["confirm"]:
+    if form.is_valid() and form.cleaned_data["confirm"]:
         try:
             services.confirm_cycle(cycle=cycle, by=request.user, packs=form.packs(),
                                    stock_group=form.stock_group_chosen())
-        except DomainError as refusal:
+        except DomainError as refusal:  # only "no longer closed" (someone else confirmed): its page, not this one
             messages.error(request, str(refusal))
             return redirect("orders:cycle_detail", cycle.pk)
         messages.success(request, _("Purchase orders created. Download them or send them to the suppliers."))
         return redirect("orders:purchase_orders", cycle.pk)
-    if form.is_bound and not valid:
+    refused = form.is_bound and not form.is_valid()
+    if refused:
         _refused(request, refusals_of(form))
     stock_group = form.stock_group_chosen()
     plan = compute_plan(cycle, packs=form.packs(), stock_group_id=getattr(stock_group, "pk", None))
-    typed = form.typed_packs() if form.is_bound and not valid else {}
     return render(request, "orders/review.html", {
-        "cycle": cycle, "products": _review_products(plan, typed), "groups": groups, "stock_group": stock_group,
-        "packs": form.packs()}, status=REFUSED if form.is_bound and not valid else 200)
+        "cycle": cycle, "products": _review_products(plan, form.typed_packs() if refused else {}), "groups": groups,
+        "stock_group": stock_group, "packs": form.packs()}, status=REFUSED if refused else 200)
 
 
 def _review_products(plan, typed):
