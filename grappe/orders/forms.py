@@ -1,4 +1,5 @@
-"""Forms of the orders pages: every POST of the app is read through one of them.
+"""Forms of the orders pages: every POST that carries fields is read through one of them (opening,
+closing a cycle and sending a purchase order are a button alone).
 
 Quantities go through `core.fields` (QuantityField): "2,5" and "2.5" alike, bounded, refused in French.
 A form only reads and checks what was typed; the rules (a cycle open, a cap per member, a closing
@@ -178,15 +179,13 @@ class PacksField(DecimalInput):
         super().__init__(places=numbers.QUANTITY_PLACES, max_value=numbers.QUANTITY_MAX, **kwargs)
 
     def to_python(self, value):
+        refused = ValidationError(_("A number of packs is a whole number, 0 or more."), code="packs")
         try:
             packs = super().to_python(value)
         except ValidationError:
-            packs = None
-            value = "refused"
-        if packs is None and value not in self.empty_values and str(value).strip():
-            raise ValidationError(_("A number of packs is a whole number, 0 or more."), code="packs")
+            raise refused from None
         if packs is not None and packs != packs.to_integral_value():
-            raise ValidationError(_("A number of packs is a whole number, 0 or more."), code="packs")
+            raise refused
         return packs
 
 
