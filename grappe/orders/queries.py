@@ -1,15 +1,19 @@
-"""Reads of the orders app that other apps (distribution, accounts, reports) build on."""
+"""Reads of the orders app: those other apps (distribution, accounts, reports) build on, and those
+of the orders pages (no view builds an ORM query of its own)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from grappe.catalogue.models import Product
 from grappe.core.money import line_total
+from grappe.members.models import Member
+from grappe.members.queries import members_for
 from grappe.network.access import require_write
 from grappe.network.models import BuyingGroup, Site
 
@@ -22,6 +26,7 @@ from .models import (
     ProductOutcome,
     PurchaseOrder,
     StockItem,
+    StockMove,
 )
 
 ZERO = Decimal("0")
@@ -165,3 +170,99 @@ def cycle_groups(cycle: OrderCycle) -> QuerySet[CycleGroup]:
 def open_cycles_for_member(member) -> QuerySet[OrderCycle]:
     return OrderCycle.objects.filter(Q(status=OrderCycle.Status.OPEN), association_id=member.association_id,
                                      cycle_groups__group_id=member.group_id).order_by("closes_at")
+
+
+# --- the orders pages -----------------------------------------------------------------------------
+
+
+def past_cycles(member, limit: int = 10):
+    """The last cycles (not open) in which `member` ordered: dicts of the cycle's id, name and status."""
+    return (OrderLine.objects.filter(order__member=member).exclude(order__cycle__status=OrderCycle.Status.OPEN)
+            .values("order__cycle_id", "order__cycle__name", "order__cycle__status").distinct()
+            .order_by("-order__cycle_id")[:limit])
+
+
+def pooled_quantities(cycle: OrderCycle) -> dict[int, dict]:
+    """What every member of the cycle ordered, per product id: {"q": quantities, "t": tolerances}."""
+    return {row["product_id"]: row for row in OrderLine.objects.filter(cycle=cycle)
+            .values("product_id").annotate(q=Sum("quantity"), t=Sum("tolerance"))}
+
+
+def covers_group(cycle: OrderCycle, group_id) -> bool:
+    return cycle.cycle_groups.filter(group_id=group_id).exists()
+
+
+def cycle_group_of(cycle: OrderCycle, group_id) -> CycleGroup | None:
+    return CycleGroup.objects.filter(cycle=cycle, group_id=group_id).select_related("site").first()
+
+
+def cycle_group_for(scope, cycle: OrderCycle, group_id) -> CycleGroup:
+    """A group of `cycle` among the user's groups, or 404."""
+    return get_object_or_404(CycleGroup.objects.select_related("group", "site"), cycle=cycle,
+                             group_id=group_id, group__in=scope.groups())
+
+
+def cycle_list(scope, limit: int = 50):
+    return cycles_for(scope).prefetch_related("cycle_groups__group")[:limit]
+
+
+def cycle_groups_in_scope(scope, cycle: OrderCycle) -> QuerySet[CycleGroup]:
+    """The groups of `cycle` that are the user's, with their sites (for the schedule)."""
+    return cycle_groups(cycle).filter(group__in=scope.groups()).prefetch_related("group__sites")
+
+
+def groups_for_new_cycle(scope) -> list[BuyingGroup]:
+    return list(scope.groups().filter(status="active").prefetch_related("sites"))
+
+
+def baskets_per_group(cycle: OrderCycle) -> dict[int, int]:
+    """Members with something in their basket, per group id (EXISTS, not a join: 10^5 lines in a
+    pooled cycle)."""
+    filled = Exists(OrderLine.objects.filter(order=OuterRef("pk"), quantity__gt=0))
+    return dict(cycle.orders.filter(filled).order_by().values("group_id").annotate(n=Count("pk"))
+                .values_list("group_id", "n"))
+
+
+SEARCH_LIMIT = 20
+
+
+def member_search(scope, group_ids, text: str, limit: int = SEARCH_LIMIT) -> tuple[list[Member], bool]:
+    """Active members of the user's groups among `group_ids` whose number is `text` or whose name
+    holds every word of it; at most `limit`, by number. Returns (members, more_than_limit)."""
+    text = " ".join(text.split())
+    if not text:
+        return [], False
+    members = members_for(scope).filter(group_id__in=group_ids, status=Member.Status.ACTIVE).select_related("group")
+    found = list(members.matching(text).order_by("number")[:limit + 1])
+    return found[:limit], len(found) > limit
+
+
+def member_by_number(scope, number: str) -> Member | None:
+    """The member of the user's groups with this number (None for a text that is not a number)."""
+    if not number.isdigit():
+        return None
+    return members_for(scope).filter(number=number).select_related("group").first()
+
+
+def cycle_product_ids(cycle: OrderCycle) -> list[int]:
+    """The products of a cycle (those of its closing plan), without reading its lines."""
+    return list(CyclePrice.objects.filter(cycle=cycle).order_by("product_id").values_list("product_id", flat=True))
+
+
+def orders_of_lines(line_ids) -> dict[int, MemberOrder]:
+    """The member order (with its member) of each of these order lines, by line id."""
+    owners = dict(OrderLine.objects.filter(pk__in=line_ids).values_list("pk", "order_id"))
+    orders = MemberOrder.objects.select_related("member").in_bulk(set(owners.values()))
+    return {line_id: orders[order_id] for line_id, order_id in owners.items()}
+
+
+def stock_items(groups) -> QuerySet[StockItem]:
+    return StockItem.objects.filter(group__in=groups, quantity__gt=0).select_related("group", "product")
+
+
+def stock_moves(groups, limit: int = 30):
+    return StockMove.objects.filter(group__in=groups).select_related("group", "product", "by")[:limit]
+
+
+def association_products(association) -> QuerySet[Product]:
+    return Product.objects.filter(association=association).order_by("name")
