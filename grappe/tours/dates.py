@@ -3,7 +3,7 @@
 A schedule repeats every `weeks` weeks from `period_start` (a Monday): week 0 is the first week.
 Each stop has its slots, (week, weekday) pairs with weekday 0 = Monday, and may have a seasonal pause
 that repeats every year (month and day only; it may run over the new year, e.g. 15 Dec to 15 Mar).
-The orders app asks `stop_dates(...)` for the date of a stop in a cycle.
+`stop_dates(...)` gives the dates of a stop between two days (the tour page).
 """
 
 from dataclasses import dataclass, field
