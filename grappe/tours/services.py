@@ -36,6 +36,7 @@ from .models import (
     Tour,
 )
 from .queries import KNOWN_LABELS, KNOWN_UNITS, considered_communes, need_table
+from .routing import DayRules
 from .scheduling import StopSpec, plan_period
 
 log = logging.getLogger(__name__)
@@ -182,6 +183,12 @@ def save_weights(*, scenario: Scenario, weights: dict) -> Scenario:
 
 def minutes_of(value) -> int:
     return value.hour * 60 + value.minute
+
+
+def day_rules(scenario: Scenario) -> DayRules:
+    """The rules of the van's working day that a scenario sets."""
+    return DayRules(day_start=minutes_of(scenario.day_start), day_end=minutes_of(scenario.day_end),
+                    capacity_kg=scenario.capacity_kg, break_minutes=scenario.break_minutes)
 
 
 def cycle_start(scenario: Scenario) -> date:
@@ -344,10 +351,8 @@ def solve(inputs: Inputs, *, time_limit: float = 20.0, seconds_per_day: float = 
     points = [(float(depot.latitude), float(depot.longitude))] + [
         (float(c.latitude), float(c.longitude)) for c in chosen]
     distance_m, duration_min = route_matrices(points, scenario)
-    solution.plan = plan_period(specs, distance_m, duration_min, inputs.weekdays, minutes_of(scenario.day_start),
-                                minutes_of(scenario.day_end), scenario.capacity_kg,
-                                break_minutes=scenario.break_minutes, weeks=4, seconds_per_day=seconds_per_day,
-                                seed=1)
+    solution.plan = plan_period(specs, distance_m, duration_min, inputs.weekdays, day_rules(scenario), weeks=4,
+                                seconds_per_day=seconds_per_day, seed=1)
     return solution
 
 
@@ -408,6 +413,7 @@ def request_run(*, scenario: Scenario, by, now=None) -> ScenarioJob:
 
 
 def _enqueue(job_id: int) -> None:
+    # Imported here: tasks.py imports this module to register its task (a cycle at import time).
     from .tasks import solve_scenario
 
     result = solve_scenario.enqueue(job_id)
