@@ -25,7 +25,9 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Hashable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import highspy
 from highspy import ObjSense
@@ -34,9 +36,13 @@ from highspy import ObjSense
 MIP_REL_GAP = 1e-9
 
 
+C = TypeVar("C", bound=Hashable)  # a candidate stop
+P = TypeVar("P", bound=Hashable)  # a demand point
+
+
 @dataclass(frozen=True)
-class CoverResult:
-    chosen: list[Hashable]  # candidate keys, in the order of ``covers``
+class CoverResult(Generic[C]):
+    chosen: list[C]  # candidate keys, in the order of ``covers``
     covered_weight: float
     total_weight: float
     optimal: bool  # proven optimal by HiGHS
@@ -50,17 +56,17 @@ class CoverResult:
 
 
 def select_stops(
-    demand: Mapping[Hashable, float],
-    covers: Mapping[Hashable, set[Hashable] | frozenset[Hashable]],
+    demand: Mapping[P, float],
+    covers: Mapping[C, AbstractSet[P]],
     max_stops: int | None = None,
-    cost: Mapping[Hashable, float] | None = None,
+    cost: Mapping[C, float] | None = None,
     budget: float | None = None,
     time_limit: float = 30.0,
     *,
     threads: int = 1,
     presolve: bool = False,
     log: bool = False,
-) -> CoverResult:
+) -> CoverResult[C]:
     """Choose stops maximising the demand weight within reach; see the module's docstring.
 
     ``demand`` maps a demand point to its weight (>= 0); ``covers`` maps each candidate stop to
@@ -92,21 +98,21 @@ def select_stops(
 
 
 @dataclass(frozen=True)
-class _Reduced:
+class _Reduced(Generic[C]):
     """The instance once reduced: what the model is built from."""
 
-    candidates: list[Hashable]  # every candidate, in the order of ``covers``
+    candidates: list[C]  # every candidate, in the order of ``covers``
     groups: list[tuple[frozenset[int], float]]  # merged demand points: their candidates, their weight
     usable: list[int]  # the candidates (indices) that cover some group, in order
     total: float  # weight of all demand points, covered or not
 
 
 def _reduce(
-    demand: Mapping[Hashable, float],
-    covers: Mapping[Hashable, set[Hashable] | frozenset[Hashable]],
-    cost: Mapping[Hashable, float],
+    demand: Mapping[P, float],
+    covers: Mapping[C, AbstractSet[P]],
+    cost: Mapping[C, float],
     budget: float | None,
-) -> _Reduced:
+) -> _Reduced[C]:
     """Leave out what cannot matter and merge demand points covered by the same candidates."""
     candidates = list(covers)
     # A candidate dearer than the whole budget can never be chosen.
@@ -116,7 +122,7 @@ def _reduce(
         if budget is None or cost.get(candidate, 0.0) <= budget + 1e-9
     ]
     # Merge demand points covered by the same candidates; drop those no one covers.
-    covering: dict[Hashable, list[int]] = {}
+    covering: dict[P, list[int]] = {}
     for c in allowed:
         for point in covers[candidates[c]]:
             if point in demand:
@@ -137,13 +143,13 @@ def _reduce(
 @dataclass(frozen=True)
 class _Model:
     highs: highspy.Highs
-    chosen: list[highspy.highs_var]  # y_c, one per usable candidate, in the order of ``usable``
+    chosen: highspy.HighspyArray  # y_c, one per usable candidate, in the order of ``usable``
 
 
 def _build(
-    reduced: _Reduced,
+    reduced: _Reduced[C],
     max_stops: int | None,
-    cost: Mapping[Hashable, float],
+    cost: Mapping[C, float],
     budget: float | None,
     *,
     time_limit: float,
@@ -162,8 +168,8 @@ def _build(
     # communes) and gains nothing after the merging of demand points above: off by default.
     h.setOptionValue("presolve", "on" if presolve else "off")
     usable, groups = reduced.usable, reduced.groups
-    y = list(h.addBinaries(len(usable)))  # the stop is chosen
-    z = list(h.addVariables(len(groups), lb=0, ub=1))  # the group of demand points is covered
+    y = h.addBinaries(len(usable))  # the stop is chosen
+    z = h.addVariables(len(groups), lb=0, ub=1)  # the group of demand points is covered
     y_of = dict(zip(usable, y, strict=True))
     h.setObjective(h.qsum(weight * z_g for z_g, (_, weight) in zip(z, groups, strict=True)), ObjSense.kMaximize)
     h.addConstrs(
@@ -176,7 +182,7 @@ def _build(
     return _Model(h, y)
 
 
-def _read(model: _Model, reduced: _Reduced, started: float) -> CoverResult:
+def _read(model: _Model, reduced: _Reduced[C], started: float) -> CoverResult[C]:
     """The chosen stops, the weight they cover and how sure HiGHS is of the optimum."""
     h = model.highs
     status = h.getModelStatus()
@@ -207,8 +213,8 @@ def _gap(info: highspy.HighsInfo, covered: float) -> float:
 
 
 def reach(
-    distance: Mapping[Hashable, Mapping[Hashable, float]],
+    distance: Mapping[C, Mapping[P, float]],
     limit: float,
-) -> dict[Hashable, set[Hashable]]:
+) -> dict[C, set[P]]:
     """Which demand points each candidate reaches: ``distance[candidate][point] <= limit``."""
     return {c: {p for p, d in row.items() if d <= limit} for c, row in distance.items()}

@@ -47,6 +47,8 @@ def search(
     if no_improvement is not None:
         criteria.append(NoImprovement(no_improvement))
     stop = criteria[0] if len(criteria) == 1 else MultipleCriteria(criteria)
+    if callbacks is None:
+        callbacks = pyvrp.IteratedLocalSearchCallbacks()  # what PyVRP puts in place of None: no-ops
     params = pyvrp.SolveParams(ils=pyvrp.IteratedLocalSearchParams(callbacks=callbacks))
     result = pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False, display=False, params=params)
     return result.best
@@ -212,8 +214,9 @@ def _day_data(
         clients=clients,
         depots=[pyvrp.Depot(location=0, tw_early=day_start, tw_late=back_by)],
         vehicle_types=[vehicle],
-        distance_matrices=[distance],
-        duration_matrices=[duration],
+        # PyVRP's stub says np.ndarray[int] (shape "int"), which no real array type matches.
+        distance_matrices=[distance],  # type: ignore[list-item]
+        duration_matrices=[duration],  # type: ignore[list-item]
     )
 
 

@@ -289,7 +289,7 @@ class _Planner:
         monthly.sort(key=lambda i: -self.stops[i].service_minutes)
         for i in monthly:
             day = self.weekday_of[i]
-            self.weeks_of[i] = [min(self.active_weeks(i), key=lambda w, d=day: (self.day_work(w, d), w))]
+            self.weeks_of[i] = [min((self.day_work(w, day), w) for w in self.active_weeks(i))[1]]
 
     def day_work(self, week: int, weekday: int) -> int:
         return sum(self.stops[i].service_minutes for i in self.members(week, weekday))

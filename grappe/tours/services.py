@@ -524,7 +524,7 @@ def adopt_run(*, run: ScenarioRun, group: BuyingGroup, period_start: date, by) -
     if period_start.weekday() != 0:
         raise PlannerError(_("The cycle must start on a Monday."))
     group = BuyingGroup.objects.select_for_update(of=("self",)).get(pk=group.pk)
-    first_position = {}
+    first_position: dict[int, tuple[int, int, int]] = {}
     for day in run.days.prefetch_related("visits"):
         for visit in day.visits.all():
             key = (day.week, day.weekday, visit.position)
@@ -532,15 +532,15 @@ def adopt_run(*, run: ScenarioRun, group: BuyingGroup, period_start: date, by) -
     ordered = sorted(run.stops.select_related("commune"), key=lambda s: (first_position.get(s.pk, (9, 9, 99)), s.name))
     for position, stop in enumerate(ordered, start=1):
         site = Site.objects.filter(group=group, is_stop=True, name=stop.name).first()
-        values = {"address": stop.address, "commune": stop.commune, "latitude": stop.latitude,
+        values: dict[str, object] = {"address": stop.address, "commune": stop.commune, "latitude": stop.latitude,
                   "longitude": stop.longitude, "position": position}
         if stop.contact:
             values["contact"] = stop.contact
         if site is None:
             site = Site.objects.create(group=group, name=stop.name, is_stop=True, **values)
         else:
-            for key, value in values.items():
-                setattr(site, key, value)
+            for name, value in values.items():
+                setattr(site, name, value)
             site.save()
         RunStop.objects.filter(pk=stop.pk).update(site=site)
     tour, _created = Tour.objects.update_or_create(
