@@ -172,7 +172,7 @@ def _build(
     z = h.addVariables(len(groups), lb=0, ub=1)  # the group of demand points is covered
     y_of = dict(zip(usable, y, strict=True))
     h.setObjective(h.qsum(weight * z_g for z_g, (_, weight) in zip(z, groups, strict=True)), ObjSense.kMaximize)
-    h.addConstrs(
+    h.addConstrs(  # a group is covered only if one of its candidates is chosen
         z_g - h.qsum(y_of[c] for c in sorted(key)) <= 0 for z_g, (key, _) in zip(z, groups, strict=True)
     )
     if max_stops is not None and max_stops < len(usable):
