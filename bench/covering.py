@@ -23,9 +23,9 @@ import highspy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from grappe.core.data import shared_data_dir  # noqa: E402
 from grappe.tours.covering import select_stops  # noqa: E402
 from grappe.tours.geo import haversine_km, road_km  # noqa: E402
-from grappe.tours.vrplib import shared_data_dir  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

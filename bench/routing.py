@@ -3,8 +3,8 @@
 Run from the repository root:  /work/venv/bin/python bench/routing.py [--seconds 10]
 
 For every instance of ../shared/data/vrp/bks.csv (CVRP ones, and Solomon ones with the
-distance-only best-known value, `*_distance`), it runs `grappe.tours.routing.solve` (the engine
-the van tours use) and OR-Tools' routing solver (guided local search) with the same time
+distance-only best-known value, `*_distance`), it runs `grappe.tours.benchmark.solver.solve` (the
+search the van tours use) and OR-Tools' routing solver (guided local search) with the same time
 limit and the same integer-scaled matrices, one after the other in the same run, then prints a
 table (instance, BKS, ours, gap %, OR-Tools, gap %, winner) and the mean gap per family.
 
@@ -27,8 +27,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from grappe.tours.routing import instance_data, solve  # noqa: E402
-from grappe.tours.vrplib import Instance, check_routes, read_instance, route_cost, shared_data_dir  # noqa: E402
+from grappe.core.data import shared_data_dir  # noqa: E402
+from grappe.tours.benchmark.instances import Instance, check_routes, read_instance, route_cost  # noqa: E402
+from grappe.tours.benchmark.solver import instance_data, solve  # noqa: E402
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Outcome:
 
 def ortools_solve(instance: Instance, seconds: float, vehicles: int) -> Outcome:
     """OR-Tools routing (guided local search) on the same integer model as ours."""
+    # Imported here: OR-Tools is optional (the `bench` extra only); --no-ortools runs without it.
     from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
     started = time.perf_counter()

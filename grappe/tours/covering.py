@@ -25,18 +25,24 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Hashable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import highspy
-import numpy as np
+from highspy import ObjSense
 
 # HiGHS's default relative MIP gap tolerance is 1e-4; a covering optimum is proven exactly here.
 MIP_REL_GAP = 1e-9
 
 
+C = TypeVar("C", bound=Hashable)  # a candidate stop
+P = TypeVar("P", bound=Hashable)  # a demand point
+
+
 @dataclass(frozen=True)
-class CoverResult:
-    chosen: list[Hashable]  # candidate keys, in the order of ``covers``
+class CoverResult(Generic[C]):
+    chosen: list[C]  # candidate keys, in the order of ``covers``
     covered_weight: float
     total_weight: float
     optimal: bool  # proven optimal by HiGHS
@@ -50,23 +56,26 @@ class CoverResult:
 
 
 def select_stops(
-    demand: Mapping[Hashable, float],
-    covers: Mapping[Hashable, set[Hashable] | frozenset[Hashable]],
+    demand: Mapping[P, float],
+    covers: Mapping[C, AbstractSet[P]],
     max_stops: int | None = None,
-    cost: Mapping[Hashable, float] | None = None,
+    cost: Mapping[C, float] | None = None,
     budget: float | None = None,
     time_limit: float = 30.0,
     *,
     threads: int = 1,
     presolve: bool = False,
     log: bool = False,
-) -> CoverResult:
+) -> CoverResult[C]:
     """Choose stops maximising the demand weight within reach; see the module's docstring.
 
     ``demand`` maps a demand point to its weight (>= 0); ``covers`` maps each candidate stop to
     the demand points it reaches (points not in ``demand`` are ignored). ``max_stops`` bounds
     the number of stops, ``budget`` the sum of ``cost`` of the chosen stops (a candidate without
     a cost costs 0). With neither bound, every useful candidate is chosen.
+
+    Three steps: reduce the instance (:func:`_reduce`), build HiGHS's model (:func:`_build`),
+    solve it and read the result (:func:`_read`).
     """
     started = time.perf_counter()
     if any(w < 0 or math.isnan(w) for w in demand.values()):
@@ -75,12 +84,37 @@ def select_stops(
         raise ValueError("max_stops must be >= 0")
     if budget is not None and cost is None:
         raise ValueError("a budget needs a cost per candidate")
-    cost = dict(cost or {})
-    if any(c < 0 for c in cost.values()):
+    costs = dict(cost or {})
+    if any(c < 0 for c in costs.values()):
         raise ValueError("costs must be non-negative")
-    total = float(sum(demand.values()))
-    candidates = list(covers)
+    reduced = _reduce(demand, covers, costs, budget)
+    if not reduced.groups or max_stops == 0:
+        return CoverResult([], 0.0, reduced.total, True, 0.0, time.perf_counter() - started, "trivial")
+    model = _build(
+        reduced, max_stops, costs, budget, time_limit=time_limit, threads=threads, presolve=presolve, log=log
+    )
+    model.highs.solve()
+    return _read(model, reduced, started)
 
+
+@dataclass(frozen=True)
+class _Reduced(Generic[C]):
+    """The instance once reduced: what the model is built from."""
+
+    candidates: list[C]  # every candidate, in the order of ``covers``
+    groups: list[tuple[frozenset[int], float]]  # merged demand points: their candidates, their weight
+    usable: list[int]  # the candidates (indices) that cover some group, in order
+    total: float  # weight of all demand points, covered or not
+
+
+def _reduce(
+    demand: Mapping[P, float],
+    covers: Mapping[C, AbstractSet[P]],
+    cost: Mapping[C, float],
+    budget: float | None,
+) -> _Reduced[C]:
+    """Leave out what cannot matter and merge demand points covered by the same candidates."""
+    candidates = list(covers)
     # A candidate dearer than the whole budget can never be chosen.
     allowed = [
         c
@@ -88,7 +122,7 @@ def select_stops(
         if budget is None or cost.get(candidate, 0.0) <= budget + 1e-9
     ]
     # Merge demand points covered by the same candidates; drop those no one covers.
-    covering: dict[Hashable, list[int]] = {}
+    covering: dict[P, list[int]] = {}
     for c in allowed:
         for point in covers[candidates[c]]:
             if point in demand:
@@ -98,15 +132,32 @@ def select_stops(
         if weight > 0 and point in covering:
             key = frozenset(covering[point])
             groups[key] = groups.get(key, 0.0) + float(weight)
-    usable = sorted({c for key in groups for c in key})
-    if not groups or max_stops == 0:
-        return CoverResult([], 0.0, total, True, 0.0, time.perf_counter() - started, "trivial")
+    return _Reduced(
+        candidates=candidates,
+        groups=list(groups.items()),
+        usable=sorted({c for key in groups for c in key}),
+        total=float(sum(demand.values())),
+    )
 
-    column = {c: k for k, c in enumerate(usable)}
-    n_y = len(usable)
-    group_list = list(groups.items())
-    n_z = len(group_list)
 
+@dataclass(frozen=True)
+class _Model:
+    highs: highspy.Highs
+    chosen: highspy.HighspyArray  # y_c, one per usable candidate, in the order of ``usable``
+
+
+def _build(
+    reduced: _Reduced[C],
+    max_stops: int | None,
+    cost: Mapping[C, float],
+    budget: float | None,
+    *,
+    time_limit: float,
+    threads: int,
+    presolve: bool,
+    log: bool,
+) -> _Model:
+    """HiGHS's model of the reduced instance, with its options (the module's docstring gives it)."""
     h = highspy.Highs()
     h.setOptionValue("output_flag", bool(log))
     h.setOptionValue("time_limit", float(max(time_limit, 0.01)))
@@ -116,58 +167,36 @@ def select_stops(
     # HiGHS's presolve spends seconds probing this model (7 s for K = 1 over the 362 Drôme
     # communes) and gains nothing after the merging of demand points above: off by default.
     h.setOptionValue("presolve", "on" if presolve else "off")
-    inf = highspy.kHighsInf
-    # Columns: y (binary) then z (continuous in [0, 1]); maximise the covered weight.
-    lower = np.zeros(n_y + n_z)
-    upper = np.ones(n_y + n_z)
-    objective = np.concatenate([np.zeros(n_y), np.array([w for _, w in group_list])])
-    h.addVars(n_y + n_z, lower, upper)
-    h.changeColsCost(n_y + n_z, np.arange(n_y + n_z, dtype=np.int32), objective)
-    h.changeColsIntegrality(
-        n_y, np.arange(n_y, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n_y)
+    usable, groups = reduced.usable, reduced.groups
+    y = h.addBinaries(len(usable))  # the stop is chosen
+    z = h.addVariables(len(groups), lb=0, ub=1)  # the group of demand points is covered
+    y_of = dict(zip(usable, y, strict=True))
+    h.setObjective(h.qsum(weight * z_g for z_g, (_, weight) in zip(z, groups, strict=True)), ObjSense.kMaximize)
+    h.addConstrs(  # a group is covered only if one of its candidates is chosen
+        z_g - h.qsum(y_of[c] for c in sorted(key)) <= 0 for z_g, (key, _) in zip(z, groups, strict=True)
     )
-    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    # z_g - sum_{c in g} y_c <= 0
-    starts, indices, values = [], [], []
-    for g, (key, _) in enumerate(group_list):
-        starts.append(len(indices))
-        indices.append(n_y + g)
-        values.append(1.0)
-        for c in sorted(key):
-            indices.append(column[c])
-            values.append(-1.0)
-    h.addRows(
-        n_z,
-        np.full(n_z, -inf),
-        np.zeros(n_z),
-        len(indices),
-        np.array(starts, dtype=np.int32),
-        np.array(indices, dtype=np.int32),
-        np.array(values),
-    )
-    all_y = np.arange(n_y, dtype=np.int32)
-    if max_stops is not None and max_stops < n_y:
-        h.addRow(-inf, float(max_stops), n_y, all_y, np.ones(n_y))
+    if max_stops is not None and max_stops < len(usable):
+        h.addConstr(h.qsum(y) <= max_stops)
     if budget is not None:
-        weights = np.array([float(cost.get(candidates[c], 0.0)) for c in usable])
-        h.addRow(-inf, float(budget), n_y, all_y, weights)
-    h.run()
+        h.addConstr(h.qsum(float(cost.get(reduced.candidates[c], 0.0)) * y_of[c] for c in usable) <= budget)
+    return _Model(h, y)
 
+
+def _read(model: _Model, reduced: _Reduced[C], started: float) -> CoverResult[C]:
+    """The chosen stops, the weight they cover and how sure HiGHS is of the optimum."""
+    h = model.highs
     status = h.getModelStatus()
-    info = h.getInfo()
-    solution = h.getSolution()
-    values_y = list(solution.col_value)[:n_y] if solution.value_valid else []
-    chosen_cols = {c for c, v in zip(usable, values_y, strict=False) if v > 0.5}
-    chosen = [candidates[c] for c in sorted(chosen_cols)]
-    covered = sum(w for key, w in group_list if key & chosen_cols)
+    chosen_cols: set[int] = set()
+    if h.getSolution().value_valid:
+        chosen_cols = {c for c, v in zip(reduced.usable, h.vals(model.chosen), strict=True) if v > 0.5}
+    covered = sum(w for key, w in reduced.groups if key & chosen_cols)
     proven = status == highspy.HighsModelStatus.kOptimal
-    gap = 0.0 if proven else _gap(info, covered)
     return CoverResult(
-        chosen=chosen,
+        chosen=[reduced.candidates[c] for c in sorted(chosen_cols)],
         covered_weight=float(covered),
-        total_weight=total,
+        total_weight=reduced.total,
         optimal=proven,
-        gap=gap,
+        gap=0.0 if proven else _gap(h.getInfo(), covered),
         seconds=time.perf_counter() - started,
         status=h.modelStatusToString(status),
     )
@@ -184,8 +213,8 @@ def _gap(info: highspy.HighsInfo, covered: float) -> float:
 
 
 def reach(
-    distance: Mapping[Hashable, Mapping[Hashable, float]],
+    distance: Mapping[C, Mapping[P, float]],
     limit: float,
-) -> dict[Hashable, set[Hashable]]:
+) -> dict[C, set[P]]:
     """Which demand points each candidate reaches: ``distance[candidate][point] <= limit``."""
     return {c: {p for p, d in row.items() if d <= limit} for c, row in distance.items()}

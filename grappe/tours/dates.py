@@ -3,9 +3,10 @@
 A schedule repeats every `weeks` weeks from `period_start` (a Monday): week 0 is the first week.
 Each stop has its slots, (week, weekday) pairs with weekday 0 = Monday, and may have a seasonal pause
 that repeats every year (month and day only; it may run over the new year, e.g. 15 Dec to 15 Mar).
-The orders app asks `stop_dates(...)` for the date of a stop in a cycle.
+`stop_dates(...)` gives the dates of a stop between two days (the tour page).
 """
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -19,7 +20,7 @@ class Schedule:
     pauses: dict = field(default_factory=dict)  # stop key -> (MonthDay, MonthDay)
     weeks: int = 4
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.period_start.weekday() != 0:
             raise ValueError("period_start must be a Monday")
         if self.weeks < 1:
@@ -46,7 +47,7 @@ def stops_on(schedule: Schedule, day: date) -> list:
             if slot in slots and not in_pause(day, schedule.pauses.get(key))]
 
 
-def stop_dates(schedule: Schedule, stop, start: date, end: date) -> list[date]:
+def stop_dates(schedule: Schedule, stop: Hashable, start: date, end: date) -> list[date]:
     """Every date from start to end (both included) on which the van serves `stop`, in order."""
     slots = set(schedule.slots.get(stop, ()))
     if not slots or end < start:

@@ -125,9 +125,9 @@ def sniff_delimiter(first_line: str) -> str:
     return max(counts, key=lambda sep: counts[sep]) if any(counts.values()) else ","
 
 
-def classify(headers: list[str]):
+def classify(headers: list[str]) -> list[tuple[str, str]]:
     """Map each header to its role: ("code"|"name"|"skip"|"value"|"pop75"|"pop", key)."""
-    roles = []
+    roles: list[tuple[str, str]] = []
     for header in headers:
         simple = simplify(header)
         if simple in CODE_HEADERS:
@@ -220,7 +220,7 @@ def parse(text: str) -> Parsed:
     return parsed
 
 
-def ratio(row: Row, cells, headers, index75: int, index_pop: int) -> float | None:
+def ratio(row: Row, cells: list[str], headers: list[str], index75: int, index_pop: int) -> float | None:
     """100 * POP75P / POP for the INSEE layout; None when either is missing or the population is 0."""
     old, ok_old = parse_number(cells[index75])
     pop, ok_pop = parse_number(cells[index_pop])

@@ -3,13 +3,13 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.apps import apps
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from grappe.network.access import group_for, require_write
 from grappe.network.models import Commune, Site
+from grappe.orders.models import MemberOrder
 
 from . import dates, scoring
 from .geo import haversine_km, road_km
@@ -203,10 +203,7 @@ def schedule_of(tour: Tour) -> dates.Schedule:
 
 
 def site_dates(site: Site, start: date, end: date) -> list[date]:
-    """The dates the van serves this site (a stop of a mobile group) between start and end.
-
-    For the orders app: an order cycle asks each stop of a mobile group for its date.
-    """
+    """The dates the van serves this site (a stop of a mobile group) between start and end."""
     tour = tour_for_group(site.group)
     if tour is None:
         return []
@@ -227,10 +224,9 @@ class SheetStop:
 def baskets_by_stop(sites, day: date) -> dict[int, int]:
     """How many baskets each stop hands out on `day`: orders of the cycles that serve the stop that day.
 
-    Tours sits beside orders and may not import it; the model is looked up by name (read only).
+    Tours sits above orders: it reads orders' models; orders never imports tours.
     """
-    member_order = apps.get_model("orders", "MemberOrder")
-    rows = (member_order.objects
+    rows = (MemberOrder.objects
             .filter(stop__in=sites, cycle__cycle_groups__stops__distribution_date=day,
                     cycle__cycle_groups__stops__site=F("stop"), lines__quantity__gt=0)
             .values("stop_id").annotate(n=Count("pk", distinct=True)))

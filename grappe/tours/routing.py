@@ -1,27 +1,19 @@
-"""One routing engine, over PyVRP, for the benchmark files and for the van's days.
+"""The van's day, ordered over PyVRP: visits with service times, time windows and loads, a
+working day and a lunch break, from matrices of metres and minutes.
 
-- :func:`solve` solves a benchmark :class:`~grappe.tours.vrplib.Instance` (CVRP or Solomon
-  VRPTW) and returns routes named by the file's node numbers, with the cost recomputed by the
-  instance's exact convention.
-- :func:`plan_day` orders one day of the van: visits with service times, time windows and
-  loads, a working day and a lunch break, from matrices of metres and minutes.
+- :class:`DayRules` are the rules of one working day of the van (when it may leave and must be
+  back, what it carries, its break); :class:`Visit` is one stop of the day.
+- :func:`plan_day` orders one day: exactly (dynamic programming) for a handful of visits, else
+  with PyVRP's search; :func:`grappe.tours.scheduling.plan_period` calls it for every day of a
+  four-week period.
+- :func:`search` is the one entry point into PyVRP's solver, shared with the benchmark side
+  (:mod:`grappe.tours.benchmark`, which reads the classic VRP files and solves them).
 
-Both build a :class:`pyvrp.ProblemData` from integer matrices (PyVRP works in integers) and
-run the same solver entry point, :func:`_run`.
-
-Integer scaling (Solomon): distances are multiplied by :data:`SOLOMON_SCALE` and rounded for
-the objective; travel *times* are multiplied by the same factor and rounded **up**, and time
-windows and service times (integers in the files) are multiplied exactly. A schedule that is
-feasible on the scaled integers is then feasible with the real distances too; the cost
-reported is recomputed with real distances. CVRP distances are the TSPLIB rounded lengths,
-which are integers already, so they are used as they are.
-
-No Django here.
+PyVRP works in integers: the matrices are whole metres and whole minutes. No Django here.
 """
 
 from __future__ import annotations
 
-import time
 import warnings
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
@@ -29,148 +21,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyvrp
 from pyvrp.exceptions import PenaltyBoundWarning
-from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement
+from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement, StoppingCriterion
 
-from grappe.tours.vrplib import NO_LIMIT, Instance, check_routes, nint, route_cost
-
-SOLOMON_SCALE = 1000
 EXACT_MAX_VISITS = 8  # days with at most this many visits are ordered exactly (dynamic programming)
 DAY = 24 * 60
 UNBOUNDED = 10**9
 
 
-# --------------------------------------------------------------------------- benchmark files
+# --------------------------------------------------------------------------- PyVRP's search
 
 
-@dataclass(frozen=True)
-class Solution:
-    routes: list[list[int]]  # node labels as in the file, depot left out
-    cost: float  # by the instance's convention (CVRP rounded edges, Solomon real)
-    vehicles: int
-    feasible: bool
-    seconds: float
-    problems: list[str] = field(default_factory=list)
-    seconds_to_best: float = 0.0  # when the returned solution was found (from the call's start)
-
-
-class _BestClock(pyvrp.IteratedLocalSearchCallbacks):
-    """Remembers when the search last found a new best solution."""
-
-    def __init__(self, started: float) -> None:
-        self.started = started
-        self.last = 0.0
-
-    def on_start(self, ils: pyvrp.IteratedLocalSearch) -> None:
-        self.last = time.perf_counter() - self.started  # the initial solution
-
-    def on_best(self, best: pyvrp.Solution) -> None:
-        self.last = time.perf_counter() - self.started
-
-
-def instance_data(
-    instance: Instance, objective: str = "distance", scale: int | None = None
-) -> pyvrp.ProblemData:
-    """The PyVRP model of a benchmark instance (integer distances, times and windows)."""
-    if objective not in ("distance", "hierarchical"):
-        raise ValueError("objective is 'distance' or 'hierarchical' (fewest vehicles, then distance)")
-    n = len(instance.coords)
-    timed = instance.kind == "vrptw"
-    if scale is None:
-        scale = SOLOMON_SCALE if timed else 1
-    xy = np.asarray(instance.coords, dtype=float)
-    euclid = np.sqrt(((xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=2))
-    if instance.kind == "cvrp":
-        distance = np.floor(euclid + 0.5).astype(np.int64) * scale
-    else:
-        distance = np.rint(euclid * scale).astype(np.int64)
-    if timed:
-        duration = np.ceil(euclid * scale - 1e-7).astype(np.int64)
-        np.fill_diagonal(duration, 0)
-    else:
-        duration = np.zeros((n, n), dtype=np.int64)
-
-    def window(i: int) -> tuple[int, int]:
-        ready, due = instance.windows[i]
-        if not timed or due >= NO_LIMIT:
-            return 0, pyvrp.constants.MAX_VALUE
-        return ready * scale, due * scale
-
-    locations = [pyvrp.Location(x=float(x), y=float(y)) for x, y in instance.coords]
-    depot_early, depot_late = window(0)
-    depots = [pyvrp.Depot(location=0, tw_early=depot_early, tw_late=depot_late)]
-    clients = []
-    for i in range(1, n):
-        early, late = window(i)
-        clients.append(
-            pyvrp.Client(
-                location=i,
-                delivery=[instance.demands[i]],
-                service_duration=instance.service[i] * scale if timed else 0,
-                tw_early=early,
-                tw_late=late,
-                name=str(instance.labels[i]),
-            )
-        )
-    vehicles = instance.vehicles if instance.vehicles is not None else n - 1
-    # Hierarchical objective: a vehicle costs more than any route can (the longest edge times n).
-    fixed_cost = int(distance.max()) * (n + 1) if objective == "hierarchical" else 0
-    vehicle_type = pyvrp.VehicleType(
-        num_available=max(1, vehicles),
-        capacity=[instance.capacity],
-        tw_early=depot_early,
-        tw_late=depot_late,
-        fixed_cost=fixed_cost,
-    )
-    return pyvrp.ProblemData(
-        locations=locations,
-        clients=clients,
-        depots=depots,
-        vehicle_types=[vehicle_type],
-        distance_matrices=[distance],
-        duration_matrices=[duration],
-    )
-
-
-def solve(
-    instance: Instance,
-    seconds: float,
-    seed: int = 1,
-    objective: str = "distance",
-    *,
-    scale: int | None = None,
-) -> Solution:
-    """Best routes found for a benchmark instance within ``seconds`` of wall time."""
-    started = time.perf_counter()
-    data = instance_data(instance, objective, scale)
-    clock = _BestClock(started)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PenaltyBoundWarning)  # infeasibility is reported below
-        best = _run(
-            data,
-            seconds=max(0.0, seconds - (time.perf_counter() - started)),
-            seed=seed,
-            callbacks=clock,
-        )
-    routes = [[instance.labels[i] for i in _visits(data, route)] for route in best.routes()]
-    routes = [route for route in routes if route]
-    problems = check_routes(instance, routes)
-    return Solution(
-        routes=routes,
-        cost=route_cost(instance, routes),
-        vehicles=len(routes),
-        feasible=best.is_feasible() and not problems,
-        seconds=time.perf_counter() - started,
-        problems=problems,
-        seconds_to_best=clock.last,
-    )
-
-
-def _visits(data: pyvrp.ProblemData, route: pyvrp.Route) -> list[int]:
-    """Location indices of the clients a route visits, in order."""
-    return [data.client(activity.idx).location for activity in route if activity.is_client()]
-
-
-def _run(
+def search(
     data: pyvrp.ProblemData,
     *,
     seconds: float,
@@ -180,18 +41,47 @@ def _run(
     callbacks: pyvrp.IteratedLocalSearchCallbacks | None = None,
 ) -> pyvrp.Solution:
     """PyVRP's search for at most ``seconds`` (and optional iteration caps); the best solution."""
-    criteria = [MaxRuntime(max(seconds, 0.0))]
+    criteria: list[StoppingCriterion] = [MaxRuntime(max(seconds, 0.0))]
     if max_iterations is not None:
         criteria.append(MaxIterations(max_iterations))
     if no_improvement is not None:
         criteria.append(NoImprovement(no_improvement))
     stop = criteria[0] if len(criteria) == 1 else MultipleCriteria(criteria)
+    if callbacks is None:
+        callbacks = pyvrp.IteratedLocalSearchCallbacks()  # what PyVRP puts in place of None: no-ops
     params = pyvrp.SolveParams(ils=pyvrp.IteratedLocalSearchParams(callbacks=callbacks))
     result = pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False, display=False, params=params)
     return result.best
 
 
+def visited_locations(data: pyvrp.ProblemData, route: pyvrp.Route) -> list[int]:
+    """Location indices of the clients a route visits, in order."""
+    return [data.client(activity.idx).location for activity in route if activity.is_client()]
+
+
 # --------------------------------------------------------------------------- the van's day
+
+
+@dataclass(frozen=True, kw_only=True)
+class DayRules:
+    """The rules of one working day of the van; times are minutes from midnight."""
+
+    day_start: int  # leaves the depot at the earliest
+    day_end: int  # back at the depot at the latest, break included
+    capacity_kg: int  # load the van carries
+    capacity_l: int | None = None  # volume it carries, checked against the visits' litres when given
+    break_minutes: int = 0  # a break during the day (lunch), 0 for none
+    lunch_at: int = 12 * 60 + 30  # the break is placed as near this time as the windows allow
+
+    @property
+    def latest_back(self) -> int:
+        """When the van must be back if it drove through the break: the day shortened by it."""
+        return self.day_end - self.break_minutes
+
+    @property
+    def working_minutes(self) -> int:
+        """Minutes of the day for driving and service: its length less the break."""
+        return self.day_end - self.day_start - self.break_minutes
 
 
 @dataclass(frozen=True)
@@ -228,53 +118,78 @@ class DayRoute:
 
 def plan_day(
     visits: Sequence[Visit],
-    depot: tuple[float, float] | int | None,
     distance_m: Sequence[Sequence[int]],
     duration_min: Sequence[Sequence[int]],
-    day_start: int,
-    day_end: int,
-    capacity_kg: int,
-    break_minutes: int = 0,
+    rules: DayRules,
+    *,
     seconds: float = 1.0,
     seed: int = 1,
-    *,
     objective: str = "distance",
-    lunch_at: int = 12 * 60 + 30,
-    capacity_l: int | None = None,
 ) -> DayRoute:
     """Order one day's visits for the van, leaving from and returning to the depot.
 
     Index 0 of the matrices is the depot and index i+1 is ``visits[i]``; distances in metres,
-    durations in minutes. ``depot`` is only informative (its (lat, lon), or 0, or None): the
-    matrices already say everything about it. The van leaves the depot at ``day_start`` at the
-    earliest and must be back by ``day_end``. ``window`` is when service may *start* at a visit.
-    The van carries at most ``capacity_kg`` (and ``capacity_l`` litres when given, against the
-    visits' ``volume_l``).
+    durations in minutes. The van leaves the depot at ``rules.day_start`` at the earliest and
+    must be back by ``rules.day_end``. ``window`` is when service may *start* at a visit. The van
+    carries at most ``rules.capacity_kg`` (and ``rules.capacity_l`` litres when given, against
+    the visits' ``volume_l``).
 
-    The break: the solver plans the route in a day shortened by ``break_minutes`` (the van must
-    be back by ``day_end - break_minutes``), so that the break always fits; the break is then
-    placed between two visits (or before driving home), as close to ``lunch_at`` as the time
+    The break: the solver plans the route in a day shortened by the break (the van must be back
+    by :attr:`DayRules.latest_back`), so that the break always fits; the break is then placed
+    between two visits (or before driving home), as close to ``rules.lunch_at`` as the time
     windows allow, and the later arrivals are shifted by what waiting does not absorb.
 
-    ``objective`` is "distance" (fewest km, the default) or "duration" (shortest day).
+    ``objective`` is "distance" (fewest km, the default) or "duration" (shortest day); ``seconds``
+    and ``seed`` drive PyVRP's search when the day is too large to be ordered exactly.
     The result is never silently wrong: ``feasible`` is False (and ``problems`` says why) when
     not all visits fit in the day, the capacity or their windows.
     """
-    if isinstance(depot, int) and not isinstance(depot, bool) and depot != 0:
-        raise ValueError("the depot is index 0 of the matrices")
     visits = list(visits)
     n = len(visits)
     if len(distance_m) != n + 1 or len(duration_min) != n + 1:
         raise ValueError("the matrices must have one row for the depot and one per visit")
     if objective not in ("distance", "duration"):
         raise ValueError("objective is 'distance' or 'duration'")
+    day_start = rules.day_start
     if not visits:
         return DayRoute(
             order=[], arrivals=[], km=0.0, minutes=0, feasible=True, start=day_start, end=day_start
         )
-    latest_back = day_end - break_minutes
+    latest_back = rules.latest_back
     distance = np.asarray(distance_m, dtype=np.int64)
     duration = np.asarray(duration_min, dtype=np.int64)
+    data = _day_data(visits, distance, duration, rules, objective)  # also checks the input
+    order_idx = None
+    exact = n <= EXACT_MAX_VISITS
+    if exact:
+        order_idx = _best_small_order(visits, distance, duration, day_start, latest_back, objective)
+        if order_idx is None:
+            # Proven infeasible: report the shortest order ignoring windows and the day's end.
+            relaxed = [Visit(v.key, v.service_minutes, window=(0, UNBOUNDED)) for v in visits]
+            order_idx = _best_small_order(relaxed, distance, duration, day_start, UNBOUNDED, objective)
+    if order_idx is None:
+        # No exact order (too many visits), or none fits: PyVRP gives its best (least violating)
+        # order. Small days stop once the search stalls; larger ones use the time given.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PenaltyBoundWarning)  # expected when the day is infeasible
+            best = search(
+                data,
+                seconds=seconds,
+                seed=seed,
+                max_iterations=2_000 if exact else None,
+                no_improvement=_stall_limit(n),
+            )
+        order_idx = [i - 1 for route in best.routes() for i in visited_locations(data, route)]
+    return _schedule(visits, order_idx, distance, duration, rules)
+
+
+def _day_data(
+    visits: list[Visit], distance: np.ndarray, duration: np.ndarray, rules: DayRules, objective: str
+) -> pyvrp.ProblemData:
+    """PyVRP's model of one day: one van, leaving and back within the day shortened by the break."""
+    n = len(visits)
+    capacity_kg, capacity_l = rules.capacity_kg, rules.capacity_l
+    day_start, back_by = rules.day_start, max(rules.latest_back, rules.day_start)
     locations = [pyvrp.Location(x=0.0, y=0.0) for _ in range(n + 1)]
     clients = [
         pyvrp.Client(
@@ -290,50 +205,18 @@ def plan_day(
         num_available=1,
         capacity=[capacity_kg] if capacity_l is None else [capacity_kg, capacity_l],
         tw_early=day_start,
-        tw_late=max(latest_back, day_start),
+        tw_late=back_by,
         unit_distance_cost=1 if objective == "distance" else 0,
         unit_duration_cost=0 if objective == "distance" else 1,
     )
-    data = pyvrp.ProblemData(
+    return pyvrp.ProblemData(
         locations=locations,
         clients=clients,
-        depots=[pyvrp.Depot(location=0, tw_early=day_start, tw_late=max(latest_back, day_start))],
+        depots=[pyvrp.Depot(location=0, tw_early=day_start, tw_late=back_by)],
         vehicle_types=[vehicle],
-        distance_matrices=[distance],
-        duration_matrices=[duration],
-    )
-    order_idx = None
-    exact = n <= EXACT_MAX_VISITS
-    if exact:
-        order_idx = _best_small_order(visits, distance, duration, day_start, latest_back, objective)
-        if order_idx is None:
-            # Proven infeasible: report the shortest order ignoring windows and the day's end.
-            relaxed = [Visit(v.key, v.service_minutes, window=(0, UNBOUNDED)) for v in visits]
-            order_idx = _best_small_order(relaxed, distance, duration, day_start, UNBOUNDED, objective)
-    if order_idx is None:
-        # No exact order (too many visits), or none fits: PyVRP gives its best (least violating)
-        # order. Small days stop once the search stalls; larger ones use the time given.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", PenaltyBoundWarning)  # expected when the day is infeasible
-            best = _run(
-                data,
-                seconds=seconds,
-                seed=seed,
-                max_iterations=2_000 if exact else None,
-                no_improvement=_stall_limit(n),
-            )
-        order_idx = [i - 1 for route in best.routes() for i in _visits(data, route)]
-    return _schedule(
-        visits,
-        order_idx,
-        distance,
-        duration,
-        day_start,
-        day_end,
-        capacity_kg,
-        break_minutes,
-        lunch_at,
-        capacity_l,
+        # PyVRP's stub says np.ndarray[int] (shape "int"), which no real array type matches.
+        distance_matrices=[distance],  # type: ignore[list-item]
+        duration_matrices=[duration],  # type: ignore[list-item]
     )
 
 
@@ -420,34 +303,27 @@ def _schedule(
     order_idx: list[int],
     distance: np.ndarray,
     duration: np.ndarray,
-    day_start: int,
-    day_end: int,
-    capacity_kg: int,
-    break_minutes: int,
-    lunch_at: int,
-    capacity_l: int | None = None,
+    rules: DayRules,
 ) -> DayRoute:
-    """Times of a given order, with the break placed as near ``lunch_at`` as possible."""
+    """Times of a given order, with the break placed as near ``rules.lunch_at`` as possible."""
     path = [0, *(i + 1 for i in order_idx)]
     km = (sum(int(distance[a, b]) for a, b in zip(path, [*path[1:], 0], strict=False))) / 1000
-    candidates = range(len(order_idx) + 1) if break_minutes > 0 else [None]
+    candidates: Sequence[int | None] = range(len(order_idx) + 1) if rules.break_minutes > 0 else [None]
     best: tuple[tuple[int, int], int, list[int], int, int | None, list[str]] | None = None
     for position in candidates:
-        start, arrivals, end, break_start, problems = _timeline(
-            visits, order_idx, duration, day_start, day_end, break_minutes, position
-        )
-        rank = (len(problems), abs(break_start - lunch_at) if break_start is not None else 0)
+        start, arrivals, end, break_start, problems = _timeline(visits, order_idx, duration, rules, position)
+        rank = (len(problems), abs(break_start - rules.lunch_at) if break_start is not None else 0)
         if best is None or rank < best[0]:
             best = (rank, start, arrivals, end, break_start, problems)
     assert best is not None
     _, start, arrivals, end, break_start, problems = best
     problems = list(problems)
     load = sum(visits[i].demand_kg for i in order_idx)
-    if load > capacity_kg:
-        problems.append(f"load {load} kg > capacity {capacity_kg} kg")
+    if load > rules.capacity_kg:
+        problems.append(f"load {load} kg > capacity {rules.capacity_kg} kg")
     volume = sum(visits[i].volume_l for i in order_idx)
-    if capacity_l is not None and volume > capacity_l:
-        problems.append(f"volume {volume} L > capacity {capacity_l} L")
+    if rules.capacity_l is not None and volume > rules.capacity_l:
+        problems.append(f"volume {volume} L > capacity {rules.capacity_l} L")
     if sorted(order_idx) != list(range(len(visits))):
         problems.append("not every visit is in the route")
     return DayRoute(
@@ -467,12 +343,11 @@ def _timeline(
     visits: list[Visit],
     order_idx: list[int],
     duration: np.ndarray,
-    day_start: int,
-    day_end: int,
-    break_minutes: int,
+    rules: DayRules,
     break_position: int | None,
 ) -> tuple[int, list[int], int, int | None, list[str]]:
     """Forward schedule leaving at the latest time that adds no lateness, break after visit k."""
+    day_start, day_end, break_minutes = rules.day_start, rules.day_end, rules.break_minutes
 
     def forward(leave: int) -> tuple[list[int], int, int | None, int, int]:
         t = leave
@@ -523,10 +398,9 @@ def _timeline(
 
 __all__ = [
     "DayRoute",
-    "Solution",
+    "DayRules",
     "Visit",
-    "instance_data",
-    "nint",
     "plan_day",
-    "solve",
+    "search",
+    "visited_locations",
 ]

@@ -37,7 +37,7 @@ import time
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
-from grappe.tours.routing import DAY, DayRoute, Visit, plan_day
+from grappe.tours.routing import DAY, DayRoute, DayRules, Visit, plan_day
 
 # Why a stop is left unassigned (codes for the interface to translate):
 CAPACITY = "capacity"  # its load alone (kg, or litres) is above the van's capacity
@@ -109,37 +109,30 @@ def plan_period(
     distance_m: Sequence[Sequence[int]],
     duration_min: Sequence[Sequence[int]],
     working_weekdays: Sequence[int],
-    day_start: int,
-    day_end: int,
-    capacity_kg: int,
-    break_minutes: int = 0,
+    rules: DayRules,
+    *,
     weeks: int = 4,
     seconds_per_day: float = 0.5,
     seed: int = 1,
-    *,
-    capacity_l: int | None = None,
     improve_passes: int = 2,
     improve_seconds: float = 5.0,
 ) -> PeriodPlan:
     """Assign stops to the working days of ``weeks`` weeks and order each day; see the module doc.
 
-    Index 0 of the matrices is the depot and index i+1 is ``stops[i]``.
+    Index 0 of the matrices is the depot and index i+1 is ``stops[i]``. Every working day follows
+    the same ``rules`` (start and end, capacity, break).
     """
     planner = _Planner(
         list(stops),
         distance_m,
         duration_min,
         sorted(set(working_weekdays)),
-        day_start,
-        day_end,
-        capacity_kg,
-        break_minutes,
-        weeks,
-        seconds_per_day,
-        seed,
-        capacity_l,
-        improve_passes,
-        improve_seconds,
+        rules,
+        weeks=weeks,
+        seconds=seconds_per_day,
+        seed=seed,
+        improve_passes=improve_passes,
+        improve_seconds=improve_seconds,
     )
     return planner.run()
 
@@ -151,16 +144,13 @@ class _Planner:
         distance_m: Sequence[Sequence[int]],
         duration_min: Sequence[Sequence[int]],
         weekdays: list[int],
-        day_start: int,
-        day_end: int,
-        capacity_kg: int,
-        break_minutes: int,
+        rules: DayRules,
+        *,
         weeks: int,
         seconds: float,
         seed: int,
-        capacity_l: int | None = None,
-        improve_passes: int = 2,
-        improve_seconds: float = 5.0,
+        improve_passes: int,
+        improve_seconds: float,
     ) -> None:
         n = len(stops)
         if len(distance_m) != n + 1 or len(duration_min) != n + 1:
@@ -175,10 +165,7 @@ class _Planner:
         self.distance = distance_m
         self.duration = duration_min
         self.weekdays = weekdays
-        self.day_start, self.day_end = day_start, day_end
-        self.capacity = capacity_kg
-        self.capacity_l = capacity_l
-        self.break_minutes = break_minutes
+        self.rules = rules
         self.weeks = weeks
         self.seconds = seconds
         self.seed = seed
@@ -205,17 +192,7 @@ class _Planner:
         distance = [[self.distance[a][b] for b in rows] for a in rows]
         duration = [[self.duration[a][b] for b in rows] for a in rows]
         route = plan_day(
-            [self.stops[i].visit() for i in order],
-            0,
-            distance,
-            duration,
-            self.day_start,
-            self.day_end,
-            self.capacity,
-            self.break_minutes,
-            seconds=self.seconds,
-            seed=self.seed,
-            capacity_l=self.capacity_l,
+            [self.stops[i].visit() for i in order], distance, duration, self.rules, seconds=self.seconds, seed=self.seed
         )
         self.cache[members] = route
         return route
@@ -226,14 +203,15 @@ class _Planner:
         Lower bound of a day: the service times plus, for the depot and each stop, the shortest
         drive into it from another place of the day (every place is entered once).
         """
-        if sum(self.stops[i].demand_kg for i in members) > self.capacity:
+        rules = self.rules
+        if sum(self.stops[i].demand_kg for i in members) > rules.capacity_kg:
             return False
-        if self.capacity_l is not None and sum(self.stops[i].volume_l for i in members) > self.capacity_l:
+        if rules.capacity_l is not None and sum(self.stops[i].volume_l for i in members) > rules.capacity_l:
             return False
         places = [0, *(i + 1 for i in members)]
         drive = sum(min(self.duration[u][v] for u in places if u != v) for v in places)
         service = sum(self.stops[i].service_minutes for i in members)
-        if service + drive > self.day_end - self.day_start - self.break_minutes:
+        if service + drive > rules.working_minutes:
             return False
         return self.route(members).feasible
 
@@ -269,15 +247,14 @@ class _Planner:
 
     def why_alone(self, i: int) -> str:
         """Reason code for a stop that cannot be planned even alone in a day."""
-        stop = self.stops[i]
-        if stop.demand_kg > self.capacity:
+        stop, rules = self.stops[i], self.rules
+        if stop.demand_kg > rules.capacity_kg:
             return CAPACITY
-        if self.capacity_l is not None and stop.volume_l > self.capacity_l:
+        if rules.capacity_l is not None and stop.volume_l > rules.capacity_l:
             return CAPACITY
         there = self.duration[0][i + 1]
         back = self.duration[i + 1][0]
-        budget = self.day_end - self.day_start - self.break_minutes
-        if there + stop.service_minutes + back > budget:
+        if there + stop.service_minutes + back > rules.working_minutes:
             return DAY_LENGTH
         return WINDOW
 
@@ -296,7 +273,7 @@ class _Planner:
         for i in tour:
             loads.append(self.work(i, previous))
             previous = i + 1
-        budget = max(1, self.day_end - self.day_start - self.break_minutes)
+        budget = max(1, self.rules.working_minutes)
         depot_legs = 2 * max(self.duration[0][i + 1] for i in tour)
         needed = math.ceil((sum(loads) + depot_legs) / (FILL * budget))
         pieces = max(1, min(len(self.weekdays), needed, len(tour)))
@@ -312,7 +289,7 @@ class _Planner:
         monthly.sort(key=lambda i: -self.stops[i].service_minutes)
         for i in monthly:
             day = self.weekday_of[i]
-            self.weeks_of[i] = [min(self.active_weeks(i), key=lambda w, d=day: (self.day_work(w, d), w))]
+            self.weeks_of[i] = [min((self.day_work(w, day), w) for w in self.active_weeks(i))[1]]
 
     def day_work(self, week: int, weekday: int) -> int:
         return sum(self.stops[i].service_minutes for i in self.members(week, weekday))
@@ -323,7 +300,8 @@ class _Planner:
         distance = [[self.distance[a][b] for b in rows] for a in rows]
         duration = [[self.duration[a][b] for b in rows] for a in rows]
         visits = [Visit(i, 0, window=(0, 10**9)) for i in candidates]
-        tour = plan_day(visits, 0, distance, duration, 0, 10**9, 0, seconds=self.seconds, seed=self.seed)
+        unlimited = DayRules(day_start=0, day_end=10**9, capacity_kg=0)
+        tour = plan_day(visits, distance, duration, unlimited, seconds=self.seconds, seed=self.seed)
         return list(tour.order)  # type: ignore[arg-type]
 
     def repair(self) -> None:

@@ -14,6 +14,9 @@ considered) to 1 (most need).
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from statistics import median
+from typing import TypeVar
+
+K = TypeVar("K", bound=Hashable)  # what is scored (a commune's INSEE code)
 
 
 @dataclass(frozen=True)
@@ -36,13 +39,13 @@ class Score:
         return [name for name, part in self.parts.items() if part.imputed]
 
 
-def normalise(values: Mapping[Hashable, float | None], higher_means_need: bool = True) -> dict:
+def normalise(values: Mapping[K, float | None], higher_means_need: bool = True) -> dict[K, float | None]:
     """Each key's value scaled to 0..1 (None stays None for a missing value)."""
     present = [v for v in values.values() if v is not None]
     if not present:
         return dict.fromkeys(values)
     low, high = min(present), max(present)
-    out: dict = {}
+    out: dict[K, float | None] = {}
     for key, value in values.items():
         if value is None:
             out[key] = None
@@ -55,10 +58,10 @@ def normalise(values: Mapping[Hashable, float | None], higher_means_need: bool =
 
 
 def need_scores(
-    table: Mapping[Hashable, Mapping[str, float | None]],
+    table: Mapping[K, Mapping[str, float | None]],
     weights: Mapping[str, float],
     higher_means_need: Mapping[str, bool] | None = None,
-) -> dict[Hashable, Score]:
+) -> dict[K, Score]:
     """table: {commune: {indicator: value or None}}; weights: {indicator: weight >= 0}."""
     if any(w < 0 for w in weights.values()):
         raise ValueError("weights must be zero or positive")
@@ -66,20 +69,19 @@ def need_scores(
     used = [name for name, weight in weights.items() if weight > 0
             and any(row.get(name) is not None for row in table.values())]
     total_weight = sum(weights[name] for name in used)
-    scaled: dict[str, dict] = {}
+    scaled: dict[str, dict[K, float | None]] = {}
     fallback: dict[str, float] = {}
     for name in used:
         scaled[name] = normalise({key: row.get(name) for key, row in table.items()}, direction.get(name, True))
         fallback[name] = median(v for v in scaled[name].values() if v is not None)
-    result = {}
+    result: dict[K, Score] = {}
     for key, row in table.items():
-        parts = {}
+        parts: dict[str, Part] = {}
         weighted = 0.0
         for name in used:
-            n = scaled[name][key]
-            imputed = n is None
-            if imputed:
-                n = fallback[name]
+            value = scaled[name][key]
+            imputed = value is None
+            n = fallback[name] if value is None else value
             parts[name] = Part(name, row.get(name), n, imputed, weights[name])
             weighted += weights[name] * n
         result[key] = Score(key, weighted / total_weight if total_weight else 0.0, parts)

@@ -36,6 +36,7 @@ from .models import (
     Tour,
 )
 from .queries import KNOWN_LABELS, KNOWN_UNITS, considered_communes, need_table
+from .routing import DayRules
 from .scheduling import StopSpec, plan_period
 
 log = logging.getLogger(__name__)
@@ -182,6 +183,12 @@ def save_weights(*, scenario: Scenario, weights: dict) -> Scenario:
 
 def minutes_of(value) -> int:
     return value.hour * 60 + value.minute
+
+
+def day_rules(scenario: Scenario) -> DayRules:
+    """The rules of the van's working day that a scenario sets."""
+    return DayRules(day_start=minutes_of(scenario.day_start), day_end=minutes_of(scenario.day_end),
+                    capacity_kg=scenario.capacity_kg, break_minutes=scenario.break_minutes)
 
 
 def cycle_start(scenario: Scenario) -> date:
@@ -344,10 +351,8 @@ def solve(inputs: Inputs, *, time_limit: float = 20.0, seconds_per_day: float = 
     points = [(float(depot.latitude), float(depot.longitude))] + [
         (float(c.latitude), float(c.longitude)) for c in chosen]
     distance_m, duration_min = route_matrices(points, scenario)
-    solution.plan = plan_period(specs, distance_m, duration_min, inputs.weekdays, minutes_of(scenario.day_start),
-                                minutes_of(scenario.day_end), scenario.capacity_kg,
-                                break_minutes=scenario.break_minutes, weeks=4, seconds_per_day=seconds_per_day,
-                                seed=1)
+    solution.plan = plan_period(specs, distance_m, duration_min, inputs.weekdays, day_rules(scenario), weeks=4,
+                                seconds_per_day=seconds_per_day, seed=1)
     return solution
 
 
@@ -408,6 +413,7 @@ def request_run(*, scenario: Scenario, by, now=None) -> ScenarioJob:
 
 
 def _enqueue(job_id: int) -> None:
+    # Imported here: tasks.py imports this module to register its task (a cycle at import time).
     from .tasks import solve_scenario
 
     result = solve_scenario.enqueue(job_id)
@@ -518,7 +524,7 @@ def adopt_run(*, run: ScenarioRun, group: BuyingGroup, period_start: date, by) -
     if period_start.weekday() != 0:
         raise PlannerError(_("The cycle must start on a Monday."))
     group = BuyingGroup.objects.select_for_update(of=("self",)).get(pk=group.pk)
-    first_position = {}
+    first_position: dict[int, tuple[int, int, int]] = {}
     for day in run.days.prefetch_related("visits"):
         for visit in day.visits.all():
             key = (day.week, day.weekday, visit.position)
@@ -526,15 +532,15 @@ def adopt_run(*, run: ScenarioRun, group: BuyingGroup, period_start: date, by) -
     ordered = sorted(run.stops.select_related("commune"), key=lambda s: (first_position.get(s.pk, (9, 9, 99)), s.name))
     for position, stop in enumerate(ordered, start=1):
         site = Site.objects.filter(group=group, is_stop=True, name=stop.name).first()
-        values = {"address": stop.address, "commune": stop.commune, "latitude": stop.latitude,
+        values: dict[str, object] = {"address": stop.address, "commune": stop.commune, "latitude": stop.latitude,
                   "longitude": stop.longitude, "position": position}
         if stop.contact:
             values["contact"] = stop.contact
         if site is None:
             site = Site.objects.create(group=group, name=stop.name, is_stop=True, **values)
         else:
-            for key, value in values.items():
-                setattr(site, key, value)
+            for name, value in values.items():
+                setattr(site, name, value)
             site.save()
         RunStop.objects.filter(pk=stop.pk).update(site=site)
     tour, _created = Tour.objects.update_or_create(

@@ -15,7 +15,7 @@ from grappe.core.pdf import pdf_response
 from grappe.network.access import ADMIN, COORDINATOR, VOLUNTEER, group_for, require_scope
 
 from . import queries, services
-from .dates import next_monday
+from .dates import next_monday, stop_dates, stops_on
 from .forms import (
     WEEKDAYS,
     AdoptForm,
@@ -294,10 +294,10 @@ def tour_detail(request: HttpRequest, group_pk: int) -> HttpResponse:
     upcoming = []
     for offset in range(56):
         day = start + timedelta(days=offset)
-        served = queries.dates.stops_on(schedule, day)
+        served = stops_on(schedule, day)
         if served:
             upcoming.append((day, len(served)))
-    site_stops = [(stop, queries.dates.stop_dates(schedule, stop.pk, start, start + timedelta(days=55))[:4])
+    site_stops = [(stop, stop_dates(schedule, stop.pk, start, start + timedelta(days=55))[:4])
                   for stop in stops]
     return render(request, "tours/tour.html", {"tour": tour, "group": tour.group, "upcoming": upcoming,
                                                "days": days, "site_stops": site_stops})

@@ -1,12 +1,16 @@
 """Stop selection: the exact covering model agrees with brute force on small cases."""
 
 import itertools
+import runpy
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grappe.tours.covering import reach, select_stops
+from grappe.core.data import shared_data_dir
+from grappe.tours.covering import _gap, reach, select_stops
 
 
 def brute_force(demand, covers, max_stops=None, cost=None, budget=None):
@@ -120,21 +124,12 @@ def test_reach_keeps_the_points_within_the_limit():
 
 
 def test_the_gap_comes_from_highs_or_from_its_bound():
-    from types import SimpleNamespace
-
-    from grappe.tours.covering import _gap
-
     assert _gap(SimpleNamespace(mip_dual_bound=110.0, mip_gap=0.1), 100.0) == 0.1
     assert _gap(SimpleNamespace(mip_dual_bound=110.0, mip_gap=float("inf")), 100.0) == pytest.approx(10 / 110)
     assert _gap(SimpleNamespace(mip_dual_bound=float("inf"), mip_gap=float("inf")), 100.0) == float("inf")
 
 
 def test_the_covering_benchmark_script_proves_small_k_optimal(capsys):
-    import runpy
-    from pathlib import Path
-
-    from grappe.tours.vrplib import shared_data_dir
-
     if not (shared_data_dir() / "drome_communes.csv").is_file():
         pytest.skip("shared data not found")
     script = Path(__file__).resolve().parents[3] / "bench" / "covering.py"

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from grappe.tours import indicators, services
@@ -68,8 +69,6 @@ def test_keeping_only_the_valid_rows_writes_them_and_a_second_import_updates(wor
 
 
 def test_the_import_page_previews_then_imports(world, diois, client_for):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client = client_for(world.coordinator)
     upload = SimpleUploadedFile("ind.csv", b"CODGEO;P21_POP75P;P21_POP\n26113;968;4844\n26167;x;614\n")
     response = client.post("/mobile/indicateurs/", {"file": upload, "source": "INSEE RP 2021"})

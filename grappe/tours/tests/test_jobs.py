@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django_tasks_db.models import DBTaskResult
 
 from grappe.core.jobs import requeue_stale
@@ -64,8 +64,6 @@ def test_admissions_and_team_changes_need_not_wait_for_a_solve(scenario, world, 
 
     def lock_elsewhere():
         def attempt():
-            from django.db import transaction
-
             with transaction.atomic():
                 Association.objects.select_for_update(nowait=True).get(pk=world.association.pk)
                 scenario.group.__class__.objects.select_for_update(nowait=True).get(pk=scenario.group_id)

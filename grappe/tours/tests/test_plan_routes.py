@@ -6,7 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from grappe.tours.vrplib import check_routes, read_instance, route_cost, shared_data_dir
+from grappe.core.data import shared_data_dir
+from grappe.tours.benchmark.instances import check_routes, read_instance, route_cost
 
 VRP = shared_data_dir() / "vrp"
 needs_data = pytest.mark.skipif(not VRP.is_dir(), reason="shared data not found")

@@ -3,13 +3,15 @@
 import re
 from datetime import date
 from decimal import Decimal
+from io import BytesIO, StringIO
 
 import pytest
+from pypdf import PdfReader
 
 from grappe.core.models import ApiToken
 from grappe.members.tests.factories import MemberFactory
 from grappe.network.models import Site
-from grappe.tours import queries, services
+from grappe.tours import demo, queries, services
 from grappe.tours.models import CandidateStop, Scenario, ScenarioRun, Tour
 
 from .planner_fixtures import *  # noqa: F403  (fixtures)
@@ -102,10 +104,6 @@ def test_a_stop_entered_by_hand_has_its_contact_and_opening_hours(scenario, worl
 
 
 def test_adopting_a_run_makes_the_group_stops_and_prints_the_route_sheet(scenario, world, mobile_group, client_for):
-    from io import BytesIO
-
-    from pypdf import PdfReader
-
     run = services.run_scenario(scenario=scenario, by=world.admin, time_limit=5, seconds_per_day=0.1)
     client = client_for(world.admin)
     response = client.post(f"/mobile/scenarios/{scenario.pk}/adopter/",
@@ -189,10 +187,6 @@ def test_the_api_lists_scenarios_communes_and_runs_for_coordinators_only(scenari
 
 
 def test_the_demo_is_idempotent(db):
-    from io import StringIO
-
-    from grappe.tours import demo
-
     demo.load(StringIO())
     counts = (Scenario.objects.count(), ScenarioRun.objects.count(), CandidateStop.objects.count())
     demo.load(StringIO())

@@ -2,13 +2,17 @@
 
 import itertools
 import random
+import runpy
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grappe.tours.routing import DayRoute, Visit, plan_day, solve
-from grappe.tours.vrplib import check_routes, parse_solomon, read_instance, route_cost, shared_data_dir
+from grappe.core.data import shared_data_dir
+from grappe.tours.benchmark.instances import check_routes, parse_solomon, read_instance, route_cost
+from grappe.tours.benchmark.solver import solve
+from grappe.tours.routing import DayRoute, DayRules, Visit, plan_day
 
 VRP = shared_data_dir() / "vrp"
 needs_data = pytest.mark.skipif(not VRP.is_dir(), reason="shared data not found")
@@ -79,6 +83,11 @@ NINE = 9 * 60
 FIVE = 17 * 60
 
 
+def rules(start=NINE, end=FIVE, capacity=500, **more):
+    """The rules of a working day (from 9:00 to 17:00, 500 kg, no break unless told)."""
+    return DayRules(day_start=start, day_end=end, capacity_kg=capacity, **more)
+
+
 def line_matrices(positions_km):
     """Places on a straight road: km from the depot (position 0), 1 km per minute."""
     points = [0, *positions_km]
@@ -88,14 +97,14 @@ def line_matrices(positions_km):
 
 
 def test_an_empty_day_is_feasible_and_empty():
-    route = plan_day([], 0, [[0]], [[0]], NINE, FIVE, 500)
+    route = plan_day([], [[0]], [[0]], rules())
     assert route == DayRoute(order=[], arrivals=[], km=0.0, minutes=0, feasible=True, start=NINE, end=NINE)
 
 
 def test_visits_along_a_road_are_served_in_order_with_their_times():
     visits = [Visit("far", 30), Visit("near", 30), Visit("middle", 30)]
     distance, duration = line_matrices([30, 10, 20])
-    route = plan_day(visits, (44.75, 5.37), distance, duration, NINE, FIVE, 500)
+    route = plan_day(visits, distance, duration, rules())
     assert route.feasible
     assert route.order in (["near", "middle", "far"], ["far", "middle", "near"])
     assert route.km == pytest.approx(60)
@@ -107,7 +116,7 @@ def test_visits_along_a_road_are_served_in_order_with_their_times():
 def test_a_time_window_is_waited_for():
     visits = [Visit("market", 60, window=(14 * 60, 15 * 60))]
     distance, duration = line_matrices([20])
-    route = plan_day(visits, 0, distance, duration, NINE, FIVE, 500)
+    route = plan_day(visits, distance, duration, rules())
     assert route.feasible
     assert route.arrivals == [14 * 60]
     assert route.start == 14 * 60 - 20  # leaves as late as possible: no waiting
@@ -117,7 +126,7 @@ def test_a_time_window_is_waited_for():
 def test_a_day_too_short_for_all_visits_is_infeasible_and_says_why():
     visits = [Visit(k, 120) for k in "abcde"]  # 10 h of service in an 8 h day
     distance, duration = line_matrices([5, 6, 7, 8, 9])
-    route = plan_day(visits, 0, distance, duration, NINE, FIVE, 500, seconds=0.2)
+    route = plan_day(visits, distance, duration, rules(), seconds=0.2)
     assert not route.feasible
     assert route.problems
 
@@ -125,8 +134,8 @@ def test_a_day_too_short_for_all_visits_is_infeasible_and_says_why():
 def test_the_van_capacity_is_a_limit():
     visits = [Visit("a", 30, demand_kg=300), Visit("b", 30, demand_kg=300)]
     distance, duration = line_matrices([5, 6])
-    assert plan_day(visits, 0, distance, duration, NINE, FIVE, 600).feasible
-    tight = plan_day(visits, 0, distance, duration, NINE, FIVE, 500)
+    assert plan_day(visits, distance, duration, rules(capacity=600)).feasible
+    tight = plan_day(visits, distance, duration, rules())
     assert not tight.feasible
     assert any("capacity" in p for p in tight.problems)
 
@@ -134,7 +143,7 @@ def test_the_van_capacity_is_a_limit():
 def test_the_break_is_placed_near_lunch_and_counted_in_the_day():
     visits = [Visit(k, 90) for k in "abc"]
     distance, duration = line_matrices([10, 20, 30])
-    route = plan_day(visits, 0, distance, duration, NINE, FIVE, 500, break_minutes=60)
+    route = plan_day(visits, distance, duration, rules(break_minutes=60))
     assert route.feasible
     assert route.break_start is not None
     assert 11 * 60 <= route.break_start <= 14 * 60
@@ -147,8 +156,8 @@ def test_the_break_is_placed_near_lunch_and_counted_in_the_day():
 def test_a_break_that_does_not_fit_makes_the_day_infeasible():
     visits = [Visit(k, 110) for k in "abcd"]  # 7 h 20 of service + 80 min of driving = 8 h 40
     distance, duration = line_matrices([10, 20, 30, 40])
-    assert not plan_day(visits, 0, distance, duration, NINE, 18 * 60, 500, break_minutes=60).feasible
-    assert plan_day(visits, 0, distance, duration, NINE, 18 * 60 + 40, 500, break_minutes=60).feasible
+    assert not plan_day(visits, distance, duration, rules(end=18 * 60, break_minutes=60)).feasible
+    assert plan_day(visits, distance, duration, rules(end=18 * 60 + 40, break_minutes=60)).feasible
 
 
 def test_a_large_day_goes_through_pyvrp_and_stays_within_the_rules():
@@ -160,7 +169,7 @@ def test_a_large_day_goes_through_pyvrp_and_stays_within_the_rules():
     ]
     duration = [[-(-d // 1000) for d in row] for row in distance]
     visits = [Visit(i, 20, demand_kg=10, window=(NINE, FIVE)) for i in range(14)]
-    route = plan_day(visits, 0, distance, duration, 8 * 60, 19 * 60, 500, break_minutes=45, seconds=0.3)
+    route = plan_day(visits, distance, duration, rules(8 * 60, 19 * 60, break_minutes=45), seconds=0.3)
     assert route.feasible
     assert sorted(route.order) == list(range(14))
     assert route.end <= 19 * 60 and route.start >= 8 * 60
@@ -208,7 +217,7 @@ def test_small_days_are_ordered_optimally(rows):
     distance = [[1000 * (abs(a[0] - b[0]) + abs(a[1] - b[1])) for b in points] for a in points]
     duration = [[abs(a[0] - b[0]) + abs(a[1] - b[1]) for b in points] for a in points]
     visits = [Visit(i, s, window=(w, w + width)) for i, (_, _, s, w, width) in enumerate(rows)]
-    route = plan_day(visits, 0, distance, duration, NINE - 60, 18 * 60, 1000)
+    route = plan_day(visits, distance, duration, rules(NINE - 60, 18 * 60, 1000))
     best = brute_force_km(visits, distance, duration, NINE - 60, 18 * 60)
     if best is None:
         assert not route.feasible
@@ -220,9 +229,9 @@ def test_small_days_are_ordered_optimally(rows):
 def test_the_van_volume_is_a_limit_when_given():
     visits = [Visit("a", 30, demand_kg=10, volume_l=600), Visit("b", 30, demand_kg=10, volume_l=600)]
     distance, duration = line_matrices([5, 6])
-    assert plan_day(visits, 0, distance, duration, NINE, FIVE, 500).feasible  # no volume limit
-    assert plan_day(visits, 0, distance, duration, NINE, FIVE, 500, capacity_l=1200).feasible
-    tight = plan_day(visits, 0, distance, duration, NINE, FIVE, 500, capacity_l=1000)
+    assert plan_day(visits, distance, duration, rules()).feasible  # no volume limit
+    assert plan_day(visits, distance, duration, rules(capacity_l=1200)).feasible
+    tight = plan_day(visits, distance, duration, rules(capacity_l=1000))
     assert not tight.feasible
     assert any("volume" in p for p in tight.problems)
 
@@ -232,13 +241,13 @@ def test_the_duration_objective_prefers_the_quicker_road():
     distance = [[0, 10_000, 10_000], [10_000, 0, 5_000], [10_000, 30_000, 0]]
     duration = [[0, 10, 10], [10, 0, 60], [10, 15, 0]]
     visits = [Visit("a", 10), Visit("b", 10)]
-    shortest = plan_day(visits, 0, distance, duration, NINE, FIVE, 500)
-    quickest = plan_day(visits, 0, distance, duration, NINE, FIVE, 500, objective="duration")
+    shortest = plan_day(visits, distance, duration, rules())
+    quickest = plan_day(visits, distance, duration, rules(), objective="duration")
     assert shortest.order == ["a", "b"] and shortest.km == pytest.approx(25)
     assert quickest.order == ["b", "a"] and quickest.minutes == 10 + 10 + 15 + 10 + 10
     assert quickest.minutes < shortest.minutes
     with pytest.raises(ValueError):
-        plan_day(visits, 0, distance, duration, NINE, FIVE, 500, objective="fun")
+        plan_day(visits, distance, duration, rules(), objective="fun")
 
 
 def test_a_visit_with_an_impossible_window_or_negative_time_is_refused():
@@ -251,9 +260,6 @@ def test_a_visit_with_an_impossible_window_or_negative_time_is_refused():
 @needs_data
 def test_the_routing_benchmark_script_runs_and_prints_its_table(capsys):
     pytest.importorskip("ortools")
-    import runpy
-    from pathlib import Path
-
     script = Path(__file__).resolve().parents[3] / "bench" / "routing.py"
     bench = runpy.run_path(str(script), run_name="bench_routing")
     assert bench["main"](["--seconds", "0.3", "--only", "A-n32-k5"]) == 0

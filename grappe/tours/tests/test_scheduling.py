@@ -7,10 +7,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from grappe.tours.routing import DayRules
 from grappe.tours.scheduling import StopSpec, frequency_weeks, plan_period
 
 NINE, FIVE = 9 * 60, 17 * 60
 MON, TUE, WED, THU, FRI = range(5)
+
+
+def rules(capacity=500, **more):
+    """The rules of every working day: 9:00 to 17:00, 500 kg, no break unless told."""
+    return DayRules(day_start=NINE, day_end=FIVE, capacity_kg=capacity, **more)
 
 
 def grid(points):
@@ -47,7 +53,7 @@ def test_each_frequency_comes_the_right_number_of_times_on_one_weekday():
         StopSpec("monthly", "monthly", 60),
     ]
     distance, duration = grid([(5, 0), (6, 0), (7, 0), (8, 0)])
-    plan = plan_period(stops, distance, duration, [TUE, THU], NINE, FIVE, 500)
+    plan = plan_period(stops, distance, duration, [TUE, THU], rules())
     seen = visits_of(plan)
     assert plan.unassigned == []
     assert len(seen["weekly"]) == 4
@@ -68,7 +74,7 @@ def test_paused_weeks_are_skipped_and_a_stop_paused_all_period_is_not_unassigned
         StopSpec("pass", "monthly", 60, paused_weeks=frozenset({1, 2, 3, 4})),
     ]
     distance, duration = grid([(5, 0), (6, 0), (7, 0)])
-    plan = plan_period(stops, distance, duration, [MON], NINE, FIVE, 500)
+    plan = plan_period(stops, distance, duration, [MON], rules())
     seen = visits_of(plan)
     assert sorted(w for w, _ in seen["winter"]) == [1, 2]
     assert sorted(w for w, _ in seen["odd-paused"]) == [3]
@@ -79,7 +85,7 @@ def test_paused_weeks_are_skipped_and_a_stop_paused_all_period_is_not_unassigned
 def test_a_stop_too_far_for_one_day_is_reported_with_its_reason():
     stops = [StopSpec("near", "weekly", 60), StopSpec("far", "weekly", 60)]
     distance, duration = grid([(5, 0), (300, 0)])  # 10 h of driving there and back
-    plan = plan_period(stops, distance, duration, [MON, THU], NINE, FIVE, 500)
+    plan = plan_period(stops, distance, duration, [MON, THU], rules())
     assert plan.unassigned == ["far"]
     assert "far" in plan.reasons and plan.reasons["far"]
     assert plan.reason_codes == {"far": "day_length"}
@@ -90,7 +96,7 @@ def test_a_stop_too_far_for_one_day_is_reported_with_its_reason():
 def test_a_load_above_the_van_capacity_is_reported():
     stops = [StopSpec("heavy", "weekly", 60, demand_kg=900)]
     distance, duration = grid([(5, 0)])
-    plan = plan_period(stops, distance, duration, [MON], NINE, FIVE, 500)
+    plan = plan_period(stops, distance, duration, [MON], rules())
     assert plan.unassigned == ["heavy"]
     assert "capacity" in plan.reasons["heavy"]
     assert plan.reason_codes == {"heavy": "capacity"}
@@ -99,7 +105,7 @@ def test_a_load_above_the_van_capacity_is_reported():
 def test_a_window_outside_the_working_day_is_reported():
     stops = [StopSpec("night", "weekly", 60, window=(20 * 60, 21 * 60))]
     distance, duration = grid([(5, 0)])
-    plan = plan_period(stops, distance, duration, [MON], NINE, FIVE, 500)
+    plan = plan_period(stops, distance, duration, [MON], rules())
     assert plan.reason_codes == {"night": "window"}
 
 
@@ -107,7 +113,7 @@ def test_days_never_exceed_their_length_and_overflow_moves_to_another_weekday():
     # Six weekly stops of 2 h: 12 h of service per week, a day holds three at most (with driving).
     stops = [StopSpec(f"s{i}", "weekly", 120) for i in range(6)]
     distance, duration = grid([(5, i) for i in range(6)])
-    plan = plan_period(stops, distance, duration, [MON, WED, FRI], NINE, FIVE, 500, break_minutes=45)
+    plan = plan_period(stops, distance, duration, [MON, WED, FRI], rules(break_minutes=45))
     assert plan.unassigned == []
     assert plan.feasible
     for day in plan.days:
@@ -123,7 +129,7 @@ def test_days_never_exceed_their_length_and_overflow_moves_to_another_weekday():
 def test_stops_that_fit_nowhere_are_reported_never_dropped():
     stops = [StopSpec(f"s{i}", "weekly", 200) for i in range(5)]  # 2 fit per day at most
     distance, duration = grid([(5, i) for i in range(5)])
-    plan = plan_period(stops, distance, duration, [MON, TUE], NINE, FIVE, 500)
+    plan = plan_period(stops, distance, duration, [MON, TUE], rules())
     placed = set(plan.schedule)
     assert len(plan.unassigned) == 1
     assert list(plan.reason_codes.values()) == ["no_room"]
@@ -139,7 +145,7 @@ def test_close_stops_share_a_weekday():
         StopSpec(f"e{i}", "weekly", 100) for i in range(3)
     ]
     distance, duration = grid(west + east)
-    plan = plan_period(stops, distance, duration, [MON, THU], NINE, FIVE, 500)
+    plan = plan_period(stops, distance, duration, [MON, THU], rules())
     weekday = {key: dates[0][1] for key, dates in plan.schedule.items()}
     assert plan.unassigned == []
     assert len({weekday[f"w{i}"] for i in range(3)}) == 1
@@ -150,14 +156,14 @@ def test_close_stops_share_a_weekday():
 def test_totals_add_up_the_days():
     stops = [StopSpec("a", "weekly", 60), StopSpec("b", "monthly", 60)]
     distance, duration = grid([(10, 0), (0, 10)])
-    plan = plan_period(stops, distance, duration, [MON], NINE, FIVE, 500)
+    plan = plan_period(stops, distance, duration, [MON], rules())
     assert plan.km == pytest.approx(sum(d.route.km for d in plan.days))
     assert plan.minutes == sum(d.route.minutes for d in plan.days)
     assert plan.km == pytest.approx(3 * 20 + 40)  # a alone 3 weeks, a + b one week
 
 
 def test_no_stop_gives_empty_days():
-    plan = plan_period([], [[0]], [[0]], [MON], NINE, FIVE, 500)
+    plan = plan_period([], [[0]], [[0]], [MON], rules())
     assert len(plan.days) == 4 and all(not d.route.order for d in plan.days)
     assert plan.km == 0 and plan.unassigned == []
 
@@ -165,9 +171,9 @@ def test_no_stop_gives_empty_days():
 def test_bad_arguments_are_refused():
     distance, duration = grid([(1, 1)])
     with pytest.raises(ValueError):
-        plan_period([StopSpec("a", "weekly", 10)], distance, duration, [], NINE, FIVE, 500)
+        plan_period([StopSpec("a", "weekly", 10)], distance, duration, [], rules())
     with pytest.raises(ValueError):
-        plan_period([StopSpec("a", "weekly", 10)], [[0]], [[0]], [MON], NINE, FIVE, 500)
+        plan_period([StopSpec("a", "weekly", 10)], [[0]], [[0]], [MON], rules())
 
 
 @settings(max_examples=25, deadline=None)
@@ -191,7 +197,7 @@ def test_every_stop_is_planned_at_its_frequency_or_reported(rows, salt):
         for i, (frequency, service, paused) in enumerate(rows)
     ]
     distance, duration = grid(points)
-    plan = plan_period(stops, distance, duration, [TUE, FRI], NINE, FIVE, 1000, break_minutes=30)
+    plan = plan_period(stops, distance, duration, [TUE, FRI], rules(1000, break_minutes=30))
     seen = visits_of(plan)
     assert plan.feasible
     for stop in stops:
@@ -215,7 +221,7 @@ def test_a_volume_above_the_van_is_reported_and_volumes_split_days():
         StopSpec(f"s{i}", "weekly", 30, volume_l=600) for i in range(2)
     ]
     distance, duration = grid([(5, 0), (6, 0), (7, 0)])
-    plan = plan_period(stops, distance, duration, [MON, THU], NINE, FIVE, 500, capacity_l=1000)
+    plan = plan_period(stops, distance, duration, [MON, THU], rules(capacity_l=1000))
     assert plan.reason_codes == {"bulky": "capacity"}
     weekdays = {dates[0][1] for dates in plan.schedule.values()}
     assert weekdays == {MON, THU}  # 600 + 600 L do not fit in one 1000 L van
@@ -225,7 +231,7 @@ def test_when_days_are_full_the_lowest_priority_stop_is_left_out():
     stops = [StopSpec(f"s{i}", "weekly", 200, priority=10.0) for i in range(3)]
     stops[1] = StopSpec("s1", "weekly", 200, priority=1.0)
     distance, duration = grid([(5, 0), (5, 1), (5, 2)])
-    plan = plan_period(stops, distance, duration, [MON], NINE, FIVE, 500)
+    plan = plan_period(stops, distance, duration, [MON], rules())
     assert plan.unassigned == ["s1"]
     assert plan.reason_codes == {"s1": "no_room"}
 
@@ -236,9 +242,9 @@ def test_the_improvement_pass_never_lengthens_the_period_and_keeps_the_rules():
     frequencies = ["weekly", "fortnightly_even", "fortnightly_odd", "monthly"]
     stops = [StopSpec(i, frequencies[i % 4], 45) for i in range(14)]
     distance, duration = grid(points)
-    args = (stops, distance, duration, [MON, WED, FRI], NINE, FIVE, 1000)
-    plain = plan_period(*args, break_minutes=30, improve_passes=0)
-    improved = plan_period(*args, break_minutes=30)
+    args = (stops, distance, duration, [MON, WED, FRI], rules(1000, break_minutes=30))
+    plain = plan_period(*args, improve_passes=0)
+    improved = plan_period(*args)
     assert improved.km <= plain.km
     assert improved.feasible and improved.unassigned == plain.unassigned == []
     seen = visits_of(improved)

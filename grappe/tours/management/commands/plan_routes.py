@@ -3,7 +3,7 @@
 Prints one JSON line: {"instance", "cost", "vehicles", "routes", "feasible", "seconds"}, with the
 cost by the file's convention (CVRP: each edge rounded to the nearest integer; Solomon: real
 distances) and the routes named by the file's node numbers, depot left out. It runs the same
-routing engine as the van tours (grappe.tours.routing.solve).
+routing search as the van tours (grappe.tours.benchmark.solver.solve, over grappe.tours.routing.search).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from grappe.tours.routing import solve
-from grappe.tours.vrplib import InstanceFormatError, read_instance
+from grappe.tours.benchmark.instances import InstanceFormatError, read_instance
+from grappe.tours.benchmark.solver import solve
 
 
 class Command(BaseCommand):

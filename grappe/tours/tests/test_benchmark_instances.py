@@ -2,7 +2,8 @@
 
 import pytest
 
-from grappe.tours.vrplib import (
+from grappe.core.data import shared_data_dir
+from grappe.tours.benchmark.instances import (
     InstanceFormatError,
     check_routes,
     nint,
@@ -10,7 +11,6 @@ from grappe.tours.vrplib import (
     parse_solomon,
     read_instance,
     route_cost,
-    shared_data_dir,
 )
 
 VRP = shared_data_dir() / "vrp"

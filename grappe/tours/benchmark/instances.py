@@ -25,8 +25,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grappe.core.data import shared_data_dir  # noqa: F401 (re-exported for the benches and tests)
-
 NO_LIMIT = 10**9  # "no time window": later than any Solomon horizon
 
 
