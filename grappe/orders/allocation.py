@@ -142,7 +142,7 @@ def _fill_fair(left: Decimal, wants: list[tuple[object, Decimal]], step: Decimal
 
     def served(k: Decimal) -> Decimal:
         level = k * step
-        return sum(min(want, level) for _, want in active)
+        return sum((min(want, level) for _, want in active), ZERO)
 
     low, high = 0, int(_whole(max(want for _, want in active) / step, ROUND_CEILING))
     while low < high:  # largest k with served(k) <= left; served(high) == total > left
@@ -206,15 +206,15 @@ def allocate(available: Decimal, increments: Sequence[Increment], strategy: str 
         result.setdefault(inc.member, ZERO)
 
     if strategy == "fifo":
-        passes = ([True, False] if priority_first else [None])
-        for field in ("quantity", "tolerance"):
+        passes: list[bool | None] = [True, False] if priority_first else [None]
+        for attr in ("quantity", "tolerance"):
             for wanted_priority in passes:
                 for inc in ordered:
                     if left <= 0:
                         return result
                     if wanted_priority is not None and bool(inc.priority) != wanted_priority:
                         continue
-                    amount = min(max(getattr(inc, field), ZERO), left)
+                    amount = min(max(getattr(inc, attr), ZERO), left)
                     if amount > 0:
                         result[inc.member] += amount
                         left -= amount

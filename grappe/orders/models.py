@@ -364,6 +364,8 @@ class PurchaseOrder(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
     delivery_place = models.CharField(_("delivery place"), max_length=300, blank=True)
+    # Not stored: set by services.record_receipt on the order it returns (handed-out baskets to check).
+    warnings: list[str]
     total_excl_vat = FiniteDecimalField(default=ZERO, **MONEY)
     total_vat = FiniteDecimalField(default=ZERO, **MONEY)
     total_incl_vat = FiniteDecimalField(default=ZERO, **MONEY)

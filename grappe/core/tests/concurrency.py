@@ -64,13 +64,3 @@ def run_concurrently(*actions, timeout: float = 120) -> list[Outcome]:
 def errors(outcomes: list[Outcome]) -> list[Exception]:
     """The exceptions the racers raised, in their order."""
     return [outcome.error for outcome in outcomes if outcome.error is not None]
-
-
-# Until grappe/tours/tests/test_jobs.py moves over (another change is editing it): the same runner under
-# its old name, and the old skip called from inside a test. test_test_rules.py allows them there only.
-race = run_concurrently
-
-
-def require_postgres(database: str = "grappe"):
-    if connection.vendor != "postgresql":
-        pytest.skip(postgres_only.kwargs["reason"])

@@ -15,9 +15,6 @@ CONCURRENCY_HELPER = ROOT / "grappe" / "core" / "tests" / "concurrency.py"
 TEST_CODE = sorted(p for p in (ROOT / "grappe").rglob("*.py") if "tests" in p.relative_to(ROOT).parts
                    and p.resolve() not in {Path(__file__).resolve(), CONCURRENCY_HELPER.resolve()}) \
     + [ROOT / "conftest.py"]
-# Still on the helper's old names (`race`, `require_postgres`) while another change edits them; to move to
-# run_concurrently and postgres_only, then the old names leave grappe/core/tests/concurrency.py.
-NOT_YET_MOVED = {"grappe/tours/tests/test_jobs.py"}
 PERSONAS = ROOT / "grappe" / "members" / "tests" / "personas.py"
 
 
@@ -67,8 +64,6 @@ def test_concurrency_is_proved_one_way_only():
     ad_hoc = (r"\bThread\(|\bBarrier\(|connections?\.close(_all)?\(|TransactionTestCase|skipif\(.*vendor"
               r"|vendor\s*!=\s*.postgresql")
     assert offending(ad_hoc, TEST_CODE) == []
-    old_names = offending(r"\brace\(|\brequire_postgres\(", TEST_CODE)
-    assert [hit for hit in old_names if hit.split(":")[0] not in NOT_YET_MOVED] == []
 
 
 def test_people_are_made_by_the_personas_module_only():

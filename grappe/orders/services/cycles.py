@@ -103,7 +103,7 @@ def open_cycle(*, cycle, by, now=None) -> OrderCycle:
     cost = current_prices(ids, None, now)
     priority = current_prices(ids, Member.Category.PRIORITY, now)
     solidarity = current_prices(ids, Member.Category.SOLIDARITY, now)
-    stock = defaultdict(lambda: ZERO)
+    stock: defaultdict[int, Decimal] = defaultdict(lambda: ZERO)
     for product_id, quantity in StockItem.objects.filter(group_id__in=group_ids, product_id__in=ids).values_list(
             "product_id", "quantity"):
         stock[product_id] += quantity

@@ -108,7 +108,8 @@ def _reshare(cycle, usable_by_product: dict[int, Decimal], by, now):
             cycle=cycle, line__product_id__in=list(usable_by_product)).values_list(
             "line_id", "line__product_id", "line__order__priority", "quantity", "tolerance", "sequence"):
         increments[product_id].append(allocation.Increment(line_id, quantity, tolerance, sequence, priority))
-    pairs, moves = [], []
+    pairs: list[tuple[int, Decimal]] = []
+    moves: list[StockMove] = []
     for product_id, usable in usable_by_product.items():
         outcome = outcomes[product_id]
         price = prices[product_id]

@@ -34,7 +34,7 @@ def apply_stock_moves(moves: list[StockMove]):
     if not moves:
         return
     insert_rows(StockMove, moves)
-    delta = defaultdict(lambda: ZERO)
+    delta: defaultdict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
     cost = {}
     for move in moves:
         delta[(move.group_id, move.product_id)] += move.quantity

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django_tasks_db.models import DBTaskResult
 
 from grappe.core.jobs import requeue_stale
-from grappe.core.tests.concurrency import race, require_postgres
+from grappe.core.tests.concurrency import postgres_only, run_concurrently
 from grappe.network.models import Association
 from grappe.tours import services
 from grappe.tours.models import ScenarioJob, ScenarioRun
@@ -56,12 +56,11 @@ def test_the_page_solves_outside_any_transaction(scenario, world, client_for, in
     assert job.status == "done" and job.run == scenario.runs.get() and job.attempts == 1
 
 
+@postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_admissions_and_team_changes_need_not_wait_for_a_solve(scenario, world, in_solver):
     """On PostgreSQL: while HiGHS runs, another connection locks the association, group and scenario rows
     at once (NOWAIT). The old solve held them FOR UPDATE for up to 20 s."""
-    require_postgres("grappe_jobs")
-
     def lock_elsewhere():
         def attempt():
             with transaction.atomic():
@@ -69,7 +68,7 @@ def test_admissions_and_team_changes_need_not_wait_for_a_solve(scenario, world, 
                 scenario.group.__class__.objects.select_for_update(nowait=True).get(pk=scenario.group_id)
                 type(scenario).objects.select_for_update(nowait=True).get(pk=scenario.pk)
             return "locked"
-        [(result, error)] = race(attempt)
+        [(result, error)] = run_concurrently(attempt)
         return result or repr(error)
 
     seen = in_solver(lock_elsewhere)
