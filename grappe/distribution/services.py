@@ -31,7 +31,7 @@ from grappe.orders.models import (
     unit_label,
     unit_word,
 )
-from grappe.orders.services import apply_stock_moves, ensure_not_settled, record_event
+from grappe.orders.services import apply_stock_moves, ensure_not_settled, lock_cycle, record_event
 
 from .models import Basket, BasketLine, Distribution, DistributionSettings, RotaSlot
 
@@ -396,6 +396,10 @@ def close_distribution(*, distribution, by, now=None) -> Distribution:
     closed, the cycle becomes "distributed".
     """
     now = now or timezone.now()
+    # The cycle row first, as every orders service does (docs/architecture.md "Orders: locking"): taken
+    # after the stock rows, it deadlocked with a receipt (cycle, then stock) when the last one closed.
+    cycle_id = Distribution.objects.values_list("cycle_id", flat=True).get(pk=distribution.pk)
+    lock_cycle(OrderCycle(pk=cycle_id))
     distribution = Distribution.objects.select_for_update(of=("self",)).get(pk=distribution.pk)
     if distribution.status != Distribution.Status.PLANNED:
         raise DistributionError(_("This distribution is already closed."))
