@@ -11,11 +11,11 @@ the same year give the share `100 * POP75P / POP`. A missing value is allowed: e
 secret), `nd`, `NA`, `-`. Problems are reported as `Issue(code, params)`; the caller words them.
 """
 
-import csv
-import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
+
+from grappe.core.tabular import csv_reader
+from grappe.core.text import fold
 
 AGED_75 = "aged_75_share"
 POVERTY = "poverty_rate"
@@ -91,9 +91,7 @@ class Parsed:
 
 def simplify(header: str) -> str:
     """Lower case, no accents, words joined by underscores: 'Taux de pauvreté' -> 'taux_de_pauvrete'."""
-    text = unicodedata.normalize("NFKD", header.strip().lstrip("\ufeff"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+    return re.sub(r"[^a-z0-9]+", "_", fold(header.strip().lstrip("\ufeff"))).strip("_")
 
 
 def parse_number(raw: str) -> tuple[float | None, bool]:
@@ -118,11 +116,6 @@ def normalise_code(raw: str) -> str:
     if code.isdigit() and len(code) == 4:  # a spreadsheet dropped the leading zero
         code = "0" + code
     return code
-
-
-def sniff_delimiter(first_line: str) -> str:
-    counts = {sep: first_line.count(sep) for sep in (";", ",", "\t")}
-    return max(counts, key=lambda sep: counts[sep]) if any(counts.values()) else ","
 
 
 def classify(headers: list[str]) -> list[tuple[str, str]]:
@@ -155,7 +148,7 @@ def parse(text: str) -> Parsed:
     if not lines or not lines[0].strip():
         parsed.issues.append(Issue("empty_file"))
         return parsed
-    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(lines[0]))
+    reader = csv_reader(text)
     headers = next(reader)
     roles = classify(headers)
     code_columns = [i for i, (role, _key) in enumerate(roles) if role == "code"]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grappe.core.errors import DomainError
 from grappe.core.money import round_cents
+from grappe.core.tabular import decode_text
 from grappe.network.models import BuyingGroup, Commune, Site
 
 from . import dates, indicators
@@ -75,12 +76,10 @@ def read_upload(uploaded) -> str:
     raw = uploaded.read()
     if len(raw) > 5 * 1024 * 1024:
         raise PlannerError(_("The file is larger than 5 MB."))
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise PlannerError(_("The file could not be read as text (CSV expected)."))
+    try:
+        return decode_text(raw)[0]
+    except UnicodeDecodeError:
+        raise PlannerError(_("The file could not be read as text (CSV expected).")) from None
 
 
 def preview_indicators(text: str) -> indicators.Parsed:

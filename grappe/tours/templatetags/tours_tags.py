@@ -1,4 +1,8 @@
+from decimal import Decimal
+
 from django import template
+
+from grappe.core.money import french_number
 
 register = template.Library()
 
@@ -14,9 +18,10 @@ def hm(minutes) -> str:
 
 @register.filter
 def percent(value, digits=0) -> str:
+    """A share as a French percentage: 0.125 -> '12,5 %' (digits=1); floats come from the planner."""
     if value is None:
         return ""
-    return f"{100 * float(value):.{int(digits)}f}".replace(".", ",") + "\u00a0%"
+    return french_number(100 * Decimal(str(value)), int(digits)) + "\u00a0%"
 
 
 @register.filter
@@ -24,7 +29,7 @@ def number(value, digits=1) -> str:
     """A French decimal: 12,5."""
     if value is None or value == "":
         return "—"
-    return f"{float(value):.{int(digits)}f}".replace(".", ",")
+    return french_number(Decimal(str(value)), int(digits))
 
 
 @register.filter
