@@ -19,7 +19,7 @@ from .reminders import REGISTRY
 @require_scope(ADMIN, COORDINATOR)
 def log(request: HttpRequest) -> HttpResponse:
     rows = notifications_for(request.scope).select_related("member", "user", "group")
-    status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
+    status, kind = request.GET.get("statut", ""), request.GET.get("type", "")
     if status in SentNotification.Status.values:
         rows = rows.filter(status=status)
     if kind in REGISTRY:

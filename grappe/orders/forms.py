@@ -98,9 +98,10 @@ class BasketForm(forms.Form):
 
 
 class MemberNumberForm(forms.Form):
-    """The member number typed on the paper entry screen, and whether their form is saved (`save`)."""
+    """The member number typed on the paper entry screen (`numero`: query parameters are French, as the
+    page addresses), and whether their form is saved (`save`)."""
 
-    number = forms.CharField(required=False)
+    numero = forms.CharField(required=False)
     save = forms.BooleanField(required=False)
 
 

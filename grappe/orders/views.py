@@ -418,7 +418,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = cycle_for(request.scope, pk, staff=True)
     number_form = MemberNumberForm(request.POST if request.method == "POST" else request.GET)
     number_form.is_valid()  # two optional fields: always valid
-    number = number_form.cleaned_data["number"]
+    number = number_form.cleaned_data["numero"]
     member = None
     if number:
         member = queries.member_by_number(request.scope, number)

@@ -38,7 +38,7 @@ def test_coordinator_sees_the_log_of_their_groups_only(world, client_for, to_cal
         recipient="member:999", channel="sms", text="Message pour Die", status=SentNotification.Status.SENT)
     page = client_for(world.coordinator).get(reverse("notify:log")).content.decode()
     assert "Atelier soupe" in page and "Message pour Die" not in page
-    page = client_for(world.admin).get(reverse("notify:log") + "?status=sent").content.decode()
+    page = client_for(world.admin).get(reverse("notify:log") + "?statut=sent").content.decode()
     assert "Message pour Die" in page and "Atelier soupe" not in page
 
 

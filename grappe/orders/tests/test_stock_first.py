@@ -74,7 +74,7 @@ def test_the_on_behalf_screen_shows_the_stock_too(world, shop, client_for):
 def test_the_paper_entry_keeps_the_printed_form_order(world, shop, client_for):
     StockItem.objects.create(group=world.group, product=shop.oranges, quantity=D("3"), unit_cost=D("2.11"))
     text = client_for(world.volunteer).get(reverse("orders:paper_entry", args=[shop.cycle.pk]),
-                                           {"number": world.member.number}).content.decode()
+                                           {"numero": world.member.number}).content.decode()
     abricots, oranges = positions(text, "Abricots secs", "Oranges")
     assert abricots < oranges
 

@@ -28,7 +28,7 @@ def order_pages(world, shop):
     return [(world.member_user, reverse("orders:basket", args=[shop.cycle.pk]), {}),
             (world.volunteer, reverse("orders:on_behalf", args=[shop.cycle.pk, world.member.pk]), {"channel": "phone"}),
             (world.volunteer, reverse("orders:paper_entry", args=[shop.cycle.pk]),
-             {"number": world.member.number})]
+             {"numero": world.member.number})]
 
 
 @pytest.mark.parametrize("typed", SEEN)

@@ -55,7 +55,7 @@ def test_the_on_behalf_screen_words_units_in_the_plural(world, shop, client_for)
 
 def test_the_paper_entry_screen_names_the_unit_in_the_plural(world, shop, client_for):
     url = reverse("orders:paper_entry", args=[shop.cycle.pk])
-    text = client_for(world.volunteer).get(url, {"number": world.member.number}).content.decode()
+    text = client_for(world.volunteer).get(url, {"numero": world.member.number}).content.decode()
     assert "Huile d&#x27;olive 1 L (pièces)" in text
     assert "Lentilles vertes (kg)" in text
 

@@ -63,9 +63,9 @@ def test_volunteer_orders_on_behalf_by_phone(world, shop, client_for):
 def test_paper_entry_by_member_number(world, shop, client_for):
     client = client_for(world.volunteer)
     url = reverse("orders:paper_entry", args=[shop.cycle.pk])
-    page = client.get(url, {"number": world.member.number})
+    page = client.get(url, {"numero": world.member.number})
     assert world.member.name in page.content.decode()
-    client.post(url, {"number": world.member.number, "save": "1", f"q-{shop.oranges.pk}": "3"})
+    client.post(url, {"numero": world.member.number, "save": "1", f"q-{shop.oranges.pk}": "3"})
     assert OrderLine.objects.get().quantity == 3
     assert OrderChange.objects.get().channel == "paper"
 
