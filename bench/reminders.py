@@ -23,30 +23,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _database import fresh_database  # noqa: E402  (bench/, the script's own folder)
+
 
 def prepare_database():
-    url = os.environ.get("DATABASE_URL", "sqlite:////tmp/grappe_bench_notify.sqlite3")
-    os.environ["DATABASE_URL"] = url
-    if url.startswith("sqlite:"):
-        path = Path(url.split("sqlite:///", 1)[1])
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-    else:
-        import psycopg
-
-        base, name = url.rsplit("/", 1)
-        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grappe.settings")
-    import django
-
-    django.setup()
+    fresh_database("sqlite:////tmp/grappe_bench_notify.sqlite3")
     from django.conf import settings
-    from django.core.management import call_command
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    call_command("migrate", verbosity=0)
 
 
 def build(households: int):

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from grappe.api import accounts as accounts_routes
@@ -12,6 +13,7 @@ from grappe.api import network as network_routes
 from grappe.api import orders as orders_routes
 from grappe.api import reports as reports_routes
 from grappe.api import tours as tours_routes
+from grappe.api.parsing import NulCharacter, RefusingNulParser
 from grappe.core.models import ApiToken
 
 
@@ -26,9 +28,24 @@ class TokenAuth(HttpBearer):
         return found.user
 
 
-api = NinjaAPI(title="Grappe API", version="1", urls_namespace="api", auth=TokenAuth(),
+api = NinjaAPI(title="Grappe API", version="1", urls_namespace="api", auth=TokenAuth(), parser=RefusingNulParser(),
                description="The JSON API of Grappe. Authenticate with `Authorization: Bearer <token>`; "
                            "create tokens on your profile page.")
+
+
+
+@api.exception_handler(NulCharacter)
+def refuse_nul(request, error):
+    return api.create_response(request, {"detail": str(error)}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, error):
+    # ninja wraps any failure to parse a body as "Cannot parse request body" (400): say why for a NUL
+    if isinstance(error.__cause__, NulCharacter):
+        return refuse_nul(request, error.__cause__)
+    return api.create_response(request, {"detail": str(error)}, status=error.status_code)
+
 
 # One router per capability (the order is the order of the OpenAPI schema).
 api.add_router("/", network_routes.router)
