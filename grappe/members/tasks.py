@@ -7,14 +7,12 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import ngettext
 
-from grappe.core.tasks import Task
+from grappe.core.tasks import Task, tasks_by_role
 
 from .queries import members_for
 
 
-def home_tasks(scope, today: datetime.date) -> list[Task]:
-    if not scope.is_coordinator:
-        return []
+def coordinator_tasks(scope, today: datetime.date) -> list[Task]:
     members = members_for(scope)
     tasks = []
     waiting = members.waiting().count()
@@ -28,3 +26,6 @@ def home_tasks(scope, today: datetime.date) -> list[Task]:
                                    "%(count)s households' situations are due for review.", to_review)
                           % {"count": to_review}, reverse("members:list") + "?revoir=1"))
     return tasks
+
+
+home_tasks = tasks_by_role(coordinator=coordinator_tasks)
