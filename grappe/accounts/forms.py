@@ -98,13 +98,14 @@ class DifferenceForm(forms.Form):
 class PeriodForm(forms.Form):
     FORMATS = [("csv", _("entries (CSV)")), ("fec", _("FEC layout (French accounting file)")),
                ("journal", _("journal per means of payment (CSV)"))]
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    # named as the page's query parameters, in French like every page's (?debut=...&fin=...)
+    debut = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    fin = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
     format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="csv")
 
     def clean(self):
         data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+        if data.get("debut") and data.get("fin") and data["fin"] < data["debut"]:
             raise forms.ValidationError(_("The end comes before the start."))
         return data
 

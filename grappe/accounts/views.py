@@ -224,7 +224,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/index.html", {
         "members": members, "query": query, "cycles": cycles,
         "invoices": queries.invoices_for(scope)[:30],
-        "period_form": PeriodForm(initial={"start": start, "end": end})})
+        "period_form": PeriodForm(initial={"debut": start, "fin": end})})
 
 
 @require_scope(*COORDINATORS)
@@ -417,7 +417,7 @@ def export_view(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     if not form.is_valid():
         return render(request, "accounts/export.html", {"form": form}, status=400 if request.GET else 200)
-    start, end, kind = form.cleaned_data["start"], form.cleaned_data["end"], form.cleaned_data["format"]
+    start, end, kind = form.cleaned_data["debut"], form.cleaned_data["fin"], form.cleaned_data["format"]
     entries = list(queries.entries_for_period(request.scope.association, start, end))
     if kind == "fec":
         body, name, ctype = export.fec_text(entries), f"FEC-{end:%Y%m%d}.txt", "text/plain; charset=utf-8"
