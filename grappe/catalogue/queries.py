@@ -7,6 +7,8 @@ from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from grappe.core.text import fold, words
+
 from .models import PriceChange, PriceImport, PriceTier, Product, Suggestion, Supplier
 from .pricing import MemberPrice, price_for
 
@@ -115,3 +117,19 @@ def suggestion_for(scope, pk) -> Suggestion:
     if scope.association is None:
         raise Http404
     return _get(Suggestion.objects.filter(association=scope.association), pk)
+
+
+SEARCHED_FIELDS = ("name", "description", "producer", "origin_place")
+
+
+def search_products(products: Iterable[Product], text: str) -> list[Product]:
+    """The products whose name, description, producer or place of origin hold every word of `text`,
+    without regard to case or accents ("pates" finds "Pâtes", "cafe" finds "Café"). A group's catalogue
+    is short (20 to 40 products, a few hundred at most), so the folding is done here, not in SQL."""
+    wanted = words(text)
+    found = []
+    for product in products:
+        haystack = fold(" ".join(str(getattr(product, field) or "") for field in SEARCHED_FIELDS))
+        if all(word in haystack for word in wanted):
+            found.append(product)
+    return found

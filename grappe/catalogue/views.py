@@ -3,7 +3,7 @@ coordinators, price changes, each group's selection, price list imports and expo
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, Exists, OuterRef, Q, When
+from django.db.models import Case, Count, Exists, OuterRef, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -42,6 +42,7 @@ from .queries import (
     import_for,
     price_category,
     product_for,
+    search_products,
     suggestion_for,
     supplier_for,
     visible_products,
@@ -84,10 +85,9 @@ def index(request: HttpRequest) -> HttpResponse:
     else:
         family = ""
     query = request.GET.get("q", "").strip()[:100]
-    if query:
-        products = products.filter(Q(name__icontains=query) | Q(description__icontains=query)
-                                   | Q(producer__icontains=query) | Q(origin_place__icontains=query))
     products = list(products.order_by("name"))
+    if query:
+        products = search_products(products, query)
     prices = current_prices(products, price_category(scope))
     sections = [{"label": label, "icon": FAMILY_PICTOGRAMS[value],
                  "rows": [{"product": p, "price": prices[p.pk]} for p in products if p.family == value]}
