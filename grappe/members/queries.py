@@ -1,7 +1,14 @@
 """The one way to members and referrals for the pages and the API (404 outside the user's scope)."""
 
+import datetime
+
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from grappe.core.money import format_euros
 
 from .models import Member, Referral
 
@@ -47,3 +54,36 @@ def referral_for(scope, pk) -> Referral:
         return referrals_for(scope).get(pk=pk)
     except (Referral.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+# "My data" on screen and in its PDF: the same facts as services.member_data (the JSON export, machine
+# keys), each under the label the forms use, with choices, dates, yes/no and euros written for people.
+DATA_FIELDS = ("number", "group", "kind", "name", "adults", "children", "phone", "email", "preferred_channel",
+               "commune", "category", "priority_basis", "basis_partner", "basis_date", "review_date", "status",
+               "joined_on", "reminders_opt_out")
+
+
+def readable(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, datetime.date):
+        return date_format(value, "j F Y")
+    return str(value)
+
+
+def readable_member_data(member: Member) -> list[tuple[str, str]]:
+    """(label, value) for each fact Grappe keeps about this member, in plain words."""
+    rows = [(capfirst(str(_("association"))), member.association.name)]
+    for name in DATA_FIELDS:
+        field = Member._meta.get_field(name)
+        value = getattr(member, f"get_{name}_display")() if field.choices else getattr(member, name)
+        rows.append((capfirst(str(field.verbose_name)), readable(value)))
+    return rows
+
+
+def readable_memberships(member: Member) -> list[dict[str, str]]:
+    return [{"year": str(m.year), "fee": format_euros(m.fee), "paid_on": readable(m.paid_on),
+             "means": m.get_means_display() if m.means else "—"}
+            for m in member.memberships.order_by("-year")]

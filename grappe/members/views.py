@@ -32,7 +32,14 @@ from grappe.network.models import Partner
 from . import services
 from .forms import CategoryForm, MemberForm, MembershipForm, ReferralForm, RegisterForm
 from .models import AuditEntry, Member
-from .queries import member_for, members_for, referral_for, referrals_for
+from .queries import (
+    member_for,
+    members_for,
+    readable_member_data,
+    readable_memberships,
+    referral_for,
+    referrals_for,
+)
 
 STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
 COORDINATORS = (ADMIN, COORDINATOR)
@@ -243,7 +250,8 @@ def _data_subject(request, pk: int | None) -> Member:
 @require_scope(MEMBER, *COORDINATORS)
 def my_data(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     member = _data_subject(request, pk)
-    return render(request, "members/my_data.html", {"member": member, "data": services.member_data(member),
+    return render(request, "members/my_data.html", {"member": member, "rows": readable_member_data(member),
+                                                    "memberships": readable_memberships(member),
                                                     "own": pk is None})
 
 
@@ -259,8 +267,9 @@ def export_json(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @require_scope(MEMBER, *COORDINATORS)
 def export_pdf(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     member = _data_subject(request, pk)
-    data = services.export_member_data(member=member, by=request.user, fmt="pdf")
-    return pdf_response("members/export.html", {"member": member, "data": data, "now": timezone.now()},
+    services.export_member_data(member=member, by=request.user, fmt="pdf")
+    return pdf_response("members/export.html", {"member": member, "rows": readable_member_data(member),
+                                                "memberships": readable_memberships(member), "now": timezone.now()},
                         f"grappe-adherent-{member.number}.pdf", request)
 
 
