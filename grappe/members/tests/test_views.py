@@ -158,3 +158,19 @@ def test_member_list_query_count_does_not_grow_with_members(world, client_for, d
     client = client_for(world.coordinator)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("members:list")).status_code == 200
+
+
+def test_the_referral_slip_and_the_household_page_count_people_in_plain_french(world, client_for):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    referral = create_referral(partner=world.partner, group=world.group, by=world.referrer, household_name="J. M.",
+                               persons=4)
+    response = client_for(world.referrer).get(reverse("members:referral_slip", args=[referral.pk]))
+    text = PdfReader(BytesIO(response.content)).pages[0].extract_text()
+    assert "4 personnes" in text and "(s)" not in text
+    world.member.adults, world.member.children = 1, 2
+    world.member.save()
+    page = client_for(world.coordinator).get(reverse("members:detail", args=[world.member.pk])).content.decode()
+    assert "1 adulte, 2 enfants" in page and "(s)" not in page
