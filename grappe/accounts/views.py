@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from grappe.core.errors import DomainError
+from grappe.core.errors import REFUSED, DomainError
 from grappe.core.money import plain_number
 from grappe.core.pdf import pdf_response
 from grappe.distribution import queries as distribution_queries
@@ -43,7 +43,6 @@ STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
 COORDINATORS = (ADMIN, COORDINATOR)
 
 
-REFUSED = 422  # a refused form: the page again, with what was typed (never a redirect)
 
 
 def _fail(request, error):
@@ -349,7 +348,7 @@ def settlement(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.error(request, _("Check the form."))
                 return render(request, "accounts/settlement.html",
-                              _settlement_context(cycle, orders, typed=request.POST, **forms), status=422)
+                              _settlement_context(cycle, orders, typed=request.POST, **forms), status=REFUSED)
         except DomainError as error:
             # refused: the page again, with what was typed (never a redirect that would lose it)
             _fail(request, error)

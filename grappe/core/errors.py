@@ -1,6 +1,10 @@
 """Domain errors: raised by services, shown by views as a message in French."""
 
 
+# The status of a refused form: the page again, with what was typed (never a redirect).
+REFUSED = 422
+
+
 class DomainError(Exception):
     """A rule refused the action. `message` is a translatable (lazy) string for the user."""
 

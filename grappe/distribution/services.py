@@ -398,8 +398,7 @@ def close_distribution(*, distribution, by, now=None) -> Distribution:
     now = now or timezone.now()
     # The cycle row first, as every orders service does (docs/architecture.md "Orders: locking"): taken
     # after the stock rows, it deadlocked with a receipt (cycle, then stock) when the last one closed.
-    cycle_id = Distribution.objects.values_list("cycle_id", flat=True).get(pk=distribution.pk)
-    lock_cycle(OrderCycle(pk=cycle_id))
+    lock_cycle(OrderCycle(pk=distribution.cycle_id))
     distribution = Distribution.objects.select_for_update(of=("self",)).get(pk=distribution.pk)
     if distribution.status != Distribution.Status.PLANNED:
         raise DistributionError(_("This distribution is already closed."))

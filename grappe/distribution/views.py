@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grappe.core.errors import DomainError
+from grappe.core.errors import REFUSED, DomainError
 from grappe.core.pdf import pdf_response, render_pdf_bytes
 from grappe.network.access import ADMIN, COORDINATOR, VOLUNTEER, require_scope
 from grappe.orders.models import CyclePrice, StockItem, unit_word
@@ -24,7 +24,6 @@ COORDINATORS = (ADMIN, COORDINATOR)
 DOCUMENTS = {"emargement": "sign_sheet", "paniers": "baskets", "service": "serving", "etiquettes": "labels"}
 
 
-REFUSED = 422  # a refused form: the page again, with what was typed (never a redirect)
 
 
 def _fail(request, error: DomainError):

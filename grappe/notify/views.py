@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grappe.accounts.views import REFUSED, receipt_page
-from grappe.core.errors import DomainError
+from grappe.accounts.views import receipt_page
+from grappe.core.errors import REFUSED, DomainError
 from grappe.distribution.queries import basket_for
 from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require_scope
 

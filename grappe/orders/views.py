@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grappe.core import tabular
-from grappe.core.errors import DomainError
+from grappe.core.errors import REFUSED, DomainError
 from grappe.core.money import line_total, plain_number
 from grappe.core.pdf import pdf_response, render_pdf_bytes
 from grappe.members.queries import member_for
@@ -38,7 +38,6 @@ from .queries import SEARCH_LIMIT, cycle_for, purchase_order_for
 
 ZERO = Decimal("0")
 STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
-REFUSED = 422  # a refused form: the page again, with what was typed (never a redirect)
 # The basket, paper entry and schedule pages still answer a refused form with 200: their tests
 # (test_typed_numbers, test_schedule) assert it. They take REFUSED when those tests do.
 REFUSED_ENTRY = 200
