@@ -79,6 +79,12 @@ class Member(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.HOUSEHOLD)
     name = models.CharField(_("name"), max_length=200, help_text=_("Household: family name and first name. "
                                                                    "Structure: its name."))
+    first_name = models.CharField(_("first name"), max_length=100, blank=True,
+                                  help_text=_("Optional: used to greet the household. The name above keeps "
+                                              "family name and first name together."))
+    language = models.CharField(_("language"), max_length=10, blank=True,
+                                help_text=_("The language of the member's pages, order form, receipt and reminders "
+                                            "(one of settings.LANGUAGES); empty: the association's."))
     search_name = models.CharField(max_length=200, blank=True, editable=False,
                                    help_text="the name folded for searching (grappe.core.text.fold), set on save")
     adults = models.PositiveSmallIntegerField(_("adults"), default=1)
@@ -128,6 +134,11 @@ class Member(models.Model):
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "search_name"}
         super().save(*args, **kwargs)
+
+    @property
+    def greeting_name(self) -> str:
+        """How pages greet the member: the first name when given, else the whole name."""
+        return self.first_name or self.name
 
     @property
     def persons(self) -> int:

@@ -262,6 +262,30 @@ def membership_is_paid(member: Member, year: int | None = None) -> bool:
     return Membership.objects.filter(member=member, year=year, paid_on__isnull=False).exists()
 
 
+def first_fee_deferred(member: Member, today: date | None = None) -> bool:
+    """Whether the member may order before paying: the association lets a new member pay the first
+    fee at the first distribution, and this member has never paid one."""
+    if membership_is_paid(member, (today or timezone.localdate()).year):
+        return False
+    return (member.association.first_fee_at_first_distribution
+            and not Membership.objects.filter(member=member, paid_on__isnull=False).exists())
+
+
+def may_order(member: Member, today: date | None = None) -> bool:
+    """The year's membership is paid, or the first fee is deferred to the first distribution."""
+    return membership_is_paid(member, (today or timezone.localdate()).year) or first_fee_deferred(member, today)
+
+
+def first_fee_due(member: Member, today: date | None = None) -> Decimal | None:
+    """The first fee to take at the member's checkout when it was deferred, else None: the amount
+    chosen at joining (an unpaid membership of the year), or the association's minimum."""
+    if not first_fee_deferred(member, today):
+        return None
+    year = (today or timezone.localdate()).year
+    unpaid = Membership.objects.filter(member=member, year=year, paid_on__isnull=True).first()
+    return unpaid.fee if unpaid else member.association.minimum_fee
+
+
 # --- Referrals -----------------------------------------------------------------------------------
 
 def new_code() -> str:

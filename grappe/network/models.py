@@ -44,6 +44,9 @@ class Association(models.Model):
         _("suggested fee scale (EUR, comma separated)"), max_length=200, default="1, 5, 10, 20",
         help_text=_("Shown to households as suggestions; any amount from the minimum is accepted."),
     )
+    first_fee_at_first_distribution = models.BooleanField(
+        _("a new member may pay the first fee at the first distribution"), default=True,
+        help_text=_("A household that has just joined can order at once; the fee is taken at its first checkout."))
     priority_first_in_shortage = models.BooleanField(_("priority households first in a shortage"), default=True)
 
     class Meta:

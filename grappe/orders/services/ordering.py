@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from grappe.catalogue.models import GroupSelection
 from grappe.core.money import plain_number, to_decimal
-from grappe.members.models import Member, Membership
+from grappe.members.models import Member
+from grappe.members.services import may_order
 
 from .. import allocation
 from ..models import (
@@ -38,8 +39,9 @@ Status = OrderCycle.Status
 
 
 def membership_paid(member, today=None) -> bool:
-    year = (today or timezone.localdate()).year
-    return Membership.objects.filter(member=member, year=year, paid_on__isnull=False).exists()
+    """Whether the membership lets the member order: paid for the year, or a first fee deferred to
+    the first distribution (members.services.may_order)."""
+    return may_order(member, today)
 
 
 def _check_open(cycle, now=None):

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from grappe.catalogue import services as catalogue_services
 from grappe.catalogue.models import PriceTier
-from grappe.members.models import Member
+from grappe.members import services as member_services
+from grappe.members.models import Member, Membership
 from grappe.orders import queries, services
 from grappe.orders.models import (
     Channel,
@@ -91,11 +92,29 @@ def test_a_decrease_takes_from_the_newest_increment(world, shop):
     assert list(OrderIncrement.objects.values_list("quantity", "sequence")) == [(D("2"), 1), (D("0.5"), 2)]
 
 
-def test_unpaid_membership_is_refused(world, shop):
+def test_unpaid_membership_is_refused_when_the_association_wants_the_fee_first(world, shop):
+    world.association.first_fee_at_first_distribution = False
+    world.association.save()
     unpaid = make_member(world, paid=False)
     with pytest.raises(services.MembershipUnpaid) as refused:
         order(shop, unpaid, shop.lentils, "1", by=world.volunteer)
     assert "adhésion" in str(refused.value) or "membership" in str(refused.value)
+
+
+def test_a_new_member_orders_before_paying_the_first_fee(world, shop):
+    newcomer = make_member(world, paid=False)
+    order(shop, newcomer, shop.lentils, "1", by=world.volunteer)
+    assert OrderLine.objects.get(order__member=newcomer).quantity == D("1")
+    assert member_services.first_fee_due(newcomer) == world.association.minimum_fee
+
+
+def test_a_returning_member_pays_the_year_before_ordering(world, shop):
+    returning = make_member(world, paid=False)
+    Membership.objects.create(member=returning, year=2000, fee=D("5.00"), paid_on=datetime.date(2000, 1, 1),
+                              means=Membership.Means.CASH)
+    with pytest.raises(services.MembershipUnpaid):
+        order(shop, returning, shop.lentils, "1", by=world.volunteer)
+    assert member_services.first_fee_due(returning) is None
 
 
 @pytest.mark.parametrize("quantity, message", [("0.3", "step"), ("-1", "negative")])
