@@ -152,7 +152,7 @@ class RegisterForm(forms.Form):
             del self.fields["fee"]
             return
         self.fields["fee"].choices = [
-            *[(str(fee), f"{plain_number(fee)} €") for fee in association.fee_suggestions],
+            *[(str(fee), f"{plain_number(fee)}\u00a0€") for fee in association.fee_suggestions],
             ("", _("I will choose at the group")),
         ]
         self.fields["fee"].initial = ""

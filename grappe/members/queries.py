@@ -9,7 +9,6 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from grappe.core.money import format_euros
-from grappe.network.models import Association
 
 from .models import Member, Referral
 
@@ -57,15 +56,14 @@ def referral_for(scope, pk) -> Referral:
         raise Http404 from None
 
 
-def association_for_code(code: str) -> Association | None:
-    """The association of an unused referral code (normalised: services.normalise_code), for the join
-    page (its fee suggestions and rule); None for an unknown or used code, which the page tells only
-    when the form is sent."""
+def unused_referral(code: str) -> Referral | None:
+    """The referral of an unused code (normalised: services.normalise_code), for the join page (the
+    group, the association's fee suggestions and rule); None for an unknown or used code, which the
+    page tells only when the form is sent."""
     if not code:
         return None
-    referral = (Referral.objects.filter(code=code, joined_at__isnull=True).select_related("group__association")
-                .first())
-    return referral.group.association if referral else None
+    return (Referral.objects.filter(code=code, joined_at__isnull=True).select_related("group__association")
+            .first())
 
 
 # "My data" on screen and in its PDF: the same facts as services.member_data (the JSON export, machine

@@ -37,13 +37,13 @@ from . import services
 from .forms import CategoryForm, MemberForm, MembershipForm, ReferralForm, RegisterForm, language_choices
 from .models import AuditEntry, Member
 from .queries import (
-    association_for_code,
     member_for,
     members_for,
     readable_member_data,
     readable_memberships,
     referral_for,
     referrals_for,
+    unused_referral,
 )
 
 STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
@@ -220,9 +220,11 @@ def access_slip(request: HttpRequest, pk: int) -> HttpResponse:
     if (user is None or not TemporaryPassword.objects.filter(user=user, used_at__isnull=True).exists()
             or not user.check_password(password)):
         raise Http404
+    login_url = request.build_absolute_uri(reverse("login"))
     return pdf_response("members/access_slip.html", {
         "member": member, "association": member.association, "username": user.username, "password": password,
-        "login_url": request.build_absolute_uri(reverse("login"))}, f"acces-{member.number}.pdf", request)
+        "login_url": login_url, "login_qr": mark_safe(qr.svg(login_url, label=_("QR code: opens the sign-in page"))),  # noqa: S308
+    }, f"acces-{member.number}.pdf", request)
 
 
 @require_scope(*COORDINATORS)
@@ -370,10 +372,9 @@ def register(request: HttpRequest) -> HttpResponse:
         request.LANGUAGE_CODE = language
     else:
         language = ""
-    association = association_for_code(services.normalise_code(request.POST.get("code")
-                                                               or request.GET.get("code", "")))
+    referral = unused_referral(services.normalise_code(request.POST.get("code") or request.GET.get("code", "")))
     form = RegisterForm(request.POST or None, initial={"code": request.GET.get("code", "")},
-                        association=association)
+                        association=referral.group.association if referral else None)
     status = 200
     if request.method == "POST":
         status = REFUSED
@@ -393,7 +394,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 return _keep_language(render(request, "members/register_done.html", {
                     "member": member, "username": member.user.username if member.user else None,
                     **_first_fee(member)}), language)
-    return _keep_language(render(request, "members/register.html", {"form": form, "association": association},
+    return _keep_language(render(request, "members/register.html", {"form": form, "referral": referral},
                                  status=status), language)
 
 

@@ -42,6 +42,7 @@ def referral(world):
 def test_the_qr_address_fills_in_the_code_and_shows_the_fee_choices(world, client, referral):
     page = client.get(reverse("members:register"), {"code": referral.code}).content.decode()
     assert f'value="{referral.code}"' in page
+    assert f"rejoindre le groupement {world.group.name} de {world.association.name}" in page
     assert "Prénom (facultatif)" in page
     for fee in world.association.fee_suggestions:  # 1, 5, 10, 20 (the factory's scale)
         assert f'value="{fee}"' in page
@@ -73,7 +74,7 @@ def test_joining_keeps_the_first_name_and_the_chosen_fee_unpaid(world, client, r
     assert services.may_order(member)
     page = response.content.decode()
     assert "Bienvenue, Amina\u00a0!" in page
-    assert "vous pouvez commander dès maintenant\u00a0; votre cotisation de 5 € sera payée à la distribution" \
+    assert "vous pouvez commander dès maintenant\u00a0; votre cotisation de 5\u00a0€ sera payée à la distribution" \
         in page.lower()
 
 
@@ -109,7 +110,7 @@ def test_with_the_fee_first_the_done_page_says_to_pay_before_ordering(world, cli
     world.association.first_fee_at_first_distribution = False
     world.association.save()
     page = client.post(reverse("members:register"), join_form(referral.code, fee="10")).content.decode()
-    assert "Votre cotisation de 10 € doit être payée au groupe avant de pouvoir commander" in page
+    assert "Votre cotisation de 10\u00a0€ doit être payée au groupe avant de pouvoir commander" in page
 
 
 # --- the language of the QR code ---------------------------------------------------------------
@@ -178,7 +179,7 @@ def test_a_used_slip_is_not_printed_again(world, client, client_for, referral):
     assert response.status_code == 410
     assert response["Content-Type"].startswith("text/html")
     page = response.content.decode()
-    assert "Ce bon ne peut plus être imprimé" in page and "le code a servi" in page
+    assert "Cette fiche ne peut plus être imprimée" in page and "sa fiche n’est donc plus imprimée" in page
     detail = client_for(world.referrer).get(reverse("members:referral_detail", args=[referral.pk])).content.decode()
     assert "<svg" not in detail and "fiche.pdf" not in detail
 
@@ -204,7 +205,7 @@ def test_the_home_of_a_new_member_says_ordering_is_open_and_the_fee_is_paid_at_t
                                          phone="06", fee=D("5"), password="une-bonne-phrase-2026")
     page = client_for(member.user).get(reverse("home")).content.decode()
     assert "Bonjour Amina" in page
-    assert "votre cotisation de 5 € sera payée à la distribution" in page
+    assert "votre cotisation de 5\u00a0€ sera payée à la distribution" in page
     assert "avant de pouvoir commander" not in page
 
 
@@ -264,3 +265,14 @@ def test_the_admin_turns_the_first_fee_rule_off(world, client_for):
     assert client.post(reverse("network:association_edit"), form).status_code == 302
     association.refresh_from_db()
     assert association.first_fee_at_first_distribution is False
+
+
+def test_the_access_slip_carries_a_qr_code_of_the_sign_in_page(world, client_for):
+    client = client_for(world.coordinator)
+    paper = MemberFactory(association=world.association, group=world.group, name="Papier Louise")
+    password = client.post(reverse("members:access", args=[paper.pk])).context["password"]
+    slip = client.post(reverse("members:access_slip", args=[paper.pk]), {"password": password})
+    assert slip["Content-Type"] == "application/pdf"
+    assert str(slip.context["login_qr"]).startswith("<svg")
+    text = PdfReader(BytesIO(slip.content)).pages[0].extract_text()
+    assert "scannez ce QR code" in text and "http://testserver/connexion/" in text
