@@ -59,7 +59,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if scope.is_staff:
         context["quotas"] = services.group_quotas(scope.groups().order_by("name"))
     if scope.member is not None:
-        context["is_paid"] = services.membership_is_paid(scope.member)
         context.update(_first_fee(scope.member))
     return render(request, "members/home.html", context)
 
@@ -409,9 +408,12 @@ def _keep_language(response: HttpResponse, language: str) -> HttpResponse:
 
 def _first_fee(member: Member) -> dict:
     """What the member's pages say about the year's fee: whether ordering is open, and the amount to
-    pay at the first distribution (chosen at joining, or from the association's minimum)."""
-    deferred = services.first_fee_deferred(member)
-    chosen = services.unpaid_fee(member)
-    return {"may_order": services.may_order(member), "fee_deferred": deferred,
-            "fee_due": services.first_fee_due(member) if deferred else chosen,
+    pay (chosen at joining, else from the association's minimum), at the first distribution when it
+    is deferred (services.first_fee_due), before ordering otherwise."""
+    today = timezone.localdate()
+    paid = services.membership_is_paid(member, today.year)
+    deferred = not paid and services.first_fee_deferred(member, today)
+    chosen = None if paid else services.unpaid_fee(member, today)
+    return {"is_paid": paid, "may_order": paid or deferred, "fee_deferred": deferred,
+            "fee_due": chosen if chosen is not None else member.association.minimum_fee,
             "fee_chosen": chosen is not None, "minimum_fee": member.association.minimum_fee}

@@ -276,3 +276,12 @@ def test_the_access_slip_carries_a_qr_code_of_the_sign_in_page(world, client_for
     assert str(slip.context["login_qr"]).startswith("<svg")
     text = PdfReader(BytesIO(slip.content)).pages[0].extract_text()
     assert "scannez ce QR code" in text and "http://testserver/connexion/" in text
+
+
+def test_the_home_of_a_member_who_did_not_renew_says_to_pay_before_ordering(world, client_for):
+    last_year = timezone.localdate().year - 1
+    Membership.objects.create(member=world.member, year=last_year, fee=D("5"),
+                              paid_on=datetime.date(last_year, 3, 1), means=Membership.Means.CASH)
+    page = client_for(world.member_user).get(reverse("home")).content.decode()
+    assert "doit être payée au groupe avant de pouvoir commander" in page
+    assert "dès maintenant" not in page
