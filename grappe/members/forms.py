@@ -31,8 +31,8 @@ class MemberForm(forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = ["kind", "name", "first_name", "adults", "children", "phone", "email", "preferred_channel", "commune", "stop",
-                  "reminders_opt_out"]
+        fields = ["kind", "name", "first_name", "adults", "children", "phone", "email", "preferred_channel",
+                  "commune", "stop", "reminders_opt_out"]
         widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})}
 
     def __init__(self, *args, group=None, **kwargs):

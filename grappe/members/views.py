@@ -98,7 +98,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "member": member,
         "memberships": member.memberships.all(),
         "membership_form": MembershipForm(association=member.association),
-        "is_paid": services.membership_is_paid(member),
+        **_first_fee(member),
         "waiting_position": services.waiting_position(member),
         "show_category": request.scope.is_coordinator,
         "temporary_pending": bool(member.user_id) and TemporaryPassword.objects.filter(user_id=member.user_id).exists(),
@@ -402,7 +402,9 @@ def _keep_language(response: HttpResponse, language: str) -> HttpResponse:
     language switch of the footer keeps it."""
     if language:
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
-                            path=settings.LANGUAGE_COOKIE_PATH, samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+                            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                            samesite=settings.LANGUAGE_COOKIE_SAMESITE)
     return response
 
 

@@ -285,3 +285,15 @@ def test_the_home_of_a_member_who_did_not_renew_says_to_pay_before_ordering(worl
     page = client_for(world.member_user).get(reverse("home")).content.decode()
     assert "doit être payée au groupe avant de pouvoir commander" in page
     assert "dès maintenant" not in page
+
+
+def test_the_staff_page_of_a_new_member_says_the_first_fee_is_taken_at_the_distribution(world, client_for, referral):
+    member = services.register_with_code(code=referral.code, name="Benali Amina", first_name="Amina", phone="06",
+                                         fee=D("10"))
+    page = client_for(world.volunteer).get(reverse("members:detail", args=[member.pk])).content.decode()
+    assert "peut commander dès maintenant" in page and "10\u00a0€" in page and "Amina" in page
+    assert "Adhésion non payée" not in page and "Les commandes sont refusées" not in page
+    world.association.first_fee_at_first_distribution = False
+    world.association.save()
+    page = client_for(world.volunteer).get(reverse("members:detail", args=[member.pk])).content.decode()
+    assert "peut commander dès maintenant" not in page and "Les commandes sont refusées" in page
