@@ -78,6 +78,8 @@ class ReferralIn(Schema):
     household_name: str
     phone: str = ""
     persons: int = 1
+    language: str = Field("fr", max_length=10, description="the language the slip's QR code opens the join "
+                                                           "page in: one of the site's languages")
 
 
 class ReferralOut(Schema):
@@ -86,6 +88,7 @@ class ReferralOut(Schema):
     group_id: int
     household_name: str
     joined: bool
+    language: str
 
 
 def _scope(request, *, staff=False, coordinator=False):
@@ -174,7 +177,7 @@ def list_referrals(request):
         raise Http404
     referrals = referrals_for(scope)
     return [{"id": r.pk, "code": r.code, "group_id": r.group_id, "household_name": r.household_name,
-             "joined": r.has_joined} for r in referrals]
+             "joined": r.has_joined, "language": r.language} for r in referrals]
 
 
 @router.post("/referrals", response={201: ReferralOut})
@@ -186,8 +189,11 @@ def create_referral(request, payload: ReferralIn):
     if group is None:
         raise Http404
     partner = scope.association.partners.get(pk=scope.partner_id)
-    referral = services.create_referral(partner=partner, group=group, by=request.auth,
-                                        household_name=payload.household_name, phone=payload.phone,
-                                        persons=payload.persons)
+    try:
+        referral = services.create_referral(partner=partner, group=group, by=request.auth,
+                                            household_name=payload.household_name, phone=payload.phone,
+                                            persons=payload.persons, language=payload.language)
+    except DomainError as error:
+        raise HttpError(400, str(error)) from error
     return Status(201, {"id": referral.pk, "code": referral.code, "group_id": group.pk,
-                 "household_name": referral.household_name, "joined": False})
+                 "household_name": referral.household_name, "joined": False, "language": referral.language})

@@ -1,9 +1,11 @@
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from grappe.core.money import plain_number
@@ -29,8 +31,8 @@ class MemberForm(forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = ["kind", "name", "adults", "children", "phone", "email", "preferred_channel", "commune", "stop",
-                  "reminders_opt_out"]
+        fields = ["kind", "name", "first_name", "adults", "children", "phone", "email", "preferred_channel",
+                  "commune", "stop", "reminders_opt_out"]
         widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})}
 
     def __init__(self, *args, group=None, **kwargs):
@@ -88,14 +90,31 @@ class ReferralForm(forms.Form):
     persons = forms.IntegerField(label=_("Number of persons"), min_value=1, max_value=20, initial=1)
     group = forms.ModelChoiceField(label=_("Buying group"), queryset=None)
     partner = forms.ModelChoiceField(label=_("Partner"), queryset=None)
+    language = forms.ChoiceField(label=_("Language of the join page"), initial="fr",
+                                 help_text=_("The QR code of the slip opens the join page in this language."))
 
     def __init__(self, *args, groups, partners, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices()
         self.fields["group"].queryset = groups
         self.fields["partner"].queryset = partners
         if partners.count() == 1:
             self.fields["partner"].initial = partners.first()
             self.fields["partner"].widget = forms.HiddenInput()
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """settings.LANGUAGES, read at run time, each named in the page's language and in its own
+    ("Arabe (العربيّة)"), so the referrer and the household both recognise it."""
+    choices = []
+    for code, name in settings.LANGUAGES:
+        try:
+            local = get_language_info(code)["name_local"]
+        except KeyError:
+            local = ""
+        label = str(name)
+        choices.append((code, f"{label} ({local})" if local and local.lower() != label.lower() else label))
+    return choices
 
 
 class RegisterForm(forms.Form):
@@ -105,6 +124,9 @@ class RegisterForm(forms.Form):
                            widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}))
     name = forms.CharField(label=_("Family name and first name"), max_length=200,
                            widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    first_name = forms.CharField(label=_("First name (optional)"), max_length=100, required=False,
+                                 widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+                                 help_text=_("To greet you by your first name."))
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False,
                             widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
     email = forms.EmailField(label=_("E-mail (optional)"), required=False)
@@ -115,6 +137,30 @@ class RegisterForm(forms.Form):
     password = forms.CharField(label=_("Password, to order online (optional)"), required=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), min_length=8,
                                help_text=_("At least 8 characters. Without one, order by phone or on paper."))
+
+    fee = forms.TypedChoiceField(label=_("Your yearly fee"), required=False, coerce=Decimal, empty_value=None,
+                                 widget=forms.RadioSelect)
+
+    field_order = ["code", "name", "first_name", "phone", "email", "adults", "children", "preferred_channel",
+                   "password", "fee"]
+
+    def __init__(self, *args, association=None, **kwargs):
+        """`association`: the one of the code, when it is known (from the slip's QR code, or typed):
+        the household may then choose its fee among the suggestions; otherwise it is chosen at the group."""
+        super().__init__(*args, **kwargs)
+        if association is None or not association.fee_suggestions:
+            del self.fields["fee"]
+            return
+        self.fields["fee"].choices = [
+            *[(str(fee), f"{plain_number(fee)}\u00a0€") for fee in association.fee_suggestions],
+            ("", _("I will choose at the group")),
+        ]
+        self.fields["fee"].initial = ""
+        if association.first_fee_at_first_distribution:
+            self.fields["fee"].help_text = _("You pay it at the group, at your first distribution. You can order "
+                                             "as soon as you have joined.")
+        else:
+            self.fields["fee"].help_text = _("You pay it at the group, before you can order: at a distribution.")
 
     def clean_password(self):
         password = self.cleaned_data["password"]

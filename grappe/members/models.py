@@ -192,6 +192,9 @@ class Referral(models.Model):
     household_name = models.CharField(_("name or initials"), max_length=200)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     persons = models.PositiveSmallIntegerField(_("persons"), default=1, validators=[MinValueValidator(1)])
+    language = models.CharField(_("language"), max_length=10, default="fr",
+                                help_text=_("The language the slip's QR code opens the join page in (one of "
+                                            "settings.LANGUAGES), kept as the member's language."))
     created_at = models.DateTimeField(default=timezone.now)
     member = models.OneToOneField(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="referral")
     joined_at = models.DateTimeField(null=True, blank=True)

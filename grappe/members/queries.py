@@ -56,6 +56,16 @@ def referral_for(scope, pk) -> Referral:
         raise Http404 from None
 
 
+def unused_referral(code: str) -> Referral | None:
+    """The referral of an unused code (normalised: services.normalise_code), for the join page (the
+    group, the association's fee suggestions and rule); None for an unknown or used code, which the
+    page tells only when the form is sent."""
+    if not code:
+        return None
+    return (Referral.objects.filter(code=code, joined_at__isnull=True).select_related("group__association")
+            .first())
+
+
 # "My data" on screen and in its PDF: the same facts as services.member_data (the JSON export, machine
 # keys), each under the label the forms use, with choices, dates, yes/no and euros written for people.
 DATA_FIELDS = ("number", "group", "kind", "name", "adults", "children", "phone", "email", "preferred_channel",

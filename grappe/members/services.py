@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -23,7 +24,7 @@ from . import quota
 from .models import AuditEntry, Member, Membership, Referral
 from .signals import member_erased
 
-PERSONAL_FIELDS = ["name", "kind", "adults", "children", "phone", "email", "preferred_channel", "commune",
+PERSONAL_FIELDS = ["name", "first_name", "kind", "adults", "children", "phone", "email", "preferred_channel", "commune",
                    "stop", "group", "reminders_opt_out"]
 CATEGORY_FIELDS = ["category", "priority_basis", "basis_partner", "basis_date", "review_date"]
 CODE_ALPHABET = READABLE_ALPHABET  # no 0/O, 1/I/L: codes are read aloud and typed
@@ -276,6 +277,13 @@ def may_order(member: Member, today: date | None = None) -> bool:
     return membership_is_paid(member, (today or timezone.localdate()).year) or first_fee_deferred(member, today)
 
 
+def unpaid_fee(member: Member, today: date | None = None) -> Decimal | None:
+    """The fee of the year's membership recorded but not paid yet (chosen at joining), else None."""
+    year = (today or timezone.localdate()).year
+    return (Membership.objects.filter(member=member, year=year, paid_on__isnull=True)
+            .values_list("fee", flat=True).first())
+
+
 def first_fee_due(member: Member, today: date | None = None) -> Decimal | None:
     """The first fee to take at the member's checkout when it was deferred, else None: the amount
     chosen at joining (an unpaid membership of the year), or the association's minimum."""
@@ -295,13 +303,22 @@ def new_code() -> str:
             return code
 
 
+def language_codes() -> list[str]:
+    """The languages pages can be shown in, read at run time (settings.LANGUAGES)."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
 @transaction.atomic
 def create_referral(*, partner: Partner, group: BuyingGroup, by, household_name: str, phone: str = "",
-                    persons: int = 1) -> Referral:
+                    persons: int = 1, language: str = "fr") -> Referral:
     if partner.association_id != group.association_id:
         raise DomainError(_("The group and the partner belong to different associations."))
+    if language not in language_codes():
+        raise DomainError(_("Unknown value for %(field)s: %(value)s.") % {"field": "language",
+                                                                          "value": language[:30]})
     return Referral.objects.create(association=group.association, partner=partner, group=group, referrer=by,
-                                   code=new_code(), household_name=household_name, phone=phone, persons=persons)
+                                   code=new_code(), household_name=household_name, phone=phone, persons=persons,
+                                   language=language)
 
 
 def normalise_code(code: str) -> str:
@@ -319,22 +336,37 @@ def referral_for_code(code: str) -> Referral:
 
 
 @transaction.atomic
-def register_with_code(*, code: str, by=None, name: str, phone: str = "", email: str = "", adults: int = 1,
-                       children: int = 0, commune=None, preferred_channel: str = Member.Channel.SMS,
-                       password: str = "") -> Member:
-    """A referred household joins its group as a priority member ("referred by" basis)."""
+def register_with_code(*, code: str, by=None, name: str, first_name: str = "", phone: str = "", email: str = "",
+                       adults: int = 1, children: int = 0, commune=None,
+                       preferred_channel: str = Member.Channel.SMS, password: str = "", fee: Decimal | None = None,
+                       language: str = "", today: date | None = None) -> Member:
+    """A referred household joins its group as a priority member ("referred by" basis).
+
+    `fee`: the yearly fee the household chose, recorded as the year's membership, unpaid (it is paid
+    at the group: at the first distribution when the association defers the first fee). `language`:
+    the language of the join page (the slip's QR code carries the one the referrer picked); without
+    one, the referral's."""
+    today = today or timezone.localdate()
     if password:
         checked_password(password, name=name, email=email)
     referral = referral_for_code(code)
     referral = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
     if referral.has_joined:
         raise InvalidReferralCode(_("This code has already been used to join."))
+    minimum = referral.group.association.minimum_fee
+    if fee is not None and fee < minimum:
+        raise FeeTooLow(_("The yearly fee starts at %(minimum)s EUR."), minimum=minimum)
+    if language not in language_codes():
+        language = referral.language if referral.language in language_codes() else ""
     member = admit_member(
-        group=referral.group, by=by, name=name, phone=phone, email=email, adults=adults, children=children,
-        commune=commune, preferred_channel=preferred_channel, category=Member.Category.PRIORITY,
-        priority_basis=Member.PriorityBasis.REFERRAL, basis_partner=referral.partner,
-        basis_date=timezone.localtime(referral.created_at).date(),
+        group=referral.group, by=by, name=name, first_name=first_name.strip(), phone=phone, email=email,
+        adults=adults, children=children, commune=commune, preferred_channel=preferred_channel,
+        category=Member.Category.PRIORITY, priority_basis=Member.PriorityBasis.REFERRAL,
+        basis_partner=referral.partner, basis_date=timezone.localtime(referral.created_at).date(),
+        language=language,
     )
+    if fee is not None:
+        Membership.objects.create(member=member, year=today.year, fee=fee, paid_on=None, recorded_by=by)
     if password:
         user = get_user_model().objects.create_user(username=free_username(member), password=password)
         member.user = user
@@ -410,6 +442,8 @@ def member_data(member: Member) -> dict:
         "group": member.group.name,
         "kind": member.kind,
         "name": member.name,
+        "first_name": member.first_name,
+        "language": member.language,
         "adults": member.adults,
         "children": member.children,
         "phone": member.phone,
@@ -449,6 +483,7 @@ def erase_member(*, member: Member, by) -> Member:
         user=user, usernames=[user.username] if user else [],
         emails=[member.email] + ([user.email] if user else []))
     member.name = str(_("Erased member"))
+    member.first_name = ""
     member.phone = ""
     member.email = ""
     member.commune = None

@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -7,12 +8,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from grappe.core.errors import DomainError
+from grappe.core import qr
+from grappe.core.errors import REFUSED, DomainError
 from grappe.core.models import TemporaryPassword
 from grappe.core.money import plain_number
 from grappe.core.pdf import pdf_response
@@ -30,7 +34,7 @@ from grappe.network.access import (
 from grappe.network.models import Partner
 
 from . import services
-from .forms import CategoryForm, MemberForm, MembershipForm, ReferralForm, RegisterForm
+from .forms import CategoryForm, MemberForm, MembershipForm, ReferralForm, RegisterForm, language_choices
 from .models import AuditEntry, Member
 from .queries import (
     member_for,
@@ -39,6 +43,7 @@ from .queries import (
     readable_memberships,
     referral_for,
     referrals_for,
+    unused_referral,
 )
 
 STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
@@ -54,7 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if scope.is_staff:
         context["quotas"] = services.group_quotas(scope.groups().order_by("name"))
     if scope.member is not None:
-        context["is_paid"] = services.membership_is_paid(scope.member)
+        context.update(_first_fee(scope.member))
     return render(request, "members/home.html", context)
 
 
@@ -93,7 +98,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "member": member,
         "memberships": member.memberships.all(),
         "membership_form": MembershipForm(association=member.association),
-        "is_paid": services.membership_is_paid(member),
+        **_first_fee(member),
         "waiting_position": services.waiting_position(member),
         "show_category": request.scope.is_coordinator,
         "temporary_pending": bool(member.user_id) and TemporaryPassword.objects.filter(user_id=member.user_id).exists(),
@@ -214,9 +219,11 @@ def access_slip(request: HttpRequest, pk: int) -> HttpResponse:
     if (user is None or not TemporaryPassword.objects.filter(user=user, used_at__isnull=True).exists()
             or not user.check_password(password)):
         raise Http404
+    login_url = request.build_absolute_uri(reverse("login"))
     return pdf_response("members/access_slip.html", {
         "member": member, "association": member.association, "username": user.username, "password": password,
-        "login_url": request.build_absolute_uri(reverse("login"))}, f"acces-{member.number}.pdf", request)
+        "login_url": login_url, "login_qr": mark_safe(qr.svg(login_url, label=_("QR code: opens the sign-in page"))),  # noqa: S308
+    }, f"acces-{member.number}.pdf", request)
 
 
 @require_scope(*COORDINATORS)
@@ -310,7 +317,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
         try:
             referral = services.create_referral(partner=data["partner"], group=data["group"], by=request.user,
                                                 household_name=data["household_name"], phone=data["phone"],
-                                                persons=data["persons"])
+                                                persons=data["persons"], language=data["language"])
         except DomainError as error:
             messages.error(request, str(error))
         else:
@@ -319,36 +326,96 @@ def referral_create(request: HttpRequest) -> HttpResponse:
     return render(request, "members/referral_form.html", {"form": form})
 
 
+def _join_link(request: HttpRequest, referral) -> dict:
+    """The join page's address with the code filled in and the language the referrer picked, and its
+    QR code (inline SVG, for the page and the printed slip alike)."""
+    url = request.build_absolute_uri(reverse("members:register") + "?" + urlencode(
+        {"code": referral.code, JOIN_LANGUAGE: referral.language}))
+    return {"join_url": url, "join_qr": mark_safe(qr.svg(url, label=_("QR code: opens the join page with "  # noqa: S308
+                                                                      "your code filled in")))}
+
+
 @require_scope(REFERRER, *COORDINATORS)
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "members/referral_detail.html", {"referral": referral_for(request.scope, pk)})
+    referral = referral_for(request.scope, pk)
+    context = {"referral": referral, "language": dict(language_choices()).get(referral.language, referral.language)}
+    if not referral.has_joined:
+        context.update(_join_link(request, referral))
+    return render(request, "members/referral_detail.html", context)
 
 
 @require_scope(REFERRER, *COORDINATORS)
 def referral_slip(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printed slip, until the household has joined: then its code is spent and the slip is not
+    printed again (a page says so)."""
     referral = referral_for(request.scope, pk)
-    register_url = request.build_absolute_uri("/adherents/inscription/")
-    return pdf_response("members/referral_slip.html", {"referral": referral, "register_url": register_url},
-                        f"orientation-{referral.code}.pdf", request)
+    if referral.has_joined:
+        return render(request, "members/referral_slip_used.html", {"referral": referral}, status=410)
+    context = {"referral": referral, "register_url": request.build_absolute_uri(reverse("members:register")),
+               **_join_link(request, referral)}
+    return pdf_response("members/referral_slip.html", context, f"orientation-{referral.code}.pdf", request)
+
+
+JOIN_LANGUAGE = "langue"  # the join page's query parameter for its language (the slip's QR code sets it)
 
 
 def register(request: HttpRequest) -> HttpResponse:
-    """Joining with a referral code: the household itself (public page) or a coordinator for it."""
+    """Joining with a referral code: the household itself (public page) or a coordinator for it.
+
+    `?code=...&langue=...` (the slip's QR code) fills in the code and shows the page in that language
+    (one of settings.LANGUAGES), which becomes the member's language."""
     by = request.user if request.user.is_authenticated else None
-    form = RegisterForm(request.POST or None, initial={"code": request.GET.get("code", "")})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            member = services.register_with_code(by=by, **data)
-        except DomainError as error:
-            form.add_error("code" if isinstance(error, services.InvalidReferralCode) else None, str(error))
-        else:
-            if request.user.is_authenticated:
-                scope = scope_for(request.user)
-                if scope.is_coordinator and member.association == scope.association:
-                    messages.success(request, _("%(name)s joined %(group)s as a priority member.") % {
-                        "name": member.name, "group": member.group.name})
-                    return redirect("members:detail", pk=member.pk)
-            return render(request, "members/register_done.html", {
-                "member": member, "username": member.user.username if member.user else None})
-    return render(request, "members/register.html", {"form": form})
+    language = request.GET.get(JOIN_LANGUAGE, "")
+    if language in services.language_codes():
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+    else:
+        language = ""
+    referral = unused_referral(services.normalise_code(request.POST.get("code") or request.GET.get("code", "")))
+    form = RegisterForm(request.POST or None, initial={"code": request.GET.get("code", "")},
+                        association=referral.group.association if referral else None)
+    status = 200
+    if request.method == "POST":
+        status = REFUSED
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                member = services.register_with_code(by=by, language=language, **data)
+            except DomainError as error:
+                form.add_error("code" if isinstance(error, services.InvalidReferralCode) else None, str(error))
+            else:
+                if request.user.is_authenticated:
+                    scope = scope_for(request.user)
+                    if scope.is_coordinator and member.association == scope.association:
+                        messages.success(request, _("%(name)s joined %(group)s as a priority member.") % {
+                            "name": member.name, "group": member.group.name})
+                        return redirect("members:detail", pk=member.pk)
+                return _keep_language(render(request, "members/register_done.html", {
+                    "member": member, "username": member.user.username if member.user else None,
+                    **_first_fee(member)}), language)
+    return _keep_language(render(request, "members/register.html", {"form": form, "referral": referral},
+                                 status=status), language)
+
+
+def _keep_language(response: HttpResponse, language: str) -> HttpResponse:
+    """The language of the slip's QR code stays for the next pages on this phone (sign-in...), as the
+    language switch of the footer keeps it."""
+    if language:
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                            samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+    return response
+
+
+def _first_fee(member: Member) -> dict:
+    """What the member's pages say about the year's fee: whether ordering is open, and the amount to
+    pay (chosen at joining, else from the association's minimum), at the first distribution when it
+    is deferred (services.first_fee_due), before ordering otherwise."""
+    today = timezone.localdate()
+    paid = services.membership_is_paid(member, today.year)
+    deferred = not paid and services.first_fee_deferred(member, today)
+    chosen = None if paid else services.unpaid_fee(member, today)
+    return {"is_paid": paid, "may_order": paid or deferred, "fee_deferred": deferred,
+            "fee_due": chosen if chosen is not None else member.association.minimum_fee,
+            "fee_chosen": chosen is not None, "minimum_fee": member.association.minimum_fee}

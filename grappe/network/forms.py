@@ -13,7 +13,7 @@ class AssociationForm(forms.ModelForm):
     class Meta:
         model = Association
         fields = ["name", "email", "phone", "address", "commune", "priority_threshold", "minimum_fee", "fee_scale",
-                  "priority_first_in_shortage"]
+                  "first_fee_at_first_distribution", "priority_first_in_shortage"]
 
 
 class TerritoryForm(forms.ModelForm):

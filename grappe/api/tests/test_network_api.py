@@ -44,3 +44,13 @@ def test_referrer_creates_a_referral_and_sees_if_it_joined(world, api):
     assert created.status_code == 201
     listed = api(world.referrer, "get", "/referrals").json()
     assert listed[0]["joined"] is False and "name" not in listed[0]
+    assert listed[0]["language"] == "fr"
+
+
+def test_referrer_picks_the_language_of_the_join_page(world, api):
+    created = api(world.referrer, "post", "/referrals", data={"group_id": world.group.pk, "household_name": "A. Z.",
+                                                             "language": "en"})
+    assert created.status_code == 201 and created.json()["language"] == "en"
+    refused = api(world.referrer, "post", "/referrals", data={"group_id": world.group.pk, "household_name": "A. Y.",
+                                                             "language": "xx"})
+    assert refused.status_code == 400

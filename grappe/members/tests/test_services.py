@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from grappe.core.errors import DomainError
+from grappe.core.errors import REFUSED, DomainError
 from grappe.members import services
 from grappe.members.models import AuditEntry, Member, Referral
 from grappe.members.tests.factories import MemberFactory
@@ -169,7 +169,7 @@ def test_the_join_form_refuses_a_weak_password_and_shows_what_was_typed(world, c
     response = client.post(reverse("members:register"), {
         "code": referral.code, "name": "Durand Zoé", "phone": "0601020304", "adults": 1, "children": 0,
         "preferred_channel": "sms", "password": "12345678"})
-    assert response.status_code == 200
+    assert response.status_code == REFUSED  # the page again, with what was typed
     page = response.content.decode()
     assert "Durand Zoé" in page and "trop courant" in page
     referral.refresh_from_db()
