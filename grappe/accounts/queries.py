@@ -268,8 +268,9 @@ PAYMENT_LABELS = {
 
 
 def day_label(day, today) -> str:
-    """"11 décembre"; with the year when it is not this year's ("11 décembre 2025")."""
-    return date_format(day, "j F" if day.year == today.year else "j F Y")
+    """"11 décembre"; with the year when it is not this year's ("11 décembre 2025"). Non-breaking
+    spaces: a line never breaks inside a date."""
+    return date_format(day, "j F" if day.year == today.year else "j F Y").replace(" ", "\u00a0")
 
 
 def _reopen_notes() -> set[str]:

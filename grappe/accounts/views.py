@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -195,6 +196,7 @@ def _receipt_context(request, basket) -> dict:
     scope = request.scope
     context["staff_view"] = scope.is_staff and scope.has_group(basket.distribution.group_id)
     context["day"] = queries.day_label(basket.distribution.date, timezone.localdate())
+    context["full_day"] = date_format(basket.distribution.date, "j F Y")
     return context
 
 
@@ -257,8 +259,7 @@ def my_basket(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     return render(request, "accounts/my_basket.html", {
         "story": queries.basket_story(basket), "basket": basket, "distribution": basket.distribution,
-        "day": queries.day_label(basket.distribution.date, today),
-        "past": basket.distribution.date < today or basket.status != Basket.Status.WAITING})
+        "day": queries.day_label(basket.distribution.date, today)})
 
 
 def _statement_pdf(request, member, opening, rows):

@@ -35,7 +35,8 @@ def _text(response) -> str:
 
 
 def _day(basket) -> str:
-    return date_format(basket.distribution.date, "j F")
+    """"11 décembre", with a non-breaking space, as the pages write it."""
+    return date_format(basket.distribution.date, "j F").replace(" ", NBSP)
 
 
 # --- The first fee at the first checkout ----------------------------------------------------------
@@ -43,6 +44,10 @@ def _day(basket) -> str:
 
 @pytest.fixture
 def newcomer(world):
+    return make_newcomer(world)
+
+
+def make_newcomer(world):
     """Nina joined world.group and ordered 2 kg of oranges without paying the first fee (the
     association's default lets her); Jeanne, whose fee is paid, ordered 1 kg. Both baskets collected."""
     shop = make_cycle(world)
@@ -130,6 +135,10 @@ def test_a_cycle_whose_newcomers_pay_their_first_fee_at_the_checkout_settles_at_
 
 @pytest.fixture
 def story(world):
+    return make_story(world)
+
+
+def make_story(world):
     """Jeanne asks 5 kg of lentils, accepting up to 2 kg more, 2 bottles of oil and 3 kg of oranges.
     Paul asks 18 kg of lentils and 3 bottles: 23 kg + Jeanne's 2 kg fill the 25 kg sack, so Jeanne
     gets 7 kg; 5 bottles do not fill the carton of 6, which is not bought. At the distribution her
@@ -180,9 +189,8 @@ def test_the_story_page_says_why_in_plain_french_in_the_past_tense(world, story,
             f"remplir le sac de 25{NBSP}kg.") in page
     assert f"Les cartons de 6{NBSP}pièces n’étaient pas pleins" in page and f"2{NBSP}pièces de moins" in page
     assert f"Pesé{NBSP}: 6,8{NBSP}kg au lieu de 7{NBSP}kg." in page
-    euros = lambda amount: format_euros(amount)  # noqa: E731
     for amount in (told.ordered_total, told.allotted_total, told.taken_total):
-        assert euros(amount) in page
+        assert format_euros(amount) in page
     assert f"Paiement en espèces du {_day(story.basket)}" in page
     assert "Ce panier est payé." in page
     assert "recevrez" not in page and "écriture" not in page.lower()
@@ -241,4 +249,5 @@ def test_the_statement_pdf_names_baskets_and_days(world, story, client_for, monk
 
 def test_a_line_of_another_year_says_its_year(world, story):
     _opening, rows = queries.statement(world.member, today=story.day.date + dt.timedelta(days=400))
-    assert rows[0][0].label == f"Panier du {date_format(story.day.date, 'j F Y')}"
+    assert rows[0][0].label == f"Panier du {date_format(story.day.date, 'j F Y')}".replace(" ", NBSP).replace(
+        f"Panier{NBSP}du{NBSP}", "Panier du ")
