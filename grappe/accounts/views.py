@@ -227,8 +227,9 @@ def cash_count(request: HttpRequest, pk: int) -> HttpResponse:
             initial[f"counted-{means}"], initial[f"reason-{means}"] = plain_number(count.counted), count.reason
         form, status = CashCountForm(initial=initial), 200
     expected = services.expected_takings(distribution)
-    rows = [(value, label, expected[value], counts.get(value), form[f"counted-{value}"], form[f"reason-{value}"])
-            for value, label in Means.choices]
+    fees = {row["means"]: row["total"] for row in services.fees_taken(distribution)}
+    rows = [(value, label, expected[value], counts.get(value), form[f"counted-{value}"], form[f"reason-{value}"],
+             fees.get(value)) for value, label in Means.choices]
     return render(request, "accounts/cash_count.html", {"distribution": distribution, "rows": rows, "form": form},
                   status=status)
 

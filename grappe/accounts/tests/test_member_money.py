@@ -21,7 +21,8 @@ from grappe.distribution import services as distribution_services
 from grappe.distribution.models import Basket, Distribution
 from grappe.members.models import Member, Membership
 from grappe.orders import services as order_services
-from grappe.orders.models import OrderCycle
+from grappe.orders.models import OrderCycle, PurchaseLine
+from grappe.orders.services import ReceivedLine
 from grappe.orders.tests.factories import make_cycle, make_member
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +252,34 @@ def test_a_line_of_another_year_says_its_year(world, story):
     _opening, rows = queries.statement(world.member, today=story.day.date + dt.timedelta(days=400))
     assert rows[0][0].label == f"Panier du {date_format(story.day.date, 'j F Y')}".replace(" ", NBSP).replace(
         f"Panier{NBSP}du{NBSP}", "Panier du ")
+
+
+def test_a_shortage_at_the_delivery_is_told_as_shared_between_everyone(world):
+    """Two 25 kg sacks ordered for 50 kg; only 40 kg arrive: each of the four households gets less."""
+    shop = make_cycle(world)
+    others = [make_member(world, name=f"Foyer {n}") for n in range(3)]
+    for member in [world.member, *others]:
+        order_services.set_line(cycle=shop.cycle, member=member, product=shop.lentils, quantity=D("12.5"), by=None)
+    order_services.close_cycle(cycle=shop.cycle, by=world.coordinator, confirm=True)
+    line = PurchaseLine.objects.get(purchase_order__cycle=shop.cycle, product=shop.lentils)
+    order_services.record_receipt(purchase_order=line.purchase_order, by=world.coordinator,
+                                  lines=[ReceivedLine(line.pk, D("40"))])
+    distribution_services.create_distributions(cycle=shop.cycle, by=world.coordinator)
+    basket = Basket.objects.select_related("distribution", "member").get(distribution__cycle=shop.cycle,
+                                                                         member=world.member)
+    (told,) = queries.basket_story(basket).lines
+    assert (told.ordered, told.allotted) == (D("12.5"), D("10"))
+    assert told.why == ("Il en manquait à la livraison\u00a0: ce qui est arrivé a été partagé entre tous "
+                        "(2,5\u00a0kg de moins pour vous).")
+
+
+def test_the_story_reads_a_fixed_number_of_queries_whatever_the_basket(world, story, django_assert_max_num_queries):
+    basket = Basket.objects.select_related("distribution", "member").get(pk=story.basket.pk)
+    with django_assert_max_num_queries(9):  # lines, order lines, prices, outcomes, deliveries, entries x2, fee, balance
+        queries.basket_story(basket)
+
+
+def test_the_cash_count_expects_the_fees_taken_and_says_so(world, newcomer, client_for):
+    services.take_first_fee(basket=newcomer.basket, means=Means.CASH, by=world.volunteer)
+    page = _text(client_for(world.volunteer).get(reverse("accounts:cash_count", args=[newcomer.day.pk])))
+    assert f"dont cotisations{NBSP}: 1,00{NBSP}€" in page
