@@ -225,6 +225,14 @@ def basket_story(basket) -> BasketStory:
         fee=CheckoutFee.objects.filter(basket=basket).first(), balance=balance(basket.member))
 
 
+def link_baskets(member, rows) -> None:
+    """Set `entry.story_basket_id` on each statement row: the basket the line is about (a charge and
+    its corrections), or the member's basket at the distribution where a payment was taken."""
+    at = dict(Basket.objects.filter(member=member).values_list("distribution_id", "pk"))
+    for entry, _running in rows:
+        entry.story_basket_id = entry.basket_id or at.get(entry.distribution_id)
+
+
 def member_baskets(member) -> QuerySet[Basket]:
     """A member's baskets, the latest distribution first (the list on "Mon compte")."""
     return (Basket.objects.filter(member=member).select_related("distribution__group")

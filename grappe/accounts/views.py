@@ -243,6 +243,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     opening, rows = queries.statement(member)
     if request.GET.get("format") == "pdf":
         return _statement_pdf(request, member, opening, rows)
+    queries.link_baskets(member, rows)
     today = timezone.localdate()
     baskets = [(basket, queries.day_label(basket.distribution.date, today))
                for basket in queries.member_baskets(member).exclude(status=Basket.Status.WAITING)[:24]]
@@ -298,6 +299,7 @@ def member_account(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _member_page(request, member, payment=None, refund=None, status=200):
     opening, rows = queries.statement(member)
+    queries.link_baskets(member, rows)
     payment = payment or PaymentForm(initial={"key": uuid.uuid4(), "means": Means.TRANSFER})
     refund = refund or RefundForm(initial={"key": uuid.uuid4(), "means": Means.CASH})
     return render(request, "accounts/member.html", {

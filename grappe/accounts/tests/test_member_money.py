@@ -232,6 +232,7 @@ def test_each_account_line_names_its_basket_and_day(world, story, client_for):
     story_url = reverse("accounts:my_basket", args=[story.basket.pk])
     assert f'<a href="{story_url}">Mon panier du {day}</a>' in page  # the list of her baskets
     assert f'<a href="{story_url}">Panier du {day}</a>' in page  # the account line of its charge
+    assert f'<a href="{story_url}">Paiement en espèces du {day}</a>' in page  # and of its payment
     services.reopen_basket(basket=story.basket, by=world.volunteer)
     page = _text(client_for(world.member_user).get(reverse("accounts:mine")))
     assert f"Panier du {day}" in page and f"Paiement en espèces du {day}" in page
