@@ -27,6 +27,20 @@ class PaymentForm(forms.Form):
         self.add_error(field if field in self.fields else None, str(error))
 
 
+class FeeForm(forms.Form):
+    """The first membership fee at a checkout: only how it is paid (the amount is the one due)."""
+
+    means = forms.ChoiceField(label=_("Means of payment"), choices=Means.choices, widget=forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "fee")
+        super().__init__(*args, **kwargs)
+
+    def refuse(self, error):
+        field = getattr(error, "field", None)
+        self.add_error(field if field in self.fields else None, str(error))
+
+
 class OnAccountForm(forms.Form):
     confirm = forms.BooleanField(label=_("I confirm: the member owes more than the limit and pays later."),
                                  required=False)

@@ -8,10 +8,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grappe.core.fields import FiniteDecimalField
 from grappe.distribution.models import Basket, Distribution
-from grappe.members.models import Member
+from grappe.members.models import Member, Membership
 from grappe.network.models import Association
 from grappe.orders.models import OrderCycle, PurchaseOrder
 
@@ -81,6 +82,43 @@ class Entry(models.Model):
 
     def __str__(self):
         return f"{self.member_id} {self.kind} {self.amount}"
+
+
+class CheckoutFee(models.Model):
+    """A membership fee taken at a basket's checkout: the first fee, which the association lets a new
+    member pay at her first distribution (`Association.first_fee_at_first_distribution`).
+
+    The money is the membership's (`members.Membership`, paid on the distribution's day by these
+    means), never the basket's: no ledger entry, no charge, nothing in the cycle's settlement. This
+    row only says at which checkout, how and by whom it was taken: the receipt shows it as its own
+    line and the cash count expects it in the till. One per basket (a second submit finds it)."""
+
+    basket = models.OneToOneField(Basket, on_delete=models.PROTECT, related_name="checkout_fee")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    amount = FiniteDecimalField(_("amount"), **MONEY)
+    means = models.CharField(_("means of payment"), max_length=10, choices=Means.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("membership fee taken at a checkout")
+
+    def __str__(self):
+        return f"{self.basket_id} {self.amount}"
+
+    @property
+    def paid_words(self) -> str:
+        """"payée en espèces", "payée par chèque" (the fee, feminine in French)."""
+        return str(FEE_PAID.get(self.means, self.get_means_display()))
+
+
+FEE_PAID = {
+    Means.CASH: pgettext_lazy("membership fee", "paid in cash"),
+    Means.CHEQUE: pgettext_lazy("membership fee", "paid by cheque"),
+    Means.CARD: pgettext_lazy("membership fee", "paid by card"),
+    Means.TRANSFER: pgettext_lazy("membership fee", "paid by transfer"),
+    Means.VOUCHER: pgettext_lazy("membership fee", "paid with a food voucher"),
+}
 
 
 class CashCount(models.Model):

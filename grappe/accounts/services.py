@@ -19,13 +19,14 @@ from grappe.core.money import format_euros, round_cents, to_decimal
 from grappe.distribution import services as distribution_services
 from grappe.distribution.models import Basket, Distribution
 from grappe.members.models import AuditEntry, Member
-from grappe.members.services import audit
+from grappe.members.services import audit, first_fee_due, record_membership
 from grappe.orders.models import CycleEvent, OrderCycle
 from grappe.orders.services import ensure_not_settled, record_event
 
 from .models import (
     AccountSettings,
     CashCount,
+    CheckoutFee,
     Entry,
     Means,
     PassedOnCost,
@@ -163,6 +164,38 @@ def record_payment(*, member, amount, means, by, key=None, reference="", issuer=
         return Entry.objects.get(idempotency_key=key)
 
 
+def fee_due_at(basket) -> Decimal | None:
+    """The first membership fee to take at this basket's checkout (deferred to the member's first
+    distribution), or None: nothing to take, or already taken at this checkout."""
+    if CheckoutFee.objects.filter(basket=basket).exists():
+        return None
+    return first_fee_due(basket.member, basket.distribution.date)
+
+
+@transaction.atomic
+def take_first_fee(*, basket, means, by, now=None) -> CheckoutFee:
+    """The first membership fee, taken at the member's checkout: recorded as the membership of the
+    distribution's year, paid on the distribution's day by `means` (members.services.record_membership),
+    and never as a charge or a payment of the basket (the ledger and the cycle's books do not see it).
+
+    Idempotent: a second submit for the same basket returns the fee already taken. Refused when no fee
+    is due (paid already, or the association does not defer the first fee)."""
+    if means not in Means.values:
+        raise AccountError(_("Choose how the fee is paid."), field="means")
+    member = _lock_member(basket.member)
+    found = CheckoutFee.objects.filter(basket=basket).select_related("membership").first()
+    if found is not None:
+        return found
+    day = basket.distribution.date
+    due = first_fee_due(member, day)
+    if due is None:
+        raise AccountError(_("The membership fee of %(year)s is already paid: nothing was recorded."),
+                           year=day.year)
+    membership = record_membership(member=member, by=by, year=day.year, fee=due, paid_on=day, means=means)
+    return CheckoutFee.objects.create(basket=basket, membership=membership, amount=due, means=means, by=by,
+                                      at=now or timezone.now())
+
+
 def beyond_limit(member) -> bool:
     """Whether the member owes more than the association's on-account limit."""
     return balance(member) < -AccountSettings.for_association(member.association_id).negative_limit
@@ -220,12 +253,21 @@ def reverse_entry(*, entry, by, note="", now=None) -> Entry:
 
 
 def expected_takings(distribution) -> dict[str, Decimal]:
-    """Per means of payment, what the day's payments (less refunds and their corrections) add up to."""
+    """Per means of payment, what the day's payments (less refunds and their corrections) add up to,
+    and the membership fees taken at its checkouts (in the till too, though not in the accounts)."""
     rows = (Entry.objects.filter(distribution=distribution, kind__in=(Entry.Kind.PAYMENT, Entry.Kind.REFUND,
                                                                       Entry.Kind.CORRECTION)).exclude(means="")
             .values("means").annotate(total=Sum("amount")))
     found = {row["means"]: row["total"] for row in rows}
+    for row in fees_taken(distribution):
+        found[row["means"]] = found.get(row["means"], ZERO) + row["total"]
     return {means: found.get(means, ZERO) for means in Means.values}
+
+
+def fees_taken(distribution) -> list[dict]:
+    """Per means, the membership fees taken at the distribution's checkouts ({"means", "total"})."""
+    return list(CheckoutFee.objects.filter(basket__distribution=distribution).values("means")
+                .annotate(total=Sum("amount")).order_by("means"))
 
 
 def stale_cash_counts(distribution) -> list[CashCount]:

@@ -54,7 +54,10 @@ class Timer:
         return _Step()
 
 
-def simulate(*, groups=2, households=20, products=8, seed=0) -> dict:
+def simulate(*, groups=2, households=20, products=8, seed=0, deferred_fees=0) -> dict:
+    """`deferred_fees`: the first households join without paying; each pays the first fee at her
+    checkout (members.Membership, by the means of a `CheckoutFee`), money that never enters the
+    ledger nor the cycle's books: the cycle must settle all the same."""
     global _RUN_SALT
     _RUN_SALT = secrets.randbits(128)  # see services_key
     rng = random.Random(seed)
@@ -82,7 +85,7 @@ def simulate(*, groups=2, households=20, products=8, seed=0) -> dict:
                 priority_basis=Member.PriorityBasis.REFERRAL if priority else "", joined_on=today))
         members = Member.objects.bulk_create(members, batch_size=1000)
         Membership.objects.bulk_create([Membership(member=m, year=today.year, fee=Decimal("1.00"), paid_on=today)
-                                        for m in members], batch_size=1000)
+                                        for m in members[deferred_fees:]], batch_size=1000)
         suppliers = []
         for i in range(max(1, (products + 9) // 10)):
             suppliers.append(Supplier.objects.create(
@@ -135,7 +138,7 @@ def simulate(*, groups=2, households=20, products=8, seed=0) -> dict:
 
     with timer.step("distribution"):
         distributions = distribution_services.create_distributions(cycle=cycle, by=None)
-        payments = not_collected = instant = 0
+        payments = not_collected = instant = fees = 0
         for d in distributions:
             baskets = list(Basket.objects.filter(distribution=d).select_related("member", "distribution")
                            .prefetch_related("lines"))
@@ -154,10 +157,13 @@ def simulate(*, groups=2, households=20, products=8, seed=0) -> dict:
                         stock[pid] -= prices[pid].order_step
                         instant += 1
                 services.collect_basket(basket=basket, by=None)
+                if deferred_fees and services.fee_due_at(basket) is not None:
+                    services.take_first_fee(basket=basket, means=Means.CASH, by=None)
+                    fees += 1
                 payments += pay_basket(rng, basket, d)
             count_cash(d)
             distribution_services.close_distribution(distribution=d, by=None)
-        counts.update(distributions=len(distributions), payments=payments, not_collected=not_collected,
+        counts.update(distributions=len(distributions), payments=payments, not_collected=not_collected, fees=fees,
                       instant_sales=instant,
                       baskets=Basket.objects.filter(distribution__cycle=cycle).count(),
                       basket_lines=BasketLine.objects.filter(basket__distribution__cycle=cycle).count())

@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -29,6 +30,7 @@ from .forms import (
     CashCountForm,
     CostForm,
     DifferenceForm,
+    FeeForm,
     InvoiceForm,
     OnAccountForm,
     PaymentForm,
@@ -37,7 +39,7 @@ from .forms import (
     SupplierPaymentForm,
     this_month,
 )
-from .models import AccountSettings, CashCount, Entry, Means, SupplierInvoice
+from .models import AccountSettings, CashCount, CheckoutFee, Entry, Means, SupplierInvoice
 
 STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
 COORDINATORS = (ADMIN, COORDINATOR)
@@ -83,9 +85,11 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("distribution:basket", basket.pk)
 
 
-def _checkout_context(basket, form=None, on_account_form=None):
+def _checkout_context(basket, form=None, on_account_form=None, fee_form=None):
     """The checkout: what the basket costs and what is due. No payment form once nothing is due
-    (a second submit of a payment after going back is refused too), nor for a basket not collected."""
+    (a second submit of a payment after going back is refused too), nor for a basket not collected.
+    The first membership fee, when it is due here, is its own line and its own small form, taken
+    before the basket's payment (`to_take`: both, for a member who pays them at once)."""
     receipt = queries.receipt(basket)
     balance = receipt.balance
     collected = basket.status != Basket.Status.NOT_COLLECTED
@@ -93,10 +97,17 @@ def _checkout_context(basket, form=None, on_account_form=None):
     limit = AccountSettings.for_association(basket.member.association_id).negative_limit
     if form is None and due:
         form = PaymentForm(initial={"key": uuid.uuid4(), "means": Means.CASH, "amount": plain_number(due)})
+    fee_due = services.fee_due_at(basket)
+    if fee_due is not None and fee_form is None:
+        fee_form = FeeForm(initial={"means": Means.CASH})
     return {"basket": basket, "distribution": basket.distribution, "lines": receipt.lines if collected else [],
             "total": receipt.total if collected else Decimal("0.00"), "collected": collected,
             "payments": receipt.payments, "balance": balance, "due": due, "limit": limit, "form": form,
-            "on_account_form": on_account_form or OnAccountForm(), "beyond_limit": balance < -limit}
+            "on_account_form": on_account_form or OnAccountForm(), "beyond_limit": balance < -limit,
+            "fee_due": fee_due, "fee_year": basket.distribution.date.year,
+            "fee_form": fee_form if fee_due is not None else None,
+            "fee": CheckoutFee.objects.filter(basket=basket).select_related("membership").first(),
+            "to_take": due + (fee_due or Decimal("0.00"))}
 
 
 @require_scope(*STAFF)
@@ -134,6 +145,25 @@ def pay(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_scope(*STAFF)
 @require_POST
+def fee(request: HttpRequest, pk: int) -> HttpResponse:
+    """The first membership fee, taken at this checkout before the basket's payment (its own line)."""
+    basket = distribution_queries.basket_for(request.scope, pk, write=True)
+    form = FeeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.take_first_fee(basket=basket, means=form.cleaned_data["means"], by=request.user)
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, _("Membership fee recorded."))
+            return redirect("accounts:checkout", basket.pk)
+    if services.fee_due_at(basket) is None:
+        messages.error(request, _("No membership fee is due here: nothing was recorded."))
+    return render(request, "accounts/checkout.html", _checkout_context(basket, fee_form=form), status=REFUSED)
+
+
+@require_scope(*STAFF)
+@require_POST
 def on_account(request: HttpRequest, pk: int) -> HttpResponse:
     basket = distribution_queries.basket_for(request.scope, pk)
     form = OnAccountForm(request.POST)
@@ -150,15 +180,29 @@ def on_account(request: HttpRequest, pk: int) -> HttpResponse:
                   status=REFUSED)
 
 
-@require_scope(*STAFF)
+@require_scope(*STAFF, MEMBER)
 def receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    basket = distribution_queries.basket_for(request.scope, pk)
+    """The receipt of a basket: the staff of its group, and the member herself (read only); `?format=pdf`."""
+    basket = distribution_queries.basket_for(request.scope, pk, own=True)
+    if request.GET.get("format") == "pdf":
+        context = _receipt_context(request, basket)
+        return pdf_response("accounts/pdf/receipt.html", context,
+                            f"recu-{basket.member.number}-{basket.distribution.date:%Y%m%d}.pdf", request)
     return receipt_page(request, basket)
+
+
+def _receipt_context(request, basket) -> dict:
+    context = _checkout_context(basket)
+    scope = request.scope
+    context["staff_view"] = scope.is_staff and scope.has_group(basket.distribution.group_id)
+    context["day"] = queries.day_label(basket.distribution.date, timezone.localdate())
+    context["full_day"] = date_format(basket.distribution.date, "j F Y")
+    return context
 
 
 def receipt_page(request, basket, status=200):
     """The receipt of a basket; also shown again by grappe.notify when sending it is refused."""
-    return render(request, "accounts/receipt.html", _checkout_context(basket), status=status)
+    return render(request, "accounts/receipt.html", _receipt_context(request, basket), status=status)
 
 
 @require_scope(*STAFF)
@@ -183,8 +227,9 @@ def cash_count(request: HttpRequest, pk: int) -> HttpResponse:
             initial[f"counted-{means}"], initial[f"reason-{means}"] = plain_number(count.counted), count.reason
         form, status = CashCountForm(initial=initial), 200
     expected = services.expected_takings(distribution)
-    rows = [(value, label, expected[value], counts.get(value), form[f"counted-{value}"], form[f"reason-{value}"])
-            for value, label in Means.choices]
+    fees = {row["means"]: row["total"] for row in services.fees_taken(distribution)}
+    rows = [(value, label, expected[value], counts.get(value), form[f"counted-{value}"], form[f"reason-{value}"],
+             fees.get(value)) for value, label in Means.choices]
     return render(request, "accounts/cash_count.html", {"distribution": distribution, "rows": rows, "form": form},
                   status=status)
 
@@ -198,8 +243,25 @@ def mine(request: HttpRequest) -> HttpResponse:
     opening, rows = queries.statement(member)
     if request.GET.get("format") == "pdf":
         return _statement_pdf(request, member, opening, rows)
+    queries.link_baskets(member, rows)
+    today = timezone.localdate()
+    baskets = [(basket, queries.day_label(basket.distribution.date, today))
+               for basket in queries.member_baskets(member).exclude(status=Basket.Status.WAITING)[:24]]
     return render(request, "accounts/mine.html", {"member": member, "rows": rows, "opening": opening,
-                                                  "balance": services.balance(member)})
+                                                  "balance": services.balance(member), "baskets": baskets,
+                                                  "story_links": True})
+
+
+@require_scope(MEMBER)
+def my_basket(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Mon panier du 11 décembre": one of her baskets told from the order to the payment."""
+    basket = distribution_queries.basket_for(request.scope, pk, own=True)
+    if basket.member_id != request.scope.member.pk:
+        raise Http404
+    today = timezone.localdate()
+    return render(request, "accounts/my_basket.html", {
+        "story": queries.basket_story(basket), "basket": basket, "distribution": basket.distribution,
+        "day": queries.day_label(basket.distribution.date, today)})
 
 
 def _statement_pdf(request, member, opening, rows):
@@ -237,6 +299,7 @@ def member_account(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _member_page(request, member, payment=None, refund=None, status=200):
     opening, rows = queries.statement(member)
+    queries.link_baskets(member, rows)
     payment = payment or PaymentForm(initial={"key": uuid.uuid4(), "means": Means.TRANSFER})
     refund = refund or RefundForm(initial={"key": uuid.uuid4(), "means": Means.CASH})
     return render(request, "accounts/member.html", {

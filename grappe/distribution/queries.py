@@ -36,15 +36,24 @@ def distribution_for(scope, pk, *, write: bool = False) -> Distribution:
         raise Http404 from None
 
 
-def baskets_for(scope) -> QuerySet[Basket]:
-    return Basket.objects.filter(distribution__in=distributions_for(scope))
+def baskets_for(scope, *, own: bool = False) -> QuerySet[Basket]:
+    """Staff: the baskets of their groups' distributions. `own`: the member's own baskets as well,
+    to read (her receipt, the story of her basket)."""
+    baskets = Basket.objects.filter(distribution__in=distributions_for(scope))
+    if own and scope.member is not None:
+        mine = Basket.objects.filter(member=scope.member, distribution__association_id=scope.member.association_id)
+        return (baskets | mine) if scope.is_staff else mine
+    return baskets
 
 
-def basket_for(scope, pk, *, write: bool = False) -> Basket:
+def basket_for(scope, pk, *, write: bool = False, own: bool = False) -> Basket:
     """A basket of a distribution of one of the user's groups (staff serve, collect and take payments:
-    `write` is the same rule), or 404."""
+    `write` is the same rule), or 404. `own=True` (read only): a member's own basket too, for the pages
+    she reads (her receipt, "Mon panier du ..."); a member never changes a basket."""
+    if own and write:
+        raise ValueError("a member's own basket is read, never written through basket_for")
     try:
-        return (baskets_for(scope).select_related("member", "distribution__group", "distribution__cycle")
+        return (baskets_for(scope, own=own).select_related("member", "distribution__group", "distribution__cycle")
                 .get(pk=pk))
     except (Basket.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -76,7 +76,8 @@ SKIPPED_PREFIXES = {
 # What `pk` names, per pattern; the other keywords name the same object everywhere.
 PK_KIND = {
     **{f"accounts:{n}": "member" for n in ("member", "member_payment", "member_refund", "reverse")},
-    **{f"accounts:{n}": "basket" for n in ("collect", "reopen", "checkout", "pay", "on_account", "receipt")},
+    **{f"accounts:{n}": "basket" for n in ("collect", "reopen", "checkout", "pay", "fee", "on_account", "receipt",
+                                           "my_basket")},
     "accounts:cash_count": "distribution", "accounts:settlement": "cycle", "accounts:supplier_payment": "invoice",
     **{f"catalogue:{n}": "product" for n in ("product", "product_edit", "product_price")},
     **{f"catalogue:{n}": "supplier" for n in ("supplier", "supplier_edit", "import_new")},
@@ -355,6 +356,20 @@ def test_every_page_answers_404_outside_the_scope_for_get(matrix_world, quick, c
 def test_every_page_answers_404_outside_the_scope_for_post(matrix_world, quick, capsys):
     failures, _combos = _check_pages(matrix_world, "post", capsys)
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:80])
+
+
+@pytest.mark.django_db
+def test_a_member_reads_her_own_receipt_and_basket_story_and_nothing_of_another_basket(matrix_world, quick):
+    """Inside the scope the matrix only forbids server errors; a member's own receipt (screen and PDF)
+    and the story of her basket must really open (they were staff-only, 404), and the same pages of a
+    basket that is not hers stay 404, as the till's pages of her own basket do."""
+    client = _client(matrix_world, "member")
+    own, other = matrix_world.places["own"]["basket"], matrix_world.places["other"]["basket"]
+    for name, query in (("accounts:receipt", ""), ("accounts:receipt", "?format=pdf"), ("accounts:my_basket", "")):
+        assert client.get(reverse(name, args=[own.pk]) + query).status_code == 200, name
+        assert client.get(reverse(name, args=[other.pk]) + query).status_code == 404, name
+    for name in ("accounts:checkout", "accounts:pay", "accounts:fee", "accounts:collect", "notify:send_receipt"):
+        assert client.post(reverse(name, args=[own.pk])).status_code == 404, name
 
 
 # --- The API --------------------------------------------------------------------------------------

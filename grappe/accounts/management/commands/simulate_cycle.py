@@ -16,8 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("--households", type=int, default=40)
         parser.add_argument("--products", type=int, default=10)
         parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--deferred-fees", type=int, default=0,
+                            help="how many households (the first ones) join unpaid and pay the first fee at "
+                                 "their checkout")
 
     def handle(self, *args, **options):
         result = simulate(groups=options["groups"], households=options["households"], products=options["products"],
-                          seed=options["seed"])
+                          seed=options["seed"], deferred_fees=options["deferred_fees"])
         self.stdout.write(json.dumps(result))
