@@ -8,7 +8,8 @@ A fresh demo database (a temporary SQLite file: migrate, then `load_demo`), a de
 the demo household `adherent` opens each member page and prints one row per page: its full height in
 CSS px, the number of 740 px screens it takes, the HTML bytes as sent (uncompressed) and gzipped (what
 a server that compresses would send, computed here at level 6), the status when it is not 200, and
-the height of the header. Then each demo role (adherent, benevole, prescriptrice, coordination, admin)
+the height of the header ("sent as": the Content-Encoding the server used, "-" for none; a page that
+does not answer 200, such as the member's own receipt on main, shows its status only). Then each demo role (adherent, benevole, prescriptrice, coordination, admin)
 signs in and the height of its header on the home page is printed.
 
 One place per page: PAGES below (a label, and how to find its path in the demo data); a page added
@@ -199,6 +200,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| {'page':<26} | height px | screens | HTML bytes | gzip bytes | sent as | header px | status |")
     print(f"|{'-' * 28}|----------:|--------:|-----------:|-----------:|---------|----------:|-------:|")
     for label, row in rows:
+        if row["status"] != 200:  # the figures of an error page say nothing about the page
+            print(f"| {label:<26} | {'-':>9} | {'-':>7} | {'-':>10} | {'-':>10} | {'-':<7} | {'-':>9} | "
+                  f"{row['status']:>6} |")
+            continue
         print(f"| {label:<26} | {row['height']:>9} | {row['screens']:>7.1f} | {row['bytes']:>10,} | "
               f"{row['gzip']:>10,} | {row['encoding']:<7} | {row['header']:>9.0f} | {row['status']:>6} |")
     print("\nHeader height on the home page, per demo role:")

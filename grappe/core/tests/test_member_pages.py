@@ -22,6 +22,7 @@ names the page, and KNOWN_PROBLEMS the pages that still fail, with why (xfail, n
 """
 
 import datetime
+import io
 import re
 import uuid
 from decimal import Decimal as D
@@ -256,6 +257,11 @@ MEMBER_PAGES = {
     "events:detail": "an event",
     "notify:preferences": "Mes rappels",
 }
+# The PDFs the household downloads from her pages (label: (pattern name, query)); same checks on their text.
+MEMBER_DOCUMENTS = {
+    "statement": ("accounts:mine", "?format=pdf"),
+    "my data": ("members:my_export_pdf", ""),
+}
 # Pages anyone may open without signing in (pattern name: what it is).
 PUBLIC_PAGES = {
     "login": "sign-in",
@@ -383,4 +389,19 @@ def test_member_pages_follow_french_typography(household, name):
     problems = []
     for url, html in _page_texts(household, name):
         problems += [f"{url}: {p}" for p in typography(visible_text(html))]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label", list(MEMBER_DOCUMENTS))
+def test_no_member_document_shows_a_raw_code_or_an_iso_date(household, label):
+    from pypdf import PdfReader
+
+    name, query = MEMBER_DOCUMENTS[label]
+    response = _member_client(household).get(reverse(name) + query)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content))
+    text = re.sub(r"[ \t\r\n]+", " ", " ".join(page.extract_text() for page in reader.pages))
+    assert text.strip(), f"{label}: no text"
+    problems = machine_words(text, choice_codes())
     assert not problems, "\n".join(problems)
