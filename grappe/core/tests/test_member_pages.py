@@ -339,6 +339,7 @@ def test_the_list_of_member_pages_is_complete(household):
             continue
         if any(_is_page(client.get(url)) for url in urls_of(name, kinds, household.objects)):
             answering.add(name)
+    assert client.get(reverse("accounts:mine")).status_code == 200, "a GET above signed the household out"
     assert answering == set(MEMBER_PAGES), (f"new member pages: {sorted(answering - set(MEMBER_PAGES))}; "
                                             f"gone: {sorted(set(MEMBER_PAGES) - answering)}")
 
