@@ -53,19 +53,28 @@ LANGUAGES = [
 ]
 
 
+class Steps(list):
+    """The steps of one journey, named after the household's language."""
+
+    def __init__(self, name):
+        super().__init__()
+        self.name = name
+
+
 class Journey:
     """One person's phone, and the checks every page of the journey passes."""
 
     def __init__(self, browser, server, language, who, steps):
-        """`steps`: the list of the steps of the whole journey (shared by its people: it numbers the
-        screenshots in the order they were taken)."""
+        """`language`: the one this person reads; `steps`: the steps of the whole journey, shared by its
+        people (it numbers the screenshots in the order they were taken, under the journey's name)."""
         self.context = browser.new_context(viewport=PHONE, locale=language)
         self.page = self.context.new_page()
         self.page.set_default_timeout(10_000)
         self.server, self.language, self.who, self.steps = server, language, who, steps
 
     def go(self, path):
-        response = self.page.goto(self.server.url + path)
+        """Open a path of the site (or a whole URL, such as the one of a QR code)."""
+        response = self.page.goto(path if path.startswith("http") else self.server.url + path)
         return response.status if response is not None else None
 
     def sign_in(self, username, password=PASSWORD):
@@ -86,7 +95,7 @@ class Journey:
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"{step}: the page is {width} px wide on a {PHONE['width']} px phone"
         self.steps.append(step)
-        screenshot(page, f"journey-{self.language}-{len(self.steps):02d}-{self.who}-{step}")
+        screenshot(page, f"journey-{self.steps.name}-{len(self.steps):02d}-{self.who}-{step}")
 
     def close(self):
         self.context.close()
@@ -145,7 +154,7 @@ def test_a_household_from_the_referral_slip_to_her_receipt(world, e2e, language)
     order_services.set_line(cycle=shop.cycle, member=world.member, product=shop.lentils, quantity=D("24"),
                             by=world.member_user)
 
-    steps = []
+    steps = Steps(language)
     # 1. The social worker refers the household and opens its slip.
     social = Journey(e2e.browser, e2e.server, "fr", "referrer", steps)  # staff pages stay French
     social.sign_in("referrer")
@@ -155,6 +164,8 @@ def test_a_household_from_the_referral_slip_to_her_receipt(world, e2e, language)
     social.page.fill("#id_phone", "06 12 34 56 78")
     social.page.fill("#id_persons", "3")
     social.page.select_option("#id_group", label=world.group.name)
+    if social.page.locator("#id_language").count():  # the language the slip's QR code opens the join page in
+        social.page.select_option("#id_language", language)
     social.page.click("main button[type=submit]")
     code = social.page.locator(".code").first.inner_text().strip()
     assert Referral.objects.filter(code=code, member__isnull=True).exists()
