@@ -19,6 +19,11 @@ grappe/network/tests/test_access_matrix.py): every pattern that answers the hous
 when filled with her own objects. `test_the_list_of_member_pages_is_complete` fails when a new page
 answers her and is not in MEMBER_PAGES, so that it gets checked. One place per page: MEMBER_PAGES
 names the page, and KNOWN_PROBLEMS the pages that still fail, with why (xfail, not strict).
+
+French typography (a non-breaking space before « : ; ! ? ») is checked apart, with TYPOGRAPHY_TODO
+naming the pages that fail it on main. Once the rest of issue 13 lands: add `accounts:receipt` (the
+member's own receipt) to MEMBER_PAGES (the list test asks for it), and remove from TYPOGRAPHY_TODO the
+pages that pass (reported XPASS).
 """
 
 import datetime

@@ -8,13 +8,16 @@ basket handed out, the checkout paid in cash). The household opens her receipt a
 
 Run once per language the household may read (LANGUAGES): the pages must say `lang` (and `dir="rtl"`
 for a right-to-left language). Screenshots of every step go to GRAPPE_SCREENSHOTS when it is set
-(conftest `screenshot`), named journey-LANG-NN-step.png.
+(conftest `screenshot`), named journey-LANG-NN-who-step.png.
 
-What is switched on once the rest of issue 13 lands (each a constant or a param below):
-- MEMBER_RECEIPT: the household may open her own receipt (staff only on main: a 404 there);
-- SLIP_HAS_JOIN_URL: the slip's QR code carries the join URL (`join_url`: read it from the referral
-  page instead of typing the code into the join form);
-- the "ar" param: Arabic, right to left (skipped until the language branch lands); "tr" to add then.
+What is switched on once the rest of issue 13 lands (each a constant or a param below; each was tried
+on its branch alone, 3 December 2026):
+- MEMBER_RECEIPT = True: the household may open her own receipt (staff only on main: a 404, which this
+  test asserts, so it fails with that advice the day the receipt opens to her);
+- SLIP_HAS_JOIN_URL = True: the referral page links the URL of the slip's QR code (the join form with
+  the code and the language filled in), and the household opens it instead of typing the code;
+- the "ar" param without its skip mark: Arabic, right to left; add a "tr" param beside it;
+- KNOWN_AXE: remove the "my-account" entry once the statement's scrolling table is reachable by keyboard.
 """
 
 from decimal import Decimal as D
