@@ -258,6 +258,8 @@ MEMBER_PAGES = {
     "catalogue:product": "a product sheet",
     "catalogue:suggestions": "suggestions of products",
     "accounts:mine": "Mon compte",
+    "accounts:receipt": "her own receipt",
+    "accounts:my_basket": "the story of one of her baskets",
     "events:list": "the events",
     "events:detail": "an event",
     "notify:preferences": "Mes rappels",
