@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from grappe.core.money import format_euros
 
 from .models import Member, Referral
+from .personal_data import Section, iso
 
 
 def members_for(scope) -> QuerySet[Member]:
@@ -83,7 +84,12 @@ def readable_member_data(member: Member) -> list[tuple[str, str]]:
     return rows
 
 
-def readable_memberships(member: Member) -> list[dict[str, str]]:
-    return [{"year": str(m.year), "fee": format_euros(m.fee), "paid_on": readable(m.paid_on),
-             "means": m.get_means_display() if m.means else "—"}
-            for m in member.memberships.order_by("-year")]
+def membership_sections(member: Member) -> list[Section]:
+    """"Mes données": the member's memberships (grappe.members.personal_data)."""
+    memberships = list(member.memberships.order_by("-year"))
+    return [Section(key="memberships", title=_("Memberships"), order=10,
+                    columns=(_("Year"), _("Fee"), _("Paid on"), _("Means of payment")),
+                    rows=[(str(m.year), format_euros(m.fee), readable(m.paid_on),
+                           m.get_means_display() if m.means else "—") for m in memberships],
+                    data=[{"year": m.year, "fee": str(m.fee), "paid_on": iso(m.paid_on), "means": m.means}
+                          for m in memberships])]
