@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from grappe.core.money import format_euros
 
@@ -78,6 +79,10 @@ def readable_member_data(member: Member) -> list[tuple[str, str]]:
     """(label, value) for each fact Grappe keeps about this member, in plain words."""
     rows = [(capfirst(str(_("association"))), member.association.name)]
     for name in DATA_FIELDS:
+        if name == "reminders_opt_out":  # "Pas de rappels : non" reads as a riddle
+            rows.append((pgettext("my data", "Reminders"),
+                         pgettext("reminders", "off") if member.reminders_opt_out else pgettext("reminders", "on")))
+            continue
         field = Member._meta.get_field(name)
         value = getattr(member, f"get_{name}_display")() if field.choices else getattr(member, name)
         rows.append((capfirst(str(field.verbose_name)), readable(value)))
