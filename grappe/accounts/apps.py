@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     name = "grappe.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+    personal_data = "grappe.accounts.personal_data.sections"  # "Mes données" (grappe.members.personal_data)
     nav_items = [
         NavItem("accounts:index", _("Accounts"), roles=frozenset({"admin", "coordinator"}), icon="📒", order=45),
         NavItem("accounts:mine", _("My account"), roles=frozenset({"member"}), icon="💶", order=35),

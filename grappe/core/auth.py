@@ -97,29 +97,48 @@ def record_success(user, username: str, ip: str | None, now=None) -> None:
     SignInAddress.objects.filter(pk__in=list(old[:PURGE_BATCH])).delete()
 
 
-def check_credentials(request, username: str, password: str, otp_code: str):
-    """The user, or None. Raises TooManyAttempts, or TemporaryPasswordUsed when the password is a
-    temporary one that already served. A confirmed TOTP device makes the code required.
-    `user.must_choose_password` says the password was a temporary one (the view then asks for a new one)."""
+def check_credentials(request, username: str, password: str):
+    """First step of signing in: the user, or None. Raises TooManyAttempts, or TemporaryPasswordUsed when
+    the password is a temporary one that already served.
+
+    Someone with a confirmed TOTP device is not signed in yet: the user comes back with `needs_code`
+    True, nothing is recorded as a success, and the view asks for the code on a second page
+    (`check_code`). Only then is a temporary password used up. `user.must_choose_password` says the
+    password was a temporary one (the view then asks for a new one)."""
     ip = client_ip(request)
     if is_rate_limited(username, ip):
         raise TooManyAttempts
     user = authenticate(request, username=username, password=password)
-    if user is not None and user_has_device(user, confirmed=True):
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if not (otp_code and device and device.verify_token(otp_code.strip().replace(" ", ""))):
-            user = None
-        else:
-            user.otp_device = device
-    if user is not None:
-        try:
-            user.must_choose_password = use_temporary_password(user)
-        except TemporaryPasswordUsed:
-            record_failure(username, ip)
-            raise
     if user is None:
         record_failure(username, ip)
         return None
+    user.needs_code = user_has_device(user, confirmed=True)
+    if user.needs_code:
+        return user
+    return _signed_in(user, username, ip)
+
+
+def check_code(request, user, username: str, code: str):
+    """Second step, for a user whose password was right: the user (with `otp_device` set, so that
+    django-otp marks the session verified) or None. Limited and recorded like a sign-in under the name
+    typed at the first step, so guessing codes is as slow as guessing passwords."""
+    ip = client_ip(request)
+    if is_rate_limited(username, ip):
+        raise TooManyAttempts
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if not (code and device and device.verify_token(code.strip().replace(" ", ""))):
+        record_failure(username, ip)
+        return None
+    user.otp_device = device
+    return _signed_in(user, username, ip)
+
+
+def _signed_in(user, username: str, ip: str | None):
+    try:
+        user.must_choose_password = use_temporary_password(user)
+    except TemporaryPasswordUsed:
+        record_failure(username, ip)
+        raise
     record_success(user, username, ip)
     return user
 

@@ -10,10 +10,14 @@ class LoginForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150,
                                widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}))
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
-    otp_code = forms.CharField(
-        label=_("Verification code (if two-step sign-in is on)"), required=False, max_length=10,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )
+
+
+class LoginCodeForm(forms.Form):
+    """The second page of signing in, for someone who switched two-step sign-in on."""
+
+    code = forms.CharField(label=_("Code shown by your app"), max_length=10,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                                         "autofocus": True}))
 
 
 class TokenForm(forms.Form):

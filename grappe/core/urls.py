@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("connexion/", views.login_view, name="login"),
+    path("connexion/code/", views.login_code, name="login_code"),
     path("deconnexion/", views.logout_view, name="logout"),
     path("profil/", views.profile, name="profile"),
     path("profil/jetons/", views.token_create, name="token_create"),

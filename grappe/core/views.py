@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -18,9 +19,10 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import auth, services
-from .auth import TooManyAttempts, check_credentials
-from .errors import DomainError
+from .auth import TooManyAttempts, check_code, check_credentials
+from .errors import REFUSED, DomainError
 from .forms import (
+    LoginCodeForm,
     LoginForm,
     NewPasswordForm,
     OwnEmailForm,
@@ -35,33 +37,95 @@ from .models import ApiToken
 MUST_CHOOSE = "must_choose_password"  # session key read by core.middleware.PasswordChoiceMiddleware
 
 
-def login_view(request: HttpRequest) -> HttpResponse:
+PENDING = "sign_in_pending"  # session key: whose password was right, waiting for the two-step code
+PENDING_SECONDS = 5 * 60  # the code page must be answered within this time, or start again
+
+
+def _safe_next(request: HttpRequest) -> str:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-        next_url = ""
+    return next_url if url_has_allowed_host_and_scheme(next_url, {request.get_host()}) else ""
+
+
+def _refusal(form, error: Exception) -> None:
+    if isinstance(error, TooManyAttempts):
+        form.add_error(None, _("Too many failed attempts. Please wait 15 minutes, or ask your coordinator."))
+    elif isinstance(error, services.TemporaryPasswordExpired):
+        form.add_error(None, _("This temporary password is more than 30 days old and no longer works. Ask "
+                               "your coordinator or a volunteer for a new one."))
+    else:
+        form.add_error(None, _("This temporary password has already been used. Ask your coordinator "
+                               "or a volunteer for a new one."))
+
+
+def _enter(request: HttpRequest, user, next_url: str) -> HttpResponse:
+    login(request, user)
+    if user.must_choose_password:
+        request.session[MUST_CHOOSE] = True
+        return redirect("password_choose")
+    return redirect(next_url or "home")
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    """First page: login and password. Someone who switched two-step sign-in on is then asked for the
+    code on a second page (`login_code`); nobody else ever sees a code field."""
+    next_url = _safe_next(request)
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = check_credentials(request, data["username"], data["password"], data["otp_code"])
-        except TooManyAttempts:
-            form.add_error(None, _("Too many failed attempts. Please wait 15 minutes, or ask your coordinator."))
-        except services.TemporaryPasswordExpired:
-            form.add_error(None, _("This temporary password is more than 30 days old and no longer works. Ask "
-                                   "your coordinator or a volunteer for a new one."))
-        except services.TemporaryPasswordUsed:
-            form.add_error(None, _("This temporary password has already been used. Ask your coordinator "
-                                   "or a volunteer for a new one."))
+            user = check_credentials(request, data["username"], data["password"])
+        except (TooManyAttempts, services.TemporaryPasswordUsed) as error:
+            _refusal(form, error)
         else:
             if user is None:
-                form.add_error(None, _("Username, password or verification code is wrong."))
+                form.add_error(None, _("Username or password is wrong."))
+            elif user.needs_code:
+                request.session.cycle_key()
+                request.session[PENDING] = {
+                    "user": user.pk, "username": data["username"], "backend": user.backend,
+                    "hash": user.get_session_auth_hash(), "next": next_url, "since": timezone.now().timestamp()}
+                return redirect("login_code")
             else:
-                login(request, user)
-                if user.must_choose_password:
-                    request.session[MUST_CHOOSE] = True
-                    return redirect("password_choose")
-                return redirect(next_url or "home")
+                return _enter(request, user, next_url)
     return render(request, "core/login.html", {"form": form, "next": next_url})
+
+
+def _pending_user(request: HttpRequest):
+    """The person whose password was right a moment ago in this session, or None (none, too old, or the
+    password changed or the account was closed since)."""
+    pending = request.session.get(PENDING)
+    if not pending or timezone.now().timestamp() - pending["since"] > PENDING_SECONDS:
+        return None
+    user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
+    if user is None or not constant_time_compare(user.get_session_auth_hash(), pending["hash"]):
+        return None
+    user.backend = pending["backend"]
+    return user
+
+
+@never_cache
+def login_code(request: HttpRequest) -> HttpResponse:
+    """Second page of signing in, only for someone with two-step sign-in on: the code from their app."""
+    user = _pending_user(request)
+    if user is None:
+        request.session.pop(PENDING, None)
+        messages.info(request, _("Please sign in again."))
+        return redirect("login")
+    pending = request.session[PENDING]
+    form = LoginCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signed_in = check_code(request, user, pending["username"], form.cleaned_data["code"])
+        except (TooManyAttempts, services.TemporaryPasswordUsed) as error:
+            _refusal(form, error)
+        else:
+            if signed_in is None:
+                form.add_error("code", _("This code is wrong or too old. Type the code your app shows now."))
+            else:
+                del request.session[PENDING]
+                return _enter(request, signed_in, pending["next"])
+    status = REFUSED if form.errors else 200
+    return render(request, "core/login_code.html", {"form": form}, status=status)
 
 
 @require_POST

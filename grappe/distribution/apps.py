@@ -9,6 +9,7 @@ class DistributionConfig(AppConfig):
     label = "distribution"
     verbose_name = _("Distribution")
     home_tasks = "grappe.distribution.tasks.home_tasks"
+    personal_data = "grappe.distribution.personal_data.sections"  # "Mes données" (grappe.members.personal_data)
     nav_items = [
         NavItem("distribution:list", _("Distribution"), roles=frozenset({"admin", "coordinator", "volunteer"}),
                 icon="🧺", order=40),

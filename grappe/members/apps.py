@@ -9,6 +9,7 @@ class MembersConfig(AppConfig):
     label = "members"
     verbose_name = _("Members")
     home_tasks = "grappe.members.tasks.home_tasks"
+    personal_data = "grappe.members.queries.membership_sections"  # "Mes données" (members.personal_data)
     nav_items = [
         NavItem("members:list", _("Members"), roles=frozenset({"admin", "coordinator", "volunteer"}), icon="👥", order=20),
         NavItem("members:quota", _("Quota"), roles=frozenset({"admin", "coordinator"}), icon="⚖", order=21),

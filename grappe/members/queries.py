@@ -7,10 +7,12 @@ from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from grappe.core.money import format_euros
 
 from .models import Member, Referral
+from .personal_data import Section, iso
 
 
 def members_for(scope) -> QuerySet[Member]:
@@ -87,13 +89,22 @@ def readable_member_data(member: Member) -> list[tuple[str, str]]:
     """(label, value) for each fact Grappe keeps about this member, in plain words."""
     rows = [(capfirst(str(_("association"))), member.association.name)]
     for name in DATA_FIELDS:
+        if name == "reminders_opt_out":  # "Pas de rappels : non" reads as a riddle
+            rows.append((pgettext("my data", "Reminders"),
+                         pgettext("reminders", "off") if member.reminders_opt_out else pgettext("reminders", "on")))
+            continue
         field = Member._meta.get_field(name)
         value = getattr(member, f"get_{name}_display")() if field.choices else getattr(member, name)
         rows.append((capfirst(str(field.verbose_name)), readable(value)))
     return rows
 
 
-def readable_memberships(member: Member) -> list[dict[str, str]]:
-    return [{"year": str(m.year), "fee": format_euros(m.fee), "paid_on": readable(m.paid_on),
-             "means": m.get_means_display() if m.means else "—"}
-            for m in member.memberships.order_by("-year")]
+def membership_sections(member: Member) -> list[Section]:
+    """"Mes données": the member's memberships (grappe.members.personal_data)."""
+    memberships = list(member.memberships.order_by("-year"))
+    return [Section(key="memberships", title=_("Memberships"), order=10,
+                    columns=(_("Year"), _("Fee"), _("Paid on"), _("Means of payment")),
+                    rows=[(str(m.year), format_euros(m.fee), readable(m.paid_on),
+                           m.get_means_display() if m.means else "—") for m in memberships],
+                    data=[{"year": m.year, "fee": str(m.fee), "paid_on": iso(m.paid_on), "means": m.means}
+                          for m in memberships])]

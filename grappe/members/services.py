@@ -22,6 +22,7 @@ from grappe.network.models import Association, BuyingGroup, Partner, Role
 
 from . import quota
 from .models import AuditEntry, Member, Membership, Referral
+from .personal_data import sections_for
 from .signals import member_erased
 
 PERSONAL_FIELDS = ["name", "first_name", "kind", "adults", "children", "phone", "email", "preferred_channel", "commune",
@@ -435,7 +436,7 @@ def give_online_access(*, member: Member, by) -> tuple:
 # --- Personal data rights ------------------------------------------------------------------------
 
 def member_data(member: Member) -> dict:
-    """Everything Grappe stores about a member, as plain values."""
+    """Everything Grappe stores about a member, as plain values (the JSON export)."""
     return {
         "number": member.number,
         "association": member.association.name,
@@ -458,11 +459,9 @@ def member_data(member: Member) -> dict:
         "status": member.status,
         "joined_on": member.joined_on.isoformat() if member.joined_on else None,
         "reminders_opt_out": member.reminders_opt_out,
-        "memberships": [
-            {"year": m.year, "fee": str(m.fee), "paid_on": m.paid_on.isoformat() if m.paid_on else None,
-             "means": m.means}
-            for m in member.memberships.all()
-        ],
+        # memberships, orders, baskets, payments, account entries, reminders sent: each app's own
+        # (grappe.members.personal_data), under its machine key
+        **{section.key: section.data for section in sections_for(member)},
     }
 
 

@@ -36,11 +36,11 @@ from grappe.network.models import Partner
 from . import services
 from .forms import CategoryForm, MemberForm, MembershipForm, ReferralForm, RegisterForm, language_choices
 from .models import AuditEntry, Member
+from .personal_data import sections_for
 from .queries import (
     member_for,
     members_for,
     readable_member_data,
-    readable_memberships,
     referral_for,
     referrals_for,
     unused_referral,
@@ -258,8 +258,7 @@ def _data_subject(request, pk: int | None) -> Member:
 def my_data(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     member = _data_subject(request, pk)
     return render(request, "members/my_data.html", {"member": member, "rows": readable_member_data(member),
-                                                    "memberships": readable_memberships(member),
-                                                    "own": pk is None})
+                                                    "sections": sections_for(member), "own": pk is None})
 
 
 @require_scope(MEMBER, *COORDINATORS)
@@ -276,7 +275,7 @@ def export_pdf(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     member = _data_subject(request, pk)
     services.export_member_data(member=member, by=request.user, fmt="pdf")
     return pdf_response("members/export.html", {"member": member, "rows": readable_member_data(member),
-                                                "memberships": readable_memberships(member), "now": timezone.now()},
+                                                "sections": sections_for(member), "now": timezone.now()},
                         f"grappe-adherent-{member.number}.pdf", request)
 
 

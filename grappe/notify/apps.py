@@ -8,6 +8,7 @@ class NotifyConfig(AppConfig):
     name = "grappe.notify"
     label = "notify"
     verbose_name = _("Notifications")
+    personal_data = "grappe.notify.personal_data.sections"  # "Mes données" (grappe.members.personal_data)
     nav_items = [
         NavItem("notify:calls", _("Calls to make"), roles=frozenset({"admin", "coordinator", "volunteer"}),
                 icon="📞", order=75),

@@ -49,3 +49,12 @@ def is_mobile(e164: str) -> bool:
     if e164.startswith("+33"):
         return e164[3] in "67"
     return True
+
+
+def readable_phone(number: str) -> str:
+    """A number as people write it: "+33612345678" -> "06 12 34 56 78" (French numbers in pairs);
+    any other number as it is."""
+    if re.fullmatch(r"\+33\d{9}", number):
+        national = "0" + number[3:]
+        return "\u00a0".join(national[i:i + 2] for i in range(0, 10, 2))
+    return number

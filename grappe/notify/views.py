@@ -11,9 +11,11 @@ from grappe.distribution.queries import basket_for
 from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require_scope
 
 from . import services
+from .engine import route_for
 from .models import SentNotification
+from .phones import readable_phone
 from .queries import notification_for, notifications_for
-from .reminders import REGISTRY
+from .reminders import REGISTRY, Due, Recipient
 
 
 @require_scope(ADMIN, COORDINATOR)
@@ -66,7 +68,11 @@ def preferences(request: HttpRequest) -> HttpResponse:
                                                                          "back on at any time."))
         return redirect("notify:preferences")
     member.refresh_from_db(fields=["reminders_opt_out"])
-    return render(request, "notify/preferences.html", {"member": member})
+    # the channel the reminders will really take: the one the engine picks, as member reminders are addressed
+    route = route_for(Due(kind="", key="", recipient=Recipient(member=member)))
+    return render(request, "notify/preferences.html", {
+        "member": member, "route": route, "address": readable_phone(route.address),
+        "chosen_unusable": route.channel != member.preferred_channel})
 
 
 @require_scope(ADMIN, COORDINATOR, VOLUNTEER)

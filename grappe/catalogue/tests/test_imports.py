@@ -93,7 +93,7 @@ def test_a_file_with_errors_writes_nothing_unless_only_valid_rows_are_kept(suppl
     before = snapshot()
     with pytest.raises(imports.NothingToApply) as refused:
         imports.apply_import(by=None, price_import=price_import)
-    assert "rien n'a été enregistré" in str(refused.value)
+    assert "Rien n’a été enregistré" in str(refused.value)
     assert snapshot() == before
     price_import.refresh_from_db()
     assert price_import.status == PriceImport.Status.PENDING
@@ -118,9 +118,9 @@ def errors_of(price_import):
 
 CORPUS = {
     "missing price column": (
-        "Référence;Désignation\nLV25;Lentilles\n", None, "Colonne(s) manquante(s) : prix HT"),
+        "Référence;Désignation\nLV25;Lentilles\n", None, "Colonnes manquantes\u00a0: prix HT"),
     "missing reference column": (
-        "Désignation;Prix HT\nLentilles;55\n", None, "Colonne(s) manquante(s) : référence"),
+        "Désignation;Prix HT\nLentilles;55\n", None, "Colonnes manquantes\u00a0: référence"),
     "extra cells in a row": (
         "Référence;Prix HT\nLV25;55;en trop;encore\n", 2, "cette ligne a 4 cellules mais la première ligne nomme 2 colonnes"),
     "text in a price": ("Référence;Prix HT\nLV25;cinquante\n", 2, "Le prix « cinquante » n'est pas un nombre"),
@@ -167,7 +167,7 @@ def test_each_broken_file_gives_a_clear_french_reason_and_writes_nothing(supplie
 def test_extra_columns_are_ignored_and_said(supplier):
     price_import = preview(supplier, csv_bytes("Référence;Prix HT;Commentaire;Poids\nLV25;55;urgent;25\n"))
     assert price_import.rows[0]["status"] == "changed"
-    assert price_import.notices == ["Colonnes ignorées : Commentaire, Poids."]
+    assert price_import.notices == ["Colonnes ignorées\u00a0: Commentaire, Poids."]
 
 
 def test_duplicated_references_are_errors_on_every_copy(supplier):

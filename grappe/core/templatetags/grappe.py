@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import get_language
 
 from grappe.core.money import format_euros, plain_number
 
@@ -15,3 +16,10 @@ def euros(value):
 def plain(value):
     """70.00 -> "70"."""
     return "" if value in (None, "") else plain_number(value)
+
+
+@register.simple_tag
+def colon():
+    """« : » as the page's language writes it after a label: "Total{% colon %} 5 €" is "Total : 5 €" with a
+    non-breaking space in French, "Total: 5 €" in the other languages."""
+    return "\u00a0:" if (get_language() or "").startswith("fr") else ":"

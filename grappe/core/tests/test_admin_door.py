@@ -71,5 +71,6 @@ def test_a_superuser_signed_in_with_totp_enters_the_admin(urls_with, client, roo
     urls_with(True)
     device = TOTPDevice.objects.create(user=root, name="x", confirmed=True)
     code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
-    assert client.post(reverse("login"), {"username": "root", "password": PASSWORD, "otp_code": code}).status_code == 302
+    assert client.post(reverse("login"), {"username": "root", "password": PASSWORD}).url == reverse("login_code")
+    assert client.post(reverse("login_code"), {"code": code}).status_code == 302
     assert client.get("/admin/").status_code == 200

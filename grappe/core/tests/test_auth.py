@@ -9,7 +9,11 @@ pytestmark = pytest.mark.django_db
 
 
 def login(client, username, password="pass-word-123", code=""):
-    return client.post(reverse("login"), {"username": username, "password": password, "otp_code": code})
+    """The sign-in page, then, when it asks for one, the two-step code page."""
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    if code and response.status_code == 302 and response.url == reverse("login_code"):
+        response = client.post(reverse("login_code"), {"code": code})
+    return response
 
 
 def test_login_then_home(world, client):
@@ -38,7 +42,8 @@ def test_passwords_are_hashed_with_argon2(settings):
 
 def test_totp_required_once_confirmed(world, client):
     device = TOTPDevice.objects.create(user=world.coordinator, name="x", confirmed=True)
-    assert login(client, "coordinator").status_code == 200  # no code: refused
+    assert login(client, "coordinator").url == reverse("login_code")  # the code is asked on a second page
+    assert "_auth_user_id" not in client.session
     code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
     assert login(client, "coordinator", code=code).status_code == 302
 

@@ -18,7 +18,11 @@ NEW = "Grappe-Violette-2026"
 
 
 def login(client, username, password="pass-word-123", code=""):
-    return client.post(reverse("login"), {"username": username, "password": password, "otp_code": code})
+    """The sign-in page, then, when it asks for one, the two-step code page."""
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    if code and response.status_code == 302 and response.url == reverse("login_code"):
+        response = client.post(reverse("login_code"), {"code": code})
+    return response
 
 
 # --- Changing one's password from the profile -----------------------------------------------------
@@ -125,7 +129,8 @@ def test_choose_page_without_temporary_password_goes_home(world, client_for):
 def test_totp_is_still_required_with_a_temporary_password(world, client):
     TOTPDevice.objects.create(user=world.member_user, name="x", confirmed=True)
     password = services.issue_temporary_password(user=world.member_user, by=world.coordinator)
-    assert login(client, "member", password).status_code == 200  # no code: refused, not used up
+    assert login(client, "member", password).url == reverse("login_code")  # the code is asked first
+    assert "_auth_user_id" not in client.session
     assert TemporaryPassword.objects.get(user=world.member_user).used_at is None
 
 
@@ -172,7 +177,8 @@ def test_reset_link_sets_a_new_password_and_totp_is_still_asked(world, client):
     world.coordinator.refresh_from_db()
     assert world.coordinator.check_password(NEW)
     assert "_auth_user_id" not in client.session  # not signed in by the link
-    assert login(client, "coordinator", NEW).status_code == 200  # the code is still required
+    assert login(client, "coordinator", NEW).url == reverse("login_code")  # the code is still required
+    assert "_auth_user_id" not in client.session
     device = TOTPDevice.objects.get(user=world.coordinator)
     code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
     assert login(client, "coordinator", NEW, code).status_code == 302

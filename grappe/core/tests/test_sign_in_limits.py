@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def login(client, username, password=PASSWORD, address="192.0.2.10"):
-    return client.post(reverse("login"), {"username": username, "password": password, "otp_code": ""},
+    return client.post(reverse("login"), {"username": username, "password": password},
                        REMOTE_ADDR=address)
 
 

@@ -36,7 +36,7 @@ def test_a_member_is_asked_to_fill_their_basket_until_they_order(world):
 
 def test_a_coordinator_sees_a_draft_a_closing_soon_and_an_urgent_closed_cycle(world):
     shop = make_cycle(world)  # closes in two days
-    assert [text for text, _ in texts(world.coordinator)] == ["«\u00a0Commande de test\u00a0» : les commandes se terminent le "
+    assert [text for text, _ in texts(world.coordinator)] == ["«\u00a0Commande de test\u00a0»\u00a0: les commandes se terminent le "
                                                               + _day(timezone.localdate(shop.cycle.closes_at)) + "."]
     order_services.close_cycle(cycle=shop.cycle, by=world.coordinator)
     [(text, urgent)] = texts(world.coordinator)
@@ -66,7 +66,7 @@ def test_empty_rota_slots_a_volunteers_own_slot_and_a_late_distribution(world):
     assert any("1 créneau sans bénévole" in text for text, _ in texts(world.coordinator))
     distribution_services.sign_up(slot=slot, by=world.volunteer)
     assert not any("sans bénévole" in text for text, _ in texts(world.coordinator))
-    assert any(text.startswith("Vous êtes dans l’équipe : Pesée du vrac") and "de 17:00 à 19:00" in text
+    assert any(text.startswith("Vous êtes dans l’équipe\u00a0: Pesée du vrac") and "de 17:00 à 19:00" in text
                for text, _ in texts(world.volunteer))
     Distribution.objects.filter(pk=day.day.pk).update(date=timezone.localdate() - dt.timedelta(days=1))
     late = [text for text, urgent in texts(world.coordinator) if urgent]
@@ -102,7 +102,7 @@ def test_the_home_page_shows_the_most_pressing_first_and_says_how_many(world, cl
     monkeypatch.setattr("grappe.core.tasks.MAX_TASKS", 1)
     text = client_for(world.coordinator).get(reverse("home")).content.decode()
     assert "est close" in text and "liste d’attente" not in text
-    assert "2 tâches en tout : les plus urgentes sont affichées." in text
+    assert "2 tâches en tout\u00a0: les plus urgentes sont affichées." in text
 
 
 def _day(value):

@@ -54,6 +54,8 @@ PERSONAS = ("anonymous", "member", "volunteer", "coordinator", "coordinator2", "
 # Public or framework patterns, not scoped by the access layer (each with why).
 PUBLIC = {
     "login": "the sign-in page",
+    "login_code": "the sign-in's second page (two-step code): only for a session whose password was just right, "
+                  "else back to the sign-in page (core/tests/test_sign_in_code.py)",
     "logout": "signing out (POST), harmless for anyone",
     "password_reset": "forgotten password: public by nature",
     "password_reset_done": "static confirmation page",

@@ -86,7 +86,7 @@ def test_email_members_get_an_email(world, event, now, backend):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["jeanne@example.org"]
-    assert message.subject == "Demain : Atelier soupe"
+    assert message.subject == "Demain\u00a0: Atelier soupe"
     assert "samedi" in message.body or "demain" in message.body.lower()
     assert SentNotification.objects.get().provider_id == message.extra_headers["Message-ID"]
 

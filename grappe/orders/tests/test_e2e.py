@@ -163,5 +163,5 @@ def test_a_volunteer_finds_a_member_and_sees_the_stock_first_on_a_phone(e2e, pho
     page.wait_for_selector(".stock-note")
     e2e.axe(page)
     shot(page, "on-behalf-stock-360")
-    assert "En stock : 3\u00a0kg disponibles tout de suite." in page.inner_text(".stock-note")
+    assert "En stock\u00a0: 3\u00a0kg disponibles tout de suite." in page.inner_text(".stock-note")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

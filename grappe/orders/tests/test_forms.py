@@ -57,7 +57,7 @@ def test_a_basket_refuses_a_number_out_of_bounds_naming_the_product_in_french(ty
     form = basket_form({"q-1": typed, "q-2": "3"})
     assert not form.is_valid()
     [refusal] = form.refusals()
-    assert refusal.startswith("Produit 1 :")
+    assert refusal.startswith("Produit 1\u00a0:")
     assert form.wanted() == {2: (D("3"), D("0"))}  # the other products are read
     assert form.typed()[1] == (typed, None)  # and the box is shown back as typed
 
@@ -172,7 +172,7 @@ def test_a_refused_receipt_is_shown_again_as_typed_and_records_nothing(world, sh
         f"delivered-{line.pk}": "vingt", f"damaged-{line.pk}": "0,5", f"note-{line.pk}": "sac percé"})
     text = response.content.decode()
     assert response.status_code == 422
-    assert "Lentilles vertes :" in text
+    assert "Lentilles vertes\u00a0:" in text
     assert 'value="vingt"' in text and 'value="0,5"' in text and 'value="sac percé"' in text
     assert OrderLine.objects.get(product=shop.lentils).allotted == D("25")
 

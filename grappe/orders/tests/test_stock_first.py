@@ -43,7 +43,7 @@ def test_without_stock_products_keep_their_order_and_no_note(world, shop, client
 def test_a_product_in_the_group_stock_has_a_note_and_comes_first_in_its_family(world, shop, client_for):
     StockItem.objects.create(group=world.group, product=shop.oranges, quantity=D("3"), unit_cost=D("2.11"))
     text = client_for(world.member_user).get(reverse("orders:basket", args=[shop.cycle.pk])).content.decode()
-    assert f"En stock : 3{NBSP}kg disponibles tout de suite." in text
+    assert f"En stock{NBSP}: 3{NBSP}kg disponibles tout de suite." in text
     abricots, oranges = positions(text, "Abricots secs", "Oranges")
     assert oranges < abricots
     # families keep their order: fruit, then oils, then pulses
@@ -54,7 +54,7 @@ def test_a_product_in_the_group_stock_has_a_note_and_comes_first_in_its_family(w
 def test_one_piece_in_stock_is_worded_in_the_singular(world, shop, client_for):
     StockItem.objects.create(group=world.group, product=shop.oil, quantity=D("1"), unit_cost=D("10.55"))
     text = client_for(world.member_user).get(reverse("orders:basket", args=[shop.cycle.pk])).content.decode()
-    assert f"En stock : 1{NBSP}pièce disponible tout de suite." in text
+    assert f"En stock{NBSP}: 1{NBSP}pièce disponible tout de suite." in text
 
 
 def test_stock_of_another_group_or_an_empty_stock_is_not_shown(world, shop, client_for):
@@ -68,7 +68,7 @@ def test_the_on_behalf_screen_shows_the_stock_too(world, shop, client_for):
     StockItem.objects.create(group=world.group, product=shop.lentils, quantity=D("12.5"), unit_cost=D("2.11"))
     text = client_for(world.volunteer).get(
         reverse("orders:on_behalf", args=[shop.cycle.pk, world.member.pk])).content.decode()
-    assert f"En stock : 12,5{NBSP}kg disponibles tout de suite." in text
+    assert f"En stock{NBSP}: 12,5{NBSP}kg disponibles tout de suite." in text
 
 
 def test_the_paper_entry_keeps_the_printed_form_order(world, shop, client_for):
@@ -93,7 +93,7 @@ def test_only_what_can_be_ordered_in_the_products_step_is_offered(world, shop, c
     # apricots go by 0.5 kg: 2.3 kg left after weighing offer 2 kg; 0.099 kg offer nothing
     stock = StockItem.objects.create(group=world.group, product=shop.apricots, quantity=D("2.3"), unit_cost=D("8.44"))
     url = reverse("orders:basket", args=[shop.cycle.pk])
-    assert f"En stock : 2{NBSP}kg disponibles tout de suite." in client_for(world.member_user).get(url).content.decode()
+    assert f"En stock{NBSP}: 2{NBSP}kg disponibles tout de suite." in client_for(world.member_user).get(url).content.decode()
     StockItem.objects.filter(pk=stock.pk).update(quantity=D("0.099"))
     text = client_for(world.member_user).get(url).content.decode()
     assert "En stock" not in text

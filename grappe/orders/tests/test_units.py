@@ -64,7 +64,7 @@ def test_a_refusal_above_the_cap_words_the_unit_in_the_plural(world, shop):
     with pytest.raises(services.OrderRefused) as refusal:
         services.set_line(cycle=shop.cycle, member=world.member, product=shop.oil, quantity=D("5"),
                           by=world.member_user)
-    assert "4 pièces au maximum par adhérent" in str(refusal.value)
+    assert "4 pièces au maximum par foyer" in str(refusal.value)
 
 
 def test_the_purchase_order_pdf_and_csv_word_units_in_the_plural(world, shop, client_for):

@@ -174,4 +174,4 @@ def test_money_and_quantities_come_from_what_was_served_and_charged(world, clien
     assert figures["payments"] == {"received": D("40.00"), "refunded": D("0.00"),
                                    "by_means": [{"means": "cash", "amount": D("40.00")}]}
     html = page.content.decode()
-    assert "Paiements reçus : espèces" in html and "37,56" in html
+    assert "Paiements reçus\u00a0: espèces" in html and "37,56" in html

@@ -134,7 +134,7 @@ def test_a_failed_computation_is_said_on_the_page(scenario, world, client_for, d
     job = ScenarioJob.objects.get(scenario=scenario)
     assert job.status == "failed" and not ScenarioRun.objects.exists()
     page = client.get(f"/mobile/scenarios/{scenario.pk}/").content.decode()
-    assert "Le calcul a échoué : Aucun arrêt possible" in page
+    assert "Le calcul a échoué\u00a0: Aucun arrêt possible" in page
     assert "http-equiv=\"refresh\"" not in page
 
 
