@@ -15,3 +15,9 @@ def euros(value):
 def plain(value):
     """70.00 -> "70"."""
     return "" if value in (None, "") else plain_number(value)
+
+
+@register.filter
+def of_kind(tasks, kind):
+    """The home's tasks of one kind (core.tasks.Task.kind)."""
+    return [task for task in tasks or () if getattr(task, "kind", "") == kind]
