@@ -224,8 +224,11 @@ def _basket(request, cycle, member, *, channel, on_behalf):
             else:
                 messages.success(request, _("Your order is saved. You can change it until the closing."))
             return redirect(request.path + (f"#p-{stepped}" if stepped else ""))
+        typed = form.typed()
+        if stepped in typed:  # refused: the box shows what was typed before the tap, not the step applied
+            typed[stepped] = (request.POST.get(f"q-{stepped}", ""), typed[stepped][1])
         rows, _total, order = _basket_rows(cycle, member, posted=form.wanted(), stock_first=True,
-                                           typed=form.typed(), hints=is_open)
+                                           typed=typed, hints=is_open)
         status = REFUSED
         if stepped:
             note = {"product": stepped, "text": " ".join(refusals), "ok": False}
