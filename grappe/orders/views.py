@@ -248,6 +248,8 @@ def _tap(request, cycle, member, rows, order, *, on_behalf, note, status=200) ->
     context["row"] = next((row for row in rows if row["price"].product_id == note["product"]), None)
     if context["row"] is None:
         raise Http404
+    family = context["row"]["price"].family
+    context["family"] = next((f for f in _families(rows, "", family) if f["code"] == family), None)
     return render(request, "orders/_basket_tap.html", context, status=status)
 
 

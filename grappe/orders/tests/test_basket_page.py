@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from grappe.core.errors import REFUSED
 from grappe.core.money import format_euros
@@ -168,7 +169,7 @@ def test_the_home_says_the_scheduled_distribution(world, shop, client_for):
 
     other = make_member(world)
     tasks = home_tasks(type("Scope", (), {"is_coordinator": False, "is_staff": False, "member": other})(),
-                       datetime.date.today())
+                       timezone.localdate())
     assert any("de 16\u00a0h\u00a030 à 18\u00a0h\u00a030" in task.text and task.kind == "distribution" for task in tasks)
 
 
@@ -185,3 +186,23 @@ def test_an_order_on_behalf_still_works_with_a_tap(world, shop, client_for):
     assert response.status_code == 200
     assert quantity_of(world.member, shop.oranges) == D("3")
     assert "Dans le panier" in response.content.decode()
+
+
+def test_a_new_member_is_told_the_first_fee_is_paid_at_the_distribution(world, shop, client_for):
+    from grappe.members.models import Membership
+
+    Membership.objects.filter(member=world.member).delete()  # never paid; the association defers the first fee
+    assert world.association.first_fee_at_first_distribution
+    text = client_for(world.member_user).get(basket_url(shop)).content.decode()
+    assert "se paie à la distribution" in text
+    assert "doit être payée avant de commander" not in text and "must be paid before ordering" not in text
+    type(world.association).objects.filter(pk=world.association.pk).update(first_fee_at_first_distribution=False)
+    text = client_for(world.member_user).get(basket_url(shop)).content.decode()
+    assert "se paie à la distribution" not in text
+    assert "message-error" in text  # ordering is really refused: said so
+
+
+def test_a_tap_updates_the_count_of_its_family(world, shop, client_for):
+    text = client_for(world.member_user).post(basket_url(shop), {"plus": shop.oil.pk, f"q-{shop.oil.pk}": ""},
+                                              **HX).content.decode()
+    assert '<span id="fc-oils" hx-swap-oob="true">' in text and "1 choisi" in text
