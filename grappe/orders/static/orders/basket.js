@@ -11,20 +11,28 @@
   var fmt = new Intl.NumberFormat("fr-FR", {style: "currency", currency: "EUR"});
   function round(x) { return Math.round(x * 100 + 1e-9) / 100; }
 
-  // Subtotals while typing (the server recomputes everything on save).
+  function number(text) { return parseFloat(String(text || "0").replace(",", ".")) || 0; }
+
+  // Subtotals and the total while typing (the server recomputes everything on save). The basket's
+  // total is the stored one (data-total) plus what the boxes typed change (data-quantity: stored);
+  // the paper entry's is the sum of its boxes, all on its page.
   document.addEventListener("input", function (event) {
     var input = event.target;
     if (!input.classList || !input.classList.contains("qty-input")) { return; }
-    var q = parseFloat((input.value || "0").replace(",", ".")) || 0;
+    var q = number(input.value);
     var row = input.closest(".product, tr");
     var cell = row && row.querySelector(".subtotal-value");
-    if (cell) { cell.textContent = fmt.format(round(q * parseFloat(input.dataset.price))); }
-    var paper = input.closest(".paper-entry");  // the paper entry's total: every box is on its page
+    if (cell) {
+      cell.textContent = fmt.format(round(q * parseFloat(input.dataset.price)));
+      if (cell.parentNode.hasAttribute("hidden") && q > 0) { cell.parentNode.removeAttribute("hidden"); }
+    }
     var total = document.getElementById("basket-total");
-    if (!paper || !total) { return; }
-    var sum = 0;
-    paper.querySelectorAll(".qty-input").forEach(function (box) {
-      sum += round((parseFloat((box.value || "0").replace(",", ".")) || 0) * parseFloat(box.dataset.price));
+    if (!total) { return; }
+    var paper = input.closest(".paper-entry");
+    var sum = paper ? 0 : number(total.dataset.total);
+    (paper || document).querySelectorAll(".qty-input").forEach(function (box) {
+      var price = parseFloat(box.dataset.price);
+      sum += round(number(box.value) * price) - (paper ? 0 : round(number(box.dataset.quantity) * price));
     });
     total.textContent = fmt.format(round(sum));
   });
