@@ -49,7 +49,7 @@ def test_a_plus_with_htmx_answers_the_product_and_the_summary_only(world, shop, 
     assert 'id="basket-summary" aria-labelledby="summary-title" aria-live="polite" hx-swap-oob="true"' in text
     assert "Panier mis à jour." in text.split('id="basket-summary"')[0]  # next to the product
     total = format_euros(basket_total(OrderLine.objects.filter(order__member=world.member)))
-    assert f'id="basket-total">{total}<' in text and total != format_euros(D("0"))
+    assert re.search(f'id="basket-total"[^>]*>{total}<', text) and total != format_euros(D("0"))
     assert f'id="p-{shop.lentils.pk}"' not in text and "<html" not in text
     assert len(response.content) < 8000
 
