@@ -27,6 +27,7 @@ class Task:
     url: str
     urgent: bool = False
     when: datetime.date | None = None
+    kind: str = ""  # "distribution": says when and where the member's next basket is collected
 
 
 def task_day(value: datetime.date) -> str:

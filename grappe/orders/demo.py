@@ -17,7 +17,7 @@ from grappe.members.models import Member
 from grappe.network.models import Association, BuyingGroup
 
 from . import queries, services
-from .models import Channel, OrderCycle
+from .models import Channel, CycleGroup, OrderCycle
 
 PAST = "Commande d'automne (démo)"
 OPEN = "Commande de saison (démo)"
@@ -51,10 +51,12 @@ def fill(cycle, members, rng, by, now=None):
 
 def _new_cycle(association, groups, name, by, days_to_distribution):
     now = timezone.now()
-    return services.create_cycle(
+    cycle = services.create_cycle(
         association=association, name=name, opens_at=now - timedelta(days=2), closes_at=now + timedelta(days=5),
         by=by, groups=[services.GroupPlan(g, timezone.localdate() + timedelta(days=days_to_distribution),
                                           site=g.sites.filter(is_stop=False).first()) for g in groups])
+    CycleGroup.objects.filter(cycle=cycle).update(time="16:30-18:30")  # the hours of the groups' rhythm
+    return cycle
 
 
 def load(stdout):

@@ -3,12 +3,17 @@ of the orders pages (no view builds an ORM query of its own)."""
 
 from __future__ import annotations
 
+import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import quote_plus
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from grappe.catalogue.models import Product
 from grappe.core.money import line_total
@@ -20,6 +25,7 @@ from grappe.network.models import BuyingGroup, Site
 from .models import (
     CycleGroup,
     CyclePrice,
+    CycleStop,
     MemberOrder,
     OrderCycle,
     OrderLine,
@@ -182,6 +188,101 @@ def past_cycles(member, limit: int = 10):
             .order_by("-order__cycle_id")[:limit])
 
 
+def pooled_of(cycle: OrderCycle, product_ids) -> dict[int, Decimal]:
+    """What every member of the cycle ordered of these products only (the pack hints of a basket):
+    one query grouped by product, read through the (cycle, product) index, so its cost follows the
+    lines of these products, not the whole cycle's."""
+    product_ids = list(product_ids)
+    if not product_ids:
+        return {}
+    return dict(OrderLine.objects.filter(cycle=cycle, product_id__in=product_ids).order_by()
+                .values("product_id").annotate(q=Sum("quantity")).values_list("product_id", "q"))
+
+
+@dataclass(frozen=True)
+class WhenWhere:
+    """A distribution as the member reads it: day, hours (`start`, `end` as "16 h 30", or the
+    schedule's text in `time` when it is not two hours), place, street and a map link."""
+
+    day: datetime.date
+    start: str = ""
+    end: str = ""
+    time: str = ""
+    place: str = ""
+    street: str = ""
+    map_url: str = ""
+
+    @property
+    def day_and_hours(self) -> str:
+        """"vendredi 11 décembre, de 16 h 30 à 18 h 30", in the language of the page."""
+        day = date_format(self.day, "l j F")
+        if self.start and self.end:
+            return _("%(day)s, from %(start)s to %(end)s") % {"day": day, "start": self.start, "end": self.end}
+        if self.start:
+            return _("%(day)s at %(start)s") % {"day": day, "start": self.start}
+        return f"{day}, {self.time}" if self.time else day
+
+    @property
+    def sentence(self) -> str:
+        """Day, hours and place in one line (the home's task, a reminder)."""
+        return ", ".join(part for part in (self.day_and_hours, self.place) if part)
+
+
+_HOUR = r"(\d{1,2})\s*(?:h|:|H)\s*(\d{2})?"
+_HOURS = re.compile(rf"^\s*(?:de\s+)?{_HOUR}\s*(?:-|–|à|a|to)?\s*{_HOUR}?\s*$")
+
+
+def french_hour(hour: str, minutes: str | None) -> str:
+    """"16", "30" -> "16 h 30" (non-breaking spaces); "9", None -> "9 h"."""
+    minutes = minutes if minutes and minutes != "00" else ""
+    return f"{int(hour)}\u00a0h" + (f"\u00a0{minutes}" if minutes else "")
+
+
+def _hours(text: str) -> tuple[str, str, str]:
+    """(start, end, text) of a schedule's free-text time: "16:30-18:30", "16h30 à 18h30"..."""
+    found = _HOURS.match(text or "")
+    if not found:
+        return "", "", (text or "").strip()
+    start = french_hour(found.group(1), found.group(2))
+    end = french_hour(found.group(3), found.group(4)) if found.group(3) else ""
+    return start, end, ""
+
+
+def map_url(site) -> str:
+    """An OpenStreetMap link to a site: its point, or a search for its address."""
+    if site is None:
+        return ""
+    if site.latitude is not None and site.longitude is not None:
+        return (f"https://www.openstreetmap.org/?mlat={site.latitude}&mlon={site.longitude}"
+                f"#map=18/{site.latitude}/{site.longitude}")
+    words = " ".join(part for part in (site.address, site.commune.name if site.commune_id else "") if part)
+    return f"https://www.openstreetmap.org/search?query={quote_plus(words)}" if words else ""
+
+
+def when_and_where(cycle: OrderCycle, group_id, stop_id=None) -> WhenWhere | None:
+    """When and where a group's (or a van stop's) members collect their baskets in `cycle`, from its
+    schedule: the one source of the basket, "My orders", the home's task and the paper form."""
+    cg = (CycleGroup.objects.filter(cycle=cycle, group_id=group_id).select_related("site__commune").first())
+    if cg is None:
+        return None
+    stop = None
+    if stop_id is not None:
+        stop = CycleStop.objects.filter(cycle_group=cg, site_id=stop_id).select_related("site__commune").first()
+    return when_where_of(cg, stop)
+
+
+def when_where_of(cg: CycleGroup, stop=None) -> WhenWhere:
+    """WhenWhere of a cycle group read already (with its site), or of one of its stops."""
+    site = stop.site if stop is not None else (cg.site if cg.site_id else None)
+    start, end, text = _hours(stop.time if stop is not None else cg.time)
+    place = site.name if stop is not None else cg.place_label
+    street = site.address if site is not None else ""
+    if site is not None and site.commune_id and site.commune.name not in street:
+        street = f"{street}, {site.commune.name}" if street else site.commune.name
+    return WhenWhere(day=stop.distribution_date if stop is not None else cg.distribution_date, start=start, end=end,
+                     time=text, place=place, street=street, map_url=map_url(site))
+
+
 def pooled_quantities(cycle: OrderCycle) -> dict[int, dict]:
     """What every member of the cycle ordered, per product id: {"q": quantities, "t": tolerances}."""
     return {row["product_id"]: row for row in OrderLine.objects.filter(cycle=cycle)
@@ -198,7 +299,7 @@ def cycle_group_of(cycle: OrderCycle, group_id) -> CycleGroup | None:
 
 def cycle_group_for(scope, cycle: OrderCycle, group_id) -> CycleGroup:
     """A group of `cycle` among the user's groups, or 404."""
-    return get_object_or_404(CycleGroup.objects.select_related("group", "site"), cycle=cycle,
+    return get_object_or_404(CycleGroup.objects.select_related("group", "site__commune"), cycle=cycle,
                              group_id=group_id, group__in=scope.groups())
 
 

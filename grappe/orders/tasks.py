@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from grappe.core.tasks import Task, task_day, tasks_by_role
 
 from .models import OrderCycle, OrderLine, PurchaseOrder
-from .queries import cycles_for, open_cycles_for_member
+from .queries import cycles_for, open_cycles_for_member, when_and_where
 
 SOON = datetime.timedelta(days=3)
 
@@ -63,13 +63,22 @@ def _coordinator_tasks(scope, today) -> list[Task]:
 
 
 def _member_tasks(member, today) -> list[Task]:
+    """An open cycle not ordered in yet; and, once ordered, when and where the basket is collected
+    (from the schedule, as the basket says it), until the distribution app has the basket ready."""
     tasks = []
     ordered = set(OrderLine.objects.filter(order__member=member, quantity__gt=0).values_list("cycle_id", flat=True))
     for cycle in open_cycles_for_member(member):
+        when = when_and_where(cycle, member.group_id, member.stop_id)
+        url = reverse("orders:basket", args=[cycle.pk])
         if cycle.pk not in ordered:
             closes = timezone.localdate(cycle.closes_at)
-            tasks.append(Task(_("Orders are open until %(day)s: fill your basket.") % {"day": task_day(closes)},
-                              reverse("orders:basket", args=[cycle.pk]), when=closes))
+            text = _("Orders are open until %(day)s: fill your basket.") % {"day": task_day(closes)}
+            if when is not None:
+                text += " " + _("Distribution: %(when)s.") % {"when": when.sentence}
+            tasks.append(Task(text, url, when=closes, kind="distribution" if when else ""))
+        elif when is not None and when.day >= today:
+            tasks.append(Task(_("Your basket will be ready on %(when)s.") % {"when": when.sentence}, url,
+                              when=when.day, kind="distribution"))
     return tasks
 
 

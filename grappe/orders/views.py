@@ -13,11 +13,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grappe.catalogue.models import Family
 from grappe.core import tabular
 from grappe.core.errors import REFUSED, DomainError
 from grappe.core.money import line_total, plain_number
 from grappe.core.pdf import pdf_response, render_pdf_bytes
+from grappe.core.text import fold, words
 from grappe.members.queries import member_for
+from grappe.members.services import first_fee_due
 from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require_scope
 
 from . import queries, services
@@ -38,8 +41,9 @@ from .queries import SEARCH_LIMIT, cycle_for, purchase_order_for
 
 ZERO = Decimal("0")
 STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
-# The basket, paper entry and schedule pages still answer a refused form with 200: their tests
-# (test_typed_numbers, test_schedule) assert it. They take REFUSED when those tests do.
+# The paper entry and schedule pages still answer a refused form with 200: their tests
+# (test_typed_numbers, test_schedule) assert it. They take REFUSED when those tests do. The basket
+# answers REFUSED (422).
 REFUSED_ENTRY = 200
 
 
@@ -57,8 +61,9 @@ def my_orders(request: HttpRequest) -> HttpResponse:
     member = request.scope.member
     if member is None:
         raise Http404
-    return render(request, "orders/my_orders.html", {"open_cycles": list(queries.open_cycles_for_member(member)),
-                                                     "past": queries.past_cycles(member)})
+    cycles = [{"cycle": cycle, "when": queries.when_and_where(cycle, member.group_id, member.stop_id)}
+              for cycle in queries.open_cycles_for_member(member)]
+    return render(request, "orders/my_orders.html", {"open_cycles": cycles, "past": queries.past_cycles(member)})
 
 
 def _orderable(quantity: Decimal, step: Decimal) -> Decimal:
@@ -69,20 +74,22 @@ def _orderable(quantity: Decimal, step: Decimal) -> Decimal:
     return (quantity // step) * step
 
 
-def _basket_rows(cycle, member, posted=None, stock_first=False, typed=None):
+def _basket_rows(cycle, member, posted=None, stock_first=False, typed=None, hints=True):
     """One row per product offered to the member's group, with the member's line and the pool.
 
     With `stock_first` (the member's basket, an order on their behalf), each row also carries what
     the member's group holds in stock, and products in stock come first within their family: the
     closing serves them from that stock first. The paper entry keeps the printed form's order.
     `posted` ({product_id: (quantity, tolerance)}) and `typed` ({product_id: (quantity text,
-    tolerance text)}) show a refused form back as typed.
+    tolerance text)}) show a refused form back as typed. `hints`: the pack hints ("10 kg are still
+    missing"), read from the pooled totals of the pack products offered only (`queries.pooled_of`):
+    a fixed number of queries whatever the cycle's size; none on a closed cycle.
     """
     prices = list(queries.offered_prices(cycle, member.group))
     stock = queries.group_stock(member.group_id, [p.product_id for p in prices]) if stock_first else {}
     order = queries.basket(cycle, member)
     lines = {line.product_id: line for line in order.lines.all()} if order else {}
-    pooled = queries.pooled_quantities(cycle)
+    pooled = queries.pooled_of(cycle, [p.product_id for p in prices if p.pack_size]) if hints else {}
     rows, total = [], Decimal("0.00")
     for price in prices:
         line = lines.get(price.product_id)
@@ -95,8 +102,8 @@ def _basket_rows(cycle, member, posted=None, stock_first=False, typed=None):
         subtotal = line_total(unit_price, quantity or ZERO)
         total += subtotal
         missing = None
-        if price.pack_size:
-            pool = (pooled.get(price.product_id) or {}).get("q") or ZERO
+        if price.pack_size and hints:
+            pool = pooled.get(price.product_id) or ZERO
             remainder = pool % price.pack_size
             missing = price.pack_size - remainder if remainder else ZERO
         rows.append({"price": price, "line": line, "quantity": quantity, "tolerance": tolerance,
@@ -115,19 +122,23 @@ def _shown(quantity) -> str:
     return plain_number(quantity) if quantity else ""
 
 
-def _save_basket(request, cycle, member, rows, *, channel, on_behalf=False, send_unchanged=False):
+def _save_basket(request, cycle, member, rows, *, channel, on_behalf=False, send_unchanged=False,
+                 only_posted=False):
     """The one handling of a posted basket (the member's, on their behalf, a paper form).
 
     Reads the boxes through BasketForm, applies the stepper, and places what changed, by `channel`
     (on behalf: the channel chosen on the page, `channel` by default). The paper entry
     sends an unchanged form too (`send_unchanged`): saving it still says the cycle is closed or the
-    membership unpaid. Returns (form, refusals): no refusal means the basket is saved.
+    membership unpaid. `only_posted` (the basket): a product whose box is not posted is left as it
+    is (a "+" with JavaScript posts its product's boxes only; a search shows some products only).
+    Returns (form, refusals): no refusal means the basket is saved.
     """
     form = BasketForm(request.POST, prices=[row["price"] for row in rows], on_behalf=on_behalf)
     form.is_valid()
     refusals = form.refusals()
     current = {row["price"].product_id: (row["quantity"], row["tolerance"]) for row in rows}
-    wanted = [services.LineChange(pid, q, t) for pid, (q, t) in form.wanted().items() if current.get(pid) != (q, t)]
+    wanted = [services.LineChange(pid, q, t) for pid, (q, t) in form.wanted().items()
+              if current.get(pid) != (q, t) and (not only_posted or f"q-{pid}" in request.POST)]
     if not refusals and (wanted or send_unchanged):
         try:
             services.place_order(cycle=cycle, member=member, lines=wanted, by=request.user,
@@ -137,29 +148,109 @@ def _save_basket(request, cycle, member, rows, *, channel, on_behalf=False, send
     return form, refusals
 
 
+TAPPED = "orders.basket.tapped"  # session: the product of the last "+" or "−" saved without JavaScript
+
+
+def _product_id(text) -> int | None:
+    return int(text) if str(text).isdigit() else None
+
+
+def _families(rows, search: str, open_family: str):
+    """The catalogue of the basket by family, each collapsed unless searched or just changed: a
+    list of {"code", "label", "pictogram", "rows", "ordered", "open"}. `search` keeps the products
+    whose name holds every word of it, without regard to case or accents ("pates" finds "Pâtes")."""
+    wanted = words(search)
+    families: dict[str, dict] = {}
+    for row in rows:
+        price = row["price"]
+        if wanted and not all(word in fold(price.name) for word in wanted):
+            continue
+        family = families.setdefault(price.family, {
+            "code": price.family, "label": _family_label(price.family), "pictogram": price.pictogram,
+            "rows": [], "ordered": 0, "open": bool(wanted) or price.family == open_family})
+        family["rows"].append(row)
+        family["ordered"] += 1 if row["line"] is not None and row["line"].quantity else 0
+    return list(families.values())
+
+
+def _family_label(code: str) -> str:
+    try:
+        return str(Family(code).label).capitalize()
+    except ValueError:
+        return str(Family.OTHER.label).capitalize()
+
+
+def _basket_context(request, cycle, member, rows, order, *, on_behalf, note=None):
+    """What the basket page and its fragments show: the distribution, the basket (the lines
+    ordered, as stored), and on an open cycle the catalogue by family."""
+    is_open = cycle.is_open
+    lines = [line for line in order.lines.all() if line.quantity or line.allotted] if order else []
+    when = queries.when_and_where(cycle, member.group_id, member.stop_id)
+    today = timezone.localdate()
+    allotted_known = cycle.status not in (OrderCycle.Status.OPEN, OrderCycle.Status.CLOSED)
+    search = request.GET.get("q", "").strip()[:100]
+    shown = note["product"] if note is not None else _product_id(request.GET.get("produit", ""))
+    open_family = next((row["price"].family for row in rows if row["price"].product_id == shown), "")
+    return {
+        "cycle": cycle, "member": member, "rows": rows, "order": order,
+        "summary": [{"line": line, "subtotal": line_total(line.unit_price, line.quantity)} for line in lines],
+        "total": queries.basket_total(lines), "when": when,
+        "past": when is not None and when.day < today,
+        "is_open": is_open, "closed": not is_open, "on_behalf": on_behalf, "note": note,
+        "families": _families(rows, search, open_family) if is_open else [], "search": search,
+        "channels": [c for c in Channel.choices if c[0] != Channel.ONLINE],
+        "membership_paid": services.membership_paid(member), "first_fee_due": first_fee_due(member),
+        "allotted_total": queries.basket_total(lines, allotted=True) if order and allotted_known else None,
+    }
+
+
 def _basket(request, cycle, member, *, channel, on_behalf):
-    rows, total, order = _basket_rows(cycle, member, stock_first=True)
-    status = 200
+    """The basket: a "+" or "−" with JavaScript (htmx) answers with that product's box and the
+    basket's summary only; without, it saves and comes back to the product (#p-<id>)."""
+    is_open = cycle.is_open
+    rows, _total, order = _basket_rows(cycle, member, stock_first=True, hints=is_open)
+    status, note = 200, None
     if request.method == "POST":
-        form, refusals = _save_basket(request, cycle, member, rows, channel=channel, on_behalf=on_behalf)
+        form, refusals = _save_basket(request, cycle, member, rows, channel=channel, on_behalf=on_behalf,
+                                      only_posted=True)
+        stepped = _product_id(form.stepped)
         if not refusals:
-            if form.stepped:
-                messages.success(request, _("Basket updated."))
+            if stepped and request.htmx:
+                rows, _total, order = _basket_rows(cycle, member, stock_first=True, hints=is_open)
+                return _tap(request, cycle, member, rows, order, on_behalf=on_behalf,
+                            note={"product": stepped, "text": _("Basket updated."), "ok": True})
+            if stepped:
+                request.session[TAPPED] = stepped
             else:
                 messages.success(request, _("Your order is saved. You can change it until the closing."))
-            return redirect(request.path + (f"#p-{form.stepped}" if form.stepped else ""))
+            return redirect(request.path + (f"#p-{stepped}" if stepped else ""))
+        typed = form.typed()
+        if stepped in typed:  # refused: the box shows what was typed before the tap, not the step applied
+            typed[stepped] = (request.POST.get(f"q-{stepped}", ""), typed[stepped][1])
+        rows, _total, order = _basket_rows(cycle, member, posted=form.wanted(), stock_first=True,
+                                           typed=typed, hints=is_open)
+        status = REFUSED
+        if stepped:
+            note = {"product": stepped, "text": " ".join(refusals), "ok": False}
+            if request.htmx:
+                return _tap(request, cycle, member, rows, order, on_behalf=on_behalf, note=note, status=status)
         _refused(request, refusals)
-        rows, total, order = _basket_rows(cycle, member, posted=form.wanted(), stock_first=True, typed=form.typed())
-        status = REFUSED_ENTRY
-    return render(request, "orders/basket.html", {
-        "cycle": cycle, "member": member, "rows": rows, "total": total, "order": order,
-        "cycle_group": queries.cycle_group_of(cycle, member.group_id), "is_open": cycle.is_open,
-        "closed": not cycle.is_open,
-        "on_behalf": on_behalf, "channels": [c for c in Channel.choices if c[0] != Channel.ONLINE],
-        "membership_paid": services.membership_paid(member),
-        "allotted_total": queries.basket_total(order.lines.all(), allotted=True) if order and cycle.status not in (
-            OrderCycle.Status.OPEN, OrderCycle.Status.CLOSED) else None,
-    }, status=status)
+    elif (tapped := request.session.pop(TAPPED, None)) is not None:
+        note = {"product": tapped, "text": _("Basket updated."), "ok": True}
+    return render(request, "orders/basket.html",
+                  _basket_context(request, cycle, member, rows, order, on_behalf=on_behalf, note=note), status=status)
+
+
+def _tap(request, cycle, member, rows, order, *, on_behalf, note, status=200) -> HttpResponse:
+    """The answer to a "+" or "−" with JavaScript: the product's box, and the basket's summary
+    swapped out of band (a few KB instead of the whole page)."""
+    context = _basket_context(request, cycle, member, rows, order, on_behalf=on_behalf, note=note)
+    context["row"] = next((row for row in rows if row["price"].product_id == note["product"]), None)
+    if context["row"] is None:
+        raise Http404
+    family = context["row"]["price"].family
+    context["family"] = next((f for f in _families(rows, "", family) if f["code"] == family), None)
+    return render(request, "orders/_basket_tap.html", context, status=status)
 
 
 @require_scope(MEMBER)
@@ -407,7 +498,8 @@ def order_form_pdf(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse
     prices = list(queries.offered_prices(cycle, cycle_group.group).select_related("supplier"))
     return pdf_response("orders/order_form_pdf.html", {
         "cycle": cycle, "cg": cycle_group, "prices": prices, "member": member, "association": cycle.association,
-        "stops": list(cycle_group.stops.select_related("site")),
+        "when": queries.when_where_of(cycle_group),
+        "stops": [queries.when_where_of(cycle_group, stop) for stop in cycle_group.stops.select_related("site__commune")],
     }, f"bon-de-commande-{cycle.pk}-{cycle_group.group_id}.pdf", request)
 
 

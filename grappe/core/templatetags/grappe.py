@@ -23,3 +23,9 @@ def colon():
     """« : » as the page's language writes it after a label: "Total{% colon %} 5 €" is "Total : 5 €" with a
     non-breaking space in French, "Total: 5 €" in the other languages."""
     return "\u00a0:" if (get_language() or "").startswith("fr") else ":"
+
+
+@register.filter
+def of_kind(tasks, kind):
+    """The home's tasks of one kind (core.tasks.Task.kind)."""
+    return [task for task in tasks or () if getattr(task, "kind", "") == kind]

@@ -27,6 +27,7 @@ def test_the_basket_total_follows_typing_under_the_policy(e2e, phone_page, world
     response = page.goto(e2e.server.url + reverse("orders:basket", args=[shop.cycle.pk]))
     # django-csp writes the directives in no fixed order: read them, not the header's text
     assert directives(response.headers["content-security-policy"])["script-src"] == ["'self'"]
+    page.click("#f-fruit > summary")  # the basket's catalogue is folded by family
     before = page.inner_text(f"#p-{shop.oranges.pk} .subtotal-value")
     page.fill(f"#q-{shop.oranges.pk}", "3")
     assert page.inner_text(f"#p-{shop.oranges.pk} .subtotal-value") != before  # orders/basket.js ran

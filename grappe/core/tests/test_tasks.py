@@ -31,7 +31,8 @@ def test_a_member_is_asked_to_fill_their_basket_until_they_order(world):
     assert text.startswith("Les commandes sont ouvertes jusqu’au") and "remplissez votre panier" in text and not urgent
     order_services.set_line(cycle=shop.cycle, member=world.member, product=shop.oranges, quantity=D("2"),
                             by=world.member_user)
-    assert texts(world.member_user) == []
+    [(text, urgent)] = texts(world.member_user)  # then when and where the basket is collected
+    assert text.startswith("Votre panier sera prêt le") and "Salle des fêtes" in text and not urgent
 
 
 def test_a_coordinator_sees_a_draft_a_closing_soon_and_an_urgent_closed_cycle(world):

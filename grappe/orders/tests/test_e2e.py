@@ -4,6 +4,7 @@ closing the cycle and downloading the purchase orders; axe-core on each page."""
 from decimal import Decimal as D
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import screenshot
 from grappe.orders import services
@@ -25,14 +26,18 @@ def test_a_member_fills_a_basket_on_a_phone(e2e, phone_page, world):
     page.goto(e2e.server.url + f"/commandes/{shop.cycle.pk}/panier/")
     e2e.axe(page)
     shot(page, "basket-360")
-    for _ in range(2):
-        with page.expect_navigation():
-            page.click(f"button[name=plus][value='{shop.lentils.pk}']")
-    assert page.input_value(f"#q-{shop.lentils.pk}") == "1"
+    page.click("#f-pulses > summary")  # the catalogue is folded by family
+    page.click("#f-fruit > summary")
+    e2e.axe(page)
+    for expected in ("0,5", "1"):  # htmx: the product's box comes back in place, no navigation
+        page.click(f"button[name=plus][value='{shop.lentils.pk}']")
+        expect(page.locator(f"#q-{shop.lentils.pk}")).to_have_value(expected)
+    assert "Panier mis à jour." in page.inner_text(f"#p-{shop.lentils.pk}")
+    assert "Lentilles vertes" in page.inner_text("#basket-summary")
     page.fill(f"#t-{shop.lentils.pk}", "2")
     page.fill(f"#q-{shop.oranges.pk}", "3")
     assert "€" in page.inner_text("#basket-total")
-    page.click(".basket-total button[name=save]")
+    page.click("form.basket p > button[name=save]")
     page.wait_for_selector(".message-success")
     e2e.axe(page)
     lentils = OrderLine.objects.get(product=shop.lentils)
@@ -49,6 +54,7 @@ def test_enter_in_a_basket_field_saves_what_was_typed(e2e, phone_page, world):
     page = phone_page
     e2e.login(page, e2e.server, "member")
     page.goto(e2e.server.url + f"/commandes/{shop.cycle.pk}/panier/")
+    page.click("#f-fruit > summary")
     page.fill(f"#q-{shop.oranges.pk}", "3")
     with page.expect_navigation():
         page.press(f"#q-{shop.oranges.pk}", "Enter")
@@ -160,6 +166,7 @@ def test_a_volunteer_finds_a_member_and_sees_the_stock_first_on_a_phone(e2e, pho
     shot(page, "member-search-360")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.click("text=Martin Jeanne")
+    page.click("#f-pulses > summary")  # the catalogue is folded by family
     page.wait_for_selector(".stock-note")
     e2e.axe(page)
     shot(page, "on-behalf-stock-360")
