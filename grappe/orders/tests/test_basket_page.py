@@ -94,14 +94,14 @@ def test_the_first_screen_shows_the_basket_not_every_product(world, shop, client
     summary = text.split('id="basket-summary"')[1].split("</section>")[0]
     assert "Oranges" in summary and "Lentilles" not in summary
     assert "Sous-total\u00a0: 0,00" not in text and "Sous-total : 0,00" not in text
-    assert text.count("<details") == 3 and " open>" not in text  # three families, folded
-    assert text.index('id="basket-summary"') < text.index("<details")
+    assert text.count("<details class=\"card family") == 3 and " open>" not in text  # three families, folded
+    assert text.index('id="basket-summary"') < text.index('<details class="card family')
 
 
 def test_the_search_opens_the_families_that_match(world, shop, client_for):
     text = client_for(world.member_user).get(basket_url(shop), {"q": "LENTILLES"}).content.decode()
     assert f'id="p-{shop.lentils.pk}"' in text and f'id="p-{shop.oranges.pk}"' not in text
-    assert text.count("<details") == 1 and " open>" in text
+    assert text.count('<details class="card family') == 1 and " open>" in text
 
 
 def test_a_closed_cycle_shows_what_was_ordered_only(world, shop, client_for):
@@ -109,7 +109,7 @@ def test_a_closed_cycle_shows_what_was_ordered_only(world, shop, client_for):
     text = client_for(world.member_user).get(basket_url(shop)).content.decode()
     assert "Oranges" in text
     assert "Lentilles" not in text  # not ordered: no catalogue
-    assert "step-button" not in text and "<details" not in text and "pack-note" not in text
+    assert "step-button" not in text and '<details class="card family' not in text and "pack-note" not in text
     assert "htmx.min.js" not in text
 
 
