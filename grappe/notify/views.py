@@ -11,6 +11,7 @@ from grappe.distribution.queries import basket_for
 from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require_scope
 
 from . import services
+from .gsm import parts as sms_parts
 from .models import SentNotification
 from .queries import notification_for, notifications_for
 from .reminders import REGISTRY
@@ -28,6 +29,7 @@ def log(request: HttpRequest) -> HttpResponse:
     labels = {name: kind.label for name, kind in REGISTRY.items()}
     for row in page.object_list:
         row.kind_label = labels.get(row.kind, row.kind)
+        row.sms_parts = sms_parts(row.text) if row.channel == SentNotification.Channel.SMS else 0  # billed per part
     return render(request, "notify/log.html", {
         "page": page, "status": status, "kind": kind, "statuses": SentNotification.Status.choices,
         "kinds": sorted(labels.items(), key=lambda pair: str(pair[1])),

@@ -15,3 +15,13 @@ def euros(value):
 def plain(value):
     """70.00 -> "70"."""
     return "" if value in (None, "") else plain_number(value)
+
+
+@register.simple_tag(takes_context=True)
+def language_choices(context):
+    """The languages the footer switch offers, each named in itself: those the middleware
+    (grappe.members.language) allows this person, else every language."""
+    from grappe.core.member_facing import LANGUAGE_NAMES
+
+    request = context.get("request")
+    return getattr(request, "offered_languages", None) or list(LANGUAGE_NAMES.items())

@@ -1,0 +1,85 @@
+"""The language a person reads Grappe in (issue 13).
+
+- A member (a household signed in, with no staff role) reads her pages in `Member.language` when set,
+  else in the language of the footer switch / her browser; she may choose French, English, Arabic or
+  Turkish. Choosing in the footer or on her profile saves it on her profile.
+- Staff (admins, coordinators, volunteers, referrers, even when also a member) read French or English
+  only: their pages are not translated into Arabic and Turkish, so an Arabic or Turkish choice (a cookie
+  left by a member on a shared computer) falls back to French.
+- What is made for a member but printed or sent by someone else (her pre-filled order form, her reminders,
+  her receipt) is rendered inside `member_translation(member)`.
+"""
+
+from contextlib import AbstractContextManager
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.utils import translation
+from django.views.i18n import set_language
+
+from grappe.core.member_facing import LANGUAGE_NAMES, MEMBER_LANGUAGES, STAFF_LANGUAGES
+from grappe.network.access import scope_for
+
+from . import services
+
+
+def member_language(member) -> str:
+    """The language of a member's documents and messages: hers, else the association's (French)."""
+    language = getattr(member, "language", "") or ""
+    return language if language in MEMBER_LANGUAGES else settings.LANGUAGE_CODE
+
+
+def member_translation(member) -> AbstractContextManager:
+    return translation.override(member_language(member))
+
+
+def offered_languages(user) -> tuple[str, ...]:
+    """A member or a visitor may choose every language; staff only French and English."""
+    if user is None or not user.is_authenticated:
+        return MEMBER_LANGUAGES
+    scope = scope_for(user)
+    if scope.is_staff or scope.is_referrer:
+        return STAFF_LANGUAGES
+    return MEMBER_LANGUAGES
+
+
+class MemberLanguageMiddleware:
+    """After AuthenticationMiddleware (and LocaleMiddleware, which chose from the cookie or the browser):
+    a signed-in member's own language wins; staff fall back to French from a member-only language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        offered = offered_languages(user)
+        request.offered_languages = [(code, LANGUAGE_NAMES[code]) for code in offered]
+        language = translation.get_language()
+        if user is not None and user.is_authenticated and offered == MEMBER_LANGUAGES:
+            member = scope_for(user).member
+            if member is not None and member.language in MEMBER_LANGUAGES:
+                language = member.language
+        if language not in offered:
+            language = settings.LANGUAGE_CODE
+        if language != translation.get_language():
+            translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
+
+
+def choose_language(request: HttpRequest) -> HttpResponse:
+    """The footer switch and the profile's choice (POST language, next): Django's set_language (cookie,
+    redirect to next), and for a signed-in member, her profile keeps it."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    language = request.POST.get("language", "")
+    user = request.user
+    if language not in offered_languages(user):
+        language = settings.LANGUAGE_CODE
+    if user.is_authenticated:
+        member = scope_for(user).member
+        if member is not None and offered_languages(user) == MEMBER_LANGUAGES:
+            services.set_member_language(member=member, language=language, by=user)
+    request.POST = request.POST.copy()
+    request.POST["language"] = language
+    return set_language(request)
