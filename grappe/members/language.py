@@ -33,14 +33,30 @@ def member_translation(member) -> AbstractContextManager:
     return translation.override(member_language(member))
 
 
-def offered_languages(user) -> tuple[str, ...]:
+SESSION_KEY = "grappe_language"
+
+
+def _person(request: HttpRequest) -> dict:
+    """Who reads, as far as languages go, cached in the session (so it costs no query per page):
+    {"user": pk, "staff": bool, "language": the member's own or ""}. Choosing a language refreshes it;
+    a change made by staff on her file shows from her next sign-in."""
+    user = request.user
+    cached = request.session.get(SESSION_KEY)
+    if isinstance(cached, dict) and cached.get("user") == user.pk:
+        return cached
+    scope = scope_for(user)
+    person = {"user": user.pk, "staff": bool(scope.is_staff or scope.is_referrer),
+              "language": getattr(scope.member, "language", "") or ""}
+    request.session[SESSION_KEY] = person
+    return person
+
+
+def offered_languages(request: HttpRequest) -> tuple[str, ...]:
     """A member or a visitor may choose every language; staff only French and English."""
+    user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return MEMBER_LANGUAGES
-    scope = scope_for(user)
-    if scope.is_staff or scope.is_referrer:
-        return STAFF_LANGUAGES
-    return MEMBER_LANGUAGES
+    return STAFF_LANGUAGES if _person(request)["staff"] else MEMBER_LANGUAGES
 
 
 class MemberLanguageMiddleware:
@@ -51,14 +67,13 @@ class MemberLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        offered = offered_languages(user)
+        offered = offered_languages(request)
         request.offered_languages = [(code, LANGUAGE_NAMES[code]) for code in offered]
         language = translation.get_language()
-        if user is not None and user.is_authenticated and offered == MEMBER_LANGUAGES:
-            member = scope_for(user).member
-            if member is not None and member.language in MEMBER_LANGUAGES:
-                language = member.language
+        if request.user.is_authenticated and offered == MEMBER_LANGUAGES:
+            own = _person(request)["language"]
+            if own in MEMBER_LANGUAGES:
+                language = own
         if language not in offered:
             language = settings.LANGUAGE_CODE
         if language != translation.get_language():
@@ -72,14 +87,15 @@ def choose_language(request: HttpRequest) -> HttpResponse:
     redirect to next), and for a signed-in member, her profile keeps it."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    offered = offered_languages(request)
     language = request.POST.get("language", "")
-    user = request.user
-    if language not in offered_languages(user):
+    if language not in offered:
         language = settings.LANGUAGE_CODE
-    if user.is_authenticated:
-        member = scope_for(user).member
-        if member is not None and offered_languages(user) == MEMBER_LANGUAGES:
-            services.set_member_language(member=member, language=language, by=user)
+    if request.user.is_authenticated and offered == MEMBER_LANGUAGES:
+        member = scope_for(request.user).member
+        if member is not None:
+            services.set_member_language(member=member, language=language, by=request.user)
+            request.session[SESSION_KEY] = {**_person(request), "language": language}
     request.POST = request.POST.copy()
     request.POST["language"] = language
     return set_language(request)
