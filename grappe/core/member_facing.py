@@ -63,9 +63,19 @@ TEMPLATES = (
     "grappe/accounts/templates/accounts/pdf/statement.html",
     # her reminders
     "grappe/notify/templates/notify/preferences.html",
+    # events she may register for
+    "grappe/events/templates/events/list.html",
+    "grappe/events/templates/events/detail.html",
 )
 
 PYTHON_MODULES = (
+    # the menu: the labels of the apps' menu items (a member's, and a few staff ones beside them)
+    "grappe/accounts/apps.py",
+    "grappe/catalogue/apps.py",
+    "grappe/events/apps.py",
+    "grappe/members/apps.py",
+    "grappe/notify/apps.py",
+    "grappe/orders/apps.py",
     # signing in, profile, language
     "grappe/core/forms.py",
     "grappe/core/views.py",
@@ -94,6 +104,7 @@ PYTHON_MODULES = (
     "grappe/notify/kinds/events.py",
     "grappe/notify/kinds/receipts.py",
     "grappe/notify/views.py",
+    "grappe/events/views.py",
 )
 
 # msgids that read the same in every language by nature (an abbreviation, placeholders and punctuation only):
@@ -103,6 +114,7 @@ SAME_IN_EVERY_LANGUAGE = frozenset({
     "%(product)s: %(reason)s",
     "- %(means)s: %(amount)s",
     "- %(name)s, %(quantity)s: %(amount)s",
+    "%(member)s: %(status)s.",
 })
 
 # Each language named in itself, in the footer switch and the profile.

@@ -1,6 +1,9 @@
 from django import template
+from django.utils import translation
 
+from grappe.core.member_facing import LANGUAGE_NAMES
 from grappe.core.money import format_euros, plain_number
+from grappe.core.text import isolate
 
 register = template.Library()
 
@@ -8,7 +11,9 @@ register = template.Library()
 @register.filter
 def euros(value):
     """1234.5 -> "1 234,50 €"."""
-    return "" if value in (None, "") else format_euros(value)
+    if value in (None, ""):
+        return ""
+    return isolate(format_euros(value)) if translation.get_language_bidi() else format_euros(value)
 
 
 @register.filter
@@ -21,7 +26,5 @@ def plain(value):
 def language_choices(context):
     """The languages the footer switch offers, each named in itself: those the middleware
     (grappe.members.language) allows this person, else every language."""
-    from grappe.core.member_facing import LANGUAGE_NAMES
-
     request = context.get("request")
     return getattr(request, "offered_languages", None) or list(LANGUAGE_NAMES.items())

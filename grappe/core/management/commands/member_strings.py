@@ -16,7 +16,6 @@ import csv
 import json
 from pathlib import Path
 
-import polib
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -31,7 +30,9 @@ PLURAL_FORMS = {
 NPLURALS = {"ar": 6, "tr": 2}
 
 
-def catalogue(app_dir: Path, lang: str) -> polib.POFile:
+def catalogue(app_dir: Path, lang: str):
+    import polib  # a development dependency: this is a translators' tool
+
     path = app_dir / "locale" / lang / "LC_MESSAGES" / "django.po"
     if path.exists():
         return polib.pofile(str(path))
@@ -54,6 +55,8 @@ def apps_holding(key: coverage.MsgKey, french: dict[Path, set]) -> list[Path]:
 
 
 def french_keys() -> dict[Path, set]:
+    import polib
+
     result = {}
     for path in coverage.catalogue_paths(ROOT, "fr"):
         app = path.parents[3]
@@ -62,9 +65,11 @@ def french_keys() -> dict[Path, set]:
 
 
 def apply(items: list[dict]) -> int:
+    import polib
+
     french = french_keys()
     written = 0
-    by_app: dict[tuple[Path, str], polib.POFile] = {}
+    by_app: dict = {}
     for item in items:
         key = coverage.MsgKey(item["msgid"], item.get("msgctxt"), item.get("msgid_plural"))
         for lang in MEMBER_ONLY_LANGUAGES:
