@@ -87,3 +87,17 @@ def test_the_gateway_is_told_to_send_unicode_only_when_the_text_needs_it():
     assert json.loads(arabic.data)["unicodeEnabled"] is True
     assert json.loads(french.data)["unicodeEnabled"] is False
     assert json.loads(arabic.data)["content"] == "تذكير: سلتك توزع غدًا"
+
+
+def test_the_log_shows_the_parts_billed(world, shop, backend, client_for):
+    long_place = "Maison des Associations et de la Vie Locale de Saint-Nazaire-en-Royans, salle du fond " * 2
+    CycleGroup.objects.filter(cycle=shop.cycle, group=world.group).update(
+        distribution_date=local(1, 0).date(), place=long_place)
+    OrderCycle.objects.filter(pk=shop.cycle.pk).update(closes_at=local(1, 20), opens_at=local(0, 8))
+    member = household(world, "06 11 11 11 11", "ar")
+    order_services.place_order(cycle=shop.cycle, member=member, by=world.volunteer, now=local(0, 9),
+                               lines=[LineChange(product_id=shop.oranges.pk, quantity=D("2"))])
+    summary = send_due(local(0, 10), kinds=["distribution_tomorrow"], backend=backend)
+    assert summary.counts["sms_parts"] == 2
+    page = client_for(world.admin).get("/rappels/").content.decode()
+    assert "2\u00a0SMS facturés" in page or "2 SMS facturés" in page
