@@ -21,6 +21,7 @@ from grappe.core.member_facing import LANGUAGE_NAMES, MEMBER_LANGUAGES, STAFF_LA
 from grappe.network.access import scope_for
 
 from . import services
+from .models import Member
 
 
 def member_language(member) -> str:
@@ -36,17 +37,30 @@ def member_translation(member) -> AbstractContextManager:
 SESSION_KEY = "grappe_language"
 
 
+def _reader(user) -> dict:
+    scope = scope_for(user)
+    language = ""
+    if scope.member is not None:  # read again: the member's row may have changed since it was cached
+        language = Member.objects.filter(pk=scope.member.pk).values_list("language", flat=True).first() or ""
+    return {"user": user.pk, "staff": bool(scope.is_staff or scope.is_referrer), "language": language}
+
+
+def remember_on_sign_in(sender, request, user, **kwargs) -> None:
+    """Connected to user_logged_in: the session is written at sign-in anyway, so the pages that follow
+    find who reads in it at no cost (MembersConfig.ready)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_KEY] = _reader(user)
+
+
 def _person(request: HttpRequest) -> dict:
-    """Who reads, as far as languages go, cached in the session (so it costs no query per page):
-    {"user": pk, "staff": bool, "language": the member's own or ""}. Choosing a language refreshes it;
-    a change made by staff on her file shows from her next sign-in."""
+    """Who reads, as far as languages go, kept in the session from the sign-in (so it costs no query per
+    page): {"user": pk, "staff": bool, "language": the member's own or ""}. Choosing a language refreshes
+    it; a change made by staff on her file shows from her next sign-in."""
     user = request.user
     cached = request.session.get(SESSION_KEY)
     if isinstance(cached, dict) and cached.get("user") == user.pk:
         return cached
-    scope = scope_for(user)
-    person = {"user": user.pk, "staff": bool(scope.is_staff or scope.is_referrer),
-              "language": getattr(scope.member, "language", "") or ""}
+    person = _reader(user)  # a session opened before this existed: once
     request.session[SESSION_KEY] = person
     return person
 
