@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "grappe.members.language.MemberLanguageMiddleware",
     "grappe.core.middleware.PasswordChoiceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -146,7 +147,9 @@ LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", "900"))
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+# Members may also choose Arabic and Turkish (their pages, printed forms, receipts and reminders); staff pages
+# stay French and English (grappe/core/member_facing.py, grappe/members/language.py).
+LANGUAGES = [("fr", _("French")), ("en", _("English")), ("ar", _("Arabic")), ("tr", _("Turkish"))]
 LOCALE_PATHS = [BASE_DIR / "grappe" / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

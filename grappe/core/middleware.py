@@ -13,7 +13,7 @@ class PasswordChoiceMiddleware:
 
     def __call__(self, request):
         if request.user.is_authenticated and request.session.get(MUST_CHOOSE):
-            allowed = (reverse("password_choose"), reverse("logout"), reverse("set_language"), settings.STATIC_URL)
+            allowed = (reverse("password_choose"), reverse("logout"), reverse("set_language"), reverse("members:language"), settings.STATIC_URL)
             if not request.path.startswith(allowed):
                 return redirect("password_choose")
         return self.get_response(request)

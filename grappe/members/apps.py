@@ -16,3 +16,11 @@ class MembersConfig(AppConfig):
         NavItem("members:referrals", _("Referrals"), roles=frozenset({"admin", "coordinator", "referrer"}), icon="🤝", order=22),
         NavItem("members:my_data", _("My data"), roles=frozenset({"member"}), icon="🔒", order=90),
     ]
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .language import remember_on_sign_in
+
+        # Not a business flow: it keeps the reader's language in the session written at sign-in anyway.
+        user_logged_in.connect(remember_on_sign_in, dispatch_uid="grappe.members.language")

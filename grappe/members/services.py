@@ -508,3 +508,14 @@ def erase_member(*, member: Member, by) -> Member:
     audit(member, by=by, action=AuditEntry.Action.ERASED)
     admit_from_waiting_list(group=member.group, by=by)
     return member
+
+
+@transaction.atomic
+def set_member_language(*, member: Member, language: str, by) -> bool:
+    """A member chooses the language of her pages, printed forms, receipts and reminders ("" = the
+    association's, French). Returns True when it changed. `by` is the member herself (or staff for her)."""
+    from grappe.core.member_facing import MEMBER_LANGUAGES
+
+    if language and language not in MEMBER_LANGUAGES:
+        raise DomainError(_("This language is not offered."))
+    return Member.objects.filter(pk=member.pk).exclude(language=language).update(language=language) == 1

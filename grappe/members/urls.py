@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import language, views
 
 app_name = "members"
 urlpatterns = [
@@ -28,4 +28,5 @@ urlpatterns = [
     path("orientations/<int:pk>/", views.referral_detail, name="referral_detail"),
     path("orientations/<int:pk>/fiche.pdf", views.referral_slip, name="referral_slip"),
     path("inscription/", views.register, name="register"),
+    path("langue/", language.choose_language, name="language"),
 ]

@@ -19,7 +19,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
+from grappe.members.language import member_language
+
 from . import sms as sms_gateway
+from .gsm import parts as sms_parts
 from .models import SentNotification
 from .phones import to_e164
 from .reminders import REGISTRY, Due, ReminderKind
@@ -84,7 +87,11 @@ def opted_out(due: Due, kind: ReminderKind) -> bool:
 
 
 def render(kind: ReminderKind, due: Due, channel: str) -> tuple[str, str]:
-    with translation.override(settings.LANGUAGE_CODE):
+    """In the member's language (Member.language, else French); a volunteer's in French."""
+    member = due.recipient.member
+    if member is None and due.recipient.user is not None:
+        member = getattr(due.recipient.user, "member", None) if hasattr(due.recipient.user, "member") else None
+    with translation.override(member_language(member) if member is not None else settings.LANGUAGE_CODE):
         if channel == Channel.EMAIL:
             return kind.email(due.context)
         return "", kind.sms(due.context)
@@ -170,7 +177,8 @@ def send_due(now=None, *, kinds=None, dry_run=False, backend=None) -> Summary:
             route = route_for(due)
             subject, text = render(kind, due, route.channel)
             if dry_run:
-                summary.add("would_send", f"{name} {due.recipient.key} {route.channel} {route.address}: {text}")
+                billed = f" ({sms_parts(text)} SMS)" if route.channel == Channel.SMS else ""
+                summary.add("would_send", f"{name} {due.recipient.key} {route.channel} {route.address}{billed}: {text}")
                 continue
             row = _claim(due, route, subject, text, now=now)
             if row is None:
@@ -178,4 +186,6 @@ def send_due(now=None, *, kinds=None, dry_run=False, backend=None) -> Summary:
                 continue
             _deliver(row, backend)
             summary.add(row.status)
+            if row.channel == Channel.SMS and row.status == Status.SENT:
+                summary.counts["sms_parts"] += sms_parts(text)  # what the provider bills
     return summary

@@ -16,6 +16,8 @@ import urllib.request
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from .gsm import is_gsm
+
 
 class SmsBackend:
     name = "base"
@@ -60,7 +62,7 @@ class BrevoBackend(SmsBackend):
 
     def build_request(self, to: str, text: str) -> urllib.request.Request:
         body = {"sender": self.sender, "recipient": to.lstrip("+"), "content": text, "type": "transactional",
-                "unicodeEnabled": False}
+                "unicodeEnabled": not is_gsm(text)}  # UCS-2 (Arabic, Turkish): sent as it is, never "?"
         return urllib.request.Request(  # noqa: S310 - a fixed https URL
             self.url, data=json.dumps(body).encode(), method="POST",
             headers={"api-key": self.api_key, "accept": "application/json", "content-type": "application/json"},

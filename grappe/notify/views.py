@@ -12,6 +12,7 @@ from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require
 
 from . import services
 from .engine import route_for
+from .gsm import parts as sms_parts
 from .models import SentNotification
 from .phones import readable_phone
 from .queries import notification_for, notifications_for
@@ -30,6 +31,7 @@ def log(request: HttpRequest) -> HttpResponse:
     labels = {name: kind.label for name, kind in REGISTRY.items()}
     for row in page.object_list:
         row.kind_label = labels.get(row.kind, row.kind)
+        row.sms_parts = sms_parts(row.text) if row.channel == SentNotification.Channel.SMS else 0  # billed per part
     return render(request, "notify/log.html", {
         "page": page, "status": status, "kind": kind, "statuses": SentNotification.Status.choices,
         "kinds": sorted(labels.items(), key=lambda pair: str(pair[1])),

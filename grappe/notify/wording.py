@@ -1,6 +1,6 @@
 """Small helpers to word reminders in plain French: dates, times, the e-mail footer."""
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,8 @@ def hour(value) -> str:
     """'14h30' (French custom; 'h' is in the GSM alphabet)."""
     if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
         value = timezone.localtime(value)
+    if translation.get_language() in ("ar", "tr"):  # "14:30" where "14h30" is not the custom
+        return f"{value.hour}:{value.minute:02d}"
     return f"{value.hour}h{value.minute:02d}"
 
 

@@ -5,6 +5,7 @@ purchase orders, receipt and stock. Thin: fetch through the scope, read the POST
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import nullcontext
 from decimal import Decimal
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from grappe.core.errors import REFUSED, DomainError
 from grappe.core.money import line_total, plain_number
 from grappe.core.pdf import pdf_response, render_pdf_bytes
 from grappe.core.text import fold, words
+from grappe.members.language import member_translation
 from grappe.members.queries import member_for
 from grappe.members.services import first_fee_due
 from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require_scope
@@ -496,11 +498,14 @@ def order_form_pdf(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse
     if request.GET.get("adherent"):
         member = member_for(request.scope, request.GET["adherent"])
     prices = list(queries.offered_prices(cycle, cycle_group.group).select_related("supplier"))
-    return pdf_response("orders/order_form_pdf.html", {
-        "cycle": cycle, "cg": cycle_group, "prices": prices, "member": member, "association": cycle.association,
-        "when": queries.when_where_of(cycle_group),
-        "stops": [queries.when_where_of(cycle_group, stop) for stop in cycle_group.stops.select_related("site__commune")],
-    }, f"bon-de-commande-{cycle.pk}-{cycle_group.group_id}.pdf", request)
+    # Pre-filled for a member, the form is hers: in her language (grappe.members.language).
+    with member_translation(member) if member is not None else nullcontext():
+        return pdf_response("orders/order_form_pdf.html", {
+            "cycle": cycle, "cg": cycle_group, "prices": prices, "member": member, "association": cycle.association,
+            "when": queries.when_where_of(cycle_group),
+            "stops": [queries.when_where_of(cycle_group, stop)
+                      for stop in cycle_group.stops.select_related("site__commune")],
+        }, f"bon-de-commande-{cycle.pk}-{cycle_group.group_id}.pdf", request)
 
 
 @require_scope(*STAFF)

@@ -1,7 +1,9 @@
 from django import template
-from django.utils.translation import get_language
+from django.utils import translation
 
+from grappe.core.member_facing import LANGUAGE_NAMES
 from grappe.core.money import format_euros, plain_number
+from grappe.core.text import isolate
 
 register = template.Library()
 
@@ -9,7 +11,9 @@ register = template.Library()
 @register.filter
 def euros(value):
     """1234.5 -> "1 234,50 €"."""
-    return "" if value in (None, "") else format_euros(value)
+    if value in (None, ""):
+        return ""
+    return isolate(format_euros(value)) if translation.get_language_bidi() else format_euros(value)
 
 
 @register.filter
@@ -22,10 +26,18 @@ def plain(value):
 def colon():
     """« : » as the page's language writes it after a label: "Total{% colon %} 5 €" is "Total : 5 €" with a
     non-breaking space in French, "Total: 5 €" in the other languages."""
-    return "\u00a0:" if (get_language() or "").startswith("fr") else ":"
+    return "\u00a0:" if (translation.get_language() or "").startswith("fr") else ":"
 
 
 @register.filter
 def of_kind(tasks, kind):
     """The home's tasks of one kind (core.tasks.Task.kind)."""
     return [task for task in tasks or () if getattr(task, "kind", "") == kind]
+
+
+@register.simple_tag(takes_context=True)
+def language_choices(context):
+    """The languages the footer switch offers, each named in itself: those the middleware
+    (grappe.members.language) allows this person, else every language."""
+    request = context.get("request")
+    return getattr(request, "offered_languages", None) or list(LANGUAGE_NAMES.items())

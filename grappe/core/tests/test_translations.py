@@ -1,4 +1,6 @@
-"""The French catalogue of every app is complete and compiled: no empty or fuzzy entry."""
+"""The French catalogue of every app is complete and compiled: no empty or fuzzy entry. The Arabic and
+Turkish catalogues hold the member-facing strings only (core/tests/test_member_strings.py checks they are
+all there): no fuzzy entry, and compiled."""
 
 from pathlib import Path
 
@@ -22,3 +24,25 @@ def test_french_catalogue_is_complete_and_compiled(path):
     compiled = {(e.msgid, e.msgstr) for e in mo if not e.msgid_plural}
     source = {(e.msgid, e.msgstr) for e in po.translated_entries() if not e.msgid_plural and not e.obsolete}
     assert source <= compiled, "the .mo is out of date: run compilemessages"
+
+
+MEMBER_ONLY = sorted(ROOT.glob("*/locale/ar/LC_MESSAGES/django.po")) + sorted(ROOT.glob("*/locale/tr/LC_MESSAGES/django.po"))
+
+
+def test_there_are_arabic_and_turkish_catalogues():
+    assert len(MEMBER_ONLY) >= 6
+
+
+@pytest.mark.parametrize("path", MEMBER_ONLY, ids=lambda p: f"{p.parts[-5]}-{p.parts[-3]}")
+def test_member_only_catalogue_has_no_fuzzy_entry_and_is_compiled(path):
+    po = polib.pofile(str(path))
+    assert not po.fuzzy_entries(), [e.msgid for e in po.fuzzy_entries()]
+    assert not po.untranslated_entries(), [e.msgid for e in po.untranslated_entries()]
+    mo = polib.mofile(str(path.with_suffix(".mo")))
+    compiled = {(e.msgid, e.msgstr) for e in mo if not e.msgid_plural}
+    source = {(e.msgid, e.msgstr) for e in po.translated_entries() if not e.msgid_plural and not e.obsolete}
+    assert source <= compiled, "the .mo is out of date: run manage.py member_strings --apply or compilemessages"
+    compiled_plurals = {(e.msgid, tuple(sorted(e.msgstr_plural.items()))) for e in mo if e.msgid_plural}
+    source_plurals = {(e.msgid, tuple(sorted(e.msgstr_plural.items()))) for e in po.translated_entries()
+                      if e.msgid_plural}
+    assert source_plurals <= compiled_plurals

@@ -64,6 +64,8 @@ PUBLIC = {
     "password_choose": "a temporary password's first sign-in; requires a session",
     "members:register": "joining with a referral code: public by design (the code is the credential)",
     "set_language": "django.conf.urls.i18n: choose the language",
+    "members:language": "the footer's language switch (POST): a visitor chooses, a member's profile keeps it "
+                        "(members/tests/test_language.py)",
     "email_confirm": "the e-mailed link confirming one's own address: its signed token names the user and the "
                      "address, a forged or stale one is refused (core/tests/test_own_email.py)",
 }

@@ -4,16 +4,24 @@ Registered as a kind for its wording and its label in the log; it is never due b
 sends nothing): `grappe.notify.services.send_receipt` sends it on request.
 """
 
+from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from grappe.core.money import format_euros
+from grappe.core.money import format_euros as plain_euros
+from grappe.core.text import isolate
 from grappe.notify.gsm import fit
 from grappe.notify.reminders import reminder_kind
 from grappe.notify.wording import day
 
 RECEIPT = "receipt"
+
+
+def format_euros(amount) -> str:
+    """"-17,75 €" kept whole inside an Arabic text (it would read "€ 17,75-")."""
+    text = plain_euros(amount)
+    return isolate(text) if translation.get_language_bidi() else text
 
 
 def _sms(ctx):

@@ -1,4 +1,7 @@
 from django import template
+from django.utils import translation
+
+from grappe.core.text import isolate
 
 register = template.Library()
 
@@ -22,7 +25,8 @@ def quantity(value, unit):
     """A quantity with its unit, agreeing in number: {{ line.quantity|quantity:line.unit }} -> "4 pièces"."""
     from grappe.orders.models import quantity_label
 
-    return quantity_label(value, unit)
+    label = quantity_label(value, unit)
+    return isolate(label) if translation.get_language_bidi() else label  # "2,5 kg" stays whole in Arabic
 
 
 @register.filter
