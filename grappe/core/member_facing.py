@@ -66,6 +66,18 @@ TEMPLATES = (
     # events she may register for
     "grappe/events/templates/events/list.html",
     "grappe/events/templates/events/detail.html",
+    # the first visit, the basket's parts, her basket's story and receipt, the two-step sign-in
+    "grappe/members/templates/members/_first_fee.html",
+    "grappe/members/templates/members/referral_slip_used.html",
+    "grappe/orders/templates/orders/_basket_family_chosen.html",
+    "grappe/orders/templates/orders/_basket_product.html",
+    "grappe/orders/templates/orders/_basket_summary.html",
+    "grappe/orders/templates/orders/_basket_tap.html",
+    "grappe/orders/templates/orders/_when_where.html",
+    "grappe/accounts/templates/accounts/_receipt_money.html",
+    "grappe/accounts/templates/accounts/my_basket.html",
+    "grappe/accounts/templates/accounts/pdf/receipt.html",
+    "grappe/core/templates/core/login_code.html",
 )
 
 PYTHON_MODULES = (
@@ -105,6 +117,16 @@ PYTHON_MODULES = (
     "grappe/notify/kinds/receipts.py",
     "grappe/notify/views.py",
     "grappe/events/views.py",
+    # her home's tasks (when and where), "Mes données" (each app's section), her language
+    "grappe/orders/tasks.py",
+    "grappe/members/tasks.py",
+    "grappe/orders/queries.py",
+    "grappe/members/personal_data.py",
+    "grappe/members/language.py",
+    "grappe/orders/personal_data.py",
+    "grappe/distribution/personal_data.py",
+    "grappe/accounts/personal_data.py",
+    "grappe/notify/personal_data.py",
 )
 
 # msgids that read the same in every language by nature (an abbreviation, placeholders and punctuation only):

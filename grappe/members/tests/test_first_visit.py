@@ -202,7 +202,8 @@ def test_without_a_first_name_the_home_greets_with_the_whole_name(world, client_
 def test_the_home_of_a_new_member_says_ordering_is_open_and_the_fee_is_paid_at_the_distribution(
         world, client_for, referral):
     member = services.register_with_code(code=referral.code, name="Benali Amina", first_name="Amina",
-                                         phone="06", fee=D("5"), password="une-bonne-phrase-2026")
+                                         phone="06", fee=D("5"), password="une-bonne-phrase-2026",
+                                         language="fr")  # the referral was printed in English
     page = client_for(member.user).get(reverse("home")).content.decode()
     assert "Bonjour Amina" in page
     assert "votre cotisation de 5\u00a0€ sera payée à la distribution" in page

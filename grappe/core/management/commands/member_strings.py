@@ -160,7 +160,7 @@ class Command(BaseCommand):
             with path.open("w", encoding="utf-8", newline="") as out:
                 writer = csv.writer(out)
                 writer.writerow(["msgid (English source)", "French", f"translation ({lang})", "reviewed", "where used"])
-                for key in sorted(used):
+                for key in sorted(used, key=lambda k: (k.msgid, k.msgctxt or "", k.msgid_plural or "")):
                     writer.writerow([key.msgid + (f" | {key.msgid_plural}" if key.msgid_plural else ""),
                                      french_text(french_all, key), " | ".join(done.get(key, [])), "",
                                      " ".join(used[key])])
