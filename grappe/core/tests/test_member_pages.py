@@ -283,22 +283,7 @@ KNOWN_PROBLEMS: dict[str, str] = {}
 # The pages whose French still has a plain space (or none) before « : ; ! ? » on main: the msgstrs of the
 # French catalogues, and a few templates that write ":" themselves. Remove an entry once its page is fixed.
 _PO = "French msgstrs with a plain space before ':' / '?'"
-TYPOGRAPHY_TODO: dict[str, str] = {
-    "profile": f"{_PO} ('Identifiant :', core)",
-    "email_change": f"{_PO} (core)",
-    "members:my_data": f"{_PO} ('Adhésions 2026 :', members)",
-    "orders:basket": f"{_PO} ('Sous-total :', 'En stock :', 'Total :', orders basket, wording branch)",
-    "catalogue:product": f"{_PO} ('Vendu en vrac :', catalogue)",
-    "catalogue:suggestions": f"{_PO} (catalogue)",
-    "accounts:mine": "'Solde:' with no space at all (accounts/mine.html writes the colon), money-story branch",
-    "events:list": f"{_PO} (events)",
-    "notify:preferences": f"{_PO} ('Vous les recevez par :', notify)",
-    "login": f"{_PO} ('Mot de passe oublié ?', core, sign-in branch)",
-    "password_reset": f"{_PO} (core)",
-    "password_reset_done": f"{_PO} (core)",
-    "password_reset_confirm": f"{_PO} (core)",
-    "members:register": f"{_PO} ('Code inscrit sur la fiche d'orientation :', members)",
-}
+TYPOGRAPHY_TODO: dict[str, str] = {}
 
 # Patterns tried as the household but never hers (they would be staff pages if they answered her).
 NOT_OBJECTS = {"token", "invoice", "purchase_order", "price_import", "suggestion", "scenario", "candidate", "job",
