@@ -284,3 +284,22 @@ def test_the_cash_count_expects_the_fees_taken_and_says_so(world, newcomer, clie
     services.take_first_fee(basket=newcomer.basket, means=Means.CASH, by=world.volunteer)
     page = _text(client_for(world.volunteer).get(reverse("accounts:cash_count", args=[newcomer.day.pk])))
     assert f"dont cotisations{NBSP}: 1,00{NBSP}€" in page
+
+
+def test_an_arabic_member_reads_her_receipt_pdf_in_arabic_with_extractable_text(world, story, client_for):
+    """The PDF embeds a font with Arabic (fonts-noto-core): the text comes back out as Arabic letters,
+    the product names as the catalogue has them."""
+    import unicodedata
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    Member.objects.filter(pk=world.member.pk).update(language="ar")
+    client = client_for(world.member_user)
+    response = client.get(reverse("accounts:receipt", args=[story.basket.pk]), {"format": "pdf"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = unicodedata.normalize("NFKC", "".join(
+        page.extract_text() for page in PdfReader(BytesIO(response.content)).pages))
+    assert re.search("[\u0600-\u06ff]{3}", text), text[:300]
+    assert "الإيصال" in text or "الإيصال"[::-1] in text  # "Receipt"
+    assert "Lentilles vertes" in text
