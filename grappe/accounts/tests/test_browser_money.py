@@ -10,8 +10,10 @@ from grappe.accounts.tests.test_member_money import make_newcomer, make_story
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _fits(page):
+def _looked_at(page, e2e):
+    """The page fits a 360 px phone and passes axe-core."""
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    e2e.axe(page)
 
 
 def test_the_volunteer_takes_the_first_fee_then_the_basket_payment(world, e2e, phone_page):
@@ -19,20 +21,17 @@ def test_the_volunteer_takes_the_first_fee_then_the_basket_payment(world, e2e, p
     page = phone_page
     e2e.login(page, e2e.server, "volunteer")
     page.goto(f"{e2e.server.url}/comptes/panier/{newcomer.basket.pk}/caisse/")
-    _fits(page)
-    e2e.axe(page)
+    _looked_at(page, e2e)
     page.check("#fee input[value=cheque]")
     page.click("button:has-text('Enregistrer la cotisation')")
     page.wait_for_selector("text=Cotisation enregistrée")
     assert page.locator("button:has-text('Enregistrer la cotisation')").count() == 0
     assert page.locator("button:has-text('Enregistrer le paiement')").count() == 1  # the basket's, next
-    _fits(page)
-    e2e.axe(page)
+    _looked_at(page, e2e)
     assert CheckoutFee.objects.get(basket=newcomer.basket).means == "cheque"
     page.goto(f"{e2e.server.url}/comptes/panier/{newcomer.basket.pk}/recu/")
     page.wait_for_selector("text=payée par chèque")
-    _fits(page)
-    e2e.axe(page)
+    _looked_at(page, e2e)
 
 
 def test_the_member_follows_her_basket_from_her_account_to_the_receipt(world, e2e, phone_page):
@@ -40,15 +39,12 @@ def test_the_member_follows_her_basket_from_her_account_to_the_receipt(world, e2
     page = phone_page
     e2e.login(page, e2e.server, "member")
     page.goto(f"{e2e.server.url}/comptes/mon-compte/")
-    _fits(page)
-    e2e.axe(page)
+    _looked_at(page, e2e)
     page.click("a:has-text('Mon panier du')")
     page.wait_for_selector("text=Produit par produit")
     assert "remplir le sac de 25" in page.content()
-    _fits(page)
-    e2e.axe(page)
+    _looked_at(page, e2e)
     page.click("a:has-text('Le reçu')")
     page.wait_for_url(f"**/panier/{made.basket.pk}/recu/")
     assert page.locator("button:has-text('Envoyer le reçu')").count() == 0
-    _fits(page)
-    e2e.axe(page)
+    _looked_at(page, e2e)
