@@ -43,10 +43,6 @@ from .queries import SEARCH_LIMIT, cycle_for, purchase_order_for
 
 ZERO = Decimal("0")
 STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
-# The paper entry and schedule pages still answer a refused form with 200: their tests
-# (test_typed_numbers, test_schedule) assert it. They take REFUSED when those tests do. The basket
-# answers REFUSED (422).
-REFUSED_ENTRY = 200
 
 
 def _refused(request, refusals) -> None:
@@ -405,7 +401,7 @@ def cycle_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         _refused(request, refusals_of(form))
     return render(request, "orders/cycle_schedule.html", {
         "cycle": cycle, "rows": _schedule_rows(form), "editable": cycle.status not in services.SCHEDULE_FROZEN,
-        "closing_day": timezone.localdate(cycle.closes_at)}, status=REFUSED_ENTRY if form.is_bound else 200)
+        "closing_day": timezone.localdate(cycle.closes_at)}, status=REFUSED if form.is_bound else 200)
 
 
 @require_scope(ADMIN, COORDINATOR)
@@ -531,7 +527,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("orders:paper_entry", cycle.pk)
             _refused(request, refusals)
             rows, total, _order = _basket_rows(cycle, member, posted=form.wanted(), typed=form.typed())
-            status = REFUSED_ENTRY
+            status = REFUSED
     return render(request, "orders/paper_entry.html", {"cycle": cycle, "member": member, "rows": rows,
                                                        "total": total, "number": number}, status=status)
 

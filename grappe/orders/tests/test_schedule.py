@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from grappe.core.errors import DomainError
+from grappe.core.errors import REFUSED, DomainError
 from grappe.network.tests.factories import SiteFactory
 from grappe.orders import services
 from grappe.orders.models import CycleGroup, CycleStop, OrderCycle
@@ -170,7 +170,7 @@ def test_the_page_refuses_a_date_before_the_closing_and_keeps_what_was_typed(wor
     response = client_for(world.admin).post(url, _form(van, **{f"date-{van['fixed'].pk}": yesterday,
                                                                f"time-{van['fixed'].pk}": "9 h"}))
     text = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == REFUSED
     assert "avant la clôture des commandes" in text
     assert f'value="{yesterday}"' in text and 'value="9 h"' in text
     assert CycleGroup.objects.get(pk=van["fixed"].pk).distribution_date == van["day"]
