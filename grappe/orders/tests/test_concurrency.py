@@ -50,7 +50,7 @@ def test_fifty_order_changes_racing_the_closing_are_each_counted_or_refused(worl
     # every change is either accepted or refused with a message
     for member in members:
         assert len(accepted.get(member.pk, [])) + len(refused.get(member.pk, [])) == 2
-        assert all("not open" in m or "pas ouverte" in m for m in refused.get(member.pk, []))
+        assert all("not open" in m or "fermées" in m for m in refused.get(member.pk, []))
     assert refused, "the closing came too late to refuse anything: the race was not exercised"
     assert accepted, "the closing came too early: the race was not exercised"
 
