@@ -120,6 +120,8 @@ def test_after_the_distribution_no_future_tense(world, shop, client_for):
     text = client_for(world.member_user).get(basket_url(shop)).content.decode()
     assert "recevrez" not in text
     assert "Total commandé" in text and "Total de ce qui vous a été attribué" in text
+    # the rest of the story (weighed, charged, paid) is told from her account
+    assert f'<a href="{reverse("accounts:mine")}">Ce que vous avez reçu et payé, étape par étape</a>' in text
 
 
 def lines_of_others(world, shop, count):
