@@ -92,8 +92,9 @@ def render(kind: ReminderKind, due: Due, channel: str) -> tuple[str, str]:
     if member is None and due.recipient.user is not None:
         member = getattr(due.recipient.user, "member", None) if hasattr(due.recipient.user, "member") else None
     with translation.override(member_language(member) if member is not None else settings.LANGUAGE_CODE):
-        if channel == Channel.EMAIL:
-            return kind.email(due.context)
+        if channel == Channel.EMAIL:  # greeted by name (wording.greeting); an SMS has no room for it
+            context = {**due.context, "greeting_name": member.greeting_name} if member is not None else due.context
+            return kind.email(context)
         return "", kind.sms(due.context)
 
 

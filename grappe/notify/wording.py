@@ -1,4 +1,4 @@
-"""Small helpers to word reminders in plain French: dates, times, the e-mail footer."""
+"""Small helpers to word reminders in plain French: dates, times, the greeting, the e-mail footer."""
 
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -24,3 +24,10 @@ def hour(value) -> str:
 def email_footer() -> str:
     return _("You receive this reminder from your buying group. To stop reminders, tell your group or "
              "switch them off on your Grappe page \"My reminders\".")
+
+
+def greeting(ctx) -> str:
+    """The first line of an e-mail and its blank line: "Bonjour Amina," when the engine knows the
+    member's name (`greeting_name`, her first name or else her whole name), else "Bonjour,"."""
+    name = ctx.get("greeting_name")
+    return (_("Hello %(name)s,") % {"name": name} if name else _("Hello,")) + "\n\n"

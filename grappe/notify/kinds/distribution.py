@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from grappe.distribution.models import Distribution, RotaSlot
 from grappe.notify.gsm import fit
 from grappe.notify.reminders import Due, Recipient, reminder_kind
-from grappe.notify.wording import day, email_footer, hour
+from grappe.notify.wording import day, email_footer, greeting, hour
 
 
 def _place(distribution) -> str:
@@ -30,7 +30,7 @@ def _slot_sms(ctx):
 def _slot_email(ctx):
     subject = _("Tomorrow you help at the distribution")
     when = _(" at %(time)s") % {"time": ctx["time"]} if ctx["time"] else ""
-    body = _("Hello,\n\nThank you for helping! Tomorrow, %(day)s%(when)s, you are on the rota of the "
+    body = greeting(ctx) + _("Thank you for helping! Tomorrow, %(day)s%(when)s, you are on the rota of the "
              "distribution: %(task)s.\nPlace: %(place)s.\n\nIf you cannot come, tell the coordinator.\n") % {
         "day": day(ctx["date"]), "when": when, "task": ctx["task"], "place": ctx["place"]}
     return subject, body + "\n" + email_footer()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from grappe.events.models import Event, Registration
 from grappe.notify.gsm import fit
 from grappe.notify.reminders import Due, Recipient, reminder_kind
-from grappe.notify.wording import day, email_footer, hour
+from grappe.notify.wording import day, email_footer, greeting, hour
 
 
 def _context(event: Event) -> dict:
@@ -32,7 +32,7 @@ def _tomorrow_sms(ctx: dict) -> str:
 
 def _tomorrow_email(ctx: dict) -> tuple[str, str]:
     subject = _("Tomorrow: %(title)s") % {"title": ctx["title"]}
-    body = _("Hello,\n\nWe remind you that you are registered for \"%(title)s\" tomorrow, %(day)s, at "
+    body = greeting(ctx) + _("We remind you that you are registered for \"%(title)s\" tomorrow, %(day)s, at "
              "%(time)s.\nPlace: %(place)s.\n\nIf you cannot come, tell your group: someone on the waiting "
              "list will take your place.\n") % {"title": ctx["title"], "day": day(ctx["starts_at"]),
                                               "time": hour(ctx["starts_at"]), "place": ctx["place"]}
@@ -63,7 +63,7 @@ def _promoted_sms(ctx: dict) -> str:
 
 def _promoted_email(ctx: dict) -> tuple[str, str]:
     subject = _("A place is free for you: %(title)s") % {"title": ctx["title"]}
-    body = _("Hello,\n\nA place became free: you are now registered for \"%(title)s\" on %(day)s at %(time)s.\n"
+    body = greeting(ctx) + _("A place became free: you are now registered for \"%(title)s\" on %(day)s at %(time)s.\n"
              "Place: %(place)s.\n\nIf you cannot come, tell your group.\n") % {
         "title": ctx["title"], "day": day(ctx["starts_at"]), "time": hour(ctx["starts_at"]), "place": ctx["place"]}
     return subject, body + "\n" + email_footer()
@@ -88,7 +88,7 @@ def _cancelled_sms(ctx: dict) -> str:
 
 def _cancelled_email(ctx: dict) -> tuple[str, str]:
     subject = _("Cancelled: %(title)s") % {"title": ctx["title"]}
-    body = _("Hello,\n\nWe are sorry: \"%(title)s\" planned on %(day)s at %(time)s is cancelled.\n") % {
+    body = greeting(ctx) + _("We are sorry: \"%(title)s\" planned on %(day)s at %(time)s is cancelled.\n") % {
         "title": ctx["title"], "day": day(ctx["starts_at"]), "time": hour(ctx["starts_at"])}
     return subject, body + "\n" + email_footer()
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from grappe.members.models import Member
 from grappe.notify.gsm import fit
 from grappe.notify.reminders import Due, Recipient, reminder_kind
-from grappe.notify.wording import day, email_footer, hour
+from grappe.notify.wording import day, email_footer, greeting, hour
 from grappe.orders.models import CycleGroup, CycleStop, MemberOrder, OrderCycle, OrderLine
 
 # A cycle that opened longer ago than this is not announced (e.g. when reminders are switched on).
@@ -41,7 +41,7 @@ def _open_sms(ctx):
 
 def _open_email(ctx):
     subject = _("The order is open until %(day)s") % {"day": day(ctx["closes_at"])}
-    body = _("Hello,\n\nThe order \"%(name)s\" of your group is open until %(day)s at %(time)s.\nYou can order "
+    body = greeting(ctx) + _("The order \"%(name)s\" of your group is open until %(day)s at %(time)s.\nYou can order "
              "online on Grappe, or ask your group to take your order by phone or on paper.\n") % {
         "name": ctx["name"], "day": day(ctx["closes_at"]), "time": hour(ctx["closes_at"])}
     return subject, body + "\n" + email_footer()
@@ -68,7 +68,7 @@ def _closes_sms(ctx):
 
 def _closes_email(ctx):
     subject = _("The order closes tomorrow at %(time)s") % {"time": hour(ctx["closes_at"])}
-    body = _("Hello,\n\nThe order \"%(name)s\" of your group closes tomorrow, %(day)s, at %(time)s, and you have "
+    body = greeting(ctx) + _("The order \"%(name)s\" of your group closes tomorrow, %(day)s, at %(time)s, and you have "
              "not ordered yet.\nYou can order online on Grappe, or ask your group.\n") % {
         "name": ctx["name"], "day": day(ctx["closes_at"]), "time": hour(ctx["closes_at"])}
     return subject, body + "\n" + email_footer()
@@ -102,7 +102,7 @@ def _distribution_sms(ctx):
 def _distribution_email(ctx):
     subject = _("Your basket tomorrow, %(day)s") % {"day": day(ctx["date"])}
     when = _(" at %(time)s") % {"time": ctx["time"]} if ctx.get("time") else ""
-    body = _("Hello,\n\nYour basket of the order \"%(name)s\" is handed out tomorrow, %(day)s%(when)s.\n"
+    body = greeting(ctx) + _("Your basket of the order \"%(name)s\" is handed out tomorrow, %(day)s%(when)s.\n"
              "Place: %(place)s.\n\nBring your bags and containers for the bulk goods.\n") % {
         "name": ctx["name"], "day": day(ctx["date"]), "when": when, "place": ctx["place"]}
     return subject, body + "\n" + email_footer()

@@ -13,7 +13,7 @@ from grappe.core.money import format_euros as plain_euros
 from grappe.core.text import isolate
 from grappe.notify.gsm import fit
 from grappe.notify.reminders import reminder_kind
-from grappe.notify.wording import day
+from grappe.notify.wording import day, greeting
 
 RECEIPT = "receipt"
 
@@ -38,7 +38,7 @@ def _email(ctx):
         "name": name, "quantity": quantity, "amount": format_euros(amount)} for name, quantity, amount in ctx["lines"])
     payments = "\n".join(_("- %(means)s: %(amount)s") % {"means": capfirst(means), "amount": format_euros(amount)}
                          for means, amount in ctx["payments"])
-    body = _("Hello,\n\nHere is your receipt of the distribution of %(day)s (%(group)s), member number "
+    body = greeting(ctx) + _("Here is your receipt of the distribution of %(day)s (%(group)s), member number "
              "%(number)s.\n\n%(lines)s\nTotal: %(total)s\n\nPaid:\n%(payments)s\n\nYour account balance: "
              "%(balance)s\n\nGoods sold at cost price, with no margin.\n") % {
         "day": day(ctx["date"]), "group": ctx["group"], "number": ctx["number"], "lines": lines,

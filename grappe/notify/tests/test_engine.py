@@ -91,6 +91,17 @@ def test_email_members_get_an_email(world, event, now, backend):
     assert SentNotification.objects.get().provider_id == message.extra_headers["Message-ID"]
 
 
+@pytest.mark.parametrize("first_name, hello", [("Jeanne", "Bonjour Jeanne,\n\n"), ("", "Bonjour Martin Jeanne,\n\n")])
+def test_an_email_greets_the_member_by_her_first_name_else_her_whole_name(world, event, now, backend,
+                                                                           first_name, hello):
+    world.member.preferred_channel, world.member.email = "email", "jeanne@example.org"
+    world.member.name, world.member.first_name = "Martin Jeanne", first_name
+    world.member.save()
+    register(event, world.member)
+    send_due(now, kinds=["event_tomorrow"], backend=backend)
+    assert mail.outbox[0].body.startswith(hello)
+
+
 @pytest.mark.parametrize("channel", ["call", "paper"])
 def test_call_and_paper_members_go_to_the_list_of_calls(world, event, now, backend, channel):
     world.member.preferred_channel = channel
