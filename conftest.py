@@ -35,6 +35,18 @@ def tasks_run_at_once(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def french_outside_requests():
+    """Each test starts in French: a request activates its reader's language (an Arabic member's
+    pages) in the thread, and services called after it must not speak Arabic."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def world(db):
     """The personas of grappe/members/tests/personas.py: an association with two groups, a partner and one

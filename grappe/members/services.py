@@ -266,9 +266,7 @@ def membership_is_paid(member: Member, year: int | None = None) -> bool:
 
 def first_fee_deferred(member: Member, today: date | None = None) -> bool:
     """Whether the member may order before paying: the association lets a new member pay the first
-    fee at the first distribution, and this member has never paid one."""
-    if membership_is_paid(member, (today or timezone.localdate()).year):
-        return False
+    fee at the first distribution, and this member has never paid one (so not this year's either)."""
     return (member.association.first_fee_at_first_distribution
             and not Membership.objects.filter(member=member, paid_on__isnull=False).exists())
 
@@ -290,9 +288,8 @@ def first_fee_due(member: Member, today: date | None = None) -> Decimal | None:
     chosen at joining (an unpaid membership of the year), or the association's minimum."""
     if not first_fee_deferred(member, today):
         return None
-    year = (today or timezone.localdate()).year
-    unpaid = Membership.objects.filter(member=member, year=year, paid_on__isnull=True).first()
-    return unpaid.fee if unpaid else member.association.minimum_fee
+    chosen = unpaid_fee(member, today)
+    return chosen if chosen is not None else member.association.minimum_fee
 
 
 # --- Referrals -----------------------------------------------------------------------------------
