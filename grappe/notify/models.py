@@ -69,14 +69,14 @@ class OneOffMessage(models.Model):
     that a second press of "Envoyer" finds the message already made instead of making another."""
 
     class Audience(models.TextChoices):
-        GROUP = "group", _("the members of a group")
-        STOP = "stop", _("the members of a stop")
-        CYCLE = "cycle", _("the members who ordered in a cycle")
-        DISTRIBUTION = "distribution", _("the members of a distribution")
-        VOLUNTEERS = "volunteers", _("the volunteers of a distribution")
+        GROUP = "group_members", _("the members of a group")
+        STOP = "stop_members", _("the members of a stop")
+        CYCLE = "cycle_members", _("the members who ordered in a cycle")
+        DISTRIBUTION = "distribution_members", _("the members of a distribution")
+        VOLUNTEERS = "rota_volunteers", _("the volunteers of a distribution")
 
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="+")
-    audience = models.CharField(_("audience"), max_length=14, choices=Audience.choices)
+    audience = models.CharField(_("audience"), max_length=24, choices=Audience.choices)
     group = models.ForeignKey(BuyingGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     site = models.ForeignKey("network.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     cycle = models.ForeignKey("orders.OrderCycle", null=True, blank=True, on_delete=models.SET_NULL,

@@ -189,7 +189,7 @@ def _place(association, group, admin, partner, staff_user, member, now):
     notification = SentNotification.objects.create(
         association=association, group=group, kind="cycle_open", key=f"k{group.pk}", member=member,
         recipient=f"member:{member.pk}", channel="sms", text="Bonjour", status=SentNotification.Status.TO_CALL)
-    message = OneOffMessage.objects.create(association=association, audience="group", group=group,
+    message = OneOffMessage.objects.create(association=association, audience="group_members", group=group,
                                            group_ids=[group.pk], text="Le camion aura du retard", token=uuid.uuid4(),
                                            created_by=admin, send_at=now)
     role = Role.objects.get(user=staff_user, association=association)

@@ -212,7 +212,7 @@ def test_access(world, client_for):
 def test_a_cycle_message_reaches_only_the_coordinators_groups(world):
     day = make_day(world)
     coordinator_plan = plan(services.audience_of(OneOffMessage(
-        association=world.association, audience="cycle", cycle=day.cycle, group_ids=[world.group.pk])), "x")
+        association=world.association, audience="cycle_members", cycle=day.cycle, group_ids=[world.group.pk])), "x")
     assert {line.recipient.member for line in coordinator_plan.lines} == {day.jeanne, day.paul}
 
 

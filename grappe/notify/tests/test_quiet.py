@@ -22,7 +22,7 @@ def reference(now: datetime, about: date | None) -> datetime:
     return moment
 
 
-moments = st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2028, 12, 31),
+moments = st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2028, 12, 31),  # noqa: DTZ001 - naive bounds, as hypothesis wants
                        timezones=st.just(PARIS))
 
 
