@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 
 from grappe.distribution.models import Distribution, RotaSlot
 from grappe.members.models import Member
-from grappe.network.models import BuyingGroup, Site
+from grappe.network.models import Association, BuyingGroup, Site
 from grappe.orders.models import CycleGroup, CycleStop, OrderCycle
 
 from . import sms as sms_gateway
@@ -40,7 +40,7 @@ def messaging_groups(scope) -> QuerySet[BuyingGroup]:
 @dataclass
 class Audience:
     kind: str
-    association: object
+    association: Association
     group: BuyingGroup | None = None
     site: Site | None = None
     cycle: OrderCycle | None = None

@@ -169,10 +169,10 @@ def create_message(*, audience: Audience, text: str, subject: str = "", about_da
                 text=text, token=token, created_by=by, created_at=now, send_at=send_at)
             transaction.on_commit(partial(_enqueue, message.pk, send_at if send_at > now else None))
     except IntegrityError:  # this page was sent already (a double press, or the back button)
-        message = OneOffMessage.objects.filter(token=token, association=audience.association).first()
-        if message is None:
+        found = OneOffMessage.objects.filter(token=token, association=audience.association).first()
+        if found is None:
             raise MessageRefused(_("This message could not be recorded: write it again.")) from None
-        return message, False
+        return found, False
     return message, True
 
 
@@ -198,7 +198,7 @@ def deliver_message(*, message: OneOffMessage, now=None, backend=None) -> OneOff
     context = {"text": message.text, "subject": message.subject,
                "group": message.group.name if message.group else message.association.name}
     kind = REGISTRY[MESSAGE]
-    reasons = Counter()
+    reasons: Counter[str] = Counter()
     for recipient in recipients(audience_of(message)):
         reason = skipped(recipient)
         if reason:
@@ -214,7 +214,7 @@ def deliver_message(*, message: OneOffMessage, now=None, backend=None) -> OneOff
 
 def _count(message: OneOffMessage, reasons: Counter, *, now) -> OneOffMessage:
     rows = SentNotification.objects.filter(kind=MESSAGE, key=message.key)
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for channel, status, text in rows.values_list("channel", "status", "text"):
         if status in (SentNotification.Status.TO_CALL, SentNotification.Status.CALLED):
             counts["to_call"] += 1

@@ -240,3 +240,31 @@ def test_a_changed_stop_time_offers_to_tell_those_who_ordered_there(world, clien
     form = client.get(compose + "?changement=1").content.decode()
     assert "Changement" in form and "18 h" in form
     assert client.post(url, data)["Location"] == reverse("orders:cycle_detail", args=[day.cycle.pk])  # no change
+
+
+def test_the_timer_sends_a_queued_message_at_7_though_reminders_wait_for_9(world, people, monkeypatch, settings):
+    from django.core.management import call_command
+
+    from grappe.notify.management.commands import send_reminders
+
+    settings.NOTIFY_HOURS = (9, 20)
+    audience = group_audience(scope_for(world.coordinator), world.group.pk)
+    message, _made = services.create_message(audience=audience, text="Distribution annulée", token=uuid.uuid4(),
+                                             about_date=date(2027, 1, 5), by=world.coordinator,
+                                             now=paris(2027, 1, 5, 6, 30))
+    assert message.send_at == paris(2027, 1, 5, 7, 0)
+    out = io.StringIO()
+    monkeypatch.setattr(send_reminders.timezone, "now", lambda: paris(2027, 1, 5, 7, 5))
+    call_command("send_reminders", stdout=out)
+    assert "Coordinators' messages sent: 1" in out.getvalue() and "Outside sending hours" in out.getvalue()
+    assert OneOffMessage.objects.get().sent_at == paris(2027, 1, 5, 7, 5)
+
+
+def test_a_member_reading_arabic_gets_the_text_as_typed_greeted_in_arabic(world, backend):
+    member = MemberFactory(association=world.association, group=world.group, name="Haddad Amina", first_name="Amina",
+                           language="ar", preferred_channel="email", email="amina@example.org")
+    audience = group_audience(scope_for(world.coordinator), world.group.pk)
+    send(world, audience, "Distribution annulée pour cause de neige.", now=paris(2026, 12, 3, 10, 0), backend=backend)
+    [email] = [m for m in mail.outbox if m.to == [member.email]]
+    assert "Amina" in email.body.splitlines()[0] and not email.body.startswith("Bonjour")
+    assert "Distribution annulée pour cause de neige." in email.body
