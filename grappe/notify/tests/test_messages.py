@@ -268,3 +268,18 @@ def test_a_member_reading_arabic_gets_the_text_as_typed_greeted_in_arabic(world,
     [email] = [m for m in mail.outbox if m.to == [member.email]]
     assert "Amina" in email.body.splitlines()[0] and not email.body.startswith("Bonjour")
     assert "Distribution annulée pour cause de neige." in email.body
+
+
+def test_a_message_for_later_waits_on_the_job_queue_until_the_quiet_hours_end(world, people, settings,
+                                                                              django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    audience = group_audience(scope_for(world.coordinator), world.group.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        message, _made = services.create_message(audience=audience, text="Réunion", token=uuid.uuid4(),
+                                                 by=world.coordinator, now=paris(2027, 1, 5, 22, 0))
+    [queued] = DBTaskResult.objects.all()
+    assert queued.task_path == "grappe.notify.tasks.send_message" and queued.args_kwargs["args"] == [message.pk]
+    assert queued.run_after == paris(2027, 1, 6, 9, 0) == message.send_at
+    assert not SentNotification.objects.exists()
