@@ -7,6 +7,7 @@ every setting is described in docs/operations.md).
 """
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -186,6 +187,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "grappe@localhost")
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
 SMS_SENDER = os.environ.get("SMS_SENDER", "Grappe")  # at most 11 letters or digits
 BREVO_API_KEY = os.environ.get("BREVO_API_KEY", "")
+# What the provider bills per SMS part (a coordinator's message shows its cost before it is sent).
+SMS_PRICE_PER_PART = Decimal(os.environ.get("SMS_PRICE_PER_PART", "0.07"))
 
 # Job queue (django-tasks): long work runs in `manage.py db_worker`, out of the request and out of
 # any lock; tasks are rows of the same database (django-tasks-db), so there is no other server.

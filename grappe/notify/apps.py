@@ -12,6 +12,7 @@ class NotifyConfig(AppConfig):
     nav_items = [
         NavItem("notify:calls", _("Calls to make"), roles=frozenset({"admin", "coordinator", "volunteer"}),
                 icon="📞", order=75),
+        NavItem("notify:messages", _("Messages"), roles=frozenset({"admin", "coordinator"}), icon="✉️", order=74),
         NavItem("notify:preferences", _("My reminders"), roles=frozenset({"member"}), icon="🔔", order=80),
     ]
 

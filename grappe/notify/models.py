@@ -58,3 +58,57 @@ class SentNotification(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.key} → {self.recipient}"
+
+
+class OneOffMessage(models.Model):
+    """A coordinator's message to an audience when plans change ("the van is 40 minutes late").
+
+    Each person of the audience gets it once through the notify engine: a SentNotification row of kind
+    "message", key "message:<pk>". The counts are filled in once it has been sent (the log rows are the
+    truth: who got it by which channel, who is on the call list). `token` comes from the preview page, so
+    that a second press of "Envoyer" finds the message already made instead of making another."""
+
+    class Audience(models.TextChoices):
+        GROUP = "group_members", _("the members of a group")
+        STOP = "stop_members", _("the members of a stop")
+        CYCLE = "cycle_members", _("the members who ordered in a cycle")
+        DISTRIBUTION = "distribution_members", _("the members of a distribution")
+        VOLUNTEERS = "rota_volunteers", _("the volunteers of a distribution")
+
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="+")
+    audience = models.CharField(_("audience"), max_length=24, choices=Audience.choices)
+    group = models.ForeignKey(BuyingGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    site = models.ForeignKey("network.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    cycle = models.ForeignKey("orders.OrderCycle", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    distribution = models.ForeignKey("distribution.Distribution", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    # the groups a cycle's message was limited to: the coordinator's among the cycle's
+    group_ids = models.JSONField(default=list, blank=True)
+    about_date = models.DateField(_("about the distribution of"), null=True, blank=True)
+    subject = models.CharField(_("subject"), max_length=150, blank=True)
+    text = models.TextField(_("message"))
+    token = models.UUIDField(unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    send_at = models.DateTimeField(_("to send at"))  # now, or the end of the quiet hours
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sms = models.PositiveIntegerField(default=0)
+    sms_parts = models.PositiveIntegerField(default=0)
+    email = models.PositiveIntegerField(default=0)
+    to_call = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    skipped_opt_out = models.PositiveIntegerField(default=0)
+    skipped_gone = models.PositiveIntegerField(default=0)  # left or erased
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("message")
+        indexes = [models.Index(fields=["sent_at", "send_at"])]
+
+    def __str__(self):
+        return f"{self.get_audience_display()} · {self.text[:40]}"
+
+    @property
+    def key(self) -> str:
+        return f"message:{self.pk}"

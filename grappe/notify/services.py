@@ -1,9 +1,12 @@
 """Writes: a member switches reminders on or off; a volunteer marks a call as done; a volunteer sends
-a member the receipt of their basket."""
+a member the receipt of their basket; a coordinator sends a one-off message when plans change."""
 
 import hashlib
+from collections import Counter
+from functools import partial
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,10 +15,15 @@ from grappe.core.errors import DomainError
 from grappe.members.models import Member
 from grappe.orders.models import quantity_label
 
+from . import quiet
 from . import sms as sms_gateway
+from .audiences import SKIP_GONE, SKIP_OPT_OUT, Audience, audience_of, recipients, skipped
+from .audiences import route as message_route
 from .engine import Channel, Route, render, send_one
+from .gsm import parts as sms_parts
+from .kinds.messages import MESSAGE
 from .kinds.receipts import RECEIPT
-from .models import SentNotification
+from .models import OneOffMessage, SentNotification
 from .phones import is_mobile, to_e164
 from .reminders import REGISTRY, Due, Recipient
 
@@ -118,3 +126,118 @@ def send_receipt(*, basket, by, backend=None) -> SentNotification:
         raise ReceiptNotSent(_("The receipt could not be sent (%(error)s). Try again later, or print it."),
                              error=row.error or row.status)
     return row
+
+
+# --- A coordinator's one-off message --------------------------------------------------------------
+
+
+class MessageRefused(DomainError):
+    pass
+
+
+MAX_TEXT = 600  # four SMS parts at most in GSM-7, nine in UCS-2: the preview shows the cost
+
+
+def send_time(about_date, *, now):
+    """Now, or when the quiet hours end (grappe/notify/quiet.py): NOTIFY_HOURS for any message, 7 h to
+    21 h for one about today's or tomorrow's distribution."""
+    hours = tuple(getattr(settings, "NOTIFY_HOURS", quiet.HOURS))
+    return quiet.send_time(timezone.localtime(now), about_date, hours, quiet.URGENT_HOURS)
+
+
+def create_message(*, audience: Audience, text: str, subject: str = "", about_date=None, token, by,
+                   now=None) -> tuple[OneOffMessage, bool]:
+    """Record the message and have it sent after the commit (now, or when the quiet hours end).
+
+    `token` comes from the preview page: pressing "Envoyer" twice finds the message made the first time
+    (returned with False) and sends nothing more. Each person gets it once anyway: the log's unique
+    (kind, key, recipient) is the guard (see engine)."""
+    text = (text or "").strip()
+    if not text:
+        raise MessageRefused(_("Write the message."))
+    if len(text) > MAX_TEXT:
+        raise MessageRefused(_("The message is too long (%(length)s characters; at most %(max)s)."),
+                             length=len(text), max=MAX_TEXT)
+    now = now or timezone.now()
+    send_at = send_time(about_date, now=now)
+    try:
+        with transaction.atomic():
+            message = OneOffMessage.objects.create(
+                association=audience.association, audience=audience.kind, group=audience.group,
+                site=audience.site, cycle=audience.cycle, distribution=audience.distribution,
+                group_ids=list(audience.group_ids), about_date=about_date, subject=(subject or "").strip()[:150],
+                text=text, token=token, created_by=by, created_at=now, send_at=send_at)
+            transaction.on_commit(partial(_enqueue, message.pk, send_at if send_at > now else None))
+    except IntegrityError:  # this page was sent already (a double press, or the back button)
+        found = OneOffMessage.objects.filter(token=token, association=audience.association).first()
+        if found is None:
+            raise MessageRefused(_("This message could not be recorded: write it again.")) from None
+        return found, False
+    return message, True
+
+
+def _enqueue(message_id: int, run_after) -> None:
+    # Imported here: tasks.py imports this module to register its task.
+    from .tasks import send_message
+
+    if run_after is not None and not send_message.get_backend().supports_defer:
+        return  # a queue that cannot wait: `send_reminders` (a timer) sends it once its time has come
+    (send_message.using(run_after=run_after) if run_after is not None else send_message).enqueue(message_id)
+
+
+def deliver_message(*, message: OneOffMessage, now=None, backend=None) -> OneOffMessage:
+    """Send a message to each person of its audience once, if its time has come (else nothing).
+
+    Those who want no messages, who left or were erased are skipped and counted; those who prefer a
+    phone call or paper (or have no mobile number and no e-mail) go to the volunteers' call list.
+    Safe to run again, or twice at once: each (message, person) is claimed once in the log."""
+    now = now or timezone.now()
+    if message.send_at > now:
+        return message
+    backend = backend or sms_gateway.get_backend()
+    context = {"text": message.text, "subject": message.subject,
+               "group": message.group.name if message.group else message.association.name}
+    kind = REGISTRY[MESSAGE]
+    reasons: Counter[str] = Counter()
+    for recipient in recipients(audience_of(message)):
+        reason = skipped(recipient)
+        if reason:
+            reasons[reason] += 1
+            continue
+        way = message_route(recipient)
+        due = Due(kind=MESSAGE, key=message.key, recipient=recipient, context=context,
+                  association=message.association, group=message.group)
+        subject, text = render(kind, due, way.channel)
+        send_one(due, way, subject, text, backend=backend, now=now)
+    return _count(message, reasons, now=now)
+
+
+def _count(message: OneOffMessage, reasons: Counter, *, now) -> OneOffMessage:
+    rows = SentNotification.objects.filter(kind=MESSAGE, key=message.key)
+    counts: Counter[str] = Counter()
+    for channel, status, text in rows.values_list("channel", "status", "text"):
+        if status in (SentNotification.Status.TO_CALL, SentNotification.Status.CALLED):
+            counts["to_call"] += 1
+        elif status == SentNotification.Status.SENT and channel == Channel.SMS:
+            counts["sms"] += 1
+            counts["sms_parts"] += sms_parts(text)  # what the provider bills
+        elif status == SentNotification.Status.SENT:
+            counts["email"] += 1
+        else:
+            counts["failed"] += 1
+    OneOffMessage.objects.filter(pk=message.pk).update(
+        sms=counts["sms"], sms_parts=counts["sms_parts"], email=counts["email"], to_call=counts["to_call"],
+        failed=counts["failed"], skipped_opt_out=reasons[SKIP_OPT_OUT], skipped_gone=reasons[SKIP_GONE])
+    OneOffMessage.objects.filter(pk=message.pk, sent_at__isnull=True).update(sent_at=now)
+    message.refresh_from_db()
+    return message
+
+
+def deliver_due_messages(*, now=None, backend=None) -> int:
+    """The timer's part (`send_reminders`): the messages whose time has come and that no task sent."""
+    now = now or timezone.now()
+    due = list(OneOffMessage.objects.filter(sent_at__isnull=True, send_at__lte=now)
+               .select_related("association", "group", "site", "cycle", "distribution"))
+    for message in due:
+        deliver_message(message=message, now=now, backend=backend)
+    return len(due)

@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections import defaultdict
 from contextlib import nullcontext
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -390,18 +392,57 @@ def cycle_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         groups = [services.GroupSchedule(cg_id, day, time=time, site_id=site_id, place=place)
                   for cg_id, day, time, site_id, place in form.groups()]
         stops = [services.StopSchedule(stop_id, day, time=time) for stop_id, day, time in form.stops()]
+        before = _schedule_times(form)
         try:
             services.set_distribution_schedule(cycle=cycle, groups=groups, stops=stops, by=request.user)
         except DomainError as refusal:
             form.add_error(None, str(refusal))
         else:
             messages.success(request, _("Distribution dates and places saved."))
+            changed = [key for key, when in _posted_times(groups, stops).items() if before.get(key) != when]
+            if changed:  # offer to tell the people concerned (the message page is notify's)
+                return redirect(reverse("orders:cycle_schedule", args=[cycle.pk]) + "?" + urlencode(
+                    {"changed": ",".join(changed)}))
             return redirect("orders:cycle_detail", cycle.pk)
     if form.is_bound:
         _refused(request, refusals_of(form))
     return render(request, "orders/cycle_schedule.html", {
         "cycle": cycle, "rows": _schedule_rows(form), "editable": cycle.status not in services.SCHEDULE_FROZEN,
-        "closing_day": timezone.localdate(cycle.closes_at)}, status=REFUSED if form.is_bound else 200)
+        "closing_day": timezone.localdate(cycle.closes_at),
+        "changes": [] if form.is_bound else _changes(cycle, form, request.GET.get("changed", ""))},
+        status=REFUSED if form.is_bound else 200)
+
+
+def _schedule_times(form: ScheduleForm) -> dict[str, tuple]:
+    """The date and time of each group ("g<pk>") and stop ("s<pk>") as saved, before a change."""
+    times = {}
+    for cg in form.cycle_groups:
+        times[f"g{cg.pk}"] = (cg.distribution_date, cg.time.strip())
+        for stop in cg.stops.all():
+            times[f"s{stop.pk}"] = (stop.distribution_date, stop.time.strip())
+    return times
+
+
+def _posted_times(groups, stops) -> dict[str, tuple]:
+    times = {f"g{entry.cycle_group_id}": (entry.distribution_date, (entry.time or "").strip()[:40]) for entry in groups}
+    times.update({f"s{entry.stop_id}": (entry.distribution_date, (entry.time or "").strip()[:40]) for entry in stops})
+    return times
+
+
+def _changes(cycle, form: ScheduleForm, changed: str) -> list[dict]:
+    """After a change of dates or times: each group or stop changed, with how many people ordered there (to
+    offer a message to them). Only the user's groups and stops of this cycle (`form.cycle_groups`)."""
+    keys = set(changed.split(",")) if changed else set()
+    changes = []
+    for cg in form.cycle_groups:
+        if f"g{cg.pk}" in keys:
+            changes.append({"name": cg.group.name, "group_id": cg.group_id, "site_id": None,
+                            "people": cycle.orders.filter(group_id=cg.group_id).count()})
+        for stop in cg.stops.all():
+            if f"s{stop.pk}" in keys:
+                changes.append({"name": stop.site.name, "group_id": None, "site_id": stop.site_id,
+                                "people": cycle.orders.filter(group_id=cg.group_id, stop_id=stop.site_id).count()})
+    return changes
 
 
 @require_scope(ADMIN, COORDINATOR)

@@ -41,7 +41,7 @@ from grappe.members.tests import personas
 from grappe.members.tests.factories import MemberFactory
 from grappe.network.models import Role
 from grappe.network.tests.factories import CommuneFactory, PartnerFactory, SiteFactory
-from grappe.notify.models import SentNotification
+from grappe.notify.models import OneOffMessage, SentNotification
 from grappe.orders import services as order_services
 from grappe.orders.models import PurchaseOrder
 from grappe.orders.services import GroupPlan
@@ -99,7 +99,7 @@ PK_KIND = {
     "network:partner_edit": "partner",
     **{f"network:{n}": "person" for n in ("person", "person_deactivate", "person_reactivate", "person_password",
                                           "person_slip", "role_add", "role_edit", "role_remove")},
-    "notify:call_done": "notification", "notify:send_receipt": "basket",
+    "notify:call_done": "notification", "notify:send_receipt": "basket", "notify:message": "message",
     **{f"orders:{n}": "cycle" for n in ("cycle_detail", "basket", "on_behalf", "paper_entry", "order_form_pdf",
                                         "cycle_open", "cycle_extend", "cycle_schedule", "cycle_close", "review",
                                         "purchase_orders")},
@@ -110,7 +110,8 @@ PK_KIND = {
 }
 KWARG_KIND = {"cycle_pk": "cycle", "group_pk": "group", "member_pk": "member", "slot_pk": "slot",
               "line_pk": "basket_line", "entry_pk": "entry", "role_pk": "role", "candidate_pk": "candidate",
-              "supplier_pk": "supplier", "kind": "document_kind", "day": "day"}
+              "supplier_pk": "supplier", "kind": "document_kind", "day": "day", "site_pk": "site",
+              "distribution_pk": "distribution"}
 API_PARAM_KIND = {"cycle_id": "cycle", "basket_id": "basket", "distribution_id": "distribution",
                   "po_id": "purchase_order", "event_id": "event", "group_id": "group", "supplier_id": "supplier",
                   "product_id": "product", "scenario_id": "scenario", "member_id": "member", "group": "group",
@@ -124,7 +125,7 @@ GROUP_BOUND = {"member", "volunteer", "coordinator", "referrer"}
 BOUND = {
     kind: GROUP_BOUND for kind in ("cycle", "purchase_order", "invoice", "member", "basket", "basket_line",
                                    "entry", "distribution", "slot", "event", "registration", "referral", "group",
-                                   "site", "notification", "person", "role", "day")
+                                   "site", "notification", "person", "role", "day", "message")
 } | {"product": {"member"}}
 # a referrer directs households to any group of their association (the referral form lists them all)
 BOUND["group"] = GROUP_BOUND - {"referrer"}
@@ -188,6 +189,9 @@ def _place(association, group, admin, partner, staff_user, member, now):
     notification = SentNotification.objects.create(
         association=association, group=group, kind="cycle_open", key=f"k{group.pk}", member=member,
         recipient=f"member:{member.pk}", channel="sms", text="Bonjour", status=SentNotification.Status.TO_CALL)
+    message = OneOffMessage.objects.create(association=association, audience="group_members", group=group,
+                                           group_ids=[group.pk], text="Le camion aura du retard", token=uuid.uuid4(),
+                                           created_by=admin, send_at=now)
     role = Role.objects.get(user=staff_user, association=association)
     return {
         "cycle": cycle, "purchase_order": po, "invoice": invoice, "member": member, "basket": basket,
@@ -195,7 +199,7 @@ def _place(association, group, admin, partner, staff_user, member, now):
         "event": event, "registration": registration, "referral": referral, "group": group, "site": site,
         "notification": notification, "person": staff_user, "role": role, "product": product, "supplier": supplier,
         "price_import": price_import, "suggestion": suggestion, "scenario": scenario, "candidate": candidate,
-        "job": job, "partner": partner, "day": day.isoformat(),
+        "job": job, "partner": partner, "day": day.isoformat(), "message": message,
     }
 
 

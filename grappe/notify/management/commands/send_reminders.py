@@ -3,7 +3,9 @@
     */30 8-19 * * *  cd /srv/grappe && .venv/bin/python manage.py send_reminders
 
 Outside NOTIFY_HOURS (9h to 20h by default) it sends nothing, so nobody gets an SMS at night;
---any-hour overrides. --dry-run prints what would be sent and writes nothing.
+--any-hour overrides. --dry-run prints what would be sent and writes nothing. A coordinator's message
+whose time has come (its task did not send it) goes at any run: its own time already follows the quiet
+hours (grappe/notify/quiet.py), so run this every 30 minutes all day.
 """
 
 from django.conf import settings
@@ -12,6 +14,7 @@ from django.utils import timezone
 
 from grappe.notify.engine import send_due
 from grappe.notify.reminders import REGISTRY
+from grappe.notify.services import deliver_due_messages
 
 
 class Command(BaseCommand):
@@ -26,6 +29,10 @@ class Command(BaseCommand):
         now = timezone.now()
         start, end = getattr(settings, "NOTIFY_HOURS", (9, 20))
         local_hour = timezone.localtime(now).hour
+        if not options["dry_run"]:
+            messages = deliver_due_messages(now=now)
+            if messages:
+                self.stdout.write(f"Coordinators' messages sent: {messages}")
         if not options["any_hour"] and not options["dry_run"] and not start <= local_hour < end:
             self.stdout.write(f"Outside sending hours ({start}h-{end}h): nothing sent.")
             return
