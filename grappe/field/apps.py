@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FieldConfig(AppConfig):
+    """The van's offline tour day: devices prepared for the road, the entries they send back."""
+
+    name = "grappe.field"
+    label = "field"
+    verbose_name = _("Tour day in the field")
