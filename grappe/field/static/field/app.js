@@ -1,0 +1,684 @@
+/* The van's day on a phone, offline first (docs/field-protocol.md). Three screens (the stops, a stop,
+   a basket) drawn with plain DOM from the day kept in IndexedDB; every entry is kept on the device at
+   once, then sent when the network allows. French only: the van's volunteers are French-speaking staff. */
+(function (field) {
+  "use strict";
+
+  /* Every word the app shows. French typography: a no-break space (U+00A0) before : ; ! ? */
+  const T = {
+    loading: "Chargement de la journée…",
+    noDay: "Aucune tournée n’est préparée sur cet appareil.",
+    noDayHelp: "Préparez la tournée depuis la page des tournées, avec le réseau, avant de partir.",
+    toPrepare: "Les tournées à préparer",
+    distributions: "Les distributions (pages ordinaires)",
+    offlinePrepare: "Pas de réseau\u00a0: la tournée n’a pas pu être chargée. Réessayez avec le réseau.",
+    retry: "Réessayer",
+    unknownToken: "Cet appareil n’est pas reconnu par le serveur. Préparez la tournée à nouveau.",
+    otherDayWaiting: "Des saisies d’une autre journée attendent encore d’être envoyées\u00a0: envoyez-les avant de préparer une nouvelle tournée.",
+    erased: "Cet appareil a été retiré par la coordination\u00a0: les données de la journée ont été effacées de l’appareil.",
+    finished: "Journée terminée\u00a0: tout est envoyé et les données de la journée ont été effacées de cet appareil.",
+    serverError: "Le serveur n’a pas pu répondre (erreur {code}). Les saisies restent sur l’appareil.",
+    dayTitle: "Tournée du {day}",
+    stopsTitle: "Les arrêts",
+    stopCounts: "{total}\u00a0: {waiting} en attente, {collected} remis, {absent} pas venus",
+    baskets: ["{n} panier", "{n} paniers"],
+    stockTitle: "Stock du camion",
+    stockLeft: "Reste",
+    product: "Produit",
+    refusedTitle: "Refusé par le serveur",
+    refusedItem: "Refusé par le serveur\u00a0: {reason} — la coordination le traitera",
+    refusedWhat: "{member}, {what}",
+    endTitle: "Fin de la journée",
+    endWaiting: "Envoyez d’abord les saisies en attente\u00a0: la journée se termine quand tout est envoyé.",
+    endHelp: "Tout est envoyé. Terminer la journée efface ses données de cet appareil.",
+    endButton: "Terminer la journée",
+    endOffline: "Pas de réseau\u00a0: la journée ne peut se terminer qu’avec le réseau. Rien n’est effacé.",
+    pending: ["{n} saisie pas encore envoyée", "{n} saisies pas encore envoyées"],
+    allSent: "Tout est envoyé.",
+    nothingYet: "Aucune saisie pour l’instant.",
+    sending: "Envoi en cours…",
+    sentReport: "Envoyé\u00a0: {sent}. Refusé\u00a0: {refused}.",
+    offline: "Pas de réseau\u00a0: les saisies restent sur l’appareil et partiront au prochain envoi.",
+    sendOnly: "La tournée a été préparée il y a plus de 36 heures\u00a0: l’appareil ne prend plus de saisies, il peut seulement envoyer.",
+    back: "← Les arrêts",
+    backTo: "← {stop}",
+    search: "Chercher un adhérent (nom ou numéro)",
+    searchHelp: "Sans accents si vous voulez\u00a0: «\u00a0etienne\u00a0» trouve «\u00a0Étienne\u00a0».",
+    found: ["{n} panier trouvé", "{n} paniers trouvés"],
+    status: { waiting: "En attente", collected: "Remis", not_collected: "Pas venu" },
+    group: { waiting: "En attente ({n})", collected: "Remis ({n})", not_collected: "Pas venus ({n})" },
+    notSentBadge: "pas encore envoyé",
+    cashTitle: "Caisse de l’arrêt",
+    cashFees: "dont cotisations",
+    total: "Total",
+    none: "Aucun paiement pour l’instant.",
+    tolerance: "Vrac pesé\u00a0: jusqu’à {percent}\u00a0% d’écart avec la quantité attribuée. Laissez la case vide si la quantité servie est celle attribuée.",
+    allotted: "Attribué\u00a0: {quantity}",
+    servedLabel: "Servi ({unit})",
+    servedShown: "Servi\u00a0: {quantity}",
+    fromStock: "stock du camion",
+    weighed: "vrac pesé",
+    basketTotal: "Total du panier\u00a0: {amount}",
+    saveWeights: "Enregistrer les pesées",
+    collect: "Remis\u00a0: passer au paiement",
+    notCollected: "Pas venu (panier non retiré)",
+    weightsRefused: "Rien n’a été enregistré\u00a0: corrigez la case signalée. Tout ce que vous avez tapé est encore là.",
+    notANumber: "{product}\u00a0: tapez un nombre, par exemple 1,95.",
+    negative: "{product}\u00a0: une quantité ne peut pas être négative.",
+    outOfTolerance: "{product}\u00a0: {served}\u00a0{unit} est trop loin des {allotted}\u00a0{unit} attribués (tolérance {percent}\u00a0%).",
+    aboveAllotted: "{product}\u00a0: au plus {allotted}\u00a0{unit} (ce qui a été attribué).",
+    weightsKept: "Pesées gardées sur l’appareil.",
+    collectedKept: "Panier remis, gardé sur l’appareil. Passez au paiement.",
+    absentKept: "Panier marqué pas venu, gardé sur l’appareil.",
+    stockTitleSell: "Vendre du stock du camion",
+    stockOption: "{name} — reste {left} — {price}",
+    quantityLabel: "Quantité",
+    addStock: "Ajouter au panier",
+    stockNone: "Plus rien à vendre dans le camion.",
+    stockTooMuch: "{product}\u00a0: il ne reste que {left} dans le camion.",
+    stockZero: "Tapez une quantité plus grande que zéro.",
+    stockKept: "{product} ajouté au panier, gardé sur l’appareil.",
+    absentText: "Pas venu\u00a0: rien de servi, rien à payer.",
+    servedTotal: "Panier servi\u00a0: {amount}",
+    balanceBefore: "Solde avant ce panier\u00a0: {amount}",
+    paymentsTaken: "Paiements pris",
+    reference: "n°\u00a0{reference}",
+    due: "Reste à payer\u00a0: {amount}",
+    nothingDue: "Rien à payer.",
+    feeTitle: "Cotisation\u00a0: {amount}",
+    feeHelp: "Sa première cotisation, à prendre à cette première distribution, à part du panier.",
+    feeMeans: "Payée par",
+    feeButton: "Encaisser la cotisation ({amount})",
+    feeTaken: "Cotisation encaissée ({means}).",
+    feeKept: "Cotisation gardée sur l’appareil.",
+    payTitle: "Prendre un paiement",
+    payMeans: "Moyen de paiement",
+    payAmount: "Montant (€)",
+    payReference: "Numéro du chèque ou du bon",
+    payIssuer: "Émetteur du bon alimentaire",
+    payButton: "Enregistrer le paiement",
+    payHelp: "Un paiement peut se faire en plusieurs fois, par plusieurs moyens.",
+    payRefused: "Rien n’a été enregistré\u00a0: {reason}",
+    payAmountBad: "tapez un montant plus grand que zéro, par exemple 12,50.",
+    payTooMuch: "{amount} est plus que les {due} qui restent à payer.",
+    payChequeNumber: "tapez le numéro du chèque.",
+    payVoucherNumber: "tapez le numéro du bon.",
+    payVoucherIssuer: "tapez l’émetteur du bon.",
+    payMeansMissing: "choisissez un moyen de paiement.",
+    payKept: "Paiement de {amount} gardé sur l’appareil.",
+    onAccount: "Laisser {amount} sur le compte (limite {limit})",
+    onAccountBeyond: "Le solde serait de {balance}, au-delà de la limite de {limit}\u00a0: prenez un paiement.",
+    onAccountKept: "Le reste est laissé sur le compte, gardé sur l’appareil.",
+    onAccountDone: "Le reste est laissé sur le compte.",
+    nextMember: "Adhérent suivant",
+    waitingHere: ["{n} saisie de ce panier pas encore envoyée", "{n} saisies de ce panier pas encore envoyées"],
+    readOnly: "Lecture seule\u00a0: l’appareil ne prend plus de saisies.",
+    kinds: { served: "pesées", collected: "panier remis", not_collected: "pas venu", stock_sale: "vente du stock",
+      payment: "paiement", fee: "cotisation", on_account: "laissé sur le compte" },
+    notFound: "Cette page n’existe pas dans la tournée.",
+  };
+
+  function t(key, params) {
+    let text = T[key];
+    if (Array.isArray(text)) text = text[params.n === 1 ? 0 : 1];
+    return String(text).replace(/\{(\w+)\}/g, (all, name) => (params && name in params ? params[name] : all));
+  }
+
+  const dec = field.decimal;
+  const store = field.store;
+  const sync = field.sync;
+  const day = field.day;
+
+  const state = { token: null, bundle: null, records: [], view: null, sendNote: "", notice: "", flash: "", lastRoute: null };
+
+  /* --- DOM helpers ------------------------------------------------------------------------------ */
+
+  function h(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([name, value]) => {
+      if (value === false || value === null || value === undefined) return;
+      if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+      else if (name === "text") node.textContent = value;
+      else node.setAttribute(name, value === true ? "" : value);
+    });
+    children.flat().forEach((child) => {
+      if (child !== null && child !== undefined && child !== false) {
+        node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+      }
+    });
+    return node;
+  }
+
+  function quantity(value, unitLabel) {
+    return dec.french(dec.parse(value, 3), 3, true) + "\u00a0" + unitLabel;
+  }
+
+  function price(unitPrice, unitLabel) {
+    return dec.euros(dec.divideHalfUp(dec.parse(unitPrice, 6), 10000n)) + "\u00a0/\u00a0" + unitLabel;
+  }
+
+  function meansLabel(code) {
+    const found = (state.bundle.means || []).find((m) => m.code === code);
+    return found ? found.label : code;
+  }
+
+  function dayTitle(isoDay) {
+    const date = new Date(isoDay + "T12:00:00Z");
+    return new Intl.DateTimeFormat("fr-FR", { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })
+      .format(date);
+  }
+
+  function sendOnly() {
+    return Boolean(state.bundle && (state.bundle.send_only || Date.now() > Date.parse(state.bundle.send_only_after)));
+  }
+
+  /* --- State -------------------------------------------------------------------------------------- */
+
+  async function load() {
+    state.token = await store.getMeta("token");
+    state.bundle = await store.getMeta("bundle");
+    state.records = (await store.outbox()).sort((a, b) => a.seq - b.seq);
+    state.view = state.bundle ? day.view(state.bundle, state.records) : null;
+  }
+
+  /* Keep one entry: on disk first, then on the screen. Refused when the device only sends. */
+  async function record(basket, kind, fields, local) {
+    if (sendOnly()) {
+      state.flash = T.sendOnly;
+      return false;
+    }
+    const entry = { id: crypto.randomUUID(), at: new Date().toISOString(), kind, basket: basket.id, stamp: basket.stamp, ...fields };
+    await store.addEntry(entry, local);
+    await load();
+    sync.announce();
+    registerBackgroundSync();
+    return true;
+  }
+
+  async function send() {
+    state.sendNote = T.sending;
+    drawStatus();
+    const result = await sync.send();
+    await load();
+    if (result.status === "erased") {
+      state.notice = T.erased;
+    } else if (result.status === "offline") {
+      state.sendNote = T.offline;
+    } else if (result.status === "error") {
+      state.sendNote = t("serverError", { code: result.code });
+    } else if (result.status === "done") {
+      state.sendNote = t("sentReport", { sent: result.sent, refused: result.refused });
+    } else {
+      state.sendNote = "";
+    }
+    draw(false);
+  }
+
+  function registerBackgroundSync() {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.ready.then((registration) => {
+      if (registration.sync) return registration.sync.register("field-outbox");
+      return null;
+    }).catch(() => {});
+  }
+
+  /* --- The banner: what is not yet sent, and the send button, on every screen --------------------- */
+
+  function drawStatus() {
+    const box = document.getElementById("field-status");
+    const text = document.getElementById("field-pending");
+    box.hidden = !state.bundle;
+    let words;
+    if (state.view && state.view.waiting) words = t("pending", { n: state.view.waiting });
+    else words = state.records.length ? T.allSent : T.nothingYet;
+    text.textContent = state.sendNote ? words + " " + state.sendNote : words;
+    box.classList.toggle("field-status-waiting", Boolean(state.view && state.view.waiting));
+  }
+
+  /* --- Screens ------------------------------------------------------------------------------------ */
+
+  function route() {
+    const match = /^#\/(arret|panier)\/(\d+)$/.exec(location.hash);
+    return match ? { screen: match[1], id: Number(match[2]) } : { screen: "home" };
+  }
+
+  function flashNode() {
+    if (!state.flash) return null;
+    const node = h("p", { class: "message message-success field-flash", role: "status", tabindex: "-1", id: "field-flash" }, state.flash);
+    return node;
+  }
+
+  function noticeScreen(message, withRetry) {
+    const body = document.body.dataset;
+    return [
+      h("h1", { tabindex: "-1" }, "Grappe · camion"),
+      h("p", { class: "message message-warning", role: "alert" }, message),
+      withRetry ? h("p", {}, h("button", { type: "button", onclick: start }, T.retry)) : null,
+      h("ul", { class: "field-links" },
+        h("li", {}, h("a", { href: body.home }, T.toPrepare)),
+        h("li", {}, h("a", { href: body.distributions }, T.distributions))),
+    ];
+  }
+
+  function homeScreen(view) {
+    const bundle = view.bundle;
+    const stops = h("ol", { class: "field-stops" }, view.stops.map((stop) => {
+      const c = day.counts(stop);
+      return h("li", {}, h("a", { href: "#/arret/" + stop.distribution, class: "field-stop" },
+        h("span", { class: "field-stop-name" }, stop.position + ". " + stop.name),
+        h("span", {}, stop.time),
+        h("span", { class: "small" }, t("stopCounts", { total: t("baskets", { n: stop.baskets.length }),
+          waiting: c.waiting, collected: c.collected, absent: c.not_collected }))));
+    }));
+    const stock = view.stock.length ? [
+      h("h2", {}, T.stockTitle),
+      h("div", { class: "table-wrap" }, h("table", {},
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, T.product), h("th", { scope: "col", class: "num" }, T.stockLeft))),
+        h("tbody", {}, view.stock.map((s) => h("tr", {}, h("td", {}, s.name),
+          h("td", { class: "num" }, dec.french(s.leftMilli, 3, true) + "\u00a0" + s.unit_label)))))),
+    ] : [];
+    const end = [h("h2", {}, T.endTitle)];
+    if (view.waiting) {
+      end.push(h("p", {}, T.endWaiting));
+    } else {
+      end.push(h("p", {}, T.endHelp), h("p", {}, h("button", { type: "button", id: "field-end", class: "button-danger", onclick: finish }, T.endButton)));
+    }
+    return [
+      h("h1", { tabindex: "-1" }, t("dayTitle", { day: dayTitle(bundle.day) })),
+      h("p", {}, bundle.group.name + " · " + bundle.device.label),
+      sendOnly() ? h("p", { class: "message message-warning" }, T.sendOnly) : null,
+      flashNode(),
+      h("h2", {}, T.stopsTitle), stops,
+      refusedList(view.refused),
+      stock,
+      end,
+    ];
+  }
+
+  function refusedList(refused) {
+    if (!refused.length) return null;
+    return h("section", { class: "card field-refused", id: "field-refused" },
+      h("h2", {}, T.refusedTitle),
+      h("ul", {}, refused.map((r) => {
+        const found = state.view.basketsById.get(r.entry.basket);
+        const member = found ? found.basket.member.number + " " + found.basket.member.name : "";
+        return h("li", {}, h("strong", {}, t("refusedWhat", { member, what: T.kinds[r.entry.kind] || r.entry.kind })), h("br"),
+          t("refusedItem", { reason: r.message }));
+      })));
+  }
+
+  function basketItem(basket) {
+    return h("li", { class: "basket-" + basket.status, "data-basket": basket.id },
+      h("a", { href: "#/panier/" + basket.id, class: "field-basket-link" },
+        h("span", { class: "member-number" }, basket.member.number), " ", basket.member.name),
+      basket.waiting ? [" ", h("span", { class: "badge badge-warn" }, T.notSentBadge)] : null);
+  }
+
+  function stopScreen(view, distribution) {
+    const stop = view.stops.find((s) => s.distribution === distribution);
+    if (!stop) return [h("h1", { tabindex: "-1" }, T.notFound), h("p", {}, h("a", { href: "#/" }, T.back))];
+    const groups = h("div", { id: "field-baskets" });
+    const count = h("p", { id: "field-found", class: "small", "aria-live": "polite" });
+    const input = h("input", { type: "search", id: "field-search", autocomplete: "off", "aria-describedby": "field-search-help" });
+    function fill() {
+      const shown = day.search(stop.baskets, input.value);
+      count.textContent = t("found", { n: shown.length });
+      groups.replaceChildren(...["waiting", "collected", "not_collected"].map((status) => {
+        const list = shown.filter((b) => b.status === status);
+        if (!list.length) return "";
+        return h("section", {}, h("h2", {}, T.group[status].replace("{n}", list.length)),
+          h("ul", { class: "basket-list" }, list.map(basketItem)));
+      }));
+    }
+    input.addEventListener("input", fill);
+    fill();
+    const cash = day.cash(stop);
+    const rows = Object.entries(cash.byMeans).map(([means, cents]) => h("tr", {}, h("th", { scope: "row" }, meansLabel(means)),
+      h("td", { class: "num" }, dec.euros(cents))));
+    return [
+      h("p", {}, h("a", { href: "#/" }, T.back)),
+      h("h1", { tabindex: "-1" }, stop.position + ". " + stop.name),
+      h("p", {}, stop.time, stop.place ? [h("br"), stop.place] : null),
+      flashNode(),
+      h("div", { class: "field-search" },
+        h("label", { for: "field-search" }, T.search), input,
+        h("span", { class: "form-help", id: "field-search-help" }, T.searchHelp)),
+      count, groups,
+      h("section", { class: "card", id: "field-cash" }, h("h2", {}, T.cashTitle),
+        rows.length ? h("table", {}, h("tbody", {}, rows,
+          h("tr", { class: "field-cash-total" }, h("th", { scope: "row" }, T.total), h("td", { class: "num" }, dec.euros(cash.total)))))
+          : h("p", {}, T.none)),
+    ];
+  }
+
+  function basketScreen(view, basketId) {
+    const found = view.basketsById.get(basketId);
+    if (!found) return [h("h1", { tabindex: "-1" }, T.notFound), h("p", {}, h("a", { href: "#/" }, T.back))];
+    const { basket, stop } = found;
+    const head = [
+      h("p", {}, h("a", { href: "#/arret/" + stop.distribution }, t("backTo", { stop: stop.name }))),
+      h("h1", { tabindex: "-1" }, h("span", { class: "member-number" }, basket.member.number), " ", basket.member.name),
+      h("p", {}, h("strong", { id: "field-basket-status" }, T.status[basket.status]),
+        basket.waiting ? [" · ", h("span", { class: "badge badge-warn" }, t("waitingHere", { n: basket.waiting }))] : null),
+      flashNode(),
+    ];
+    let body;
+    if (sendOnly()) body = [h("p", { class: "message message-warning" }, T.readOnly), summary(basket)];
+    else if (basket.status === "waiting") body = [weighForm(basket), stockForm(basket, view), absentForm(basket)];
+    else if (basket.status === "collected") body = [summary(basket), feeForm(basket), payForm(basket), onAccountForm(basket)];
+    else body = [h("p", { class: "card" }, h("strong", {}, T.absentText))];
+    return [head, body, h("p", { class: "actions" }, h("a", { class: "button button-secondary", href: "#/arret/" + stop.distribution }, T.nextMember))];
+  }
+
+  function errorBox(id) {
+    return h("div", { id, class: "field-error", role: "alert" });
+  }
+
+  function showError(box, message) {
+    box.replaceChildren(message ? h("p", { class: "message message-error" }, message) : "");
+  }
+
+  function weighForm(basket) {
+    const tolerance = state.bundle.tolerance_percent;
+    const summaryError = errorBox("field-weigh-error");
+    const total = h("p", { class: "serve-total" });
+    const inputs = [];
+    const lines = h("ul", { class: "serve-lines" }, basket.lines.map((line) => {
+      const id = "field-line-" + line.id;
+      const input = line.from_stock ? null : h("input", {
+        type: "text", inputmode: "decimal", id, class: "qty-input", autocomplete: "off",
+        value: line.served === null || line.served === undefined ? "" : dec.french(dec.parse(line.served, 3), 3, true),
+        placeholder: dec.french(dec.parse(line.allotted, 3), 3, true), "aria-describedby": id + "-error",
+      });
+      const error = h("p", { id: id + "-error", class: "errorlist" });
+      if (input) inputs.push({ line, input, error });
+      return h("li", { class: "serve-line" },
+        h("div", {}, h("strong", {}, line.name), " ",
+          line.weighed ? h("span", { class: "badge" }, T.weighed) : null,
+          line.from_stock ? h("span", { class: "badge" }, T.fromStock) : null),
+        line.from_stock ? h("div", {}, t("servedShown", { quantity: quantity(day.served(line), line.unit_label) }))
+          : [h("div", {}, t("allotted", { quantity: quantity(line.allotted, line.unit_label) })),
+            h("label", { for: id }, t("servedLabel", { unit: line.unit_label })), input, error],
+        h("div", { class: "serve-amount" }, dec.euros(dec.lineCents(line.unit_price, day.served(line)))));
+    }));
+    total.textContent = t("basketTotal", { amount: dec.euros(basket.totalCents) });
+
+    /* All lines or none: one refused quantity saves nothing and erases nothing that was typed. */
+    function readLines() {
+      const values = {};
+      let first = null;
+      inputs.forEach(({ line, input, error }) => {
+        const checked = day.checkServed(line, input.value, tolerance);
+        error.textContent = checked.error ? t(checked.error, checked.params) : "";
+        input.setAttribute("aria-invalid", checked.error ? "true" : "false");
+        if (checked.error && !first) first = input;
+        else values[line.id] = checked.value;
+      });
+      if (first) {
+        showError(summaryError, T.weightsRefused);
+        first.focus();
+        return null;
+      }
+      showError(summaryError, "");
+      return values;
+    }
+
+    async function submit(event) {
+      event.preventDefault();
+      const values = readLines();
+      if (!values) return;
+      const collect = event.submitter && event.submitter.value === "collect";
+      if (await record(basket, collect ? "collected" : "served", { lines: values })) {
+        state.flash = collect ? T.collectedKept : T.weightsKept;
+      }
+      draw(false);
+    }
+
+    return h("form", { id: "field-weigh", novalidate: true, onsubmit: submit },
+      h("p", { class: "small" }, t("tolerance", { percent: dec.french(dec.parse(tolerance, 2), 2, true) })),
+      summaryError, lines, total,
+      h("div", { class: "actions" },
+        h("button", { type: "submit", class: "button-secondary", name: "action", value: "save", id: "field-save" }, T.saveWeights),
+        h("button", { type: "submit", name: "action", value: "collect", id: "field-collect" }, T.collect)));
+  }
+
+  function stockForm(basket, view) {
+    const items = view.stock.filter((s) => s.leftMilli > 0n);
+    if (!view.stock.length) return null;
+    if (!items.length) return h("section", { class: "card" }, h("h2", {}, T.stockTitleSell), h("p", {}, T.stockNone));
+    const select = h("select", { id: "field-stock-product" }, items.map((s) => h("option", { value: s.product },
+      t("stockOption", { name: s.name, left: dec.french(s.leftMilli, 3, true) + "\u00a0" + s.unit_label,
+        price: price(day.stockPrice(basket, s), s.unit_label) }))));
+    const amount = h("input", { type: "text", inputmode: "decimal", id: "field-stock-quantity", autocomplete: "off", "aria-describedby": "field-stock-error" });
+    const error = errorBox("field-stock-error");
+
+    async function submit(event) {
+      event.preventDefault();
+      const item = items.find((s) => String(s.product) === select.value);
+      const milli = dec.parse(amount.value, 3);
+      if (milli === null || milli <= 0n) return showError(error, T.stockZero);
+      if (milli > item.leftMilli) {
+        return showError(error, t("stockTooMuch", { product: item.name, left: dec.french(item.leftMilli, 3, true) + "\u00a0" + item.unit_label }));
+      }
+      if (await record(basket, "stock_sale", { product: item.product, quantity: dec.toPlain(milli, 3) })) {
+        state.flash = t("stockKept", { product: item.name });
+      }
+      draw(false);
+    }
+
+    return h("form", { id: "field-stock", class: "card", novalidate: true, onsubmit: submit },
+      h("h2", {}, T.stockTitleSell),
+      h("label", { for: "field-stock-product" }, T.product), select,
+      h("label", { for: "field-stock-quantity" }, T.quantityLabel), amount, error,
+      h("p", {}, h("button", { type: "submit", class: "button-secondary" }, T.addStock)));
+  }
+
+  function absentForm(basket) {
+    async function submit(event) {
+      event.preventDefault();
+      if (await record(basket, "not_collected", {})) state.flash = T.absentKept;
+      draw(false);
+    }
+    return h("form", { id: "field-absent", onsubmit: submit },
+      h("button", { type: "submit", class: "button-secondary" }, T.notCollected));
+  }
+
+  function summary(basket) {
+    const limitLines = basket.lines.map((line) => h("li", {}, line.name + " · " + quantity(day.served(line), line.unit_label)
+      + " · " + dec.euros(dec.lineCents(line.unit_price, day.served(line)))));
+    const payments = basket.payments.map((r) => h("li", {}, meansLabel(r.entry.means),
+      r.entry.reference ? " " + t("reference", { reference: r.entry.reference }) : "",
+      r.entry.issuer ? " (" + r.entry.issuer + ")" : "", "\u00a0: ", dec.euros(dec.parse(r.entry.amount, 2)),
+      r.state === "waiting" ? [" ", h("span", { class: "badge badge-warn" }, T.notSentBadge)] : null));
+    return h("section", { class: "card", id: "field-summary" },
+      h("ul", { class: "plain" }, limitLines),
+      h("p", {}, t("servedTotal", { amount: dec.euros(basket.totalCents) }), h("br"),
+        t("balanceBefore", { amount: dec.euros(dec.parse(basket.balance, 2)) })),
+      payments.length ? [h("h2", {}, T.paymentsTaken), h("ul", {}, payments)] : null,
+      basket.fee ? h("p", {}, t("feeTaken", { means: meansLabel(basket.fee.entry.means) })) : null,
+      h("p", { id: "field-due", class: "big-amount" }, basket.dueCents > 0n ? t("due", { amount: dec.euros(basket.dueCents) }) : T.nothingDue),
+      basket.onAccount ? h("p", {}, T.onAccountDone) : null);
+  }
+
+  function meansFieldset(name, legend) {
+    return h("fieldset", { class: "means" }, h("legend", {}, legend),
+      state.bundle.means.map((m, index) => h("label", { class: "radio-choice", for: name + "-" + m.code },
+        h("input", { type: "radio", name, id: name + "-" + m.code, value: m.code, checked: index === 0 }), " ", m.label)));
+  }
+
+  function feeForm(basket) {
+    if (!basket.fee_due || basket.fee) return null;
+    const amount = dec.euros(dec.parse(basket.fee_due, 2));
+    async function submit(event) {
+      event.preventDefault();
+      const means = new FormData(event.target).get("fee-means");
+      if (await record(basket, "fee", { means }, { amount: basket.fee_due })) state.flash = T.feeKept;
+      draw(false);
+    }
+    return h("form", { id: "field-fee", class: "card", onsubmit: submit },
+      h("h2", {}, t("feeTitle", { amount })), h("p", { class: "small" }, T.feeHelp),
+      meansFieldset("fee-means", T.feeMeans),
+      h("p", {}, h("button", { type: "submit" }, t("feeButton", { amount }))));
+  }
+
+  function payForm(basket) {
+    if (basket.dueCents <= 0n) return null;
+    const error = errorBox("field-pay-error");
+    const amount = h("input", { type: "text", inputmode: "decimal", id: "field-pay-amount", autocomplete: "off",
+      value: dec.french(basket.dueCents, 2, false) });
+    const reference = h("input", { type: "text", id: "field-pay-reference", autocomplete: "off" });
+    const issuer = h("input", { type: "text", id: "field-pay-issuer", autocomplete: "off" });
+
+    function problem(means, cents) {
+      if (!means) return T.payMeansMissing;
+      if (cents === null || cents <= 0n) return T.payAmountBad;
+      if (cents > basket.dueCents) return t("payTooMuch", { amount: dec.euros(cents), due: dec.euros(basket.dueCents) });
+      if (means === "cheque" && !reference.value.trim()) return T.payChequeNumber;
+      if (means === "voucher" && !issuer.value.trim()) return T.payVoucherIssuer;
+      if (means === "voucher" && !reference.value.trim()) return T.payVoucherNumber;
+      return "";
+    }
+
+    async function submit(event) {
+      event.preventDefault();
+      const means = new FormData(event.target).get("pay-means");
+      const cents = dec.parse(amount.value, 2);
+      const reason = problem(means, cents);
+      if (reason) {
+        showError(error, t("payRefused", { reason }));
+        return;
+      }
+      const withNumber = means === "cheque" || means === "voucher";
+      const fields = { amount: dec.toPlain(cents, 2), means, reference: withNumber ? reference.value.trim() : "",
+        issuer: means === "voucher" ? issuer.value.trim() : "", advance: false };
+      if (await record(basket, "payment", fields)) state.flash = t("payKept", { amount: dec.euros(cents) });
+      draw(false);
+    }
+
+    return h("form", { id: "field-pay", class: "card", novalidate: true, onsubmit: submit },
+      h("h2", {}, T.payTitle), h("p", { class: "small" }, T.payHelp), error,
+      meansFieldset("pay-means", T.payMeans),
+      h("label", { for: "field-pay-amount" }, T.payAmount), amount,
+      h("label", { for: "field-pay-reference" }, T.payReference), reference,
+      h("label", { for: "field-pay-issuer" }, T.payIssuer), issuer,
+      h("p", {}, h("button", { type: "submit", id: "field-pay-button" }, T.payButton)));
+  }
+
+  function onAccountForm(basket) {
+    if (basket.dueCents <= 0n || basket.onAccount) return null;
+    const limit = dec.parse(state.bundle.negative_limit, 2);
+    const error = errorBox("field-account-error");
+    async function submit(event) {
+      event.preventDefault();
+      if (basket.balanceAfterCents < -limit) {
+        showError(error, t("onAccountBeyond", { balance: dec.euros(basket.balanceAfterCents), limit: dec.euros(limit) }));
+        return;
+      }
+      if (await record(basket, "on_account", {})) state.flash = T.onAccountKept;
+      draw(false);
+    }
+    return h("form", { id: "field-on-account", onsubmit: submit }, error,
+      h("button", { type: "submit", class: "button-secondary" },
+        t("onAccount", { amount: dec.euros(basket.dueCents), limit: dec.euros(limit) })));
+  }
+
+  /* --- Drawing ------------------------------------------------------------------------------------ */
+
+  /* Draw the screen of the current address. On a change of screen the focus goes to its title; after an
+     entry, to the message saying it is kept. */
+  function draw(newScreen) {
+    const main = document.getElementById("main");
+    const current = route();
+    const key = current.screen + (current.id || "");
+    const moved = newScreen !== false || key !== state.lastRoute;
+    state.lastRoute = key;
+    let content;
+    if (state.notice) content = noticeScreen(state.notice, false);
+    else if (!state.view) content = noticeScreen(state.token ? T.offlinePrepare : T.noDay + " " + T.noDayHelp, Boolean(state.token));
+    else if (current.screen === "arret") content = stopScreen(state.view, current.id);
+    else if (current.screen === "panier") content = basketScreen(state.view, current.id);
+    else content = homeScreen(state.view);
+    main.replaceChildren(...[content].flat(Infinity).filter(Boolean));
+    drawStatus();
+    const flash = document.getElementById("field-flash");
+    if (moved) {
+      (main.querySelector("h1") || main).focus();
+      if (!flash) window.scrollTo(0, 0);
+    } else if (flash) {
+      flash.focus();
+    }
+    state.flash = "";
+  }
+
+  async function finish() {
+    const result = await sync.finish();
+    if (result.status === "erased") {
+      await load();
+      state.notice = T.finished;
+    } else if (result.status === "offline") {
+      state.flash = T.endOffline;
+    } else {
+      state.flash = t("serverError", { code: result.code });
+    }
+    draw(true);
+  }
+
+  /* --- Start -------------------------------------------------------------------------------------- */
+
+  /* A token arrives in the address's fragment once (after "Préparer pour la route"): keep it, take it
+     out of the address, fetch the day. */
+  async function takeToken() {
+    const fragment = location.hash.slice(1);
+    if (!fragment || fragment.startsWith("/")) return;
+    history.replaceState(null, "", location.pathname + location.search);
+    const known = await store.getMeta("token");
+    if (known === fragment) return;
+    const waiting = (await store.outbox()).some((r) => r.state === "waiting");
+    if (known && waiting) {
+      state.notice = T.otherDayWaiting;
+      return;
+    }
+    await store.eraseAll();
+    await store.setMeta("token", fragment);
+  }
+
+  async function start() {
+    state.notice = "";
+    await takeToken();
+    await load();
+    if (state.token && !state.bundle && !state.notice) {
+      const answer = await sync.fetchBundle(state.token);
+      if (answer.status === "ok") {
+        await store.setMeta("bundle", answer.bundle);
+      } else if (answer.status === "erased") {
+        state.notice = T.erased;
+      } else if (answer.status === "unknown_token") {
+        state.notice = T.unknownToken;
+      } else if (answer.status === "send_only") {
+        state.notice = answer.message || T.sendOnly;
+      } else if (answer.status === "error") {
+        state.notice = t("serverError", { code: answer.code });
+      }
+      await load();
+    }
+    draw(true);
+    if (state.view && state.view.waiting) send();
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const data = document.body.dataset;
+    document.getElementById("field-nojs").remove();
+    sync.configure({ day: data.apiDay, send: data.apiSend, end: data.apiEnd });
+    if ("serviceWorker" in navigator && data.serviceWorker) {
+      navigator.serviceWorker.register(data.serviceWorker, { scope: data.scope }).catch(() => {});
+    }
+    document.getElementById("field-send").addEventListener("click", send);
+    window.addEventListener("hashchange", () => draw(true));
+    window.addEventListener("online", send);
+    if (sync.channel) {
+      sync.channel.addEventListener("message", async () => { await load(); draw(false); });
+    }
+    document.getElementById("main").append(h("p", { role: "status" }, T.loading));
+    start();
+  });
+})(self.GrappeField = self.GrappeField || {});
