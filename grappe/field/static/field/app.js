@@ -187,7 +187,8 @@
       state.flash = T.sendOnly;
       return false;
     }
-    const entry = { id: crypto.randomUUID(), at: new Date().toISOString(), kind, basket: basket.id, stamp: basket.stamp, ...fields };
+    const entry = { id: crypto.randomUUID(), at: new Date().toISOString(), kind, basket: basket.id, stamp: basket.stamp,
+      payload: fields };
     await store.addEntry(entry, local);
     await load();
     sync.announce();
@@ -486,16 +487,16 @@
   function summary(basket) {
     const limitLines = basket.lines.map((line) => h("li", {}, line.name + " · " + quantity(day.served(line), line.unit_label)
       + " · " + dec.euros(dec.lineCents(line.unit_price, day.served(line)))));
-    const payments = basket.payments.map((r) => h("li", {}, meansLabel(r.entry.means),
-      r.entry.reference ? " " + t("reference", { reference: r.entry.reference }) : "",
-      r.entry.issuer ? " (" + r.entry.issuer + ")" : "", "\u00a0: ", dec.euros(dec.parse(r.entry.amount, 2)),
+    const payments = basket.payments.map((r) => h("li", {}, meansLabel(r.entry.payload.means),
+      r.entry.payload.reference ? " " + t("reference", { reference: r.entry.payload.reference }) : "",
+      r.entry.payload.issuer ? " (" + r.entry.payload.issuer + ")" : "", "\u00a0: ", dec.euros(dec.parse(r.entry.payload.amount, 2)),
       r.state === "waiting" ? [" ", h("span", { class: "badge badge-warn" }, T.notSentBadge)] : null));
     return h("section", { class: "card", id: "field-summary" },
       h("ul", { class: "plain" }, limitLines),
       h("p", {}, t("servedTotal", { amount: dec.euros(basket.totalCents) }), h("br"),
         t("balanceBefore", { amount: dec.euros(dec.parse(basket.balance, 2)) })),
       payments.length ? [h("h2", {}, T.paymentsTaken), h("ul", {}, payments)] : null,
-      basket.fee ? h("p", {}, t("feeTaken", { means: meansLabel(basket.fee.entry.means) })) : null,
+      basket.fee ? h("p", {}, t("feeTaken", { means: meansLabel(basket.fee.entry.payload.means) })) : null,
       h("p", { id: "field-due", class: "big-amount" }, basket.dueCents > 0n ? t("due", { amount: dec.euros(basket.dueCents) }) : T.nothingDue),
       basket.onAccount ? h("p", {}, T.onAccountDone) : null);
   }

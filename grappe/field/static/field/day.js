@@ -24,16 +24,17 @@
 
   function replay(basket, record, stockById) {
     const entry = record.entry;
+    const payload = entry.payload;
     if (entry.kind === "served" || entry.kind === "collected") {
-      basket.lines = basket.lines.map((l) => (String(l.id) in entry.lines ? { ...l, served: entry.lines[l.id] } : l));
+      basket.lines = basket.lines.map((l) => (String(l.id) in payload.lines ? { ...l, served: payload.lines[l.id] } : l));
     }
     if (entry.kind === "collected") basket.status = "collected";
     if (entry.kind === "not_collected") basket.status = "not_collected";
     if (entry.kind === "stock_sale") {
-      const item = stockById.get(entry.product) || { name: "?", unit: "", unit_label: "", unit_price: "0" };
+      const item = stockById.get(payload.product) || { name: "?", unit: "", unit_label: "", unit_price: "0" };
       basket.lines = basket.lines.concat([{
-        id: "local-" + entry.id, product: entry.product, name: item.name, unit: item.unit,
-        unit_label: item.unit_label, allotted: "0.000", served: entry.quantity, unit_price: stockPrice(basket, item),
+        id: "local-" + entry.id, product: payload.product, name: item.name, unit: item.unit,
+        unit_label: item.unit_label, allotted: "0.000", served: payload.quantity, unit_price: stockPrice(basket, item),
         weighed: false, from_stock: true,
       }]);
     }
@@ -51,7 +52,7 @@
     basket.waiting = own.filter((r) => r.state === "waiting").length;
     basket.totalCents = basket.status === "not_collected" ? 0n
       : basket.lines.reduce((sum, l) => sum + dec.lineCents(l.unit_price, served(l)), 0n);
-    basket.paidCents = basket.payments.reduce((sum, r) => sum + dec.parse(r.entry.amount, 2), 0n);
+    basket.paidCents = basket.payments.reduce((sum, r) => sum + dec.parse(r.entry.payload.amount, 2), 0n);
     const charged = basket.status === "collected" ? basket.totalCents : 0n;
     basket.balanceAfterCents = dec.parse(basket.balance, 2) - charged + basket.paidCents;
     basket.dueCents = basket.balanceAfterCents < 0n ? -basket.balanceAfterCents : 0n;
@@ -63,7 +64,7 @@
     const stockById = new Map(bundle.stock.map((s) => [s.product, s]));
     const sold = new Map();
     records.filter((r) => r.state !== "refused" && r.entry.kind === "stock_sale").forEach((r) => {
-      sold.set(r.entry.product, (sold.get(r.entry.product) || 0n) + dec.parse(r.entry.quantity, 3));
+      sold.set(r.entry.payload.product, (sold.get(r.entry.payload.product) || 0n) + dec.parse(r.entry.payload.quantity, 3));
     });
     const stock = bundle.stock.map((s) => ({ ...s, leftMilli: dec.parse(s.quantity, 3) - (sold.get(s.product) || 0n) }));
     const basketsById = new Map();
@@ -91,8 +92,8 @@
     let total = 0n;
     const add = (means, cents) => { byMeans[means] = (byMeans[means] || 0n) + cents; total += cents; };
     stop.baskets.forEach((b) => {
-      b.payments.forEach((r) => add(r.entry.means, dec.parse(r.entry.amount, 2)));
-      if (b.fee) add(b.fee.entry.means, dec.parse(b.fee.local.amount || "0", 2));
+      b.payments.forEach((r) => add(r.entry.payload.means, dec.parse(r.entry.payload.amount, 2)));
+      if (b.fee) add(b.fee.entry.payload.means, dec.parse(b.fee.local.amount || "0", 2));
     });
     return { byMeans, total };
   }

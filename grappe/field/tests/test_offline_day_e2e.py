@@ -1,0 +1,342 @@
+"""The van's tour day with no network, in a real browser (issue 14's proof).
+
+The network is cut by stopping the server: a context set offline does not cut a service worker's
+fetches, and Background Sync never fires in headless Chromium, so the app sends with its "Envoyer
+maintenant" button. pytest-django's live_server cannot be stopped and started again on its port, so
+this module runs its own server (Django's LiveServerThread on a fixed port, its keep-alive connections
+closed when it stops). One persistent user-data directory is kept across the browser's restart.
+"""
+
+import contextlib
+import json
+import socket
+from decimal import Decimal as D
+
+import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connections
+from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
+
+from conftest import CHROMIUM_FLAGS, assert_accessible, browser_login, chromium_path, screenshot
+from grappe.accounts import services as account_services
+from grappe.accounts.models import Entry
+from grappe.core.money import line_total
+from grappe.distribution import services as distribution_services
+from grappe.distribution.models import Basket, BasketLine
+from grappe.field.models import FieldDevice, FieldEntry
+from grappe.field.tests.factories import make_tour_day
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+class ClosingServer(ThreadedWSGIServer):
+    """A threaded WSGI server that closes the connections it still holds open when it stops: a browser's
+    keep-alive connection must not reach a stopped server. Its request threads are joined when it stops,
+    before the test's database connection stops being shared with them."""
+
+    daemon_threads = False
+    block_on_close = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.open_requests = set()
+
+    def process_request(self, request, client_address):
+        self.open_requests.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        self.open_requests.discard(request)
+        super().shutdown_request(request)
+
+    def server_close(self):
+        for request in list(self.open_requests):
+            with contextlib.suppress(OSError):
+                request.shutdown(socket.SHUT_RDWR)
+        super().server_close()  # closes the listening socket, joins the request threads
+
+
+class ServerThread(LiveServerThread):
+    server_class = ClosingServer
+
+    def _create_server(self, connections_override=None):
+        # the port is taken again at once after a stop: allow_reuse_address
+        return self.server_class((self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=True,
+                                 connections_override=connections_override)
+
+
+class StoppableServer:
+    """The test's server on one port, stopped and started again at will, on the test database."""
+
+    def __init__(self):
+        with socket.socket() as probe:
+            probe.bind(("localhost", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://localhost:{self.port}"
+        self.thread = None
+
+    def start(self):
+        shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
+        for connection in shared.values():
+            connection.inc_thread_sharing()
+        self.thread = ServerThread("localhost", StaticFilesHandler, connections_override=shared, port=self.port)
+        self.thread.daemon = True
+        self.thread.start()
+        self.thread.is_ready.wait()
+        if self.thread.error:
+            raise self.thread.error
+
+    def stop(self):
+        if self.thread is None:
+            return
+        self.thread.terminate()
+        for connection in self.thread.connections_override.values():
+            connection.dec_thread_sharing()
+        self.thread = None
+
+
+@pytest.fixture
+def server(settings, transactional_db):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
+    server = StoppableServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+def open_phone(browser, profile):
+    """A Chromium on a 360 px phone that keeps its data (IndexedDB, service worker) in `profile`."""
+    return browser.browser_type.launch_persistent_context(
+        str(profile), executable_path=chromium_path(), args=CHROMIUM_FLAGS, headless=True,
+        viewport={"width": 360, "height": 740}, locale="fr-FR", service_workers="allow")
+
+
+def look(page, name):
+    """axe-core on the screen, no horizontal scroll at 360 px, a screenshot when asked for."""
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, name
+    screenshot(page, f"field-{name}")
+
+
+def pending(page):
+    return page.inner_text("#field-pending")
+
+
+def open_basket(page, stop_position, typed, name):
+    page.evaluate("location.hash = '#/'")
+    page.wait_for_selector("a.field-stop")
+    page.locator("a.field-stop").nth(stop_position - 1).click()
+    page.fill("#field-search", typed)
+    page.locator("a.field-basket-link", has_text=name).click()
+    page.wait_for_selector(f"h1:has-text('{name}')")
+
+
+def line_of(basket, product):
+    return BasketLine.objects.get(basket=basket, product=product, from_stock=False)
+
+
+def total_of(basket, extra=()):
+    """What a basket costs, from its lines (served or allotted) and the lines `extra` (unit price, qty)."""
+    amounts = [line_total(line.unit_price, line.quantity) for line in basket.lines.all()]
+    return sum(amounts + [line_total(price, quantity) for price, quantity in extra], D("0"))
+
+
+def french(amount):
+    return f"{amount:.2f}".replace(".", ",")
+
+
+def test_a_volunteer_serves_three_stops_with_no_network_and_everything_arrives_once(
+        browser, server, world, tmp_path):
+    tour = make_tour_day(world)
+    b = tour.baskets  # two per stop, in stop order: Étienne, Hélène | Noël, Zoé | Anaïs, Gérald
+    profile = tmp_path / "profile"
+    phone = open_phone(browser, profile)
+    page = phone.pages[0] if phone.pages else phone.new_page()
+
+    # at the depot, with the network: prepare the day for the road
+    browser_login(page, server, "volunteer")
+    page.goto(server.url + "/terrain/")
+    page.fill("input[name=label]", "Tablette du camion")
+    page.click("button:has-text('Préparer pour la route')")
+    page.wait_for_selector("a.field-stop")
+    assert "#" not in page.url  # the token left the address at once
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    assert page.locator("a.field-stop").count() == 3
+    assert "Luc-en-Diois" in page.inner_text("a.field-stop >> nth=0")
+    look(page, "home")
+    device = FieldDevice.objects.get()
+    assert device.label == "Tablette du camion" and device.prepared_by == world.volunteer
+
+    # the network goes: the app opens from the service worker's cache
+    server.stop()
+    page.reload()
+    page.wait_for_selector("a.field-stop")
+
+    # stop 1: Étienne (searched without accents): a weight out of tolerance is refused, nothing else erased
+    open_basket(page, 1, "etienne", "Étienne Müller")
+    lentils, oil = line_of(b[0], tour.lentils), line_of(b[0], tour.oil)
+    page.fill(f"#field-line-{oil.pk}", "1")
+    page.fill(f"#field-line-{lentils.pk}", "1,7")
+    page.click("#field-collect")
+    assert "trop loin des 2\u00a0kg attribués" in page.inner_text(f"#field-line-{lentils.pk}-error")
+    assert page.input_value(f"#field-line-{oil.pk}") == "1"
+    assert page.input_value(f"#field-line-{lentils.pk}") == "1,7"
+    look(page, "basket-refused-weight")
+    assert "Aucune saisie" in pending(page)
+    page.fill(f"#field-line-{lentils.pk}", "1,95")
+    page.click("#field-collect")
+    page.wait_for_selector("#field-pay")
+    lentils.served = D("1.950")
+    etienne_total = total_of(b[0]) - line_total(lentils.unit_price, lentils.allotted) \
+        + line_total(lentils.unit_price, D("1.95"))
+    assert french(etienne_total) in page.inner_text("#field-due")
+    assert page.input_value("#field-pay-amount") == french(etienne_total)
+    look(page, "basket-payment")
+    page.click("#field-pay-button")  # cash, the whole amount
+    page.wait_for_selector("text=Rien à payer.")
+    assert "2 saisies pas encore envoyées" in pending(page)
+
+    # stop 1: Hélène (found by her number): apples from the van's stock, her weight, a cheque and a voucher
+    open_basket(page, 1, str(b[1].member.number), "Hélène Faure")
+    page.select_option("#field-stock-product", str(tour.apples.pk))
+    page.fill("#field-stock-quantity", "9")  # more than the van holds
+    page.click("#field-stock button")
+    assert "il ne reste que 5\u00a0kg" in page.inner_text("#field-stock-error")
+    page.fill("#field-stock-quantity", "1,5")
+    page.click("#field-stock button")
+    page.wait_for_selector("text=Pommes ajouté au panier")
+    page.fill(f"#field-line-{line_of(b[1], tour.lentils).pk}", "2,4")
+    page.click("#field-collect")
+    page.wait_for_selector("#field-pay")
+    page.check("#pay-means-cheque")
+    page.fill("#field-pay-amount", "10")
+    page.click("#field-pay-button")
+    assert "tapez le numéro du chèque" in page.inner_text("#field-pay-error")
+    page.fill("#field-pay-reference", "0012345")
+    page.click("#field-pay-button")
+    page.wait_for_selector("text=Paiement de 10,00\u00a0€ gardé")
+    page.check("#pay-means-voucher")
+    page.fill("#field-pay-reference", "SP-77")
+    page.fill("#field-pay-issuer", "Secours populaire")
+    page.click("#field-pay-button")
+    page.wait_for_selector("text=Rien à payer.")
+    page.click("text=Adhérent suivant")
+    cash_box = page.inner_text("#field-cash")
+    assert "Espèces" in cash_box and "Chèque" in cash_box and "Bon alimentaire" in cash_box
+    assert "10,00\u00a0€" in cash_box
+    look(page, "stop")
+
+    # stop 2: Noël did not come; Zoé's weights saved first, then collected, paid by a voucher
+    open_basket(page, 2, "noel", "Noël Garcin")
+    page.click("#field-absent button")
+    page.wait_for_selector("text=Pas venu\u00a0: rien de servi")
+    open_basket(page, 2, "zoe", "Zoé Arnaud")
+    page.fill(f"#field-line-{line_of(b[3], tour.lentils).pk}", "3,6")
+    page.click("#field-save")
+    page.wait_for_selector("text=Pesées gardées sur l’appareil.")
+    page.click("#field-collect")
+    page.wait_for_selector("#field-pay")
+    page.check("#pay-means-voucher")
+    page.fill("#field-pay-reference", "CCAS-5")
+    page.fill("#field-pay-issuer", "CCAS de Die")
+    page.click("#field-pay-button")
+    page.wait_for_selector("text=Rien à payer.")
+
+    # stop 3: Anaïs pays cash (her basket will be reopened on the server meanwhile); Gérald pays part in
+    # cash and leaves the rest on his account, within the limit
+    open_basket(page, 3, "anais", "Anaïs Peyrot")
+    page.click("#field-collect")
+    page.wait_for_selector("#field-pay")
+    page.click("#field-pay-button")
+    page.wait_for_selector("text=Rien à payer.")
+    open_basket(page, 3, "gerald", "Gérald Roux")
+    page.click("#field-collect")
+    page.wait_for_selector("#field-pay")
+    gerald_cash = total_of(b[5]) - D("10")
+    page.fill("#field-pay-amount", french(gerald_cash))
+    page.click("#field-pay-button")
+    page.wait_for_selector("text=Reste à payer\u00a0: 10,00\u00a0€")
+    page.click("#field-on-account button")
+    page.wait_for_selector("text=Le reste est laissé sur le compte.")
+    look(page, "basket-on-account")
+    assert "15 saisies pas encore envoyées" in pending(page)
+
+    # the browser is closed and opened again, still with no network: nothing is lost
+    phone.close()
+    phone = open_phone(browser, profile)
+    page = phone.pages[0] if phone.pages else phone.new_page()
+    page.goto(server.url + "/terrain/jour/")
+    page.wait_for_selector("a.field-stop")
+    assert "15 saisies pas encore envoyées" in pending(page)
+    assert Entry.objects.filter(kind=Entry.Kind.PAYMENT).count() == 0
+
+    # meanwhile at the office, Anaïs's basket was handed out and reopened on the server
+    account_services.collect_basket(basket=b[4], by=world.coordinator)
+    account_services.reopen_basket(basket=b[4], by=world.coordinator)
+
+    # the network returns: everything is sent, in order, once
+    server.start()
+    page.click("#field-send")
+    page.wait_for_selector("#field-refused")
+    assert "Tout est envoyé" in pending(page)
+    assert FieldEntry.objects.count() == 15
+    refused = FieldEntry.objects.filter(status=FieldEntry.Status.REFUSED)
+    assert {e.basket_id for e in refused} == {b[4].pk} and refused.count() == 2, \
+        [(e.basket_id, e.kind, e.payload, e.reason) for e in refused]
+    refused_text = page.inner_text("#field-refused")
+    assert "Anaïs Peyrot" in refused_text and "la coordination le traitera" in refused_text
+    look(page, "home-refused")
+
+    def books():
+        return (sorted(Entry.objects.values_list("member_id", "kind", "amount", "means", "reference", "issuer")),
+                sorted(BasketLine.objects.values_list("basket_id", "product_id", "served", "from_stock")),
+                sorted(Basket.objects.values_list("pk", "status")), FieldEntry.objects.count(),
+                distribution_services.stock_available(tour.distributions[0], tour.apples.pk))
+
+    payments = Entry.objects.filter(kind=Entry.Kind.PAYMENT)
+    assert sorted(payments.values_list("means", flat=True)) == ["cash", "cash", "cheque", "voucher", "voucher"]
+    assert payments.get(means="cheque").reference == "0012345"
+    assert payments.get(member=b[3].member).issuer == "CCAS de Die"
+    for basket in b[:2] + [b[3], b[5]]:
+        basket.refresh_from_db()
+        charge = Entry.objects.get(basket=basket, kind=Entry.Kind.CHARGE)
+        assert charge.amount == -total_of(basket)
+        paid = sum(payments.filter(member=basket.member).values_list("amount", flat=True))
+        assert paid == total_of(basket) - (D("10") if basket == b[5] else D("0"))
+    assert line_of(b[0], tour.lentils).served == D("1.950")
+    assert line_of(b[1], tour.lentils).served == D("2.400")
+    assert line_of(b[3], tour.lentils).served == D("3.600")
+    assert BasketLine.objects.get(basket=b[1], from_stock=True).served == D("1.500")
+    assert distribution_services.stock_available(tour.distributions[0], tour.apples.pk) == D("3.5")
+    assert dict(Basket.objects.values_list("pk", "status")) == {
+        b[0].pk: "collected", b[1].pk: "collected", b[2].pk: "not_collected", b[3].pk: "collected",
+        b[4].pk: "waiting", b[5].pk: "collected"}
+    before = books()
+
+    # the same entries sent again change nothing
+    replay = page.evaluate("""async (url) => {
+        const token = await GrappeField.store.getMeta("token");
+        const entries = (await GrappeField.store.outbox()).map((r) => r.entry);
+        const response = await fetch(url, {method: "POST", body: JSON.stringify({entries}),
+            headers: {Authorization: "Device " + token, "Content-Type": "application/json"}});
+        return await response.json();
+    }""", server.url + "/terrain/api/envoi/")
+    assert [r["status"] for r in replay["results"]] == ["duplicate"] * 15, json.dumps(replay)[:500]
+    assert books() == before
+
+    # the coordinator finds Anaïs's entries on the refused list
+    office = phone.new_page()
+    browser_login(office, server, "coordinator")
+    office.goto(server.url + "/terrain/refus/")
+    assert "Anaïs Peyrot" in office.inner_text("main")
+    office.close()
+
+    # the day is over: the device forgets it
+    page.click("#field-end")
+    page.wait_for_selector("text=Journée terminée")
+    assert page.evaluate("GrappeField.store.outbox().then((all) => all.length)") == 0
+    assert page.evaluate("GrappeField.store.getMeta('token')") is None
+    assert FieldDevice.objects.get().status == FieldDevice.Status.FINISHED
+    look(page, "finished")
+    phone.close()
