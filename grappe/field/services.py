@@ -3,8 +3,9 @@ apply what it sends; mark a refused entry handled.
 
 Applying entries (docs/field-protocol.md): each entry in its own transaction, in the device's order,
 exactly once (the entry's UUID is FieldEntry's primary key: a second copy finds the first). Inside
-one entry's transaction the basket row is locked first, then the distribution and account services
-take their own locks in their usual order (distribution, basket, member): no lock is held from one
+one entry's transaction the basket is locked as every basket change locks it (its distribution FOR
+KEY SHARE, then the basket row), then the distribution and account services take their own locks in
+their usual order (distribution, basket, member): no lock is held from one
 entry to the next, so a device sending 500 entries never blocks a volunteer at the ordinary checkout
 for longer than one entry. A refusal is never dropped: it is stored with its reason in French.
 """
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -287,11 +288,23 @@ def _apply(device, parsed: Parsed, basket: Basket, when) -> None:
         account_services.leave_on_account(member=basket.member, by=by, confirmed=payload["confirmed"])
 
 
-def _check(device, parsed: Parsed, basket: Basket | None) -> tuple[str, FieldBasketStamp | None]:
-    """Refuses an entry the server must not apply: not of the day, distribution closed, basket changed
+def _locked_basket(device, basket_id) -> Basket | None:
+    """The basket of the device's day, locked in the order every basket change takes (docs/architecture.md,
+    "Distribution"): its distribution row FOR KEY SHARE, then the basket row only FOR UPDATE."""
+    distribution_id = queries.day_baskets(device).filter(pk=basket_id).values_list("distribution_id", flat=True).first()
+    if distribution_id is None:
+        return None
+    if connection.vendor == "postgresql":  # SQLite has no row locks (and writes one at a time)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {Distribution._meta.db_table} WHERE id = %s FOR KEY SHARE",  # noqa: S608
+                           [distribution_id])
+    return (Basket.objects.select_for_update(of=("self",)).select_related("distribution", "member")
+            .get(pk=basket_id))
+
+
+def _check(device, parsed: Parsed, basket: Basket) -> tuple[str, FieldBasketStamp | None]:
+    """Refuses an entry the server must not apply: distribution closed, basket changed
     on the server since the device knew it. Returns the basket's current stamp and the device's record."""
-    if basket is None:
-        raise Refusal(_("This basket is not part of this device's tour day."))
     if basket.distribution.status != Distribution.Status.PLANNED:
         raise Refusal(_("The distribution of this stop is closed: nothing more can be recorded there."))
     current = queries.stamps([basket])[basket.pk]
@@ -338,9 +351,10 @@ def apply_entry(*, device, raw, now) -> dict:
         with transaction.atomic():
             if FieldDevice.objects.filter(pk=device.pk, status=FieldDevice.Status.ACTIVE).count() != 1:
                 raise DeviceClosed(_("This device no longer works for this tour day."))
-            basket = (queries.day_baskets(device).select_for_update(of=("self",))
-                      .select_related("distribution", "member").filter(pk=parsed.basket_id).first())
-            basket_id = basket.pk if basket else None
+            basket = _locked_basket(device, parsed.basket_id)
+            if basket is None:
+                raise Refusal(_("This basket is not part of this device's tour day."))
+            basket_id = basket.pk
             _current, record = _check(device, parsed, basket)
             _apply(device, parsed, basket, _when(device, parsed, now))
             after = queries.stamps([Basket.objects.get(pk=basket.pk)])[basket.pk]
@@ -372,7 +386,8 @@ def _refuse(device, raw, parsed, entry_id, basket_id, reason, now) -> dict:
     if basket_id is not None:
         fresh = queries.fresh_basket(basket_id)
         record = FieldBasketStamp.objects.filter(device=device, basket_id=basket_id).first()
-        _remember(device, basket_id, fresh["stamp"], record)
+        if fresh is not None:
+            _remember(device, basket_id, fresh["stamp"], record)
     kind = raw.get("kind") if raw.get("kind") in FieldEntry.Kind.values else ""
     try:
         with transaction.atomic():
