@@ -24,6 +24,7 @@ from grappe.accounts.models import Entry
 from grappe.core.money import line_total
 from grappe.distribution import services as distribution_services
 from grappe.distribution.models import Basket, BasketLine
+from grappe.field import services as field_services
 from grappe.field.models import FieldDevice, FieldEntry
 from grappe.field.tests.factories import make_tour_day
 
@@ -340,3 +341,72 @@ def test_a_volunteer_serves_three_stops_with_no_network_and_everything_arrives_o
     assert FieldDevice.objects.get().status == FieldDevice.Status.FINISHED
     look(page, "finished")
     phone.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+    yield context.new_page()
+    context.close()
+
+
+def open_day(page, server, world, tour):
+    device, key = field_services.prepare_device(group=tour.group, day=tour.day, label="Téléphone de Julie",
+                                                by=world.volunteer)
+    page.goto(f"{server.url}/terrain/jour/#{key}")
+    page.wait_for_selector("a.field-stop")
+    return device
+
+
+def test_a_revoked_device_erases_the_day_at_its_next_contact(phone, server, world):
+    tour = make_tour_day(world)
+    page = phone
+    device = open_day(page, server, world, tour)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    server.stop()  # else Background Sync sends the entry at once (Chromium fires it when online)
+    open_basket(page, 2, "noel", "Noël Garcin")
+    page.click("#field-absent button")
+    page.wait_for_selector("text=Pas venu\u00a0: rien de servi")
+    assert "1 saisie pas encore envoyée" in pending(page)
+    page.evaluate("location.hash = '#/'")
+    page.wait_for_selector("text=Envoyez d’abord les saisies en attente")
+    assert page.locator("#field-end").count() == 0  # the day ends only once everything is sent
+    field_services.revoke_device(device=device, by=world.coordinator)
+    server.start()
+    page.click("#field-send")
+    page.wait_for_selector("text=retiré par la coordination")
+    assert page.evaluate("GrappeField.store.outbox().then((all) => all.length)") == 0
+    assert page.evaluate("GrappeField.store.getMeta('bundle')") is None
+    assert FieldEntry.objects.count() == 0 and Basket.objects.get(pk=tour.baskets[2].pk).status == "waiting"
+    look(page, "revoked")
+
+
+def test_after_36_hours_the_device_takes_no_entry_and_only_sends(phone, server, world):
+    tour = make_tour_day(world)
+    page = phone
+    open_day(page, server, world, tour)
+    page.evaluate("""async () => {
+        const bundle = await GrappeField.store.getMeta("bundle");
+        bundle.send_only_after = "2000-01-01T00:00:00+01:00";
+        await GrappeField.store.setMeta("bundle", bundle);
+    }""")
+    page.reload()
+    page.wait_for_selector("text=il peut seulement envoyer")
+    open_basket(page, 1, "helene", "Hélène Faure")
+    assert "Lecture seule" in page.inner_text("main")
+    assert page.locator("#field-collect, #field-pay, #field-absent").count() == 0
+    assert page.locator("#field-send").is_visible()
+
+
+def test_without_javascript_the_shell_says_so_and_links_to_the_ordinary_pages(browser, server, world):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR", java_script_enabled=False)
+    page = context.new_page()
+    browser_login(page, server, "volunteer")
+    response = page.goto(server.url + "/terrain/jour/")
+    html = response.text()
+    assert "La journée hors ligne a besoin de JavaScript" in page.inner_text("h1")
+    assert page.locator("a[href='/distribution/']").count() == 1
+    assert page.locator("a[href='/terrain/']").count() == 1
+    # the shell is cached on the device for anyone: nothing of the signed-in volunteer in it
+    assert "csrfmiddlewaretoken" not in html and "volunteer" not in html.lower()
+    context.close()

@@ -37,7 +37,9 @@
     allSent: "Tout est envoyé.",
     nothingYet: "Aucune saisie pour l’instant.",
     sending: "Envoi en cours…",
-    sentReport: "Envoyé\u00a0: {sent}. Refusé\u00a0: {refused}.",
+    sentReport: "Dernier envoi\u00a0: {sent}, {refused}.",
+    sentCount: ["{n} saisie reçue", "{n} saisies reçues"],
+    refusedCount: ["{n} refusée", "{n} refusées"],
     offline: "Pas de réseau\u00a0: les saisies restent sur l’appareil et partiront au prochain envoi.",
     sendOnly: "La tournée a été préparée il y a plus de 36 heures\u00a0: l’appareil ne prend plus de saisies, il peut seulement envoyer.",
     back: "← Les arrêts",
@@ -113,6 +115,8 @@
     nextMember: "Adhérent suivant",
     waitingHere: ["{n} saisie de ce panier pas encore envoyée", "{n} saisies de ce panier pas encore envoyées"],
     readOnly: "Lecture seule\u00a0: l’appareil ne prend plus de saisies.",
+    stopClosed: "Cette distribution a été clôturée sur le serveur\u00a0: les saisies faites ici y seront refusées.",
+    units: { piece: ["pièce", "pièces"] },
     kinds: { served: "pesées", collected: "panier remis", not_collected: "pas venu", stock_sale: "vente du stock",
       payment: "paiement", fee: "cotisation", on_account: "laissé sur le compte" },
     notFound: "Cette page n’existe pas dans la tournée.",
@@ -149,8 +153,12 @@
     return node;
   }
 
-  function quantity(value, unitLabel) {
-    return dec.french(dec.parse(value, 3), 3, true) + "\u00a0" + unitLabel;
+  /* "1 pièce", "2 pièces", "1,5 kg": the bundle's unit label is singular. */
+  function quantity(value, unitLabel, unit) {
+    const milli = dec.parse(value, 3);
+    const words = T.units[unit];
+    const label = words ? words[milli >= 2000n ? 1 : 0] : unitLabel;
+    return dec.french(milli, 3, true) + "\u00a0" + label;
   }
 
   function price(unitPrice, unitLabel) {
@@ -175,6 +183,8 @@
   /* --- State -------------------------------------------------------------------------------------- */
 
   async function load() {
+    const ended = await store.getMeta("ended"); // erased by this window, another one or the service worker
+    if (ended) state.notice = ended === "finished" ? T.finished : T.erased;
     state.token = await store.getMeta("token");
     state.bundle = await store.getMeta("bundle");
     state.records = (await store.outbox()).sort((a, b) => a.seq - b.seq);
@@ -208,7 +218,7 @@
     } else if (result.status === "error") {
       state.sendNote = t("serverError", { code: result.code });
     } else if (result.status === "done") {
-      state.sendNote = t("sentReport", { sent: result.sent, refused: result.refused });
+      state.sendNote = t("sentReport", { sent: t("sentCount", { n: result.sent }), refused: t("refusedCount", { n: result.refused }) });
     } else {
       state.sendNote = "";
     }
@@ -245,8 +255,8 @@
 
   function flashNode() {
     if (!state.flash) return null;
-    const node = h("p", { class: "message message-success field-flash", role: "status", tabindex: "-1", id: "field-flash" }, state.flash);
-    return node;
+    return h("div", { class: "messages" },
+      h("p", { class: "message message-success field-flash", role: "status", tabindex: "-1", id: "field-flash" }, state.flash));
   }
 
   function noticeScreen(message, withRetry) {
@@ -340,6 +350,7 @@
       h("p", {}, h("a", { href: "#/" }, T.back)),
       h("h1", { tabindex: "-1" }, stop.position + ". " + stop.name),
       h("p", {}, stop.time, stop.place ? [h("br"), stop.place] : null),
+      stop.closed ? h("p", { class: "message message-warning" }, T.stopClosed) : null,
       flashNode(),
       h("div", { class: "field-search" },
         h("label", { for: "field-search" }, T.search), input,
@@ -359,8 +370,8 @@
     const head = [
       h("p", {}, h("a", { href: "#/arret/" + stop.distribution }, t("backTo", { stop: stop.name }))),
       h("h1", { tabindex: "-1" }, h("span", { class: "member-number" }, basket.member.number), " ", basket.member.name),
-      h("p", {}, h("strong", { id: "field-basket-status" }, T.status[basket.status]),
-        basket.waiting ? [" · ", h("span", { class: "badge badge-warn" }, t("waitingHere", { n: basket.waiting }))] : null),
+      h("p", {}, h("strong", { id: "field-basket-status" }, T.status[basket.status])),
+      basket.waiting ? h("p", { class: "field-waiting-here" }, t("waitingHere", { n: basket.waiting })) : null,
       flashNode(),
     ];
     let body;
@@ -372,7 +383,7 @@
   }
 
   function errorBox(id) {
-    return h("div", { id, class: "field-error", role: "alert" });
+    return h("div", { id, class: "field-error messages", role: "alert" });
   }
 
   function showError(box, message) {
@@ -397,8 +408,8 @@
         h("div", {}, h("strong", {}, line.name), " ",
           line.weighed ? h("span", { class: "badge" }, T.weighed) : null,
           line.from_stock ? h("span", { class: "badge" }, T.fromStock) : null),
-        line.from_stock ? h("div", {}, t("servedShown", { quantity: quantity(day.served(line), line.unit_label) }))
-          : [h("div", {}, t("allotted", { quantity: quantity(line.allotted, line.unit_label) })),
+        line.from_stock ? h("div", {}, t("servedShown", { quantity: quantity(day.served(line), line.unit_label, line.unit) }))
+          : [h("div", {}, t("allotted", { quantity: quantity(line.allotted, line.unit_label, line.unit) })),
             h("label", { for: id }, t("servedLabel", { unit: line.unit_label })), input, error],
         h("div", { class: "serve-amount" }, dec.euros(dec.lineCents(line.unit_price, day.served(line)))));
     }));
@@ -485,7 +496,7 @@
   }
 
   function summary(basket) {
-    const limitLines = basket.lines.map((line) => h("li", {}, line.name + " · " + quantity(day.served(line), line.unit_label)
+    const limitLines = basket.lines.map((line) => h("li", {}, line.name + " · " + quantity(day.served(line), line.unit_label, line.unit)
       + " · " + dec.euros(dec.lineCents(line.unit_price, day.served(line)))));
     const payments = basket.payments.map((r) => h("li", {}, meansLabel(r.entry.payload.means),
       r.entry.payload.reference ? " " + t("reference", { reference: r.entry.payload.reference }) : "",
@@ -523,7 +534,7 @@
   }
 
   function payForm(basket) {
-    if (basket.dueCents <= 0n) return null;
+    if (basket.dueCents <= 0n || basket.onAccount) return null;
     const error = errorBox("field-pay-error");
     const amount = h("input", { type: "text", inputmode: "decimal", id: "field-pay-amount", autocomplete: "off",
       value: dec.french(basket.dueCents, 2, false) });

@@ -33,10 +33,12 @@
     }
   }
 
-  async function erased(body) {
+  /* Erase the day; remember only why (revoked, or finished), so that every window can say so. */
+  async function erased(body, why) {
     await store.eraseAll();
+    await store.setMeta("ended", why || "erased");
     announce();
-    return { status: "erased", message: body.message || "" };
+    return { status: "erased", why: why || "erased", message: body.message || "" };
   }
 
   /* {status: "ok", bundle} | "erased" | "send_only" | "unknown_token" | "offline" | "error" */
@@ -110,7 +112,8 @@
       return { status: "offline" };
     }
     const body = await readJson(response);
-    if (response.ok || response.status === 410) return erased(body);
+    if (response.ok) return erased(body, "finished");
+    if (response.status === 410) return erased(body);
     return { status: "error", code: response.status };
   }
 
