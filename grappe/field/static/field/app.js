@@ -133,7 +133,8 @@
   const sync = field.sync;
   const day = field.day;
 
-  const state = { token: null, bundle: null, records: [], view: null, sendNote: "", notice: "", flash: "", lastRoute: null };
+  const state = { token: null, bundle: null, records: [], view: null, sendNote: "", notice: "", flash: "", lastRoute: null,
+    typing: false };
 
   /* --- DOM helpers ------------------------------------------------------------------------------ */
 
@@ -212,7 +213,7 @@
     const result = await sync.send();
     await load();
     if (result.status === "erased") {
-      state.notice = T.erased;
+      state.sendNote = "";
     } else if (result.status === "offline") {
       state.sendNote = T.offline;
     } else if (result.status === "error") {
@@ -222,7 +223,14 @@
     } else {
       state.sendNote = "";
     }
-    draw(false);
+    refresh();
+  }
+
+  /* After a send or news from another window: the whole screen again, unless the volunteer is typing in
+     it (what was typed is never wiped by a background event); the banner in any case. */
+  function refresh() {
+    if (state.typing && !state.notice) drawStatus();
+    else draw(false);
   }
 
   function registerBackgroundSync() {
@@ -611,6 +619,7 @@
     else if (current.screen === "panier") content = basketScreen(state.view, current.id);
     else content = homeScreen(state.view);
     main.replaceChildren(...[content].flat(Infinity).filter(Boolean));
+    state.typing = false;
     drawStatus();
     const flash = document.getElementById("field-flash");
     if (moved) {
@@ -688,8 +697,9 @@
     window.addEventListener("hashchange", () => draw(true));
     window.addEventListener("online", send);
     if (sync.channel) {
-      sync.channel.addEventListener("message", async () => { await load(); draw(false); });
+      sync.channel.addEventListener("message", async () => { await load(); refresh(); });
     }
+    document.getElementById("main").addEventListener("input", () => { state.typing = true; });
     document.getElementById("main").append(h("p", { role: "status" }, T.loading));
     start();
   });
