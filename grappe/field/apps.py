@@ -8,3 +8,4 @@ class FieldConfig(AppConfig):
     name = "grappe.field"
     label = "field"
     verbose_name = _("Tour day in the field")
+    home_tasks = "grappe.field.tasks.home_tasks"
