@@ -20,13 +20,14 @@ from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 
 from conftest import CHROMIUM_FLAGS, assert_accessible, browser_login, chromium_path, screenshot
 from grappe.accounts import services as account_services
-from grappe.accounts.models import Entry
+from grappe.accounts.models import CheckoutFee, Entry
 from grappe.core.money import line_total
 from grappe.distribution import services as distribution_services
 from grappe.distribution.models import Basket, BasketLine
 from grappe.field import services as field_services
 from grappe.field.models import FieldDevice, FieldEntry
 from grappe.field.tests.factories import make_tour_day
+from grappe.members.models import Membership
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -151,6 +152,10 @@ def test_a_volunteer_serves_three_stops_with_no_network_and_everything_arrives_o
         browser, server, world, tmp_path):
     tour = make_tour_day(world)
     b = tour.baskets  # two per stop, in stop order: Étienne, Hélène | Noël, Zoé | Anaïs, Gérald
+    # Gérald joined lately: his first fee is taken at this, his first distribution
+    world.association.first_fee_at_first_distribution = True
+    world.association.save(update_fields=["first_fee_at_first_distribution"])
+    Membership.objects.filter(member=b[5].member).delete()
     profile = tmp_path / "profile"
     phone = open_phone(browser, profile)
     page = phone.pages[0] if phone.pages else phone.new_page()
@@ -254,6 +259,10 @@ def test_a_volunteer_serves_three_stops_with_no_network_and_everything_arrives_o
     open_basket(page, 3, "gerald", "Gérald Roux")
     page.click("#field-collect")
     page.wait_for_selector("#field-pay")
+    fee = french(world.association.minimum_fee)
+    assert f"Cotisation\u00a0: {fee}\u00a0€" in page.inner_text("#field-fee")
+    page.click("#field-fee button")  # in cash
+    page.wait_for_selector("text=Cotisation gardée sur l’appareil.")
     gerald_cash = total_of(b[5]) - D("10")
     page.fill("#field-pay-amount", french(gerald_cash))
     page.click("#field-pay-button")
@@ -261,7 +270,7 @@ def test_a_volunteer_serves_three_stops_with_no_network_and_everything_arrives_o
     page.click("#field-on-account button")
     page.wait_for_selector("text=Le reste est laissé sur le compte.")
     look(page, "basket-on-account")
-    assert "15 saisies pas encore envoyées" in pending(page)
+    assert "16 saisies pas encore envoyées" in pending(page)
 
     # the browser is closed and opened again, still with no network: nothing is lost
     phone.close()
@@ -269,7 +278,7 @@ def test_a_volunteer_serves_three_stops_with_no_network_and_everything_arrives_o
     page = phone.pages[0] if phone.pages else phone.new_page()
     page.goto(server.url + "/terrain/jour/")
     page.wait_for_selector("a.field-stop")
-    assert "15 saisies pas encore envoyées" in pending(page)
+    assert "16 saisies pas encore envoyées" in pending(page)
     assert Entry.objects.filter(kind=Entry.Kind.PAYMENT).count() == 0
 
     # meanwhile at the office, Anaïs's basket was handed out and reopened on the server
@@ -281,7 +290,7 @@ def test_a_volunteer_serves_three_stops_with_no_network_and_everything_arrives_o
     page.click("#field-send")
     page.wait_for_selector("#field-refused")
     assert "Tout est envoyé" in pending(page)
-    assert FieldEntry.objects.count() == 15
+    assert FieldEntry.objects.count() == 16
     refused = FieldEntry.objects.filter(status=FieldEntry.Status.REFUSED)
     assert {e.basket_id for e in refused} == {b[4].pk} and refused.count() == 2, \
         [(e.basket_id, e.kind, e.payload, e.reason) for e in refused]
@@ -305,6 +314,8 @@ def test_a_volunteer_serves_three_stops_with_no_network_and_everything_arrives_o
         assert charge.amount == -total_of(basket)
         paid = sum(payments.filter(member=basket.member).values_list("amount", flat=True))
         assert paid == total_of(basket) - (D("10") if basket == b[5] else D("0"))
+    assert CheckoutFee.objects.get(basket=b[5]).means == "cash"
+    assert Membership.objects.get(member=b[5].member).paid_on == tour.day
     assert line_of(b[0], tour.lentils).served == D("1.950")
     assert line_of(b[1], tour.lentils).served == D("2.400")
     assert line_of(b[3], tour.lentils).served == D("3.600")
@@ -323,7 +334,7 @@ def test_a_volunteer_serves_three_stops_with_no_network_and_everything_arrives_o
             headers: {Authorization: "Device " + token, "Content-Type": "application/json"}});
         return await response.json();
     }""", server.url + "/terrain/api/envoi/")
-    assert [r["status"] for r in replay["results"]] == ["duplicate"] * 15, json.dumps(replay)[:500]
+    assert [r["status"] for r in replay["results"]] == ["duplicate"] * 16, json.dumps(replay)[:500]
     assert books() == before
 
     # the coordinator finds Anaïs's entries on the refused list

@@ -271,7 +271,8 @@
     const body = document.body.dataset;
     return [
       h("h1", { tabindex: "-1" }, "Grappe · camion"),
-      h("p", { class: "message message-warning", role: "alert" }, message),
+      h("div", { class: "messages" }, h("p", { class: "message " + (message === T.finished ? "message-success" : "message-warning"),
+        role: "alert" }, message)),
       withRetry ? h("p", {}, h("button", { type: "button", onclick: start }, T.retry)) : null,
       h("ul", { class: "field-links" },
         h("li", {}, h("a", { href: body.home }, T.toPrepare)),
