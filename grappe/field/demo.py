@@ -40,9 +40,11 @@ STOCK = {"NV-POM18": Decimal("12"), "SD-SAV24": Decimal("10"), "HT5": Decimal("4
 MIN_STOPS = 3
 
 
-def clock(minutes: int) -> str:
-    """570 -> "9 h 30", 660 -> "11 h" (the way the posters and the device write times)."""
-    hours, rest = divmod(int(minutes), 60)
+def clock(minutes: int, up: bool = False) -> str:
+    """570 -> "9 h 30", 660 -> "11 h" (the way the posters and the device write times), to the five
+    minutes below (or above, for an end: `up`), as a village is told the van's hours."""
+    minutes = (int(minutes) + (4 if up else 0)) // 5 * 5
+    hours, rest = divmod(minutes, 60)
     return f"{hours} h {rest:02d}" if rest else f"{hours} h"
 
 
@@ -90,7 +92,7 @@ def load(stdout) -> list:
         groups=[order_services.GroupPlan(group, day, stops=tuple((site, day) for site in sites))])
     for stop in stops:
         CycleStop.objects.filter(cycle_group__cycle=cycle, site=stop.site).update(
-            time=f"{clock(stop.visit.arrival)} – {clock(stop.visit.departure)}")
+            time=f"{clock(stop.visit.arrival)} – {clock(stop.visit.departure, up=True)}")
     cycle = order_services.open_cycle(cycle=cycle, by=by, now=opens)
     rng = random.Random(2614)
     prices = {p.product_id: p for p in cycle.prices.all()}

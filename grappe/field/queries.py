@@ -25,7 +25,7 @@ from grappe.core.money import format_euros, plain_number
 from grappe.core.text import fold
 from grappe.distribution.models import Basket, BasketLine, Distribution, DistributionSettings
 from grappe.distribution.services import stock_available
-from grappe.members.models import Member
+from grappe.members.models import Member, Membership
 from grappe.network.models import BuyingGroup
 from grappe.orders.models import CyclePrice, StockItem, unit_word
 
@@ -131,11 +131,14 @@ def basket_rows(baskets) -> list[dict]:
     charged = dict(Entry.objects.filter(basket__in=baskets).values("basket_id").annotate(s=Sum("amount"))
                    .values_list("basket_id", "s"))
     stamp_of = stamps(baskets)
+    ever_paid = set(Membership.objects.filter(member__in=members, paid_on__isnull=False)
+                    .values_list("member_id", flat=True))
     out = []
     for basket in baskets:
         member = basket.member
         before = (balances.get(member.pk) or ZERO) - (charged.get(basket.pk) or ZERO)
-        fee = fee_due_at(basket)
+        # a first fee is due only from a household that never paid one: ask no more of the others
+        fee = None if member.pk in ever_paid else fee_due_at(basket)
         out.append({
             "id": basket.pk, "stamp": stamp_of[basket.pk], "status": basket.status,
             "member": {"number": member.number, "name": member.name, "search": f"{fold(member.name)} {member.number}",

@@ -110,9 +110,24 @@ def hand_bundle(*, device, now=None) -> dict:
     data = queries.bundle(device)
     given = {row["id"]: row["stamp"] for stop in data["stops"] for row in stop["baskets"]}
     records = {r.basket_id: r for r in FieldBasketStamp.objects.filter(device=device, basket_id__in=list(given))}
+    changed, new = [], []
     for basket_id, current in given.items():
-        _remember(device, basket_id, current, records.get(basket_id))
+        record = records.get(basket_id)
+        if record is None:
+            new.append(FieldBasketStamp(device=device, basket_id=basket_id, own=current, known=[current]))
+        elif record.own != current or current not in record.known:
+            record.known = _known_after(record, current)
+            record.own = current
+            changed.append(record)
+    FieldBasketStamp.objects.bulk_create(new)
+    FieldBasketStamp.objects.bulk_update(changed, ["own", "known"])
     return data
+
+
+def _known_after(record, current, own_change=False) -> list[str]:
+    if own_change or record.own == current:
+        return [s for s in record.known if s != current][-(KNOWN_STAMPS - 1):] + [current]
+    return [current]
 
 
 def _remember(device, basket_id, current, record, *, own_change=False, before=None) -> None:
@@ -123,11 +138,7 @@ def _remember(device, basket_id, current, record, *, own_change=False, before=No
         known = [before, current] if before and before != current else [current]
         FieldBasketStamp.objects.create(device=device, basket_id=basket_id, own=current, known=known)
         return
-    if own_change or record.own == current:
-        known = [s for s in record.known if s != current][-(KNOWN_STAMPS - 1):] + [current]
-    else:
-        known = [current]
-    FieldBasketStamp.objects.filter(pk=record.pk).update(own=current, known=known)
+    FieldBasketStamp.objects.filter(pk=record.pk).update(own=current, known=_known_after(record, current, own_change))
 
 
 # --- Reading what the device sends ----------------------------------------------------------------

@@ -65,3 +65,12 @@ def test_the_bundle_holds_the_stops_in_order_with_their_baskets_and_the_vans_sto
     assert data["means"][0]["label"] == "Espèces"
     assert {s["name"] for s in data["stock"]} == {"Pommes", "Lentilles vertes"}
     assert data["tolerance_percent"] == "10.00"
+
+
+def test_the_bundle_reads_a_fixed_number_of_queries_whatever_the_baskets(world, django_assert_max_num_queries):
+    now = timezone.now()
+    tour = make_tour_day(world, now=now)
+    device, _key = services.prepare_device(group=tour.group, day=tour.day, label="T", by=world.volunteer, now=now)
+    with django_assert_max_num_queries(26):  # 6 baskets; one query per basket would pass 30
+        data = services.hand_bundle(device=device, now=now)
+    assert sum(len(stop["baskets"]) for stop in data["stops"]) == 6
