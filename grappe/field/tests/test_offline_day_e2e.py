@@ -9,6 +9,7 @@ closed when it stops). One persistent user-data directory is kept across the bro
 
 import contextlib
 import json
+import re
 import socket
 from decimal import Decimal as D
 
@@ -421,3 +422,15 @@ def test_without_javascript_the_shell_says_so_and_links_to_the_ordinary_pages(br
     # the shell is cached on the device for anyone: nothing of the signed-in volunteer in it
     assert "csrfmiddlewaretoken" not in html and "volunteer" not in html.lower()
     context.close()
+
+
+def test_the_apps_french_words_have_a_no_break_space_before_the_high_signs():
+    from pathlib import Path
+
+    from grappe.core.tests.test_typography import typography_faults
+
+    source = (Path(__file__).resolve().parents[1] / "static" / "field" / "app.js").read_text()
+    words = source[source.index("const T = {"):source.index("function t(")]
+    texts = [json.loads(f'"{literal}"') for literal in re.findall(r'"((?:[^"\\]|\\.)*)"', words)]
+    assert len(texts) > 100
+    assert [(text, typography_faults(text)) for text in texts if typography_faults(text)] == []

@@ -91,7 +91,7 @@
     feeHelp: "Sa première cotisation, à prendre à cette première distribution, à part du panier.",
     feeMeans: "Payée par",
     feeButton: "Encaisser la cotisation ({amount})",
-    feeTaken: "Cotisation encaissée ({means}).",
+    feeTaken: "Cotisation de {amount} encaissée ({means}).",
     feeKept: "Cotisation gardée sur l’appareil.",
     payTitle: "Prendre un paiement",
     payMeans: "Moyen de paiement",
@@ -516,7 +516,8 @@
       h("p", {}, t("servedTotal", { amount: dec.euros(basket.totalCents) }), h("br"),
         t("balanceBefore", { amount: dec.euros(dec.parse(basket.balance, 2)) })),
       payments.length ? [h("h2", {}, T.paymentsTaken), h("ul", {}, payments)] : null,
-      basket.fee ? h("p", {}, t("feeTaken", { means: meansLabel(basket.fee.entry.payload.means) })) : null,
+      basket.fee ? h("p", {}, t("feeTaken", { amount: dec.euros(dec.parse(basket.fee.local.amount || "0", 2)),
+        means: meansLabel(basket.fee.entry.payload.means).toLowerCase() })) : null,
       h("p", { id: "field-due", class: "big-amount" }, basket.dueCents > 0n ? t("due", { amount: dec.euros(basket.dueCents) }) : T.nothingDue),
       basket.onAccount ? h("p", {}, T.onAccountDone) : null);
   }
@@ -672,6 +673,8 @@
       const answer = await sync.fetchBundle(state.token);
       if (answer.status === "ok") {
         await store.setMeta("bundle", answer.bundle);
+        // ask the browser never to evict the day's data under storage pressure (kept until the day ends)
+        if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
       } else if (answer.status === "erased") {
         state.notice = T.erased;
       } else if (answer.status === "unknown_token") {
