@@ -347,6 +347,7 @@ def test_a_volunteer_serves_three_stops_with_no_network_and_everything_arrives_o
 
     # the day is over: the device forgets it
     page.click("#field-end")
+    page.click("#field-end-yes")  # after a second thought
     page.wait_for_selector("text=Journée terminée")
     assert page.evaluate("GrappeField.store.outbox().then((all) => all.length)") == 0
     assert page.evaluate("GrappeField.store.getMeta('token')") is None

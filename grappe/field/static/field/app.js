@@ -32,6 +32,9 @@
     endWaiting: "Envoyez d’abord les saisies en attente\u00a0: la journée se termine quand tout est envoyé.",
     endHelp: "Tout est envoyé. Terminer la journée efface ses données de cet appareil.",
     endButton: "Terminer la journée",
+    endConfirm: "Les données de la journée vont être effacées de cet appareil, et il ne pourra plus rien saisir pour cette tournée. Le serveur a bien tout reçu.",
+    endYes: "Oui, terminer la journée",
+    endNo: "Annuler",
     endOffline: "Pas de réseau\u00a0: la journée ne peut se terminer qu’avec le réseau. Rien n’est effacé.",
     pending: ["{n} saisie pas encore envoyée", "{n} saisies pas encore envoyées"],
     allSent: "Tout est envoyé.",
@@ -301,7 +304,15 @@
     if (view.waiting) {
       end.push(h("p", {}, T.endWaiting));
     } else {
-      end.push(h("p", {}, T.endHelp), h("p", {}, h("button", { type: "button", id: "field-end", class: "button-danger", onclick: finish }, T.endButton)));
+      // two steps: a day ended by mistake cannot be taken up again without the network
+      const confirm = h("div", { id: "field-end-confirm", class: "card", hidden: true },
+        h("p", {}, T.endConfirm),
+        h("div", { class: "actions" },
+          h("button", { type: "button", id: "field-end-yes", class: "button-danger", onclick: finish }, T.endYes),
+          h("button", { type: "button", class: "button-secondary", onclick: () => { confirm.hidden = true; ask.hidden = false; ask.focus(); } }, T.endNo)));
+      const ask = h("button", { type: "button", id: "field-end", class: "button-danger",
+        onclick: () => { ask.hidden = true; confirm.hidden = false; confirm.querySelector("button").focus(); } }, T.endButton);
+      end.push(h("p", {}, T.endHelp), h("p", {}, ask), confirm);
     }
     return [
       h("h1", { tabindex: "-1" }, t("dayTitle", { day: dayTitle(bundle.day) })),
