@@ -86,7 +86,9 @@ def load(stdout) -> list:
         GroupSelection.objects.get_or_create(group=group, product=product)
 
     now = timezone.now()
-    opens, closes = now - dt.timedelta(days=6), now - dt.timedelta(days=2)
+    # closed before the orders demo's cycle (two days ago), which the distribution demo takes as the
+    # latest closed cycle for its rota
+    opens, closes = now - dt.timedelta(days=7), now - dt.timedelta(days=3)
     cycle = order_services.create_cycle(
         association=association, name=CYCLE, opens_at=opens, closes_at=closes, by=by,
         groups=[order_services.GroupPlan(group, day, stops=tuple((site, day) for site in sites))])
