@@ -280,6 +280,8 @@ def test_a_volunteer_serves_three_stops_with_no_network_and_everything_arrives_o
     page.goto(server.url + "/terrain/jour/")
     page.wait_for_selector("a.field-stop")
     assert "16 saisies pas encore envoyées" in pending(page)
+    van = page.inner_text("main table")  # Zoé's 0,1 kg of lentils above her share came from the van
+    assert "Lentilles vertes\t2,9\u00a0kg" in van and "Pommes\t3,5\u00a0kg" in van
     assert Entry.objects.filter(kind=Entry.Kind.PAYMENT).count() == 0
 
     # meanwhile at the office, Anaïs's basket was handed out and reopened on the server
@@ -322,6 +324,8 @@ def test_a_volunteer_serves_three_stops_with_no_network_and_everything_arrives_o
     assert line_of(b[3], tour.lentils).served == D("3.600")
     assert BasketLine.objects.get(basket=b[1], from_stock=True).served == D("1.500")
     assert distribution_services.stock_available(tour.distributions[0], tour.apples.pk) == D("3.5")
+    assert distribution_services.stock_available(tour.distributions[0], tour.lentils.pk) == D("2.9")
+    assert "Lentilles vertes\t2,9\u00a0kg" in page.inner_text("main table")  # the device agrees
     assert dict(Basket.objects.values_list("pk", "status")) == {
         b[0].pk: "collected", b[1].pk: "collected", b[2].pk: "not_collected", b[3].pk: "collected",
         b[4].pk: "waiting", b[5].pk: "collected"}

@@ -683,7 +683,7 @@
     if (state.token && !state.bundle && !state.notice) {
       const answer = await sync.fetchBundle(state.token);
       if (answer.status === "ok") {
-        await store.setMeta("bundle", answer.bundle);
+        await store.setMeta("bundle", { ...answer.bundle, taken_at_start: day.takenAtStart(answer.bundle) });
         // ask the browser never to evict the day's data under storage pressure (kept until the day ends)
         if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
       } else if (answer.status === "erased") {

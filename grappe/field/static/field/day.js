@@ -59,20 +59,37 @@
     return basket;
   }
 
+  /* What the baskets take out of the van's stock, per product (thousandths), as the server counts it
+     (distribution.services._pending_moves): a sale from stock, and a weight above the allotted quantity;
+     nothing for a basket not collected. */
+  function takenFromStock(baskets) {
+    const taken = {};
+    baskets.filter((b) => b.status !== "not_collected").forEach((b) => b.lines.forEach((line) => {
+      const above = dec.parse(served(line), 3) - dec.parse(line.allotted, 3);
+      if (above > 0n) taken[line.product] = (taken[line.product] || 0n) + above;
+    }));
+    return taken;
+  }
+
+  /* Kept in the bundle when it arrives: the stock it gives already counts these. */
+  function takenAtStart(bundle) {
+    const taken = takenFromStock(bundle.stops.flatMap((stop) => stop.baskets));
+    return Object.fromEntries(Object.entries(taken).map(([product, milli]) => [product, dec.toPlain(milli, 3)]));
+  }
+
   /* The whole day: stops with their baskets, stock left, entries refused, how many wait to be sent. */
   function view(bundle, records) {
     const stockById = new Map(bundle.stock.map((s) => [s.product, s]));
-    const sold = new Map();
-    records.filter((r) => r.state !== "refused" && r.entry.kind === "stock_sale").forEach((r) => {
-      sold.set(r.entry.payload.product, (sold.get(r.entry.payload.product) || 0n) + dec.parse(r.entry.payload.quantity, 3));
-    });
-    const stock = bundle.stock.map((s) => ({ ...s, leftMilli: dec.parse(s.quantity, 3) - (sold.get(s.product) || 0n) }));
     const basketsById = new Map();
     const stops = bundle.stops.map((stop) => {
       const baskets = stop.baskets.map((b) => basketView(b, records, stockById));
       baskets.forEach((b) => basketsById.set(b.id, { basket: b, stop }));
       return { ...stop, baskets };
     });
+    const taken = takenFromStock(stops.flatMap((stop) => stop.baskets));
+    const atStart = bundle.taken_at_start || {};
+    const stock = bundle.stock.map((s) => ({ ...s,
+      leftMilli: dec.parse(s.quantity, 3) - (taken[s.product] || 0n) + dec.parse(atStart[s.product] || "0", 3) }));
     return {
       bundle, stops, stock, basketsById,
       waiting: records.filter((r) => r.state === "waiting").length,
@@ -128,5 +145,5 @@
     return { value: dec.toPlain(quantity, 3) };
   }
 
-  field.day = { view, counts, cash, search, checkServed, served, normalise, stockPrice };
+  field.day = { view, counts, cash, search, checkServed, served, normalise, stockPrice, takenAtStart };
 })(self.GrappeField = self.GrappeField || {});
