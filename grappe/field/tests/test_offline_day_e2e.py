@@ -18,6 +18,9 @@ from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
 from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from conftest import CHROMIUM_FLAGS, assert_accessible, browser_login, chromium_path, screenshot
 from grappe.accounts import services as account_services
@@ -439,3 +442,53 @@ def test_the_apps_french_words_have_a_no_break_space_before_the_high_signs():
     texts = [json.loads(f'"{literal}"') for literal in re.findall(r'"((?:[^"\\]|\\.)*)"', words)]
     assert len(texts) > 100
     assert [(text, typography_faults(text)) for text in texts if typography_faults(text)] == []
+
+
+# --- The device's arithmetic against the server's own rules --------------------------------------
+
+QUANTITIES = st.decimals(min_value=D("0"), max_value=D("999.999"), places=3)
+OFFSETS = st.decimals(min_value=D("-1"), max_value=D("1"), places=3)
+
+
+@st.composite
+def cases(draw):
+    """A line (unit price, allotted, tolerance, weighed or not) and a served quantity, often near the allotted one."""
+    allotted = draw(QUANTITIES)
+    served = draw(st.one_of(QUANTITIES, OFFSETS.map(lambda offset: max(D("0"), allotted + offset))))
+    return (draw(st.decimals(min_value=D("0"), max_value=D("99.999999"), places=6)), allotted, served,
+            draw(st.decimals(min_value=D("0"), max_value=D("100"), places=2)), draw(st.booleans()))
+
+
+EDGES = [(D("3.200000"), D("2.000"), D("2.200"), D("10.00"), True), (D("3.200000"), D("2.000"), D("2.201"), D("10.00"), True),
+         (D("3.200000"), D("2.000"), D("1.800"), D("10.00"), True), (D("3.200000"), D("2.000"), D("1.799"), D("10.00"), True),
+         (D("0.333333"), D("1.500"), D("1.500"), D("0"), True), (D("9.500000"), D("1.000"), D("2.000"), D("10"), False),
+         (D("0.005000"), D("1.000"), D("1.000"), D("0"), False), (D("0.004999"), D("1.000"), D("1.000"), D("0"), False)]
+
+
+@pytest.fixture
+def shell(phone, server):
+    phone.goto(server.url + "/terrain/jour/")  # no day on this device: its scripts are what is wanted
+    phone.wait_for_selector("text=Aucune tournée")
+    return phone
+
+
+def test_the_device_computes_amounts_and_tolerance_as_the_server_does(shell):
+    @hypothesis_settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(cases(), min_size=1, max_size=40))
+    def check(drawn):
+        lines = drawn + EDGES
+        answers = shell.evaluate("""(cases) => cases.map(([price, allotted, served, tolerance, weighed]) => {
+            const line = {name: "x", allotted, weighed, from_stock: false, unit_label: "kg"};
+            const checked = GrappeField.day.checkServed(line, served.replace(".", ","), tolerance);
+            return [GrappeField.decimal.toPlain(GrappeField.decimal.lineCents(price, served), 2), !checked.error];
+        })""", [[str(value) for value in line[:4]] + [line[4]] for line in lines])
+        for (price, allotted, served, tolerance, weighed), (amount, accepted) in zip(lines, answers, strict=True):
+            line = BasketLine(name="x", unit="kg", allotted=allotted, is_bulk=weighed, from_stock=False)
+            try:
+                distribution_services.check_served(line, served, tolerance)
+                server_accepts = True
+            except distribution_services.OutOfTolerance:
+                server_accepts = False
+            assert (D(amount), accepted) == (line_total(price, served), server_accepts), (price, allotted, served)
+
+    check()
