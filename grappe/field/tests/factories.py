@@ -24,6 +24,7 @@ import datetime
 from decimal import Decimal as D
 from types import SimpleNamespace
 
+from django.db import transaction
 from django.utils import timezone
 
 from grappe.catalogue.models import GroupSelection
@@ -87,10 +88,11 @@ def make_tour_day(world, day=None, now=None, households=HOUSEHOLDS):
     distributions = distribution_services.create_distributions(cycle=cycle, by=world.coordinator)
     distributions.sort(key=lambda d: d.site.position)
     prices = {p.product_id: p for p in cycle.prices.all()}
-    order_services.apply_stock_moves([
-        StockMove(group_id=group.pk, product_id=product.pk, kind=StockMove.Kind.SURPLUS, quantity=quantity,
-                  unit_cost=prices[product.pk].unit_cost, at=now, reason="stock du camion")
-        for product, quantity in ((apples, D("5")), (lentils, D("3")))])
+    with transaction.atomic():  # the stock ledger writes inside its caller's transaction
+        order_services.apply_stock_moves([
+            StockMove(group_id=group.pk, product_id=product.pk, kind=StockMove.Kind.SURPLUS, quantity=quantity,
+                      unit_cost=prices[product.pk].unit_cost, at=now, reason="stock du camion")
+            for product, quantity in ((apples, D("5")), (lentils, D("3")))])
     baskets = list(Basket.objects.filter(distribution__in=distributions).select_related("member", "distribution")
                    .order_by("distribution__site__position", "member__number"))
     return SimpleNamespace(group=group, sites=sites, day=day, cycle=cycle, distributions=distributions,
