@@ -267,6 +267,11 @@ def test_a_volunteer_serves_three_stops_with_no_network_and_everything_arrives_o
     assert f"Cotisation\u00a0: {fee}\u00a0€" in page.inner_text("#field-fee")
     page.click("#field-fee button")  # in cash
     page.wait_for_selector("text=Cotisation gardée sur l’appareil.")
+    page.click("#field-on-account button")  # all of it on his account: beyond the limit of 20 €
+    assert "au-delà de la limite de 20,00\u00a0€" in page.inner_text("#field-account-error")
+    page.fill("#field-pay-amount", "999")
+    page.click("#field-pay-button")
+    assert "est plus que les" in page.inner_text("#field-pay-error")
     gerald_cash = total_of(b[5]) - D("10")
     page.fill("#field-pay-amount", french(gerald_cash))
     page.click("#field-pay-button")
