@@ -9,3 +9,10 @@ class FieldConfig(AppConfig):
     label = "field"
     verbose_name = _("Tour day in the field")
     home_tasks = "grappe.field.tasks.home_tasks"
+
+    def ready(self):
+        from grappe.members.signals import member_erased
+
+        from .services import forget_erased_member
+
+        member_erased.connect(forget_erased_member, dispatch_uid="field.forget_erased_member")

@@ -93,7 +93,7 @@ class FieldEntry(models.Model):
 
     id = models.UUIDField(primary_key=True)  # made on the device: a second copy is the same row
     device = models.ForeignKey(FieldDevice, on_delete=models.CASCADE, related_name="entries")
-    basket = models.ForeignKey(Basket, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    basket = models.ForeignKey(Basket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
     payload = models.JSONField(default=dict)
     stamp = models.CharField(max_length=64, blank=True)

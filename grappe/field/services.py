@@ -447,3 +447,10 @@ def mark_handled(*, entry, by, note="", now=None) -> FieldEntry:
         raise FieldError(_("This entry has already been handled."))
     entry.refresh_from_db()
     return entry
+
+
+def forget_erased_member(*, member, **_signal) -> None:
+    """Connected to members.signals.member_erased (inside erase_member's transaction): what the devices
+    entered for the member's baskets (a voucher's number, a cheque's) is forgotten; the entry's kind,
+    outcome and reason stay for the coordinators' records."""
+    FieldEntry.objects.filter(basket__member=member).update(payload={}, result={})

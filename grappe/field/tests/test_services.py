@@ -293,3 +293,17 @@ def test_entries_take_the_devices_time_when_plausible(world, tour, now):
                            now=now + dt.timedelta(hours=2))
     assert Basket.objects.get(pk=basket.pk).changed_at == at
     assert Distribution.objects.filter(group=tour.group).count() == 3
+
+
+def test_erasing_a_member_forgets_what_the_devices_entered_for_her(world, tour, now):
+    from grappe.members.services import erase_member
+
+    device, bundle = prepare(world, tour, now)
+    basket = tour.baskets[0]
+    services.apply_entries(device=device, entries=[
+        entry(bundle, basket, "payment", {"amount": "3", "means": "voucher", "issuer": "CCAS", "reference": "X"})],
+        now=now)
+    assert FieldEntry.objects.get().payload["reference"] == "X"
+    erase_member(member=basket.member, by=world.admin)
+    found = FieldEntry.objects.get()
+    assert found.payload == {} and found.status == "refused" and found.reason
