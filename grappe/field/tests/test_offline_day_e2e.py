@@ -209,7 +209,7 @@ def test_a_volunteer_serves_three_stops_with_no_network_and_everything_arrives_o
 
     # stop 1: Hélène (found by her number): apples from the van's stock, her weight, a cheque and a voucher
     open_basket(page, 1, str(b[1].member.number), "Hélène Faure")
-    page.select_option("#field-stock-product", str(tour.apples.pk))
+    page.check(f"#field-stock-{tour.apples.pk}")
     page.fill("#field-stock-quantity", "9")  # more than the van holds
     page.click("#field-stock button")
     assert "il ne reste que 5\u00a0kg" in page.inner_text("#field-stock-error")
@@ -497,3 +497,29 @@ def test_the_device_computes_amounts_and_tolerance_as_the_server_does(shell):
             assert (D(amount), accepted) == (line_total(price, served), server_accepts), (price, allotted, served)
 
     check()
+
+
+def test_the_demo_haut_diois_tour_day_opens_on_a_phone(phone, server):
+    from io import StringIO
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from grappe.network.models import BuyingGroup
+
+    call_command("load_demo", stdout=StringIO())
+    group = BuyingGroup.objects.get(name="VRAC mobile Haut Diois")
+    day = Basket.objects.filter(distribution__group=group).values_list("distribution__date", flat=True).first()
+    _device, key = field_services.prepare_device(group=group, day=day, label="Tablette du camion",
+                                                 by=get_user_model().objects.get(username="benevole"))
+    page = phone
+    page.goto(f"{server.url}/terrain/jour/#{key}")
+    page.wait_for_selector("a.field-stop")
+    assert page.locator("a.field-stop").count() >= 3
+    look(page, "demo-home")
+    page.locator("a.field-stop").first.click()
+    page.wait_for_selector("a.field-basket-link")
+    look(page, "demo-stop")
+    page.locator("a.field-basket-link").first.click()
+    page.wait_for_selector("#field-weigh")
+    look(page, "demo-basket")

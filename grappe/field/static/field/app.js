@@ -159,7 +159,10 @@
 
   /* "1 pièce", "2 pièces", "1,5 kg": the bundle's unit label is singular. */
   function quantity(value, unitLabel, unit) {
-    const milli = dec.parse(value, 3);
+    return quantityOf(dec.parse(value, 3), unitLabel, unit);
+  }
+
+  function quantityOf(milli, unitLabel, unit) {
     const words = T.units[unit];
     const label = words ? words[milli >= 2000n ? 1 : 0] : unitLabel;
     return dec.french(milli, 3, true) + "\u00a0" + label;
@@ -298,7 +301,7 @@
       h("div", { class: "table-wrap" }, h("table", {},
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, T.product), h("th", { scope: "col", class: "num" }, T.stockLeft))),
         h("tbody", {}, view.stock.map((s) => h("tr", {}, h("td", {}, s.name),
-          h("td", { class: "num" }, dec.french(s.leftMilli, 3, true) + "\u00a0" + s.unit_label)))))),
+          h("td", { class: "num" }, quantityOf(s.leftMilli, s.unit_label, s.unit))))))),
     ] : [];
     const end = [h("h2", {}, T.endTitle)];
     if (view.waiting) {
@@ -478,19 +481,23 @@
     const items = view.stock.filter((s) => s.leftMilli > 0n);
     if (!view.stock.length) return null;
     if (!items.length) return h("section", { class: "card" }, h("h2", {}, T.stockTitleSell), h("p", {}, T.stockNone));
-    const select = h("select", { id: "field-stock-product" }, items.map((s) => h("option", { value: s.product },
-      t("stockOption", { name: s.name, left: dec.french(s.leftMilli, 3, true) + "\u00a0" + s.unit_label,
-        price: price(day.stockPrice(basket, s), s.unit_label) }))));
+    // radio buttons rather than a list: each product's whole line stays readable at 360 px
+    const choices = h("fieldset", { class: "means" }, h("legend", {}, T.product),
+      items.map((s, index) => h("label", { class: "radio-choice", for: "field-stock-" + s.product },
+        h("input", { type: "radio", name: "stock-product", id: "field-stock-" + s.product, value: s.product, checked: index === 0 }),
+        " ", t("stockOption", { name: s.name, left: quantityOf(s.leftMilli, s.unit_label, s.unit),
+          price: price(day.stockPrice(basket, s), s.unit_label) }))));
     const amount = h("input", { type: "text", inputmode: "decimal", id: "field-stock-quantity", autocomplete: "off", "aria-describedby": "field-stock-error" });
     const error = errorBox("field-stock-error");
 
     async function submit(event) {
       event.preventDefault();
-      const item = items.find((s) => String(s.product) === select.value);
+      const chosen = new FormData(event.target).get("stock-product");
+      const item = items.find((s) => String(s.product) === chosen);
       const milli = dec.parse(amount.value, 3);
       if (milli === null || milli <= 0n) return showError(error, T.stockZero);
       if (milli > item.leftMilli) {
-        return showError(error, t("stockTooMuch", { product: item.name, left: dec.french(item.leftMilli, 3, true) + "\u00a0" + item.unit_label }));
+        return showError(error, t("stockTooMuch", { product: item.name, left: quantityOf(item.leftMilli, item.unit_label, item.unit) }));
       }
       if (await record(basket, "stock_sale", { product: item.product, quantity: dec.toPlain(milli, 3) })) {
         state.flash = t("stockKept", { product: item.name });
@@ -500,7 +507,7 @@
 
     return h("form", { id: "field-stock", class: "card", novalidate: true, onsubmit: submit },
       h("h2", {}, T.stockTitleSell),
-      h("label", { for: "field-stock-product" }, T.product), select,
+      choices,
       h("label", { for: "field-stock-quantity" }, T.quantityLabel), amount, error,
       h("p", {}, h("button", { type: "submit", class: "button-secondary" }, T.addStock)));
   }
