@@ -279,6 +279,11 @@ def test_a_volunteer_serves_three_stops_with_no_network_and_everything_arrives_o
     page.click("#field-on-account button")
     page.wait_for_selector("text=Le reste est laissé sur le compte.")
     look(page, "basket-on-account")
+    page.click("text=Adhérent suivant")
+    stop_cash = page.inner_text("#field-cash")  # Anaïs's and Gérald's cash, Gérald's fee among it
+    anais_total = total_of(b[4])
+    assert f"Espèces\t{french(anais_total + gerald_cash + world.association.minimum_fee)}\u00a0€" in stop_cash
+    assert f"dont cotisations\t{fee}\u00a0€" in stop_cash
     assert "16 saisies pas encore envoyées" in pending(page)
 
     # the browser is closed and opened again, still with no network: nothing is lost

@@ -381,7 +381,8 @@
       count, groups,
       h("section", { class: "card", id: "field-cash" }, h("h2", {}, T.cashTitle),
         rows.length ? h("table", {}, h("tbody", {}, rows,
-          h("tr", { class: "field-cash-total" }, h("th", { scope: "row" }, T.total), h("td", { class: "num" }, dec.euros(cash.total)))))
+          h("tr", { class: "field-cash-total" }, h("th", { scope: "row" }, T.total), h("td", { class: "num" }, dec.euros(cash.total))),
+          cash.fees > 0n ? h("tr", {}, h("th", { scope: "row" }, T.cashFees), h("td", { class: "num" }, dec.euros(cash.fees))) : null))
           : h("p", {}, T.none)),
     ];
   }

@@ -103,16 +103,21 @@
     return tally;
   }
 
-  /* The stop's cash box: payments and fees taken on this device, by means (cents). */
+  /* The stop's cash box: payments and first fees taken on this device, by means (cents), and the fees apart. */
   function cash(stop) {
     const byMeans = {};
     let total = 0n;
+    let fees = 0n;
     const add = (means, cents) => { byMeans[means] = (byMeans[means] || 0n) + cents; total += cents; };
     stop.baskets.forEach((b) => {
       b.payments.forEach((r) => add(r.entry.payload.means, dec.parse(r.entry.payload.amount, 2)));
-      if (b.fee) add(b.fee.entry.payload.means, dec.parse(b.fee.local.amount || "0", 2));
+      if (b.fee) {
+        const cents = dec.parse(b.fee.local.amount || "0", 2);
+        add(b.fee.entry.payload.means, cents);
+        fees += cents;
+      }
     });
-    return { byMeans, total };
+    return { byMeans, total, fees };
   }
 
   /* Baskets matching what was typed: a number (the member's number, exactly) or words without accents. */
