@@ -355,6 +355,17 @@ def test_a_volunteer_serves_three_stops_with_no_network_and_everything_arrives_o
     assert [r["status"] for r in replay["results"]] == ["duplicate"] * 16, json.dumps(replay)[:500]
     assert books() == before
 
+    # the service worker's cache holds the shell and its files, never an answer of the API
+    cached = page.evaluate("""async () => {
+        const paths = [];
+        for (const name of await caches.keys()) {
+            for (const request of await (await caches.open(name)).keys()) paths.push(new URL(request.url).pathname);
+        }
+        return paths;
+    }""")
+    assert "/terrain/jour/" in cached and "/static/field/app.js" in cached
+    assert all(path == "/terrain/jour/" or path.startswith("/static/") for path in cached), cached
+
     # the coordinator finds Anaïs's entries on the refused list
     office = phone.new_page()
     browser_login(office, server, "coordinator")
