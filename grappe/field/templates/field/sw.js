@@ -10,7 +10,7 @@ const SHELL = "{{ shell_url|escapejs }}";
 const SCOPE = new URL(self.registration.scope).pathname;
 const FILES = [SHELL{% for asset in assets %}, "{{ asset|escapejs }}"{% endfor %},
   "{% static 'core/grappe.css' %}", "{% static 'field/app.css' %}", "{% static 'field/decimal.js' %}",
-  "{% static 'field/store.js' %}", "{% static 'field/sync.js' %}", "{% static 'field/day.js' %}",
+  "{% static 'field/store.js' %}", "{% static 'field/sync.js' %}", "{% static 'field/day.js' %}", "{% static 'field/basket.js' %}",
   "{% static 'field/app.js' %}"].filter((url, index, all) => all.indexOf(url) === index);
 
 importScripts("{% static 'field/decimal.js' %}", "{% static 'field/store.js' %}", "{% static 'field/sync.js' %}");
