@@ -422,6 +422,32 @@ def test_a_revoked_device_erases_the_day_at_its_next_contact(phone, server, worl
     look(page, "revoked")
 
 
+def test_two_windows_sending_at_once_post_the_entries_once(phone, server, world):
+    tour = make_tour_day(world)
+    first = phone
+    open_day(first, server, world, tour)
+    first.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    server.stop()
+    for typed, name in (("noel", "Noël Garcin"), ("zoe", "Zoé Arnaud")):
+        open_basket(first, 2, typed, name)
+        first.click("#field-absent button")
+        first.wait_for_selector("text=Pas venu\u00a0: rien de servi")
+    second = first.context.new_page()
+    second.goto(server.url + "/terrain/jour/")
+    second.wait_for_selector("a.field-stop")
+    assert "2 saisies pas encore envoyées" in pending(second)
+    posts = []
+    first.context.on("request", lambda r: posts.append(r.url) if r.method == "POST" and "/api/envoi/" in r.url else None)
+    server.start()
+    for page in (first, second, first):  # the button twice in one window, once in the other, at once
+        page.evaluate("() => { (window.sending = window.sending || []).push(GrappeField.sync.send()); }")
+    for page in (first, second):
+        page.evaluate("() => Promise.all(window.sending)")
+    assert len(posts) == 1
+    assert FieldEntry.objects.filter(status=FieldEntry.Status.APPLIED).count() == 2
+    second.wait_for_selector("text=Tout est envoyé")  # the other window heard of it
+
+
 def test_after_36_hours_the_device_takes_no_entry_and_only_sends(phone, server, world):
     tour = make_tour_day(world)
     page = phone
