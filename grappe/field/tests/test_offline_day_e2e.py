@@ -313,6 +313,11 @@ def test_a_volunteer_serves_three_stops_with_no_network_and_everything_arrives_o
     refused_text = page.inner_text("#field-refused")
     assert "Anaïs Peyrot" in refused_text and "la coordination le traitera" in refused_text
     look(page, "home-refused")
+    open_basket(page, 3, "anais", "Anaïs Peyrot")  # waiting again, as the server has it, saying why
+    assert page.inner_text("#field-basket-status") == "En attente"
+    assert "Refusé par le serveur" in page.inner_text("main .messages")
+    look(page, "basket-refused")
+    page.evaluate("location.hash = '#/'")
 
     def books():
         return (sorted(Entry.objects.values_list("member_id", "kind", "amount", "means", "reference", "issuer")),

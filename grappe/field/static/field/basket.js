@@ -8,6 +8,10 @@
   const dec = field.decimal;
   const day = field.day;
 
+  function capitalised(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
   function screen(app, view, basketId) {
     const { T, t, h, state, record, draw, quantity, quantityOf, price, meansLabel, flashNode, sendOnly } = app;
 
@@ -20,6 +24,8 @@
         h("h1", { tabindex: "-1" }, h("span", { class: "member-number" }, basket.member.number), " ", basket.member.name),
         h("p", {}, h("strong", { id: "field-basket-status" }, T.status[basket.status])),
         basket.waiting ? h("p", { class: "field-waiting-here" }, t("waitingHere", { n: basket.waiting })) : null,
+        basket.refused.length ? h("div", { class: "messages" }, basket.refused.map((r) => h("p", { class: "message message-error" },
+          h("strong", {}, capitalised(T.kinds[r.entry.kind] || r.entry.kind)), "\u00a0: ", t("refusedItem", { reason: r.message })))) : null,
         flashNode(),
       ];
       let body;

@@ -50,6 +50,7 @@
     basket.fee = kept.find((r) => r.entry.kind === "fee") || null;
     basket.onAccount = kept.some((r) => r.entry.kind === "on_account");
     basket.waiting = own.filter((r) => r.state === "waiting").length;
+    basket.refused = own.filter((r) => r.state === "refused");
     basket.totalCents = basket.status === "not_collected" ? 0n
       : basket.lines.reduce((sum, l) => sum + dec.lineCents(l.unit_price, served(l)), 0n);
     basket.paidCents = basket.payments.reduce((sum, r) => sum + dec.parse(r.entry.payload.amount, 2), 0n);
