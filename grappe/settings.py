@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "grappe.accounts",
     "grappe.tours",
     "grappe.events",
+    "grappe.field",
     "grappe.notify",
     "grappe.reports",
     "grappe.api",

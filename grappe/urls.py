@@ -17,6 +17,7 @@ urlpatterns = [
     path("comptes/", include("grappe.accounts.urls")),
     path("mobile/", include("grappe.tours.urls")),
     path("animations/", include("grappe.events.urls")),
+    path("terrain/", include("grappe.field.urls")),
     path("rappels/", include("grappe.notify.urls")),
     path("bilans/", include("grappe.reports.urls")),
     path("api/v1/", api_urls),

@@ -277,6 +277,8 @@ PUBLIC_PAGES = {
     "password_reset_confirm": "forgotten password: the e-mailed link",
     "password_reset_complete": "forgotten password: done",
     "members:register": "joining with a referral code",
+    "field:app_shell": "the van's offline tour day's shell (the team's; public because it holds no data and is "
+                       "cached by its service worker)",
 }
 # The pages that still show a machine word on main, with why; remove an entry once its page is fixed.
 KNOWN_PROBLEMS: dict[str, str] = {}

@@ -36,6 +36,7 @@ from grappe.distribution import services as distribution_services
 from grappe.distribution.models import Basket, Distribution
 from grappe.events import services as event_services
 from grappe.events.tests.factories import EventFactory
+from grappe.field.models import FieldDevice, FieldEntry
 from grappe.members import services as member_services
 from grappe.members.tests import personas
 from grappe.members.tests.factories import MemberFactory
@@ -68,6 +69,10 @@ PUBLIC = {
                         "(members/tests/test_language.py)",
     "email_confirm": "the e-mailed link confirming one's own address: its signed token names the user and the "
                      "address, a forged or stale one is refused (core/tests/test_own_email.py)",
+    "field:app_shell": "the offline tour day's app shell: no personal data in it, cached by its service worker",
+    "field:service_worker": "the offline tour day's service worker: no data in it",
+    **{f"field:{n}": "authenticated by a device token, tested in grappe/field/tests"
+       for n in ("api_day", "api_send", "api_finish")},
 }
 SKIPPED_PREFIXES = {
     "admin/": "Django's admin: mounted only with GRAPPE_ADMIN, staff who signed in with a TOTP code only "
@@ -92,6 +97,7 @@ PK_KIND = {
     **{f"distribution:{n}": "basket" for n in ("basket", "add_from_stock", "remove_line", "not_collected")},
     **{f"events:{n}": "event" for n in ("detail", "edit", "cancel", "register", "unregister", "staff_register")},
     "events:staff_unregister": "registration",
+    "field:revoke": "device", "field:handle": "field_entry",
     **{f"members:{n}": "member" for n in ("detail", "edit", "category", "membership", "access", "access_slip",
                                           "leave", "data", "export_json", "export_pdf", "erase")},
     "members:referral_detail": "referral", "members:referral_slip": "referral",
@@ -125,7 +131,8 @@ GROUP_BOUND = {"member", "volunteer", "coordinator", "referrer"}
 BOUND = {
     kind: GROUP_BOUND for kind in ("cycle", "purchase_order", "invoice", "member", "basket", "basket_line",
                                    "entry", "distribution", "slot", "event", "registration", "referral", "group",
-                                   "site", "notification", "person", "role", "day", "message")
+                                   "site", "notification", "person", "role", "day", "message", "device",
+                                   "field_entry")
 } | {"product": {"member"}}
 # a referrer directs households to any group of their association (the referral form lists them all)
 BOUND["group"] = GROUP_BOUND - {"referrer"}
@@ -193,13 +200,20 @@ def _place(association, group, admin, partner, staff_user, member, now):
                                            group_ids=[group.pk], text="Le camion aura du retard", token=uuid.uuid4(),
                                            created_by=admin, send_at=now)
     role = Role.objects.get(user=staff_user, association=association)
+    device = FieldDevice.objects.create(association=association, group=group, day=day, label=f"Tablette {group.name}",
+                                        prefix="matrix", key_hash=FieldDevice.hash_key(f"fld_matrix_{group.pk}"),
+                                        prepared_by=staff_user)
+    field_entry = FieldEntry.objects.create(id=uuid.uuid4(), device=device, basket=basket, kind="payment",
+                                            payload={"amount": "3", "means": "cash"}, status="refused",
+                                            reason="Ce panier a été modifié sur le serveur.")
     return {
         "cycle": cycle, "purchase_order": po, "invoice": invoice, "member": member, "basket": basket,
         "basket_line": basket.lines.first(), "entry": entry, "distribution": distribution, "slot": slot,
         "event": event, "registration": registration, "referral": referral, "group": group, "site": site,
         "notification": notification, "person": staff_user, "role": role, "product": product, "supplier": supplier,
         "price_import": price_import, "suggestion": suggestion, "scenario": scenario, "candidate": candidate,
-        "job": job, "partner": partner, "day": day.isoformat(), "message": message,
+        "job": job, "partner": partner, "day": day.isoformat(), "message": message, "device": device,
+        "field_entry": field_entry,
     }
 
 
