@@ -1,7 +1,6 @@
 """The mobile planner's pages. Coordinators and admins plan; the route sheet is for the group's staff too."""
 
 from datetime import date, timedelta
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -334,21 +333,19 @@ def route_sheet(request: HttpRequest, group_pk: int, day: str) -> HttpResponse:
 # --- The villages' timetable: public, no sign-in (grappe/tours/timetable.py reads only public facts) ---
 
 LARGE_PRINT = "grand"  # ?grand=1: the public page in large print, without JavaScript
-PAGE_LANGUAGE = "langue"  # ?langue=ar: the public page in that language (as the join page's QR code)
+PAGE_LANGUAGE = "langue"  # ?langue=ar: the public page in that language (as the join page's QR code does)
 
 
-def _page_language(request: HttpRequest) -> str:
-    """The language asked in the address, activated for this page (and kept by a cookie), or ""."""
-    language = request.GET.get(PAGE_LANGUAGE, "")
-    if language not in MEMBER_LANGUAGES:
-        return ""
-    translation.activate(language)
-    request.LANGUAGE_CODE = language
-    return language
-
-
-def _keep_language(response: HttpResponse, language: str) -> HttpResponse:
-    if language:
+def _with_language(request: HttpRequest) -> HttpResponse | None:
+    """`?langue=ar`: remember that language (the cookie of the footer's switch) and show the same page
+    without the parameter, so that the footer's switch still works from there. None when not asked."""
+    language = request.GET.get(PAGE_LANGUAGE)
+    if language is None:
+        return None
+    rest = request.GET.copy()
+    del rest[PAGE_LANGUAGE]
+    response = redirect(request.path + (f"?{rest.urlencode()}" if rest else ""))
+    if language in MEMBER_LANGUAGES:
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
                             path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
                             secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
@@ -363,19 +360,18 @@ def _public_url(request: HttpRequest, group) -> str:
 def public_tour(request: HttpRequest, association: str, group_pk: int) -> HttpResponse:
     """A van group's stops, their next visits, a map and how to join: for the villages, no sign-in."""
     group, tour = timetable.public_group(association, group_pk)
-    language = _page_language(request)
+    switched = _with_language(request)
+    if switched is not None:
+        return switched
     table = timetable.group_timetable(group, tour, timezone.localdate())
     large = request.GET.get(LARGE_PRINT) == "1"
-    keep = {PAGE_LANGUAGE: language} if language else {}
     context = {
         "table": table, "group": group, "association": group.association, "host": group.host,
         "visits_shown": timetable.PAGE_VISITS, "weeks": timetable.PAGE_WEEKS, "large": large,
         "map_points": timetable.map_points(table),
-        "large_url": "?" + urlencode({**keep, LARGE_PRINT: "1"}),
-        "normal_url": "?" + urlencode(keep) if keep else request.path,
-        "page_url": _public_url(request, group),
+        "large_url": f"{request.path}?{LARGE_PRINT}=1", "normal_url": request.path,
     }
-    return _keep_language(render(request, "tours/public_tour.html", context), language)
+    return render(request, "tours/public_tour.html", context)
 
 
 def stop_poster(request: HttpRequest, association: str, group_pk: int, site_pk: int) -> HttpResponse:
