@@ -90,7 +90,7 @@ def test_the_page_opens_without_sign_in_with_each_stop_its_place_and_next_visits
         assert name in text
     assert "Place de la Mairie, 26310 Luc-en-Diois" in text and "Secrétariat de mairie, 04 75 00 00 01" in text
     tuesday = next_weekday(1)
-    assert f"<strong>{french_day(tuesday).capitalize()}</strong>, 9{NBSP}h{NBSP}30{NBSP}– 11{NBSP}h" in html
+    assert f"<strong>{french_day(tuesday).capitalize()}</strong>, <span class=\"hours\">9{NBSP}h{NBSP}30{NBSP}– 11{NBSP}h" in html
     assert "Chaque année, pas de passage du 15 décembre au 15 mars." in text
     assert "tel:0475223344" in html and "04 75 22 33 44" in text
     assert "travailleur social" in text and "CCAS" in text and f"1,00{NBSP}€" in text
@@ -118,7 +118,7 @@ def test_a_cycle_date_for_a_stop_takes_the_place_of_the_planned_one(world, van):
     thursday = tuesday + timedelta(days=2)
     cycle_with_stop(world, van, van.sites[LUC], thursday, time="14h-15h30")
     html = Client().get(page_url(van)).content.decode()
-    assert f"<strong>{french_day(thursday).capitalize()}</strong>, 14{NBSP}h{NBSP}– 15{NBSP}h{NBSP}30" in html
+    assert f"<strong>{french_day(thursday).capitalize()}</strong>, <span class=\"hours\">14{NBSP}h{NBSP}– 15{NBSP}h{NBSP}30" in html
     luc = html.split(f'id="arret-{van.sites[LUC].pk}"')[1].split("</li>\n  \n  <li")[0]
     assert french_day(tuesday - timedelta(days=7)).capitalize() in luc  # the week before stays
     assert french_day(tuesday).capitalize() not in luc
