@@ -269,3 +269,28 @@ def test_loads_are_summed_per_unit_never_kilograms_with_litres(world, van, loade
     assert [call.has_basket for call in luc.calls] == [True, False]
     others = [item for item in sheet if item.site != van.sites[LUC]]
     assert all(not item.basket_members and not item.loads for item in others)
+
+
+def test_the_page_reads_a_fixed_number_of_queries_whatever_the_number_of_stops(world, van):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from grappe.tours.models import RunDay, RunStop, RunVisit
+
+    def count():
+        with CaptureQueriesContext(connection) as queries_run:
+            assert Client().get(page_url(van)).status_code == 200
+        return len(queries_run)
+
+    before = count()
+    luc = van.sites[LUC]
+    day = RunDay.objects.filter(run=van.run).first()
+    for n in range(3):
+        site = Site.objects.create(group=van.group, name=f"Hameau {n}", is_stop=True, commune=luc.commune,
+                                   latitude=luc.latitude, longitude=luc.longitude, position=10 + n)
+        stop = RunStop.objects.create(run=van.run, name=site.name, commune=luc.commune, latitude=luc.latitude,
+                                      longitude=luc.longitude, frequency="weekly", service_minutes=30, site=site)
+        RunVisit.objects.create(day=day, stop=stop, position=10 + n, arrival=16 * 60, departure=16 * 60 + 30)
+    html = Client().get(page_url(van)).content.decode()
+    assert "Hameau 2" in html
+    assert count() == before
