@@ -23,6 +23,7 @@ from .queries import schedule_of
 
 PAGE_WEEKS = 8  # the public page and the poster look this far ahead
 PAGE_VISITS = 6  # the public page lists at most this many visits per stop
+POSTER_VISITS = 10  # the poster at most this many (five rows of two): it stays one A4 page
 
 
 @dataclass

@@ -374,6 +374,13 @@ def public_tour(request: HttpRequest, association: str, group_pk: int) -> HttpRe
     return render(request, "tours/public_tour.html", context)
 
 
+def poster_is_busy(row) -> bool:
+    """Whether a stop's poster needs its smaller type to stay on one page: more than four rows of dates,
+    or long words about the place."""
+    words = len(row.site.name) + len(row.site.address) + len(row.site.contact)
+    return len(row.visits) > 8 or words > 110
+
+
 def stop_poster(request: HttpRequest, association: str, group_pk: int, site_pk: int) -> HttpResponse:
     """The poster of one stop for the village hall (A4, in French): public, like the page its QR code opens."""
     group, tour = timetable.public_group(association, group_pk)
@@ -381,7 +388,10 @@ def stop_poster(request: HttpRequest, association: str, group_pk: int, site_pk: 
     with translation.override("fr"):
         table = timetable.group_timetable(group, tour, timezone.localdate(), stop_site=site)
         url = _public_url(request, group)
-        context = {"row": table.stops[0], "group": group, "association": group.association, "host": group.host,
+        row = table.stops[0]
+        context = {"row": row, "visits": row.visits[:timetable.POSTER_VISITS],
+                   "more_visits": len(row.visits) > timetable.POSTER_VISITS, "compact": poster_is_busy(row),
+                   "group": group, "association": group.association, "host": group.host,
                    "weeks": timetable.PAGE_WEEKS, "page_url": url,
                    "qr": mark_safe(qr.svg(url, label=_("QR code of the page of the stops")))}  # noqa: S308
         return pdf_response("tours/poster.html", context, f"affiche-{group.pk}-{site.pk}.pdf", request=request)

@@ -7,6 +7,7 @@ import io
 import re
 from datetime import timedelta
 from decimal import Decimal as D
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
@@ -27,6 +28,7 @@ from grappe.orders.services import GroupPlan
 from grappe.orders.tests.factories import make_member
 from grappe.tours import queries
 from grappe.tours.models import Tour
+from grappe.tours.views import poster_is_busy
 
 from .van import make_van, monday_of
 
@@ -294,3 +296,46 @@ def test_the_page_reads_a_fixed_number_of_queries_whatever_the_number_of_stops(w
     html = Client().get(page_url(van)).content.decode()
     assert "Hameau 2" in html
     assert count() == before
+
+
+def test_a_busy_stop_with_long_names_still_prints_on_one_page(world, van):
+    from datetime import date
+
+    from grappe.tours.models import RunDay, RunStop, RunVisit
+
+    luc = van.sites[LUC]
+    stop = RunStop.objects.get(run=van.run, site=luc)
+    RunStop.objects.filter(pk=stop.pk).update(pause_start=date(2026, 7, 14), pause_end=date(2026, 8, 31))
+    for week in range(4):  # Thursdays too: sixteen visits in eight weeks
+        day, _created = RunDay.objects.get_or_create(run=van.run, week=week, weekday=3,
+                                                     defaults={"km": D("80"), "minutes": 480})
+        RunVisit.objects.create(day=day, stop=stop, position=9, arrival=16 * 60 + 15, departure=17 * 60 + 45)
+    Site.objects.filter(pk=luc.pk).update(
+        name="Saint-Julien-en-Quint, place de l’Église du Vieux Village",
+        address="Place de l’Église, hameau des Granges, 26150 Saint-Julien-en-Quint",
+        contact="Épicerie-café Le Relais du Vercors, ouverte le matin, 04 75 00 00 09")
+    host = world.partner
+    host.phone = "04 75 99 88 77"
+    host.save(update_fields=["phone"])
+    BuyingGroup.objects.filter(pk=van.group.pk).update(host=host)
+    response = Client().get(poster_url(van, LUC))
+    pages, text = pdf_text(response)
+    assert pages == 1
+    assert "Et d’autres passages" in text and "pas de passage du 14 juillet au 31 août" in text
+
+
+def test_the_fullest_normal_poster_still_prints_on_one_page(world, van):
+    """Eight visits, a pause, and just under the words that make the poster compact."""
+    from datetime import date
+
+    from grappe.tours.models import RunStop
+
+    luc = van.sites[LUC]
+    RunStop.objects.filter(run=van.run, site=luc).update(pause_start=date(2026, 7, 14), pause_end=date(2026, 8, 31))
+    Site.objects.filter(pk=luc.pk).update(name="Saint-Julien-en-Quint, place de l’Église",
+                                          address="Place de l’Église, 26150 Saint-Julien",
+                                          contact="Le Relais, 04 75 00 00 09")
+    assert not poster_is_busy(SimpleNamespace(site=Site.objects.get(pk=luc.pk), visits=[None] * 8))
+    response = Client().get(poster_url(van, LUC))
+    pages, text = pdf_text(response)
+    assert pages == 1 and "Et d’autres passages" not in text and "du 14 juillet au 31 août" in text
