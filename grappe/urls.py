@@ -16,6 +16,7 @@ urlpatterns = [
     path("distribution/", include("grappe.distribution.urls")),
     path("comptes/", include("grappe.accounts.urls")),
     path("mobile/", include("grappe.tours.urls")),
+    path("tournee/", include("grappe.tours.public_urls")),
     path("animations/", include("grappe.events.urls")),
     path("terrain/", include("grappe.field.urls")),
     path("rappels/", include("grappe.notify.urls")),

@@ -78,6 +78,8 @@ TEMPLATES = (
     "grappe/accounts/templates/accounts/my_basket.html",
     "grappe/accounts/templates/accounts/pdf/receipt.html",
     "grappe/core/templates/core/login_code.html",
+    # the van's public page for the villages (no sign-in): stops, next visits, how to join
+    "grappe/tours/templates/tours/public_tour.html",
 )
 
 PYTHON_MODULES = (

@@ -2,14 +2,16 @@
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from grappe.members.models import Member
 from grappe.network.access import group_for, require_write
 from grappe.network.models import Commune, Site
-from grappe.orders.models import MemberOrder
+from grappe.orders.models import MemberOrder, OrderLine, StockItem
 
 from . import dates, scoring
 from .geo import haversine_km, road_km
@@ -219,6 +221,24 @@ class SheetStop:
     site: Site | None
     members: int
     baskets: int = 0
+    basket_members: list = field(default_factory=list)  # Member, by number: whose baskets to hand out
+    loads: list = field(default_factory=list)  # Load: what to put in the van for this stop
+    calls: list = field(default_factory=list)  # Call: whom to phone beforehand
+
+
+@dataclass(frozen=True)
+class Load:
+    """One product to load for a stop: the sum of its orders' lines, in one unit (never kg plus litres)."""
+
+    name: str
+    unit: str
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class Call:
+    member: Member
+    has_basket: bool
 
 
 def baskets_by_stop(sites, day: date) -> dict[int, int]:
@@ -247,3 +267,48 @@ def route_sheet(tour: Tour, day: date) -> tuple[RunDay | None, list[SheetStop]]:
     visits = [v for v in visits if v.stop_id in served]
     baskets = baskets_by_stop([v.stop.site for v in visits if v.stop.site], day)
     return run_day, [SheetStop(v, v.stop.site, v.members, baskets.get(v.stop.site_id, 0)) for v in visits]
+
+
+def _orders_at(sites, day: date):
+    """The member orders handed out at these stops on `day`: orders of the cycles whose stop is there
+    that day, with something ordered (as `baskets_by_stop` counts them)."""
+    return (MemberOrder.objects
+            .filter(stop__in=sites, cycle__cycle_groups__stops__distribution_date=day,
+                    cycle__cycle_groups__stops__site=F("stop"), lines__quantity__gt=0)
+            .distinct())
+
+
+def fill_route_sheet(group, day: date, sheet: list[SheetStop]) -> list[StockItem]:
+    """Complete each stop of a route sheet with its baskets (the members, by number), what to load for
+    them (allotted quantities once the cycle is closed, else ordered ones, summed per product and unit)
+    and the members to phone beforehand (active members of the stop who prefer a call or paper). Returns
+    the van's stock to sell (the group's stock). A fixed number of queries."""
+    sites = [item.site for item in sheet if item.site is not None]
+    orders = list(_orders_at(sites, day).select_related("member").order_by("member__number"))
+    baskets: dict[int, list] = {}
+    for order in orders:
+        baskets.setdefault(order.stop_id, []).append(order.member)
+    loads: dict[int, dict[tuple, Decimal]] = {}
+    for stop_id, name, unit, quantity, allotted in (
+            OrderLine.objects.filter(order__in=[o.pk for o in orders])
+            .values_list("order__stop_id", "name", "unit", "quantity", "allotted")):
+        amount = allotted if allotted is not None else quantity
+        if amount:
+            per_stop = loads.setdefault(stop_id, {})
+            per_stop[(name, unit)] = per_stop.get((name, unit), Decimal("0")) + amount
+    callers = (Member.objects.filter(stop__in=sites, status=Member.Status.ACTIVE, erased_at__isnull=True,
+                                     preferred_channel__in=[Member.Channel.CALL, Member.Channel.PAPER])
+               .order_by("number"))
+    with_basket = {member.pk for member in (o.member for o in orders)}
+    calls: dict[int, list] = {}
+    for member in callers:
+        calls.setdefault(member.stop_id, []).append(Call(member, member.pk in with_basket))
+    for item in sheet:
+        if item.site is None:
+            continue
+        item.basket_members = baskets.get(item.site.pk, [])
+        item.loads = [Load(name, unit, quantity) for (name, unit), quantity
+                      in sorted(loads.get(item.site.pk, {}).items(), key=lambda kv: (kv[0][0].casefold(), kv[0][1]))]
+        item.calls = calls.get(item.site.pk, [])
+    return list(StockItem.objects.filter(group=group, quantity__gt=0).select_related("product")
+                .order_by("product__name"))

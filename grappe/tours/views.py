@@ -2,19 +2,23 @@
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from grappe.core import qr
+from grappe.core.member_facing import MEMBER_LANGUAGES
 from grappe.core.pdf import pdf_response
 from grappe.network.access import ADMIN, COORDINATOR, VOLUNTEER, group_for, require_scope
 
-from . import queries, services
+from . import queries, services, timetable
 from .dates import next_monday, stop_dates, stops_on
 from .forms import (
     WEEKDAYS,
@@ -299,8 +303,14 @@ def tour_detail(request: HttpRequest, group_pk: int) -> HttpResponse:
             upcoming.append((day, len(served)))
     site_stops = [(stop, stop_dates(schedule, stop.pk, start, start + timedelta(days=55))[:4])
                   for stop in stops]
-    return render(request, "tours/tour.html", {"tour": tour, "group": tour.group, "upcoming": upcoming,
-                                               "days": days, "site_stops": site_stops})
+    group = tour.group
+    public = timetable.group_timetable(group, tour, timezone.localdate(), weeks=1)  # its stops: the posters
+    return render(request, "tours/tour.html", {
+        "tour": tour, "group": group, "upcoming": upcoming, "days": days, "site_stops": site_stops,
+        "public_stops": [row.site for row in public.stops],
+        "public_page": reverse("timetable:page", args=[group.association.slug, group.pk]),
+        "public_open": group.status != group.Status.CLOSED,
+    })
 
 
 @require_scope(ADMIN, COORDINATOR, VOLUNTEER)
@@ -313,7 +323,75 @@ def route_sheet(request: HttpRequest, group_pk: int, day: str) -> HttpResponse:
     run_day, sheet = queries.route_sheet(tour, when)
     if run_day is None or not sheet:
         raise Http404
-    context = {"tour": tour, "group": tour.group, "day": when, "run_day": run_day, "sheet": sheet,
+    stock = queries.fill_route_sheet(tour.group, when, sheet)
+    context = {"tour": tour, "group": tour.group, "day": when, "run_day": run_day, "sheet": sheet, "stock": stock,
                "association": tour.group.association, "weekday": weekday_name(when.weekday())}
     return pdf_response("tours/route_sheet.html", context, f"tournee-{tour.group.pk}-{when.isoformat()}.pdf",
                         request=request)
+
+
+# --- The villages' timetable: public, no sign-in (grappe/tours/timetable.py reads only public facts) ---
+
+LARGE_PRINT = "grand"  # ?grand=1: the public page in large print, without JavaScript
+PAGE_LANGUAGE = "langue"  # ?langue=ar: the public page in that language (as the join page's QR code does)
+
+
+def _with_language(request: HttpRequest) -> HttpResponse | None:
+    """`?langue=ar`: remember that language (the cookie of the footer's switch) and show the same page
+    without the parameter, so that the footer's switch still works from there. None when not asked."""
+    language = request.GET.get(PAGE_LANGUAGE)
+    if language is None:
+        return None
+    rest = request.GET.copy()
+    del rest[PAGE_LANGUAGE]
+    response = redirect(request.path + (f"?{rest.urlencode()}" if rest else ""))
+    if language in MEMBER_LANGUAGES:
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                            samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+    return response
+
+
+def _public_url(request: HttpRequest, group) -> str:
+    return request.build_absolute_uri(reverse("timetable:page", args=[group.association.slug, group.pk]))
+
+
+def public_tour(request: HttpRequest, association: str, group_pk: int) -> HttpResponse:
+    """A van group's stops, their next visits, a map and how to join: for the villages, no sign-in."""
+    group, tour = timetable.public_group(association, group_pk)
+    switched = _with_language(request)
+    if switched is not None:
+        return switched
+    table = timetable.group_timetable(group, tour, timezone.localdate())
+    large = request.GET.get(LARGE_PRINT) == "1"
+    context = {
+        "table": table, "group": group, "association": group.association, "host": group.host,
+        "visits_shown": timetable.PAGE_VISITS, "weeks": timetable.PAGE_WEEKS, "large": large,
+        "map_points": timetable.map_points(table),
+        "large_url": f"{request.path}?{LARGE_PRINT}=1", "normal_url": request.path,
+    }
+    return render(request, "tours/public_tour.html", context)
+
+
+def poster_is_busy(row) -> bool:
+    """Whether a stop's poster needs its smaller type to stay on one page: more than four rows of dates,
+    or long words about the place."""
+    words = len(row.site.name) + len(row.site.address) + len(row.site.contact)
+    return len(row.visits) > 8 or words > 110
+
+
+def stop_poster(request: HttpRequest, association: str, group_pk: int, site_pk: int) -> HttpResponse:
+    """The poster of one stop for the village hall (A4, in French): public, like the page its QR code opens."""
+    group, tour = timetable.public_group(association, group_pk)
+    site = timetable.public_stop(group, tour, site_pk)
+    with translation.override("fr"):
+        table = timetable.group_timetable(group, tour, timezone.localdate(), stop_site=site)
+        url = _public_url(request, group)
+        row = table.stops[0]
+        context = {"row": row, "visits": row.visits[:timetable.POSTER_VISITS],
+                   "more_visits": len(row.visits) > timetable.POSTER_VISITS, "compact": poster_is_busy(row),
+                   "group": group, "association": group.association, "host": group.host,
+                   "weeks": timetable.PAGE_WEEKS, "page_url": url,
+                   "qr": mark_safe(qr.svg(url, label=_("QR code of the page of the stops")))}  # noqa: S308
+        return pdf_response("tours/poster.html", context, f"affiche-{group.pk}-{site.pk}.pdf", request=request)

@@ -56,6 +56,7 @@ from grappe.network.tests.test_access_matrix import KWARG_KIND, PK_KIND, walk
 from grappe.notify.models import SentNotification
 from grappe.orders import services as order_services
 from grappe.orders.services import GroupPlan
+from grappe.tours.tests.van import make_van, monday_of
 
 # --- What is checked in the visible text ---------------------------------------------------------------
 
@@ -219,6 +220,7 @@ def build_household_world() -> SimpleNamespace:
                          starts_at=now + datetime.timedelta(days=5))
     registration = event_services.register(by=world.member_user, event=event, member=world.member)
     Member.objects.filter(pk=world.member.pk).update(phone="06 11 22 33 44", email="jeanne@example.org")
+    van = make_van(world.association, period_start=monday_of(timezone.localdate(now)))
     objects = {
         "member": [world.member], "cycle": [day.cycle, open_cycle], "basket": [basket], "distribution": [day.day],
         "basket_line": [basket.lines.first()], "entry": [payment], "event": [event], "registration": [registration],
@@ -226,7 +228,7 @@ def build_household_world() -> SimpleNamespace:
         "day": [day.day.date.isoformat()], "document_kind": ["emargement"], "person": [world.member_user],
     }
     return SimpleNamespace(world=world, objects=objects, past_cycle=day.cycle, open_cycle=open_cycle,
-                           basket=basket)
+                           basket=basket, van=van)
 
 
 @pytest.fixture(scope="module")
@@ -279,6 +281,7 @@ PUBLIC_PAGES = {
     "members:register": "joining with a referral code",
     "field:app_shell": "the van's offline tour day's shell (the team's; public because it holds no data and is "
                        "cached by its service worker)",
+    "timetable:page": "the van's stops and times, for the villages",
 }
 # The pages that still show a machine word on main, with why; remove an entry once its page is fixed.
 KNOWN_PROBLEMS: dict[str, str] = {}
@@ -349,6 +352,9 @@ def page_urls(name, household):
         user = household.world.member_user
         return [reverse(name, kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
                                       "token": default_token_generator.make_token(user)})]
+    if name == "timetable:page":  # a van group of her association, named by its association's slug
+        group = household.van.group
+        return [reverse(name, args=[group.association.slug, group.pk])]
     kinds = dict(_patterns())[name]
     return urls_of(name, kinds, household.objects)
 

@@ -73,6 +73,12 @@ PUBLIC = {
     "field:service_worker": "the offline tour day's service worker: no data in it",
     **{f"field:{n}": "authenticated by a device token, tested in grappe/field/tests"
        for n in ("api_day", "api_send", "api_finish")},
+    "timetable:page": "a van group's stops and times for the villages: public by design (issue 14), it shows the "
+                      "association's phone and each stop's place and dates, never a member; 404 for a group that "
+                      "is not a mobile group of that association with an adopted tour (tours/tests/test_villages.py)",
+    "timetable:poster": "the poster of one stop for the village hall: the same public facts as the page its QR code "
+                        "opens, so public too (a mairie prints it without an account); 404 for a site that is not an "
+                        "active stop of that group's tour (tours/tests/test_villages.py)",
 }
 SKIPPED_PREFIXES = {
     "admin/": "Django's admin: mounted only with GRAPPE_ADMIN, staff who signed in with a TOTP code only "

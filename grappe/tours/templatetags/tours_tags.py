@@ -47,3 +47,38 @@ def pick(form, names):
 @register.filter
 def cells_of(row, columns):
     return row.cells(columns)
+
+
+def clock(minutes: int) -> str:
+    """Minutes after midnight as the page's language writes an hour: "9 h 30", "11 h" in French
+    (non-breaking spaces), "9:30", "11:00" in the others."""
+    from django.utils import translation
+
+    hour, minute = divmod(int(minutes), 60)
+    if (translation.get_language() or "").startswith("fr"):
+        return f"{hour}\u00a0h" + (f"\u00a0{minute:02d}" if minute else "")
+    return f"{hour}:{minute:02d}"
+
+
+@register.filter
+def visit_hours(visit) -> str:
+    """A visit's hours (tours.visits.Visit): "9 h 30 – 11 h", a cycle's words when they are not hours, or ""."""
+    from django.utils import translation
+
+    from grappe.core.text import isolate
+
+    if visit.time_text:
+        return visit.time_text
+    if visit.arrival is None:
+        return ""
+    text = clock(visit.arrival)
+    if visit.departure is not None:
+        text += "\u00a0– " + clock(visit.departure)
+    return isolate(text) if translation.get_language_bidi() else text
+
+
+@register.filter
+def tel(phone) -> str:
+    """A phone number for a tel: link: digits and a leading +."""
+    text = str(phone or "")
+    return ("+" if text.strip().startswith("+") else "") + "".join(ch for ch in text if ch.isdigit())
