@@ -71,10 +71,11 @@ def public_group(association_slug: str, group_pk: int) -> tuple[BuyingGroup, Tou
 
 
 def _slot_times(tour: Tour) -> dict[int, dict]:
-    """RunStop pk -> {(week, weekday): (arrival, departure)}."""
+    """RunStop pk -> {(week, weekday): (arrival, departure)}, as the villages are told them (to five minutes)."""
     times: dict[int, dict] = {}
     for visit in RunVisit.objects.filter(day__run=tour.run).select_related("day"):
-        times.setdefault(visit.stop_id, {})[(visit.day.week, visit.day.weekday)] = (visit.arrival, visit.departure)
+        times.setdefault(visit.stop_id, {})[(visit.day.week, visit.day.weekday)] = visits.as_told(
+            visit.arrival, visit.departure)
     return times
 
 

@@ -57,6 +57,13 @@ def parse_hours(text: str) -> tuple[int, int | None] | None:
     return start, end
 
 
+def as_told(arrival: int, departure: int) -> tuple[int, int]:
+    """The solver's minutes as a village is told them: the arrival to the five minutes below, the
+    departure to the five minutes above (8:33-10:03 is told 8 h 30 - 10 h 05): the van is never
+    announced later than it comes, nor leaving before it does."""
+    return arrival // 5 * 5, -(-departure // 5) * 5
+
+
 def _planned(schedule: Schedule, stop: Hashable, times: dict, day: date) -> Visit:
     arrival, departure = times.get(slot_of(schedule, day), (None, None))
     return Visit(day, arrival, departure)

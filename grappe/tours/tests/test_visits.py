@@ -8,7 +8,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from grappe.tours.dates import Schedule
-from grappe.tours.visits import CycleDate, Visit, first_planned_after, parse_hours, pause_touches, stop_visits
+from grappe.tours.visits import (  # noqa: I001
+    CycleDate,
+    Visit,
+    as_told,
+    first_planned_after,
+    parse_hours,
+    pause_touches,
+    stop_visits,
+)
 
 MONDAY = date(2026, 4, 6)
 TUESDAY_MORNING = {(week, 1): (9 * 60 + 30, 11 * 60) for week in range(4)}
@@ -145,3 +153,12 @@ def test_next_visits_match_the_reference(case):
     assert found == reference_visits(period_start, weeks, times, pause, cycle_dates, start, end)
     assert all(start <= v.day <= end for v in found)
     assert [v.day for v in found] == sorted({v.day for v in found})
+
+
+@given(st.integers(0, 24 * 60 - 1), st.integers(0, 24 * 60 - 1))
+def test_a_village_is_told_times_to_five_minutes_never_later_in_nor_earlier_out(a, b):
+    arrival, departure = min(a, b), max(a, b)
+    told_in, told_out = as_told(arrival, departure)
+    assert told_in % 5 == 0 and told_out % 5 == 0
+    assert arrival - 5 < told_in <= arrival
+    assert departure <= told_out < departure + 5
