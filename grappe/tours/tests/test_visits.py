@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from grappe.tours.dates import Schedule
-from grappe.tours.visits import (  # noqa: I001
+from grappe.tours.visits import (
     CycleDate,
     Visit,
     as_told,
