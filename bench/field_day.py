@@ -25,13 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _database import fresh_database  # noqa: E402  (bench/, the script's own folder)
-
-SLOW_3G_BPS = 400_000 / 8  # bytes per second
-SLOW_3G_RTT = 0.4  # seconds
-
-
-def slow_3g(request_bytes: int, response_bytes: int) -> float:
-    return SLOW_3G_RTT + (request_bytes + response_bytes) / SLOW_3G_BPS
+from basket import slow_3g  # noqa: E402  (the same slow 3G as the member's basket)
 
 
 def day_entries(bundle: dict) -> list[dict]:

@@ -80,6 +80,7 @@ TEMPLATES = (
     "grappe/core/templates/core/login_code.html",
     # the van's public page for the villages (no sign-in): stops, next visits, how to join
     "grappe/tours/templates/tours/public_tour.html",
+    "grappe/tours/templates/tours/_pause.html",
 )
 
 PYTHON_MODULES = (
