@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grappe.accounts.models import Entry
 from grappe.core.errors import DomainError
 from grappe.members.models import Member
 from grappe.network.models import Association
@@ -118,3 +119,17 @@ def invoice_lines(invoice: Invoice) -> list[Line]:
                  unit_price=Decimal(line["unit_price"]), vat_rate=Decimal(line["vat_rate"]))
             for line in invoice.lines]
 
+
+
+def basket_lines(*, member: Member, start, end) -> list[Line]:
+    """One line per basket charged to the member from `start` to `end` (dates, inclusive), as booked in
+    the member's account: a charge that a correction reversed is left out."""
+    charges = (Entry.objects.filter(member=member, kind=Entry.Kind.CHARGE, reversed_by__isnull=True)
+               .order_by("at", "pk"))
+    lines = []
+    for charge in charges:
+        day = timezone.localdate(charge.at)
+        if start <= day <= end and charge.amount < 0:
+            lines.append(Line(description=str(_("Basket of %(day)s")) % {"day": day.strftime("%d/%m/%Y")},
+                              quantity=Decimal("1"), unit_price=-charge.amount))
+    return lines

@@ -7,6 +7,7 @@ from decimal import Decimal as D
 
 import facturx
 import pytest
+from django.urls import reverse
 from lxml import etree
 from pypdf import PdfReader
 
@@ -95,6 +96,11 @@ def test_erasing_the_member_leaves_the_invoice_whole(world, ccas):
     kept = Invoice.objects.get(pk=invoice.pk)
     assert kept.member_id == ccas.pk and kept.buyer_name == "CCAS de Romans, service jeunesse"
     assert kept.buyer_siret == "21260281900016" and kept.lines == invoice.lines
+
+
+def test_the_erasure_page_says_invoices_are_kept(world, ccas, client_for):
+    page = client_for(world.admin).get(reverse("members:erase", args=[ccas.pk]))
+    assert "Les factures déjà émises à cet adhérent sont conservées" in page.content.decode()
 
 
 def pdf_text(pdf: bytes) -> str:
