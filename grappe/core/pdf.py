@@ -29,8 +29,10 @@ def render_pdf_bytes(template_name: str, context: dict, request=None, *, cached:
     """`variant`: WeasyPrint's pdf_variant, e.g. "pdf/a-3b" for an invoice made Factur-X."""
     html = render_to_string(template_name, context, request=request)
     base_url = request.build_absolute_uri("/") if request is not None else None
-    if not cached or variant:
+    if variant:
         return html_to_pdf(html, base_url, variant=variant)
+    if not cached:
+        return html_to_pdf(html, base_url)
     key = "pdf:" + hashlib.sha256(f"{base_url}\n{html}".encode()).hexdigest()
     shared = caches["default"]
     pdf = shared.get(key)

@@ -133,3 +133,45 @@ def basket_lines(*, member: Member, start, end) -> list[Line]:
             lines.append(Line(description=str(_("Basket of %(day)s")) % {"day": day.strftime("%d/%m/%Y")},
                               quantity=Decimal("1"), unit_price=-charge.amount))
     return lines
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    at: object  # datetime
+    label: str
+    debit: Decimal  # invoiced
+    credit: Decimal  # credited by a credit note, or paid
+
+
+@dataclass(frozen=True)
+class Statement:
+    lines: list[StatementLine]
+    invoiced: Decimal
+    credited: Decimal
+    paid: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        """What the structure still owes (negative: paid in advance)."""
+        return self.invoiced - self.credited - self.paid
+
+
+def statement(*, member: Member) -> Statement:
+    """A structure's statement: its invoices and credit notes, its payments (the account's payment entries,
+    net of their reversals), and the balance, in date order."""
+    lines = []
+    for invoice in Invoice.objects.filter(member=member):
+        credit_note = invoice.kind == Invoice.Kind.CREDIT_NOTE
+        lines.append(StatementLine(invoice.issued_at, str(invoice.get_kind_display()).capitalize() + " "
+                                   + invoice.reference, Decimal("0") if credit_note else invoice.total_gross,
+                                   invoice.total_gross if credit_note else Decimal("0")))
+    payments = Entry.objects.filter(member=member, kind=Entry.Kind.PAYMENT, reversed_by__isnull=True)
+    for payment in payments:
+        lines.append(StatementLine(payment.at, str(_("Payment")) + (f" {payment.reference}" if payment.reference
+                                                                    else ""), Decimal("0"), payment.amount))
+    lines.sort(key=lambda line: line.at)
+    invoiced = sum((line.debit for line in lines), Decimal("0"))
+    credited = sum((invoice.total_gross for invoice in Invoice.objects.filter(
+        member=member, kind=Invoice.Kind.CREDIT_NOTE)), Decimal("0"))
+    paid = sum((payment.amount for payment in payments), Decimal("0"))
+    return Statement(lines=lines, invoiced=invoiced, credited=credited, paid=paid)

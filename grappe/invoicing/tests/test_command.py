@@ -54,3 +54,27 @@ def test_the_command_issues_the_invoice_and_writes_factur_x(world, ccas, tmp_pat
         call_command("issue_invoice", "--association", world.association.slug, "--member", str(ccas.number),
                      "--from", "2026-10-01", "--to", "2026-10-31", "--by", world.coordinator.username)
     assert Invoice.objects.count() == 1
+
+
+def test_the_structure_statement_lists_invoices_credit_notes_payments_and_the_balance(world, ccas):
+    charge(world, ccas, "-40.00", 4)
+    charge(world, ccas, "-60.00", 18)
+    invoice = services.issue_invoice(
+        association=world.association, member=ccas, buyer=services.buyer_of(ccas), by=world.coordinator,
+        lines=services.basket_lines(member=ccas, start=date(2026, 11, 1), end=date(2026, 11, 30)),
+        now=datetime(2026, 12, 1, 9, tzinfo=UTC))
+    services.issue_credit_note(invoice=invoice, lines=services.basket_lines(
+        member=ccas, start=date(2026, 11, 4), end=date(2026, 11, 4)), by=world.coordinator,
+        now=datetime(2026, 12, 2, 9, tzinfo=UTC))
+    paid = Entry.objects.create(association=world.association, member=ccas, kind=Entry.Kind.PAYMENT,
+                                amount=D("50.00"), reference="VIR 123", at=datetime(2026, 12, 10, tzinfo=UTC))
+    mistaken = Entry.objects.create(association=world.association, member=ccas, kind=Entry.Kind.PAYMENT,
+                                    amount=D("9.00"), at=datetime(2026, 12, 11, tzinfo=UTC))
+    Entry.objects.create(association=world.association, member=ccas, kind=Entry.Kind.CORRECTION, amount=D("-9.00"),
+                         reverses=mistaken, at=datetime(2026, 12, 12, tzinfo=UTC))
+    account = services.statement(member=ccas)
+    assert [(line.label, line.debit, line.credit) for line in account.lines] == [
+        ("Facture F-2026-0001", D("100.00"), D("0")), ("Avoir F-2026-0002", D("0"), D("40.00")),
+        ("Paiement VIR 123", D("0"), paid.amount)]
+    assert (account.invoiced, account.credited, account.paid, account.balance) == (
+        D("100.00"), D("40.00"), D("50.00"), D("10.00"))
