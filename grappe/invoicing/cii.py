@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # no stubs installed (lxml-stubs)
 
 from .amounts import Line, Totals
 

@@ -1,7 +1,7 @@
 """The write path of invoices: issue one (numbered under a row lock), correct one with a credit note."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -137,7 +137,7 @@ def basket_lines(*, member: Member, start, end) -> list[Line]:
 
 @dataclass(frozen=True)
 class StatementLine:
-    at: object  # datetime
+    at: datetime
     label: str
     debit: Decimal  # invoiced
     credit: Decimal  # credited by a credit note, or paid
