@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +48,14 @@ class Association(models.Model):
         _("a new member may pay the first fee at the first distribution"), default=True,
         help_text=_("A household that has just joined can order at once; the fee is taken at its first checkout."))
     priority_first_in_shortage = models.BooleanField(_("priority households first in a shortage"), default=True)
+    # What an invoice must show (French law): the seller's SIRET, and whether VAT applies.
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True,
+                             validators=[RegexValidator(r"^\d{14}$", _("A SIRET is 14 digits."))])
+    vat_subject = models.BooleanField(
+        _("subject to VAT"), default=False,
+        help_text=_("Most associations are not: their invoices then say "
+                    "\u201cTVA non applicable, art. 293 B du CGI\u201d."))
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
 
     class Meta:
         ordering = ["name"]
