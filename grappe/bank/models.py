@@ -43,6 +43,9 @@ class StatementImport(models.Model):
         ordering = ["-at", "-pk"]
         verbose_name = _("statement import")
 
+    def __str__(self):
+        return f"{self.file_name} ({self.format})"
+
 
 class BankTransaction(models.Model):
     class Status(models.TextChoices):

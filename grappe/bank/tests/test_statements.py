@@ -8,8 +8,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grappe.bank.statements import (CsvMapping, Line, StatementError, cfonb_amount, detect_format, fingerprints,
-                                    parse, parse_camt, parse_csv)
+from grappe.bank.statements import (
+    CsvMapping,
+    Line,
+    StatementError,
+    cfonb_amount,
+    detect_format,
+    fingerprints,
+    parse,
+    parse_camt,
+    parse_csv,
+)
 
 DATA = Path(__file__).parent / "data"
 
@@ -113,7 +122,7 @@ def test_csv_with_debit_and_credit_columns_and_decimal_commas():
 
 
 def test_csv_with_a_remembered_mapping_and_a_signed_amount():
-    data = "Jour,Montant,Texte\n2026-11-02,-12.30,CB BOULANGERIE\n2026-11-03,40,VIR ADH 7\n".encode()
+    data = b"Jour,Montant,Texte\n2026-11-02,-12.30,CB BOULANGERIE\n2026-11-03,40,VIR ADH 7\n"
     mapping = CsvMapping(date="Jour", amount="Montant", label="Texte", date_format="%Y-%m-%d")
     lines = parse_csv(data, mapping).lines
     assert [(line.booked_on.day, line.amount, line.label) for line in lines] == [
