@@ -20,7 +20,7 @@ from grappe.orders.tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 DATA = Path(__file__).parent / "data"
-NOW = timezone.make_aware(datetime.datetime(2026, 11, 10, 9, 0))
+NOW = datetime.datetime(2026, 11, 10, 9, 0, tzinfo=datetime.UTC)
 
 
 def owe(member, amount):
@@ -36,7 +36,7 @@ def bank(world):
     owe(martin, D("18.00"))
     # Martin's transfer, seen on the bank's website and recorded by hand the day before the bank books it
     by_hand = accounts.record_payment(member=martin, amount=D("18.00"), means=Means.TRANSFER, by=world.admin,
-                                      now=timezone.make_aware(datetime.datetime(2026, 11, 2, 18, 0)))
+                                      now=datetime.datetime(2026, 11, 2, 17, 0, tzinfo=datetime.UTC))
     account = BankAccount.objects.create(association=world.association, name="Crédit Coopératif")
     return dupont, martin, by_hand, account
 
