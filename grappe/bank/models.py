@@ -36,6 +36,10 @@ class StatementImport(models.Model):
     transactions = models.PositiveIntegerField(default=0)
     new = models.PositiveIntegerField(default=0)
     already_imported = models.PositiveIntegerField(default=0)
+    # the statement's own balances when it gives them (CAMT OPBD/CLBD, CFONB 01/07, OFX LEDGERBAL)
+    opening_balance = FiniteDecimalField(null=True, blank=True, **MONEY)
+    closing_balance = FiniteDecimalField(null=True, blank=True, **MONEY)
+    last_day = models.DateField(null=True, blank=True, help_text="the last booking day of the statement's lines")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 

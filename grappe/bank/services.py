@@ -43,8 +43,14 @@ def import_statement(*, account: BankAccount, statement: Statement, file_name: s
     BankAccount.objects.select_for_update().get(pk=account.pk)  # two imports of one account run one after the other
     keys = fingerprints(statement.lines)
     known = set(BankTransaction.objects.filter(account=account, fingerprint__in=keys).values_list("fingerprint", flat=True))
-    record = StatementImport.objects.create(account=account, file_name=file_name[:255], format=statement.format,
-                                            transactions=len(keys), by=by, at=now or timezone.now())
+    record = StatementImport.objects.create(
+        account=account, file_name=file_name[:255], format=statement.format, transactions=len(keys), by=by,
+        at=now or timezone.now(), opening_balance=statement.opening_balance,
+        closing_balance=statement.closing_balance,
+        last_day=max((line.booked_on for line in statement.lines), default=None))
+    if statement.csv_mapping is not None and statement.csv_mapping.as_dict() != account.csv_mapping:
+        account.csv_mapping = statement.csv_mapping.as_dict()  # remembered for the next CSV of this bank
+        account.save(update_fields=["csv_mapping"])
     new = []
     for line, key in zip(statement.lines, keys, strict=True):
         if key in known:

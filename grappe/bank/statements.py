@@ -41,6 +41,7 @@ class Statement:
     account_id: str = ""  # IBAN or the bank's account number
     opening_balance: Decimal | None = None
     closing_balance: Decimal | None = None
+    csv_mapping: "CsvMapping | None" = None  # the columns read (CSV only), for the account to remember
 
 
 def _date(text: str, form: str) -> datetime.date:
@@ -304,7 +305,7 @@ def parse_csv(data: bytes, mapping: CsvMapping | None = None) -> Statement:
     def cell(row, column):
         return row[index[column]].strip() if column and index[column] < len(row) else ""
 
-    statement = Statement(format="csv")
+    statement = Statement(format="csv", csv_mapping=mapping)
     for number, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
             continue

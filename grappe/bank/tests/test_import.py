@@ -15,6 +15,7 @@ from grappe.accounts import services as accounts
 from grappe.accounts.models import Entry, Means
 from grappe.bank import services
 from grappe.bank.models import BankAccount, BankTransaction
+from grappe.bank.queries import month_reconciliation
 from grappe.bank.statements import parse
 from grappe.orders.tests.factories import make_member
 
@@ -170,3 +171,37 @@ def test_the_command_refuses_what_it_cannot_read(world, bank, tmp_path):
     BankAccount.objects.create(association=world.association, name="Livret")
     with pytest.raises(CommandError):  # two accounts: which one?
         run(world, "camt053_november.xml")
+
+
+def test_the_balances_of_the_statement_and_the_csv_columns_are_kept(world, bank):
+    *_, account = bank
+    record = import_file(world, account, "cfonb120_november.txt")
+    assert (record.opening_balance, record.closing_balance, record.last_day) == (
+        D("1250.00"), D("971.10"), datetime.date(2026, 11, 4))
+    import_file(world, account, "csv_november.csv")
+    account.refresh_from_db()
+    assert account.csv_mapping["date"] == "Date opération" and account.csv_mapping["credit"] == "Crédit"
+
+
+def test_a_hand_recorded_transfer_named_by_member_number_is_matched_by_the_command_without_booking(world, bank):
+    dupont, *_ = bank
+    by_hand = accounts.record_payment(member=dupont, amount=D("23.50"), means=Means.TRANSFER, by=world.admin,
+                                      now=datetime.datetime(2026, 11, 1, 17, 0, tzinfo=datetime.UTC))
+    before = Entry.objects.count()
+    run(world, "camt053_november.xml", "--confirm")
+    line = BankTransaction.objects.get(bank_ref="2026110200017")
+    assert line.status == BankTransaction.Status.CONFIRMED and line.matched_entry == by_hand
+    assert Entry.objects.count() == before
+
+
+def test_the_month_shows_what_is_left_to_handle(world, bank):
+    *_, account = bank
+    run(world, "camt053_november.xml", "--confirm")
+    run(world, "cfonb120_november.txt", "--account", "Livret")
+    month = month_reconciliation(account, 2026, 11)
+    assert len(month.lines) == 4 and month.credits == D("101.50") and month.debits == D("-312.40")
+    assert month.matched == D("23.50") and month.bank_closing == D("1024.10")
+    assert {line.bank_ref for line in month.to_handle} == {"2026110300004", "2026110300009", "2026110300011"}
+    assert month_reconciliation(account, 2026, 12).lines == []
+    livret = BankAccount.objects.get(name="Livret")
+    assert month_reconciliation(livret, 2026, 11).bank_closing == D("971.10")
