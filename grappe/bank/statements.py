@@ -286,10 +286,16 @@ def parse_csv(data: bytes, mapping: CsvMapping | None = None) -> Statement:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1252")
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise StatementError("CSV: the file is neither UTF-8 nor Windows-1252 text") from None
     first = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first.count(";") >= first.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        raise StatementError(f"CSV: {error}") from None
     if not rows:
         raise StatementError("CSV: the file is empty")
     header = [cell.strip() for cell in rows[0]]
@@ -339,16 +345,17 @@ def detect_format(data: bytes) -> str:
 
 
 def parse(data: bytes, format: str = "auto", csv_mapping: CsvMapping | None = None) -> Statement:
+    """The statement in `data`; its amounts are whole cents (a CSV "1.234" is refused, not guessed)."""
     format = detect_format(data) if format == "auto" else format
-    if format == "camt":
-        return parse_camt(data)
-    if format == "ofx":
-        return parse_ofx(data)
-    if format == "cfonb":
-        return parse_cfonb(data)
-    if format == "csv":
-        return parse_csv(data, csv_mapping)
-    raise StatementError(f"unknown format {format!r}")
+    readers = {"camt": parse_camt, "ofx": parse_ofx, "cfonb": parse_cfonb,
+               "csv": lambda raw: parse_csv(raw, csv_mapping)}
+    if format not in readers:
+        raise StatementError(f"unknown format {format!r}")
+    statement = readers[format](data)
+    for line in statement.lines:
+        if line.amount != line.amount.quantize(Decimal("0.01")):
+            raise StatementError(f"{format.upper()}: {line.amount} on {line.booked_on} is not a sum in cents")
+    return statement
 
 
 def normalise_label(label: str) -> str:

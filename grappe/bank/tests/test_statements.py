@@ -138,6 +138,8 @@ def test_csv_refuses_unknown_columns_and_bad_cells():
         parse_csv("Date;Libellé;Montant\n02/11/2026;x;abc\n".encode())
     with pytest.raises(StatementError):
         parse_csv("Date;Libellé;Montant\n02/11/2026;x;1e400\n".encode())
+    with pytest.raises(StatementError):  # thousands or three decimals? refused, not guessed
+        parse("Date;Libellé;Montant\n02/11/2026;x;1.234\n".encode())
 
 
 lines_strategy = st.lists(st.builds(
@@ -162,3 +164,24 @@ def test_a_fingerprint_ignores_case_accents_and_spaces_of_the_label():
     b = Line(booked_on=datetime.date(2026, 1, 2), amount=D("5.00"), label="VIR DON ELISE")
     assert fingerprints([a]) == fingerprints([b])
     assert fingerprints([a]) != fingerprints([Line(booked_on=a.booked_on, amount=D("5.01"), label=a.label)])
+
+
+@pytest.mark.parametrize("fmt", ["camt", "ofx", "cfonb", "csv"])
+@given(data=st.one_of(st.binary(max_size=400), st.text(alphabet="0145{}AJ;,/\n<>DocumentNtryBkToCstmrStmt 123",
+                                                          max_size=400).map(str.encode)))
+def test_any_file_is_read_or_refused_with_a_statement_error(fmt, data):
+    try:
+        statement = parse(data, fmt)
+    except StatementError:
+        return
+    assert all(line.amount.is_finite() for line in statement.lines)
+
+
+@given(st.sampled_from(["camt053_november.xml", "ofx_november.ofx", "cfonb120_november.txt", "csv_november.csv"]),
+       st.integers(min_value=1, max_value=5000))
+def test_a_truncated_real_file_is_read_or_refused_with_a_statement_error(name, cut):
+    data = read(name)
+    try:
+        parse(data[: cut % len(data)], detect_format(data))
+    except StatementError:
+        pass
