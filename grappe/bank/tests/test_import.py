@@ -205,3 +205,15 @@ def test_the_month_shows_what_is_left_to_handle(world, bank):
     assert month_reconciliation(account, 2026, 12).lines == []
     livret = BankAccount.objects.get(name="Livret")
     assert month_reconciliation(livret, 2026, 11).bank_closing == D("971.10")
+
+
+def test_erasing_a_member_leaves_the_bank_lines_and_their_match(world, bank):
+    from grappe.members.services import erase_member
+
+    dupont, *_ = bank
+    run(world, "camt053_november.xml", "--confirm")
+    erase_member(member=dupont, by=world.admin)
+    line = BankTransaction.objects.get(bank_ref="2026110200017")  # legal retention: the bank's words stay
+    assert line.status == BankTransaction.Status.CONFIRMED and line.matched_entry.member_id == dupont.pk
+    assert "DUPONT" in line.counterparty
+    assert run(world, "camt053_november.xml", "--confirm")["new"] == 0
