@@ -133,6 +133,8 @@ def confirm(*, line: BankTransaction, by, member=None, entry=None, now=None) -> 
         if (entry.kind != Entry.Kind.PAYMENT or entry.amount != line.amount
                 or entry.association_id != line.account.association_id):
             raise BankError(_("This entry is not a payment of the same amount."))
+        if Entry.objects.filter(reverses=entry).exists():
+            raise BankError(_("This payment was cancelled: choose the member instead."))
         if BankTransaction.objects.filter(matched_entry=entry).exists():
             raise BankError(_("This payment is already matched to another bank line."))
         line.matched_entry = entry

@@ -217,3 +217,14 @@ def test_erasing_a_member_leaves_the_bank_lines_and_their_match(world, bank):
     assert line.status == BankTransaction.Status.CONFIRMED and line.matched_entry.member_id == dupont.pk
     assert "DUPONT" in line.counterparty
     assert run(world, "camt053_november.xml", "--confirm")["new"] == 0
+
+
+def test_a_hand_recorded_transfer_cancelled_since_is_not_matched(world, bank):
+    _, martin, by_hand, account = bank
+    import_file(world, account, "camt053_november.xml")
+    accounts.reverse_entry(entry=by_hand, by=world.admin)
+    line = BankTransaction.objects.get(bank_ref="2026110300004")
+    with pytest.raises(services.BankError):
+        services.confirm(line=line, by=world.admin)
+    services.confirm(line=line, member=martin, by=world.admin, now=NOW)  # a person books it instead
+    assert accounts.balance(martin) == D("0.00")
