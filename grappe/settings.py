@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "grappe.notify",
     "grappe.reports",
     "grappe.invoicing",
+    "grappe.bank",
     "grappe.api",
     # Last, so that our apps' French catalogues win over the admin's for shared msgids ("Change").
     # Django's admin, behind Grappe's sign-in and TOTP (grappe/core/admin_site.py).

@@ -1,0 +1,88 @@
+"""The association's bank accounts and the lines of their statements, each imported once."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grappe.accounts.models import Entry
+from grappe.core.fields import FiniteDecimalField
+from grappe.members.models import Member
+from grappe.network.models import Association
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class BankAccount(models.Model):
+    association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="bank_accounts")
+    name = models.CharField(_("name"), max_length=100)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    csv_mapping = models.JSONField(default=dict, blank=True,
+                                   help_text="the CSV columns last used (statements.CsvMapping), remembered")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("bank account")
+        constraints = [models.UniqueConstraint(fields=["association", "name"], name="bank_account_name_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class StatementImport(models.Model):
+    account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="imports")
+    file_name = models.CharField(_("file"), max_length=255)
+    format = models.CharField(_("format"), max_length=8)
+    transactions = models.PositiveIntegerField(default=0)
+    new = models.PositiveIntegerField(default=0)
+    already_imported = models.PositiveIntegerField(default=0)
+    # the statement's own balances when it gives them (CAMT OPBD/CLBD, CFONB 01/07, OFX LEDGERBAL)
+    opening_balance = FiniteDecimalField(null=True, blank=True, **MONEY)
+    closing_balance = FiniteDecimalField(null=True, blank=True, **MONEY)
+    last_day = models.DateField(null=True, blank=True, help_text="the last booking day of the statement's lines")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("statement import")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.format})"
+
+
+class BankTransaction(models.Model):
+    class Status(models.TextChoices):
+        UNMATCHED = "unmatched", _("to handle")
+        PROPOSED = "proposed", _("match proposed")
+        CONFIRMED = "confirmed", _("matched")
+        IGNORED = "ignored", _("ignored")
+
+    account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="transactions")
+    booked_on = models.DateField(_("date"))
+    amount = FiniteDecimalField(_("amount"), **MONEY)
+    label = models.CharField(_("label"), max_length=500, blank=True)
+    counterparty = models.CharField(_("counterparty"), max_length=200, blank=True)
+    reference = models.CharField(_("reference"), max_length=500, blank=True)
+    bank_ref = models.CharField(max_length=120, blank=True)
+    fingerprint = models.CharField(max_length=130, help_text="statements.fingerprints: the same line imported again")
+    statement_import = models.ForeignKey(StatementImport, on_delete=models.PROTECT, related_name="lines")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UNMATCHED)
+    proposed_member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    proposed_entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    proposal_sure = models.BooleanField(default=False)
+    # one bank line per ledger entry: a transfer recorded by hand is matched once, never booked again
+    matched_entry = models.OneToOneField(Entry, null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="bank_transaction")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["booked_on", "pk"]
+        verbose_name = _("bank line")
+        constraints = [models.UniqueConstraint(fields=["account", "fingerprint"], name="bank_line_once")]
+        indexes = [models.Index(fields=["account", "booked_on"]), models.Index(fields=["account", "status"])]
+
+    def __str__(self):
+        return f"{self.booked_on} {self.amount} {self.label}"
