@@ -21,6 +21,7 @@ from grappe.core.tabular import looks_like_formula
 
 from .imports import ImportRefused, _decimal, normalise, read_table
 from .models import Product, ReferencePrice
+from .savings import SavingLine, Savings, savings
 from .services import FORMULA_REFUSAL, CatalogueError
 
 MAX_REFERENCE = Decimal("10000")
@@ -175,3 +176,17 @@ def apply_reference_rows(*, by, association, rows: list[dict], now=None) -> int:
                          observed_on=datetime.date.fromisoformat(row["observed_on"]),
                          comparison=row["comparison"], now=now)
     return len(rows)
+
+
+# --- The savings of baskets (the rule itself is savings.py) ------------------------------------
+
+def savings_of(lines, found: dict[int, ReferencePrice] | None = None) -> Savings:
+    """The savings on basket lines (anything with product_id, quantity, unit_price), against each
+    product's current reference (`found`, or one query for them)."""
+    lines = list(lines)
+    if found is None:
+        found = current_references(line.product_id for line in lines)
+    return savings(SavingLine(quantity=line.quantity, paid_per_unit=line.unit_price,
+                              reference_per_unit=found[line.product_id].price_per_unit
+                              if line.product_id in found else None)
+                   for line in lines)

@@ -45,6 +45,11 @@ class Savings:
             return None
         return (self.compared_spending / self.spending).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
+    @property
+    def extra_cost(self) -> Decimal:
+        """What the compared products cost more here than in the shops, when they did (saved < 0)."""
+        return -self.saved
+
     def __add__(self, other: Savings) -> Savings:
         return Savings(saved=self.saved + other.saved, spending=self.spending + other.spending,
                        compared_spending=self.compared_spending + other.compared_spending,
