@@ -14,6 +14,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grappe.catalogue.references import current_references, savings_of
+from grappe.catalogue.savings import NOTHING, Savings
 from grappe.core.money import line_total, round_cents, round_unit_price
 from grappe.distribution.models import Basket, BasketLine
 from grappe.network.access import require_write
@@ -46,6 +48,7 @@ class Receipt:
     payments: list[Entry]
     paid: Decimal
     balance: Decimal
+    savings: Savings = NOTHING  # against the shop prices nearby, on the products that have one
 
 
 def balance(member) -> Decimal:
@@ -59,7 +62,24 @@ def receipt(basket) -> Receipt:
     payments = list(Entry.objects.filter(member=basket.member, distribution=basket.distribution,
                                          kind=Entry.Kind.PAYMENT).order_by("at", "pk"))
     return Receipt(basket=basket, lines=lines, total=sum((line.amount for line in lines), ZERO), payments=payments,
-                   paid=sum((entry.amount for entry in payments), ZERO), balance=balance(basket.member))
+                   paid=sum((entry.amount for entry in payments), ZERO), balance=balance(basket.member),
+                   savings=savings_of(lines))
+
+
+def year_savings(member, year: int) -> Savings:
+    """What the member saved over the year's collected baskets (one rounding per basket, as each
+    receipt says it, so the year is the sum of her receipts)."""
+    lines = list(BasketLine.objects.filter(basket__member=member, basket__status=Basket.Status.COLLECTED,
+                                      basket__distribution__date__year=year).only(
+        "basket_id", "product_id", "allotted", "served", "unit_price"))
+    by_basket = defaultdict(list)
+    for line in lines:
+        by_basket[line.basket_id].append(line)
+    found = current_references({line.product_id for line in lines})
+    total = NOTHING
+    for basket_lines in by_basket.values():
+        total = total + savings_of(basket_lines, found)
+    return total
 
 
 # --- One basket's story, from the order to the payment -------------------------------------------

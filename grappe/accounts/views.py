@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from grappe.catalogue.references import savings_of
 from grappe.core.errors import REFUSED, DomainError
 from grappe.core.money import plain_number
 from grappe.core.pdf import pdf_response
@@ -107,7 +108,8 @@ def _checkout_context(basket, form=None, on_account_form=None, fee_form=None):
             "fee_due": fee_due, "fee_year": basket.distribution.date.year,
             "fee_form": fee_form if fee_due is not None else None,
             "fee": CheckoutFee.objects.filter(basket=basket).select_related("membership").first(),
-            "to_take": due + (fee_due or Decimal("0.00"))}
+            "to_take": due + (fee_due or Decimal("0.00")),
+            "savings": receipt.savings if collected else None}
 
 
 @require_scope(*STAFF)
@@ -249,7 +251,8 @@ def mine(request: HttpRequest) -> HttpResponse:
                for basket in queries.member_baskets(member).exclude(status=Basket.Status.WAITING)[:24]]
     return render(request, "accounts/mine.html", {"member": member, "rows": rows, "opening": opening,
                                                   "balance": services.balance(member), "baskets": baskets,
-                                                  "story_links": True})
+                                                  "story_links": True, "year": today.year,
+                                                  "year_savings": queries.year_savings(member, today.year)})
 
 
 @require_scope(MEMBER)
@@ -259,9 +262,11 @@ def my_basket(request: HttpRequest, pk: int) -> HttpResponse:
     if basket.member_id != request.scope.member.pk:
         raise Http404
     today = timezone.localdate()
+    story = queries.basket_story(basket)
     return render(request, "accounts/my_basket.html", {
-        "story": queries.basket_story(basket), "basket": basket, "distribution": basket.distribution,
-        "day": queries.day_label(basket.distribution.date, today)})
+        "story": story, "basket": basket, "distribution": basket.distribution,
+        "day": queries.day_label(basket.distribution.date, today),
+        "savings": savings_of(basket.lines.all()) if story.collected else None})
 
 
 def _statement_pdf(request, member, opening, rows):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from grappe.members.models import Member
 from grappe.network.models import Association, BuyingGroup, Commune
 
-from . import services
+from . import references, services
 from .models import Family, GroupSelection, PriceTier, Product, Suggestion, SuggestionVote, Supplier
 
 D = Decimal
@@ -177,6 +177,19 @@ SUGGESTIONS = [
 ]
 
 
+# Shop prices seen nearby for a few products (organic, per kg incl. VAT): reference, price, shop, days ago,
+# how compared. Organic lentils cost about 4.50 € a kg in a supermarket's 500 g packets; the quinoa is
+# cheaper at the discounter than here, which the savings count honestly.
+REFERENCE_PRICES = [
+    ("LV25", "4.58", "Intermarché Romans-sur-Isère", 20, "same"),
+    ("PC25", "4.20", "Intermarché Romans-sur-Isère", 20, "same"),
+    ("GR-LCOR25", "5.10", "Biocoop Die", 35, "same"),
+    ("RDC25", "3.60", "Leclerc Romans", 12, "similar"),
+    ("MG-COQ5", "3.90", "Leclerc Romans", 12, "same"),
+    ("GR-QUI5", "6.50", "Lidl Bourg-de-Péage", 8, "similar"),
+]
+
+
 def load(stdout):
     association, _ = Association.objects.get_or_create(slug="vrac-drome", defaults={"name": "VRAC Drôme"})
     communes = {c.name: c for c in Commune.objects.filter(name__in={s[2] for s in SUPPLIERS if s[2]})}
@@ -227,6 +240,14 @@ def load(stdout):
         wanted = [groups["Die"]] + ([groups["Romans-sur-Isère"]] if in_romans else [])
         for group in wanted:
             GroupSelection.objects.get_or_create(group=group, product=product)
+
+    by_reference = {product.reference: product for product in products}
+    for reference, price, shop, days_ago, comparison in REFERENCE_PRICES:
+        product = by_reference.get(reference)
+        if product is not None and not product.reference_prices.exists():  # idempotent: once per product
+            references.record_reference(by=None, product=product, price_per_unit=D(price), shop=shop,
+                                        observed_on=(now - timedelta(days=days_ago)).date(), comparison=comparison,
+                                        now=now)
 
     PriceTier.objects.get_or_create(association=association, category=Member.Category.SOLIDARITY, defaults={
         "percent": D("10"), "note": "Versé au fonds de solidarité de l'association"})

@@ -1,10 +1,12 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from grappe.core.fields import AmountField, PercentField
 from grappe.core.tabular import looks_like_formula
 
-from .models import PriceTier, Product, Suggestion, Supplier
+from .models import PriceTier, Product, ReferencePrice, Suggestion, Supplier
 from .services import FORMULA_REFUSAL
 
 
@@ -143,3 +145,25 @@ class SuggestionAnswerForm(forms.ModelForm):
         model = Suggestion
         fields = ["status", "answer"]
         widgets = {"answer": forms.Textarea(attrs={"rows": 2})}
+
+
+class ReferencePriceForm(forms.Form):
+    price_per_unit = AmountField(label=_("Shop price per unit incl. VAT (EUR)"), max_value=Decimal("10000"))
+    shop = forms.CharField(label=_("Shop"), max_length=200,
+                           help_text=_("An ordinary shop nearby, e.g. « Intermarché Romans »."))
+    observed_on = forms.DateField(label=_("Seen on"), widget=forms.DateInput(attrs={"type": "date"},
+                                                                            format="%Y-%m-%d"))
+    comparison = forms.ChoiceField(label=_("How it was compared"), choices=ReferencePrice.Comparison.choices)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class ReferenceImportForm(forms.Form):
+    file = forms.FileField(label=_("Shop prices (XLSX or CSV)"),
+                           help_text=_("First row: the column names. Needed: Référence or Désignation, "
+                                       "Prix magasin (per unit), Magasin, Date. Optional: Comparaison "
+                                       "(identique, similaire, converti)."),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}))
+
+
+class ReferenceConfirmForm(forms.Form):
+    payload = forms.CharField(widget=forms.HiddenInput)

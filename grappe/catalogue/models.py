@@ -344,3 +344,40 @@ class PriceImport(models.Model):
 
     def count(self, status: str) -> int:
         return sum(1 for row in self.rows if row.get("status") == status)
+
+
+class ReferencePrice(models.Model):
+    """What the same product costs in an ordinary shop nearby, per the product's member unit.
+
+    Each observation adds a row, none is edited; the product's reference is its latest observation
+    (by observed date, then by recording). It feeds the savings shown to members and funders
+    (the pure rule in `savings.py`).
+    """
+
+    class Comparison(models.TextChoices):
+        SAME = "same", _("same product, same quality, same unit")
+        SIMILAR = "similar", _("similar quality, same unit")
+        CONVERTED = "converted", _("similar quality, price converted to our unit")
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reference_prices")
+    price_per_unit = FiniteDecimalField(_("shop price per unit (EUR, incl. VAT)"), max_digits=12, decimal_places=4,
+                                        validators=POSITIVE)
+    shop = models.CharField(_("shop"), max_length=200)
+    observed_on = models.DateField(_("observed on"))
+    comparison = models.CharField(_("how it was compared"), max_length=10, choices=Comparison.choices,
+                                  default=Comparison.SAME)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["product", "-observed_on", "-recorded_at", "-pk"]
+        verbose_name = _("reference price")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price_per_unit__gte=0), name="reference_price_positive"),
+        ]
+        indexes = [models.Index(fields=["product", "observed_on"])]
+
+    def __str__(self):
+        return f"{self.product} · {self.price_per_unit} · {self.shop} · {self.observed_on:%Y-%m-%d}"

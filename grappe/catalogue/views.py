@@ -2,25 +2,31 @@
 coordinators, price changes, each group's selection, price list imports and exports, suggestions."""
 
 from django.contrib import messages
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Exists, OuterRef, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from grappe.core.errors import REFUSED
 from grappe.core.money import plain_number
 from grappe.core.pdf import pdf_response
 from grappe.members.models import Member
 from grappe.network.access import ADMIN, COORDINATOR, MEMBER, REFERRER, VOLUNTEER, group_for, require_scope
 
-from . import exports, imports, services
+from . import exports, imports, references, services
 from .forms import (
     ImportConfirmForm,
     ImportForm,
     PriceChangeForm,
     ProductForm,
+    ReferenceConfirmForm,
+    ReferenceImportForm,
+    ReferencePriceForm,
     SelectionForm,
     SuggestionAnswerForm,
     SuggestionForm,
@@ -399,3 +405,71 @@ def suggestion_answer(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The answer could not be saved."))
     return redirect("catalogue:suggestions")
 
+
+
+# --- Reference prices (what the same product costs in a shop nearby) ---------------------------
+
+@require_scope(*STAFF)
+def product_reference(request: HttpRequest, pk: int) -> HttpResponse:
+    product = product_for(request.scope, pk)
+    form = ReferencePriceForm(request.POST or None, initial={"observed_on": timezone.localdate()})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                references.record_reference(by=request.user, product=product, **form.cleaned_data)
+            except services.CatalogueError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Shop price recorded."))
+                return redirect("catalogue:product_reference", pk=product.pk)
+        status = REFUSED
+    history = product.reference_prices.select_related("recorded_by")[:50]
+    return render(request, "catalogue/product_reference.html",
+                  {"product": product, "form": form, "history": history,
+                   "current": history[0] if history else None}, status=status)
+
+
+REFERENCE_SALT = "grappe.catalogue.references"
+
+
+@require_scope(*STAFF)
+def references_import(request: HttpRequest) -> HttpResponse:
+    """Upload → preview (nothing saved) → confirm. The checked rows travel signed in the confirm form."""
+    association = request.scope.association
+    context = {"form": ReferenceImportForm(), "rows": None, "file_errors": [], "confirm": None}
+    if request.method != "POST":
+        return render(request, "catalogue/references_import.html", context)
+    if "payload" in request.POST:
+        confirm = ReferenceConfirmForm(request.POST)
+        try:
+            rows = signing.loads(confirm.data.get("payload", ""), salt=f"{REFERENCE_SALT}.{association.pk}",
+                                 max_age=3600)
+            count = references.apply_reference_rows(by=request.user, association=association, rows=rows)
+        except signing.BadSignature:
+            context["file_errors"] = [_("This preview is too old or was changed: send the file again.")]
+        except services.CatalogueError as error:
+            context["file_errors"] = [str(error)]
+        else:
+            messages.success(request, ngettext("%(count)s shop price recorded.", "%(count)s shop prices recorded.",
+                                               count) % {"count": count})
+            return redirect("catalogue:index")
+        return render(request, "catalogue/references_import.html", context, status=REFUSED)
+    form = ReferenceImportForm(request.POST, request.FILES)
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, "catalogue/references_import.html", context, status=REFUSED)
+    upload = form.cleaned_data["file"]
+    try:
+        rows, file_errors = references.check_reference_file(
+            association=association, name=upload.name, data=upload.read(imports.MAX_BYTES + 1),
+            today=timezone.localdate())
+    except services.CatalogueError as error:
+        rows, file_errors = [], [str(error)]
+    context.update(rows=rows, file_errors=file_errors,
+                   bad=sum(1 for row in rows if row["errors"]))
+    if file_errors or context["bad"]:
+        return render(request, "catalogue/references_import.html", context, status=REFUSED)
+    context["confirm"] = ReferenceConfirmForm(initial={
+        "payload": signing.dumps(rows, salt=f"{REFERENCE_SALT}.{association.pk}")})
+    return render(request, "catalogue/references_import.html", context)

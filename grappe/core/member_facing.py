@@ -76,6 +76,7 @@ TEMPLATES = (
     "grappe/orders/templates/orders/_when_where.html",
     "grappe/accounts/templates/accounts/_receipt_money.html",
     "grappe/accounts/templates/accounts/my_basket.html",
+    "grappe/accounts/templates/accounts/_savings.html",
     "grappe/accounts/templates/accounts/pdf/receipt.html",
     "grappe/core/templates/core/login_code.html",
     # the van's public page for the villages (no sign-in): stops, next visits, how to join

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from grappe.catalogue.savings import SavingLine, savings
 from grappe.core.money import line_total
 
 SMALL = 5
@@ -102,6 +103,7 @@ class LineRow:
     is_fair_trade: bool = False
     stop_id: int | None = None
     basket_id: int | None = None  # the collected basket it was served in; None: estimated from the order
+    reference_price: Decimal | None = None  # the shop price nearby per unit (catalogue.ReferencePrice), if any
 
     # the line's amounts, each rounded once and computed once (several indicators read them; a
     # national cycle has 10^5 lines)
@@ -363,6 +365,26 @@ def van_stops(members: list[MemberRow], lines: list[LineRow], period: Period, st
             for pk in sorted(stop_names, key=lambda pk: stop_names[pk])]
 
 
+def household_savings(members: list[MemberRow], lines: list[LineRow], period: Period) -> dict:
+    """What households saved against the reference prices (rule: catalogue/savings.py), for all the
+    households who bought in the period and for the priority ones: the total, the average per household
+    and the share of spending that had a reference. Each total is rounded once."""
+    priority_ids = {m.id for m in members if m.category == "priority"}
+    in_period = [line for line in lines if line.day in period]
+
+    def of(chosen: list[LineRow]) -> dict:
+        result = savings(SavingLine(line.quantity, line.unit_price, line.reference_price) for line in chosen)
+        buyers = len({line.member_id for line in chosen if line.quantity > 0})
+        per_household = ((result.saved / buyers).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+                         if buyers else None)
+        return {"saved": result.saved, "households": buyers, "per_household": per_household,
+                "spending": result.spending, "compared_spending": result.compared_spending,
+                "share": percent(result.compared_spending, result.spending) if result.spending else None}
+
+    everyone = of(in_period)
+    return everyone | {"priority": of([line for line in in_period if line.member_id in priority_ids])}
+
+
 def compute(*, members, referrals, fees, lines, period: Period, threshold: Decimal, stop_names=None,
             stop_communes=None, baskets=None, slots=None, charges=None, payment_rows=None) -> dict:
     """Every indicator this module knows, for one scope and period. `baskets` and `slots` come from the
@@ -392,6 +414,7 @@ def compute(*, members, referrals, fees, lines, period: Period, threshold: Decim
         "labels": label_shares(lines, period),
         "communes": communes_reached(members, period, stop_communes),
         "van_stops": van_stops(members, lines, period, stop_names),
+        "savings": household_savings(members, lines, period),
     }
 
 

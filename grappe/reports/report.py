@@ -107,6 +107,7 @@ def build(figures: dict, *, scope_label: str, period, outside: bool, with_charts
         (_("Memberships paid"), num(shown["fees"]["count"]), ""),
         (_("Communes reached"), num(shown["communes"]["number"]), ""),
     ]
+    report.summary += savings_rows(shown["savings"])
     if "handed_out" in shown:
         report.summary[8:8] = [(_("Baskets not collected"), num(shown["handed_out"]["not_collected"]), "")]
     if "payments" in shown:
@@ -134,6 +135,28 @@ def build(figures: dict, *, scope_label: str, period, outside: bool, with_charts
     if with_charts:
         report.charts = make_charts(figures, shown)
     return report
+
+
+def money_or_dash(value) -> str:
+    return "—" if value is None else euros(value)
+
+
+def savings_rows(saved: dict) -> list[tuple]:
+    """What households saved against the shop prices nearby: the method in one sentence, the share of
+    spending it covers, then the totals and averages for all and for the priority households."""
+    priority = saved["priority"]
+    return [
+        (_("Saved by households against shop prices"), money_or_dash(saved["saved"]), _(
+            "For each product with a shop price (what the same product costs per unit in an ordinary shop "
+            "nearby), the quantity handed out times the shop price less the price paid, counted even when "
+            "negative; products without a shop price count for nothing.")),
+        (_("Share of spending that had a shop price to compare"), pct(saved["share"]),
+         _("The savings cover only this share of what households paid.")),
+        (_("Saved per household that bought"), money_or_dash(saved["per_household"]), ""),
+        (_("Saved by priority households"), money_or_dash(priority["saved"]), ""),
+        (_("Saved per priority household that bought"), money_or_dash(priority["per_household"]), ""),
+        (_("Share of priority households' spending that had a shop price"), pct(priority["share"]), ""),
+    ]
 
 
 def baskets_help(shown) -> str:

@@ -48,3 +48,23 @@ def test_the_member_follows_her_basket_from_her_account_to_the_receipt(world, e2
     page.wait_for_url(f"**/panier/{made.basket.pk}/recu/")
     assert page.locator("button:has-text('Envoyer le reçu')").count() == 0
     _looked_at(page, e2e)
+
+
+def test_the_member_reads_what_she_saved_on_her_receipt(world, e2e, phone_page):
+    import datetime as dt
+    from decimal import Decimal as D
+
+    from conftest import screenshot
+    from grappe.catalogue.references import record_reference
+
+    made = make_story(world)
+    lentils = made.basket.lines.get(product=made.shop.lentils)
+    record_reference(by=world.coordinator, product=made.shop.lentils, price_per_unit=lentils.unit_price + D("0.50"),
+                     shop="Intermarché", observed_on=dt.date(2025, 11, 20))
+    page = phone_page
+    e2e.login(page, e2e.server, "member")
+    page.goto(f"{e2e.server.url}/comptes/panier/{made.basket.pk}/recu/")
+    # 6.8 kg × 0.50 = 3.40
+    assert "Vous avez économisé 3,40\u00a0€ sur ce panier" in page.locator("main").inner_text()
+    _looked_at(page, e2e)
+    screenshot(page, "savings-receipt-360")

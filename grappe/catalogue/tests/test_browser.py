@@ -45,3 +45,24 @@ def test_a_member_browses_by_family_and_reads_where_their_euro_goes_on_a_phone(w
 
     page.goto(e2e.server.url + "/catalogue/?q=orange")
     assert page.get_by_role("link", name="Oranges").is_visible()
+
+
+def test_a_coordinator_records_a_shop_price_on_a_phone(world, e2e, phone_page):
+    supplier = SupplierFactory(association=world.association, name="GAEC du Serre de Vanige")
+    lentils = make_product(supplier, name="Lentilles vertes", reference="LV25")
+    page = phone_page
+    e2e.login(page, e2e.server, "coordinator")
+    page.goto(e2e.server.url + f"/catalogue/produit/{lentils.pk}/prix-magasin/")
+    assert "Prix en magasin" in page.locator("h1").inner_text()
+    page.get_by_label("Prix en magasin par unité TTC (EUR)").fill("4,58")
+    page.locator("#id_shop").fill("Intermarché Romans-sur-Isère")
+    page.locator("#id_observed_on").fill("2025-11-20")
+    page.get_by_role("button", name="Enregistrer le prix en magasin").click()
+    assert "Prix en magasin enregistré." in page.content()
+    assert "4,58" in page.locator("main").inner_text()
+    e2e.axe(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "savings-reference-360")
+    page.goto(e2e.server.url + "/catalogue/prix-magasin/import/")
+    e2e.axe(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

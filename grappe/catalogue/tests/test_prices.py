@@ -101,14 +101,15 @@ def test_the_demo_catalogue_loads_twice_without_changing_anything(db):
     from io import StringIO
 
     from grappe.catalogue import demo
-    from grappe.catalogue.models import GroupSelection, Product, Supplier
+    from grappe.catalogue.models import GroupSelection, Product, ReferencePrice, Supplier
 
     demo.load(StringIO())
     counts = (Supplier.objects.count(), Product.objects.count(), PriceChange.objects.count(),
-              GroupSelection.objects.count())
+              GroupSelection.objects.count(), ReferencePrice.objects.count())
     demo.load(StringIO())
     assert counts == (Supplier.objects.count(), Product.objects.count(), PriceChange.objects.count(),
-                      GroupSelection.objects.count())
+                      GroupSelection.objects.count(), ReferencePrice.objects.count())
+    assert counts[4] == len(demo.REFERENCE_PRICES)
     assert counts[1] >= 40
     romans = GroupSelection.objects.filter(group__name="Romans-sur-Isère")
     assert not romans.filter(product__family="hygiene").exists()

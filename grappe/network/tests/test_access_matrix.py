@@ -94,7 +94,7 @@ PK_KIND = {
     **{f"accounts:{n}": "basket" for n in ("collect", "reopen", "checkout", "pay", "fee", "on_account", "receipt",
                                            "my_basket")},
     "accounts:cash_count": "distribution", "accounts:settlement": "cycle", "accounts:supplier_payment": "invoice",
-    **{f"catalogue:{n}": "product" for n in ("product", "product_edit", "product_price")},
+    **{f"catalogue:{n}": "product" for n in ("product", "product_edit", "product_price", "product_reference")},
     **{f"catalogue:{n}": "supplier" for n in ("supplier", "supplier_edit", "import_new")},
     "catalogue:import_preview": "price_import",
     "catalogue:suggestion_vote": "suggestion", "catalogue:suggestion_answer": "suggestion",

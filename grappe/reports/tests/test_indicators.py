@@ -391,3 +391,27 @@ def test_the_new_counts_follow_the_small_count_rule():
     assert outside["volunteering"]["hours"] == D("5.00")  # hours are not people
     assert outside["turnover"]["charged"] == D("35.26") and outside["payments"]["received"] == D("43.98")
     assert [w["baskets"] for w in outside["baskets_per_week"]] == [0, "< 5", 0, "< 5", "< 5", 0]
+
+
+def test_savings_in_total_per_household_and_for_priority_households():
+    lines = [
+        line(1, 1, date(2026, 11, 3), "pulses", "kg", "2.5", "3.20", "3.00", reference_price=D("4.00")),  # +2.00
+        line(1, 1, date(2026, 11, 3), "fruit", "kg", "3", "2.10", "2.10"),  # no reference: 6.30 not compared
+        line(6, 1, date(2026, 11, 3), "pulses", "kg", "1", "2.80", "3.00", reference_price=D("2.50")),  # −0.30
+        line(7, 2, date(2026, 11, 17), "oils", "piece", "2", "7.50", "7.00", reference_price=D("9.10")),  # +3.20
+        line(2, 2, date(2026, 12, 1), "pulses", "kg", "1", "3.20", "3.00", reference_price=D("9.00")),  # December
+    ]
+    saved = ind.compute(members=MEMBERS, referrals=[], fees=[], lines=lines, period=NOV, threshold=D("70"))["savings"]
+    # all: 2.00 − 0.30 + 3.20 = 4.90 over 3 households (1, 6, 7) → 1.63; spending 8.00 + 6.30 + 2.80 + 15.00
+    # = 32.10, of which compared 8.00 + 2.80 + 15.00 = 25.80 → 80.4 %
+    assert (saved["saved"], saved["households"], saved["per_household"]) == (D("4.90"), 3, D("1.63"))
+    assert (saved["spending"], saved["compared_spending"], saved["share"]) == (D("32.10"), D("25.80"), D("80.4"))
+    # priority households 1 and 6: 2.00 − 0.30 = 1.70 over 2 → 0.85; compared 10.80 of 17.10 → 63.2 %
+    priority = saved["priority"]
+    assert (priority["saved"], priority["households"], priority["per_household"]) == (D("1.70"), 2, D("0.85"))
+    assert priority["share"] == D("63.2")
+
+
+def test_no_reference_no_saving_and_no_share_when_nothing_was_bought():
+    saved = ind.compute(members=[], referrals=[], fees=[], lines=[], period=NOV, threshold=D("70"))["savings"]
+    assert saved["saved"] == D("0.00") and saved["share"] is None and saved["per_household"] is None

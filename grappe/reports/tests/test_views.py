@@ -175,3 +175,41 @@ def test_money_and_quantities_come_from_what_was_served_and_charged(world, clien
                                    "by_means": [{"means": "cash", "amount": D("40.00")}]}
     html = page.content.decode()
     assert "Paiements reçus\u00a0: espèces" in html and "37,56" in html
+
+
+def test_the_savings_come_from_what_was_served_against_the_shop_prices(world, client_for):
+    """Jeanne's basket as above (lentils 4.8 kg at 2.11, oil 2 L at 10.55, oranges 3 kg at 2.11); shop prices:
+    lentils 3.00 per kg, oil 9.55 per litre, no price for the oranges. Jeanne is a priority household."""
+    from grappe.accounts import services as account_services
+    from grappe.catalogue.references import record_reference
+    from grappe.distribution import services as distribution_services
+    from grappe.distribution.models import BasketLine
+    from grappe.distribution.tests.factories import make_day
+
+    day = make_day(world)
+    lentils = BasketLine.objects.get(basket=day.jeanne_basket, product=day.shop.lentils)
+    distribution_services.record_served(basket=day.jeanne_basket, served={lentils.pk: D("4.8")}, by=world.volunteer)
+    account_services.collect_basket(basket=day.jeanne_basket, by=world.volunteer)
+    seen = dt.date(2025, 11, 20)
+    record_reference(by=world.coordinator, product=day.shop.lentils, price_per_unit=D("3.00"), shop="Leclerc",
+                     observed_on=seen)
+    record_reference(by=world.coordinator, product=day.shop.oil, price_per_unit=D("9.55"), shop="Leclerc",
+                     observed_on=seen)
+    # 4.8 × (3.00 − 2.11) = 4.272; 2 × (9.55 − 10.55) = −2.00 → 2.272 → 2.27; compared 10.13 + 21.10 = 31.23
+    # of 37.56 → 83.1 %
+    client = client_for(world.admin)
+    page = client.get(reverse("reports:dashboard"), period_query())
+    saved = page.context["report"].figures["savings"]
+    assert (saved["saved"], saved["households"], saved["per_household"], saved["share"]) == (
+        D("2.27"), 1, D("2.27"), D("83.1"))
+    assert day.jeanne.category == "priority" and saved["priority"]["saved"] == D("2.27")
+    html = page.content.decode()
+    assert "Économies des foyers par rapport aux prix en magasin" in html and "2,27" in html
+    assert "compté même quand il est négatif" in html
+    workbook = load_workbook(io.BytesIO(client.get(reverse("reports:funder_xlsx"), period_query()).content))
+    rows = {row[0]: row[1] for row in workbook.worksheets[0].iter_rows(values_only=True)}
+    assert rows["Économies des foyers par rapport aux prix en magasin"] == "2,27\u00a0€"
+    assert rows["Part des achats ayant un prix en magasin pour comparer"] == "83,1\u00a0%"
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(
+        client.get(reverse("reports:funder_pdf"), period_query()).content)).pages)
+    assert "Économies des foyers" in text
