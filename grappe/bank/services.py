@@ -40,7 +40,7 @@ def bank_day(day: datetime.date) -> datetime.datetime:
 def import_statement(*, account: BankAccount, statement: Statement, file_name: str, by, now=None) -> StatementImport:
     """Adds the statement's lines not seen before on this account (see statements.fingerprints) and
     proposes a match for each new one."""
-    BankAccount.objects.select_for_update().get(pk=account.pk)  # two imports of one account run one after the other
+    BankAccount.objects.select_for_update(of=("self",)).get(pk=account.pk)  # two imports of one account run one after the other
     keys = fingerprints(statement.lines)
     known = set(BankTransaction.objects.filter(account=account, fingerprint__in=keys).values_list("fingerprint", flat=True))
     record = StatementImport.objects.create(
@@ -120,7 +120,7 @@ def confirm(*, line: BankTransaction, by, member=None, entry=None, now=None) -> 
     """A person confirms the line: matched to the hand-recorded `entry` (nothing booked), or booked as a
     payment by transfer of `member` dated by the bank. Without `member` and `entry`, the proposal.
     Confirming again returns the line as it is."""
-    line = BankTransaction.objects.select_for_update().get(pk=line.pk)
+    line = BankTransaction.objects.select_for_update(of=("self",)).get(pk=line.pk)
     if line.status == BankTransaction.Status.CONFIRMED:
         return line
     if line.amount <= 0:
@@ -129,7 +129,7 @@ def confirm(*, line: BankTransaction, by, member=None, entry=None, now=None) -> 
         entry = line.proposed_entry
         member = line.proposed_member if entry is None else None
     if entry is not None:
-        entry = Entry.objects.select_for_update().get(pk=entry.pk)
+        entry = Entry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
         if (entry.kind != Entry.Kind.PAYMENT or entry.amount != line.amount
                 or entry.association_id != line.account.association_id):
             raise BankError(_("This entry is not a payment of the same amount."))
@@ -164,7 +164,7 @@ def confirm_sure(*, lines, by, now=None) -> int:
 @transaction.atomic
 def ignore(*, line: BankTransaction, by, now=None) -> BankTransaction:
     """A line that is no payment to match (bank fees, a transfer between the association's accounts)."""
-    line = BankTransaction.objects.select_for_update().get(pk=line.pk)
+    line = BankTransaction.objects.select_for_update(of=("self",)).get(pk=line.pk)
     if line.status == BankTransaction.Status.CONFIRMED:
         raise BankError(_("This line is already matched."))
     line.status, line.confirmed_by, line.confirmed_at = BankTransaction.Status.IGNORED, by, now or timezone.now()

@@ -55,7 +55,7 @@ def _next_number(association: Association, year: int) -> int:
     """The next number of the year's sequence: the counter row is created if missing, then locked until
     the transaction ends, so concurrent issuers wait for each other and never share or skip a number."""
     InvoiceCounter.objects.get_or_create(association=association, year=year)
-    counter = InvoiceCounter.objects.select_for_update().get(association=association, year=year)
+    counter = InvoiceCounter.objects.select_for_update(of=("self",)).get(association=association, year=year)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return counter.last_number
