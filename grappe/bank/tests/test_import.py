@@ -17,6 +17,7 @@ from grappe.bank import services
 from grappe.bank.models import BankAccount, BankTransaction
 from grappe.bank.queries import month_reconciliation
 from grappe.bank.statements import parse
+from grappe.members.models import Member
 from grappe.orders.tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +32,11 @@ def owe(member, amount):
 
 @pytest.fixture
 def bank(world):
+    # the statements name members 42 and 977: free those numbers of the world's members (the factory's
+    # sequence runs on across tests, so one of them may already hold 42)
+    for taken in Member.objects.filter(association=world.association, number__in=(42, 977)):
+        taken.number = 100_000 + taken.pk
+        taken.save(update_fields=["number"])
     dupont = make_member(world, number=42, name="Dupont Marie")
     martin = make_member(world, number=977, name="Martin Karim")
     owe(dupont, D("23.50"))
