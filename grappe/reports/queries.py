@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce, TruncDate
 
 from grappe.accounts.models import Entry
-from grappe.catalogue.references import current_references
+from grappe.catalogue.references import reference_history
 from grappe.distribution.models import Basket, BasketLine, Distribution, RotaSlot, slot_minutes
 from grappe.members.models import Member, Membership, Referral
 from grappe.network.models import BuyingGroup, Site
@@ -57,18 +57,13 @@ def served_rows(group_ids, period: ind.Period) -> list[ind.LineRow]:
                          "product__is_organic", "product__is_fair_trade", "basket__distribution__cycle_stop_id",
                          "basket__distribution__site_id", "basket__order__stop_id", "basket_id", "product_id"))
     rows = list(rows)
-    references = _reference_prices(row[-1] for row in rows)
+    references = reference_history({row[-1] for row in rows}, until=period.end)
     return [ind.LineRow(member_id=member, cycle_id=cycle, day=day, family=family, unit=unit, quantity=quantity,
                         unit_price=price, unit_cost=cost, is_local=local, is_organic=organic, is_fair_trade=fair,
                         stop_id=site if cycle_stop else order_stop, basket_id=basket,
-                        reference_price=references.get(product))
+                        reference_price=references.price(product, day))
             for (member, cycle, day, family, unit, quantity, price, cost, local, organic, fair, cycle_stop, site,
                  order_stop, basket, product) in rows]
-
-
-def _reference_prices(product_ids) -> dict:
-    """product id -> its current shop price per unit (the savings compare against the latest one)."""
-    return {pk: reference.price_per_unit for pk, reference in current_references(set(product_ids)).items()}
 
 
 def order_rows(group_ids, period: ind.Period) -> list[ind.LineRow]:
@@ -95,7 +90,7 @@ def order_rows(group_ids, period: ind.Period) -> list[ind.LineRow]:
                          "served", "unit_price", "product__is_local", "product__is_organic",
                          "product__is_fair_trade", "order__stop_id"))
     rows = list(rows)
-    references = _reference_prices(row[3] for row in rows)
+    references = reference_history({row[3] for row in rows}, until=period.end)
     out = []
     for member, cycle, group, product, family, unit, quantity, price, local, organic, fair, stop in rows:
         day = days.get((cycle, group))
@@ -105,7 +100,7 @@ def order_rows(group_ids, period: ind.Period) -> list[ind.LineRow]:
         out.append(ind.LineRow(member_id=member, cycle_id=cycle, day=day, family=family, unit=unit, quantity=quantity,
                                unit_price=price, unit_cost=cost if cost is not None else price, is_local=local,
                                is_organic=organic, is_fair_trade=fair, stop_id=stop,
-                               reference_price=references.get(product)))
+                               reference_price=references.price(product, day)))
     return out
 
 
