@@ -360,13 +360,14 @@ def solidarity_fund(lines: list[LineRow], period: Period, opening: Decimal = Dec
         movement = fund_movement(line)
         moves[(line.day.year, line.day.month)][0 if movement > 0 else 1] += movement
     balance, months = opening, []
+    total_in = total_out = Decimal("0.00")
     for first in months_of(period):
         into, out = moves[(first.year, first.month)]
         balance += into + out
+        total_in, total_out = total_in + into, total_out + out
         months.append({"month": first, "in": into, "out": out, "balance": balance})
-    into = sum((m["in"] for m in months), Decimal("0.00"))
-    out = sum((m["out"] for m in months), Decimal("0.00"))
-    return {"opening": opening, "in": into, "out": out, "closing": opening + into + out, "months": months}
+    return {"opening": opening, "in": total_in, "out": total_out, "closing": opening + total_in + total_out,
+            "months": months}
 
 
 def payments(rows: list[PaymentRow], period: Period) -> dict:
