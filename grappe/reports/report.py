@@ -153,7 +153,7 @@ def fees_table(fees: dict) -> Table:
     rows = [[str(FEE_MEANS_LABELS.get(row["means"], row["means"])), num(row["count"]), euros(row["amount"])]
             for row in fees["by_means"]]
     rows.append([_("Total"), num(fees["count"]), euros(fees["total"])])
-    return Table(_("Membership fees by means of payment"), [_("Means of payment"), _("Memberships paid"), _("Amount")],
+    return Table(_("Membership fees by means of payment"), [_("Means of payment"), _("Number"), _("Amount")],
                  rows, _("Memberships paid in the period, counted on the day they were paid, by the means recorded "
                          "with them (at a checkout or on the member's page)."), sheet=_("Fees by means of payment"))
 
@@ -173,12 +173,12 @@ def fund_table(fund: dict) -> Table:
              for m in fund["months"]]
     rows.append([_("Whole period"), signed_euros(fund["in"]), signed_euros(fund["out"]), euros(fund["closing"])])
     return Table(_("Solidarity fund month by month"),
-                 [_("Month"), _("Into the fund"), _("Out of the fund"), _("Balance at the end of the month")], rows,
+                 [_("Month"), _("Into the fund"), _("Out of the fund"), _("Balance")], rows,
                  _("Solidarity households pay a little more than the cost price: that extra goes into the fund. "
                    "Priority households pay a little less: the fund pays the difference. For each product handed "
                    "out, the price paid less the cost price, to the cent, counted on the day of the distribution; "
-                   "the balance adds up everything since the first distribution. These are the price-tier "
-                   "adjustments of each cycle's settlement."), sheet=_("Solidarity fund"))
+                   "the balance, at the end of each month, adds up everything since the first distribution. These "
+                   "are the price-tier adjustments of each cycle's settlement."), sheet=_("Solidarity fund"))
 
 
 def money_or_dash(value) -> str:

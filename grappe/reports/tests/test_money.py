@@ -113,7 +113,7 @@ def test_the_funder_page_pdf_and_xlsx_show_fees_by_means_and_the_fund(world, cli
     book = load_workbook(io.BytesIO(client.get(reverse("reports:funder_xlsx"), query).content))
     sheets = {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
     fee_rows = sheets["Cotisations par moyen"]
-    assert fee_rows[0] == ("Moyen de paiement", "Adhésions payées", "Montant")
+    assert fee_rows[0] == ("Moyen de paiement", "Nombre", "Montant")
     assert ("espèces", "6", "12,00\u00a0€") in fee_rows
     fund_rows = sheets["Caisse de solidarité"]
     assert fund_rows[1][0] == "Solde au début de la période"
