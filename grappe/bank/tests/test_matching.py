@@ -6,7 +6,7 @@ from decimal import Decimal as D
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grappe.bank.matching import WINDOW_DAYS, HandEntry, MemberInfo, Proposal, member_numbers, propose
+from grappe.bank.matching import HAND, PAYMENT, WINDOW_DAYS, HandEntry, MemberInfo, Proposal, member_numbers, propose
 
 DAY = datetime.date(2026, 11, 3)
 DUPONT = MemberInfo(pk=1, number=42, name="Dupont Marie", due=D("23.50"))
@@ -22,12 +22,12 @@ def test_member_numbers_in_the_usual_spellings():
 
 def test_a_member_number_and_the_exact_amount_due_is_sure():
     assert propose(amount=D("23.50"), booked_on=DAY, text="PANIER ADH 42", members=MEMBERS,
-                   hand_entries=[]) == Proposal(member_pk=1, sure=True)
+                   hand_entries=[]) == Proposal(kind=PAYMENT, member_pk=1, sure=True)
 
 
 def test_a_name_with_the_amount_due_is_proposed_but_not_sure():
     assert propose(amount=D("18.00"), booked_on=DAY, text="VIR M KARIM MARTIN courses", members=MEMBERS,
-                   hand_entries=[]) == Proposal(member_pk=2, sure=False)
+                   hand_entries=[]) == Proposal(kind=PAYMENT, member_pk=2, sure=False)
 
 
 def test_another_amount_than_the_due_is_left_for_a_person():
@@ -46,11 +46,11 @@ def test_a_transfer_recorded_by_hand_is_matched_not_booked_again():
             HandEntry(pk=11, member_pk=2, amount=D("18.00"), on=DAY - datetime.timedelta(days=1)),
             HandEntry(pk=12, member_pk=1, amount=D("18.00"), on=DAY)]
     assert propose(amount=D("18.00"), booked_on=DAY, text="MARTIN KARIM", members=MEMBERS,
-                   hand_entries=hand) == Proposal(member_pk=2, entry_pk=11, sure=False)
+                   hand_entries=hand) == Proposal(kind=HAND, member_pk=2, entry_pk=11, sure=False)
     # even when the member no longer owes anything (the hand entry paid it)
     paid = MemberInfo(pk=2, number=7, name="Martin Karim", due=D("0"))
     assert propose(amount=D("18.00"), booked_on=DAY, text="ADH 7", members=[paid],
-                   hand_entries=hand) == Proposal(member_pk=2, entry_pk=11, sure=True)
+                   hand_entries=hand) == Proposal(kind=HAND, member_pk=2, entry_pk=11, sure=True)
 
 
 def test_a_hand_entry_too_far_in_time_is_not_this_transfer():
