@@ -369,3 +369,21 @@ def reopen(*, line: BankTransaction, by, reason: str, now=None) -> BankTransacti
     propose_matches(account=line.account)
     line.refresh_from_db()
     return line
+
+
+@transaction.atomic
+def save_account(*, association, name: str, iban: str = "", account: BankAccount | None = None) -> BankAccount:
+    """A bank account of the association, created or renamed (its IBAN checked by the form)."""
+    name = name.strip()
+    if not name:
+        raise BankError(_("Give the account a name."))
+    others = BankAccount.objects.filter(association=association, name__iexact=name)
+    if account is not None:
+        others = others.exclude(pk=account.pk)
+    if others.exists():
+        raise BankError(_("The association already has an account of this name."))
+    if account is None:
+        return BankAccount.objects.create(association=association, name=name, iban=iban)
+    account.name, account.iban = name, iban
+    account.save(update_fields=["name", "iban"])
+    return account
