@@ -131,3 +131,6 @@ class BankLineEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.line_id} {self.action} {self.at:%Y-%m-%d %H:%M}"

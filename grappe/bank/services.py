@@ -17,10 +17,10 @@ from grappe.members.services import record_membership
 
 from . import matching
 from .models import BankAccount, BankLineEvent, BankTransaction, StatementImport
+from .statements import Statement, fingerprints
 
 Kind = BankTransaction.Kind
 Status = BankTransaction.Status
-from .statements import Statement, fingerprints
 
 # uuid5 namespace of the ledger keys of bank lines: a line's payment has one key, whoever confirms it
 _KEY_NAMESPACE = uuid.UUID("0f1c6a52-6d0e-4a63-9a8e-5b2a0c1f7d31")
@@ -81,9 +81,9 @@ def fee_due(member: Member, year: int, memberships: dict | None = None) -> Decim
     for a member who left."""
     if member.status == Member.Status.LEFT or member.erased_at is not None:
         return None
-    found = (memberships.get((member.pk, year), "none") if memberships is not None
-             else Membership.objects.filter(member=member, year=year).first() or "none")
-    if found == "none":
+    found = (memberships.get((member.pk, year)) if memberships is not None
+             else Membership.objects.filter(member=member, year=year).first())
+    if found is None:
         minimum = member.association.minimum_fee
         return minimum if minimum and minimum > 0 else None
     return None if found.paid_on is not None else found.fee
@@ -350,7 +350,7 @@ def reopen(*, line: BankTransaction, by, reason: str, now=None) -> BankTransacti
         reverse_entry(entry=line.matched_entry, by=by, note=str(_("bank line reopened: %(reason)s") % {
             "reason": reason})[:200], now=now)
         line.reopened += 1
-    elif kind == Kind.FEE and line.matched_membership_id is not None:
+    elif kind == Kind.FEE and line.matched_membership is not None:
         membership = line.matched_membership
         record_membership(member=membership.member, by=by, year=membership.year, fee=membership.fee)
     elif kind == Kind.INVOICE:

@@ -273,7 +273,8 @@ def guess_csv_mapping(header: list[str]) -> CsvMapping | None:
     found = {key: next((folded[g] for g in guesses if g in folded), "") for key, guesses in _GUESSES.items()}
     if not found["date"] or not found["label"] or not (found["amount"] or (found["debit"] and found["credit"])):
         return None
-    return CsvMapping(**found)
+    return CsvMapping(date=found["date"], label=found["label"], amount=found["amount"], debit=found["debit"],
+                      credit=found["credit"], reference=found["reference"], counterparty=found["counterparty"])
 
 
 def _csv_amount(text: str, where: str, decimal_comma: bool = True) -> Decimal:

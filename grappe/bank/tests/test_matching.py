@@ -6,7 +6,16 @@ from decimal import Decimal as D
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grappe.bank.matching import HAND, PAYMENT, WINDOW_DAYS, HandEntry, MemberInfo, Proposal, member_numbers, propose
+from grappe.bank.matching import (
+    HAND,
+    PAYMENT,
+    WINDOW_DAYS,
+    HandEntry,
+    MemberInfo,
+    Proposal,
+    member_numbers,
+    propose,
+)
 
 DAY = datetime.date(2026, 11, 3)
 DUPONT = MemberInfo(pk=1, number=42, name="Dupont Marie", due=D("23.50"))

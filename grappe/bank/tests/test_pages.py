@@ -94,7 +94,7 @@ def test_an_import_shows_its_figures_and_the_lines_to_handle_in_plain_french(adm
 
 
 def test_an_unreadable_file_is_explained_in_french_and_kept_for_the_next_try(admin, world, account):
-    csv = "Jour;Texte;Somme\n02/11/2026;VIR ADH 42;23,50\n".encode()
+    csv = b"Jour;Texte;Somme\n02/11/2026;VIR ADH 42;23,50\n"
     response = upload(admin, account, "releve.csv", csv)
     assert response.status_code == 422
     page = response.content.decode()
