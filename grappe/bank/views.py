@@ -19,7 +19,16 @@ from grappe.core.money import format_euros
 from grappe.network.access import ADMIN, require_scope
 
 from . import queries, services
-from .forms import AccountForm, ChangeForm, ImportForm, MonthForm, ReasonForm, ReopenForm, masked_iban
+from .forms import (
+    MAX_FILE,
+    AccountForm,
+    ChangeForm,
+    ImportForm,
+    MonthForm,
+    ReasonForm,
+    ReopenForm,
+    masked_iban,
+)
 from .models import BankTransaction, StatementImport
 from .statements import CsvMapping, StatementError, detect_format, parse
 
@@ -118,28 +127,26 @@ def import_statement(request: HttpRequest, pk: int) -> HttpResponse:
     and the file is kept (in the session) for the next try: nothing to choose again."""
     account = queries.account_for(request.scope, pk, write=request.method == "POST")
     kept = request.session.get(_kept_key(account))
+    upload = request.FILES.get("file") if request.method == "POST" else None
+    if upload is not None and upload.size <= MAX_FILE:  # kept even when the form is refused
+        kept = {"name": upload.name[:255], "data": base64.b64encode(upload.read()).decode()}
+        request.session[_kept_key(account)] = kept
     mapping = {**CsvMapping(date="", label="").as_dict(), **(account.csv_mapping or {})}
     form = ImportForm(request.POST or None, request.FILES or None, has_kept_file=bool(kept), initial=mapping)
     header: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload is not None:
-            name, data = upload.name, upload.read()
-        else:
-            name, data = kept["name"], base64.b64decode(kept["data"])
+    if request.method == "POST" and form.is_valid() and kept:
+        name, data = kept["name"], base64.b64decode(kept["data"])
         chosen = form.cleaned_data["format"]
         try:
             statement = parse(data, chosen, csv_mapping=form.csv_mapping())
             record = services.import_statement(account=account, statement=statement, file_name=name, by=request.user)
-        except (StatementError, DomainError) as error:
+        except (StatementError, ValueError, DomainError) as error:  # a parser's own ValueError too
             fmt = detect_format(data) if chosen == "auto" else chosen
             form.add_error(None, _("This file could not be read as a %(format)s statement. Check the format, "
                                    "and for a CSV the columns below. Detail: %(detail)s")
                            % {"format": fmt.upper(), "detail": error})
             if fmt == "csv":
                 header = _csv_header(data)
-            request.session[_kept_key(account)] = {"name": name[:255], "data": base64.b64encode(data).decode()}
-            kept = request.session[_kept_key(account)]
         else:
             request.session.pop(_kept_key(account), None)
             messages.success(request, _("Statement imported: %(transactions)s transactions, %(new)s new, "

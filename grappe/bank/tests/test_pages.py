@@ -112,12 +112,16 @@ def test_an_unreadable_file_is_explained_in_french_and_kept_for_the_next_try(adm
     assert 'value="Somme"' in admin.get(reverse("bank:import", args=[account.pk])).content.decode()
 
 
-def test_a_refused_mapping_is_shown_again_as_typed(admin, account):
+def test_a_refused_mapping_is_shown_again_as_typed_and_the_file_kept(admin, world, account):
     response = upload(admin, account, "csv_november.csv", date="Date opération", label="")
     assert response.status_code == 422
-    assert 'value="Date opération"' in response.content.decode()
-    response = admin.post(reverse("bank:import", args=[account.pk]), {"format": "csv", "date_format": "%d/%m/%Y"})
-    assert response.status_code == 422  # no file, none kept
+    assert 'value="Date opération"' in response.content.decode() and "csv_november.csv" in response.content.decode()
+    response = admin.post(reverse("bank:import", args=[account.pk]), {"format": "csv", "date_format": "%d/%m/%Y",
+                                                                       "decimal_comma": "on"})
+    assert response.status_code == 302 and BankTransaction.objects.filter(account=account).count() == 4
+    other = BankAccount.objects.create(association=world.association, name="Livret")
+    response = admin.post(reverse("bank:import", args=[other.pk]), {"format": "csv", "date_format": "%d/%m/%Y"})
+    assert response.status_code == 422 and "Choisissez le fichier du relevé" in response.content.decode()
 
 
 def test_confirm_change_ignore_and_reopen_from_the_pages(admin, world, november, account):
