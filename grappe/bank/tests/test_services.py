@@ -187,3 +187,12 @@ def test_without_a_closing_balance_the_bank_balance_is_the_opening_and_the_lines
     record.save()
     month = month_reconciliation(account, 2026, 12)
     assert (month.bank_opening, month.bank_balance) == (D("1039.10"), D("818.30"))
+
+
+def test_a_sure_proposal_refused_when_booked_is_left_for_a_person(world, december):
+    dupont, *_, account = december
+    import_december(world, account)
+    Membership.objects.filter(member=dupont, year=2026).update(paid_on=datetime.date(2026, 12, 3), means="cash")
+    lines = BankTransaction.objects.filter(account=account)
+    assert services.confirm_sure(lines=lines, by=None, now=NOW) == 2  # Dupont's payment and the invoice
+    assert line("2026120400003").status == Status.PROPOSED  # the fee was paid in cash meanwhile
