@@ -171,3 +171,18 @@ def test_the_reconciliation_page_and_its_months(admin, november, account):
     assert "1\u202f024,10\u00a0€" in page and "?mois=2026-10" in page and "?mois=2026-12" in page
     assert "Opérations bancaires absentes de la comptabilité" in page
     assert admin.get(url + "?mois=2026-13").status_code == 400
+
+
+def test_a_person_matches_a_credit_to_another_hand_recorded_transfer(admin, world, november, account):
+    dupont, martin = november
+    other = accounts.record_payment(member=dupont, amount=D("60.00"), means=Means.TRANSFER, by=world.admin,
+                                    now=datetime.datetime(2026, 10, 20, 9, 0, tzinfo=datetime.UTC))
+    upload(admin, account, "camt053_november.xml")
+    gift = BankTransaction.objects.get(bank_ref="2026110300011")
+    page = admin.get(reverse("bank:line", args=[gift.pk])).content.decode()
+    assert f'value="{other.pk}"' in page  # offered: same amount, recorded by hand, matched to no line
+    before = Entry.objects.count()
+    response = admin.post(reverse("bank:line_change", args=[gift.pk]), {"kind": "hand", "entry": str(other.pk)})
+    assert response.status_code == 302 and Entry.objects.count() == before
+    gift.refresh_from_db()
+    assert (gift.status, gift.match_kind, gift.matched_entry) == (Status.CONFIRMED, "hand", other)
