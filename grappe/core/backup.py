@@ -268,9 +268,8 @@ def _snapshot() -> Iterator[str | None]:
     PostgreSQL: a repeatable-read transaction whose snapshot pg_dump shares (its id is yielded).
     SQLite: a read transaction; the online backup of the same connection copies what it sees (in WAL
     mode writers go on; otherwise they wait, within their busy timeout, until the copy is done)."""
-    if connection.in_atomic_block:  # already inside a transaction (tests): its view is consistent
-        yield None
-        return
+    if connection.in_atomic_block:  # its uncommitted rows would be missing from pg_dump, and block SQLite's copy
+        raise BackupError("Une sauvegarde ne se fait pas à l'intérieur d'une transaction.")
     if connection.vendor == "postgresql":
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
