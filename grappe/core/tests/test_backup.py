@@ -237,6 +237,19 @@ def test_on_postgresql_the_database_is_a_pg_dump_custom_archive(transactional_db
     path = backup.make_backup(tmp_path)
     with tarfile.open(path) as tar:
         tar.extract(backup.POSTGRES_FILE, tmp_path, filter="data")
-    listing = subprocess.run([backup.postgres_tool("pg_restore"), "--list", str(tmp_path / backup.POSTGRES_FILE)],  # noqa: S603
+    pg_restore = backup.postgres_tool("pg_restore")
+    listing = subprocess.run([pg_restore, "--list", str(tmp_path / backup.POSTGRES_FILE)],  # noqa: S603
                              capture_output=True, text=True, check=True).stdout
     assert "TABLE DATA public members_member" in listing
+
+
+def test_uploaded_photos_are_in_the_backup_and_restored_into_media_root(transactional_db, tmp_path, settings):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    (tmp_path / "media" / "products").mkdir(parents=True)
+    (tmp_path / "media" / "products" / "lentilles.jpg").write_bytes(b"jpeg")
+    path = backup.make_backup(tmp_path / "backups")
+    assert backup.read_manifest(path)["media"] == {"files": 1, "bytes": 4}
+    settings.MEDIA_ROOT = str(tmp_path / "elsewhere")
+    with tarfile.open(path) as tar:
+        assert backup._restore_media(tar) == 1
+    assert (tmp_path / "elsewhere" / "products" / "lentilles.jpg").read_bytes() == b"jpeg"
