@@ -4,6 +4,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,6 +15,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core import backup
 from grappe.core import services as core_services
 from grappe.core.errors import DomainError
 from grappe.core.money import plain_number
@@ -468,8 +470,11 @@ def export_member_data(*, member: Member, by, fmt: str) -> dict:
 
 
 @transaction.atomic
-def erase_member(*, member: Member, by) -> Member:
-    """Anonymise the person; keep the member row (and so the accounting history) under its number."""
+def erase_member(*, member: Member, by, now=None) -> Member:
+    """Anonymise the person; keep the member row (and so the accounting history) under its number.
+    Journalled once committed (ids and date only: grappe.core.backup.journal_erasure), so that a
+    restore of an older backup erases the person again (`now`: the first erasure's date, then)."""
+    now = now or timezone.now()
     member = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
     if member.erased_at:
         return member
@@ -489,10 +494,10 @@ def erase_member(*, member: Member, by) -> Member:
     member.review_date = None
     member.user = None
     member.reminders_opt_out = True
-    member.erased_at = timezone.now()
+    member.erased_at = now
     if member.status != Member.Status.LEFT:
         member.status = Member.Status.LEFT
-        member.left_on = timezone.localdate()
+        member.left_on = timezone.localdate(now)
     member.save()
     Referral.objects.filter(member=member).update(household_name="—", phone="")
     member_erased.send(sender=Member, member=member, user=user, former=former)  # e.g. notify's log
@@ -504,6 +509,8 @@ def erase_member(*, member: Member, by) -> Member:
         user.save()
     audit(member, by=by, action=AuditEntry.Action.ERASED)
     admit_from_waiting_list(group=member.group, by=by)
+    transaction.on_commit(partial(backup.journal_erasure, member_id=member.pk,
+                                  association_id=member.association_id, erased_at=now))
     return member
 
 
