@@ -446,6 +446,26 @@ def wait_for_both(base: str, timeout: float = 60) -> None:
         time.sleep(0.5)
 
 
+def shared_store_reads(runs: int = 200) -> tuple[float, float]:
+    """Median ms of what each request asks of the shared store: a session read, and a cache read."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.cache import cache
+
+    session = SessionStore()
+    session["x"] = 1
+    session.save()
+    cache.set("bench-two-servers", b"x" * 10_000)
+    reads = {"session": [], "cache": []}
+    for _ in range(runs):
+        started = time.perf_counter()
+        SessionStore(session.session_key).load()
+        reads["session"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        cache.get("bench-two-servers")
+        reads["cache"].append(time.perf_counter() - started)
+    return percentile(reads["session"], 50) * 1000, percentile(reads["cache"], 50) * 1000
+
+
 # --- the run --------------------------------------------------------------------------------------
 
 def main() -> int:
@@ -543,6 +563,10 @@ def main() -> int:
             accepted, stored, wrong = check_counted(national)
             ok &= not wrong and not figures.errors
             print(f'  "+" accepted {accepted}, increments {stored}, differences {len(wrong)}')
+        session_ms, cache_ms = shared_store_reads()
+        print(f"Shared store (PostgreSQL) reads, median of 200 ({load()}): a session {session_ms:.2f} ms, "
+              f"a cached 10 kB entry {cache_ms:.2f} ms, against a '+' p50 of "
+              f"{percentile(evening.tap, 50) * 1000:.0f} ms in the evening's load")
     finally:
         for process in (both, single, *servers.values()):
             stop(process)
