@@ -1,6 +1,6 @@
 """Benchmark and proof (issue 16): two app servers behind Caddy's load balancer, one PostgreSQL.
 
-    /work/main/.venv/bin/python bench/two_servers.py                  # about 8 minutes on 2 cores
+    /work/main/.venv/bin/python bench/two_servers.py                  # about 10 minutes on 2 busy cores
     /work/main/.venv/bin/python bench/two_servers.py --households 40 --lines 20000   # smaller
 
 A fresh PostgreSQL database (DATABASE_URL, by default postgres://postgres@127.0.0.1:5432/
@@ -20,14 +20,18 @@ Caddy adds an `X-Upstream` header to each answer, so the script knows which serv
    same servers measured in the same load.
 2. Sign-in limits: wrong passwords for one account, spread by Caddy over both servers; after the
    limit the right password is refused too, whichever server answers.
-3. A cached PDF (a distribution's sign sheet: grappe/core/pdf.py, `cached=True`) made through
-   server A is served from the shared cache through server B: the same bytes (the PDF's creation
-   date would differ if it were made again), no new row in the cache table, and far less time.
-4. Throughput of the same load (signed-in households opening their basket and tapping "+") with one
+3. A cached PDF (a distribution's sign sheet: grappe/core/pdf.py, `cached=True`) made by one server
+   is served from the shared cache by the other (both through Caddy, so with the same Host): the
+   same bytes, no new row in the cache table, and a fraction of the time.
+4. Throughput of the same load (`--throughput-households` households signing in, opening their basket and tapping "+") with one
    server behind Caddy, then two. On one 2-core machine this is not a scaling figure: both servers,
    Caddy, PostgreSQL and this load share the same 2 cores.
-5. A 200,000-line cycle open (built in bulk as in bench/cycle_close.py) while `--households` of its
-   households sign in and tap "+": "+" p50/p95 and the ratio to the trivial page.
+5. A 200,000-line cycle open (built in bulk as in bench/cycle_close.py) while `--big-households` of
+   its households sign in and tap "+": "+" p50/p95 and the ratio to the trivial page.
+
+Then the median time of a session read and of a cache read from PostgreSQL (the shared store).
+The servers read bench/bench_settings.py: the project's settings with Grappe's password hashers
+first (`GRAPPE_BENCH_HASHING=django`: Django's Argon2 parameters, to compare).
 
 The load average (1 minute) is printed with each figure.
 """
