@@ -129,7 +129,7 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "grappe.core.hashers.Argon2idHasher",  # Argon2id at OWASP's minimum (docs/benchmarks.md, "Issue 16")
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -242,6 +242,12 @@ CONTENT_SECURITY_POLICY = {
 # core's post_migrate hook, and by the test database set-up). Printed documents are cached here:
 # code uses caches["default"] (helper `jobs` moves grappe/core/pdf.py's cache onto it), never a
 # per-process cache. A file cache would be shared only by the workers of one machine.
+# Backups (manage.py backup / restore, docs/operations.md "Backups"): the folder, how many to keep, and the
+# journal of member erasures that a restore re-applies (default: erasures.jsonl in BACKUP_DIR).
+BACKUP_DIR = os.environ.get("BACKUP_DIR", "")
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
+BACKUP_JOURNAL = os.environ.get("BACKUP_JOURNAL", "")
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
