@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from grappe.core.fields import AmountField
 from grappe.core.numbers import AMOUNT_MAX
 
-from .models import Means
+from .models import Means, VoucherIssuer
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -17,9 +17,15 @@ class PaymentForm(forms.Form):
     means = forms.ChoiceField(label=_("Means of payment"), choices=Means.choices, widget=forms.RadioSelect)
     amount = AmountField(label=_("Amount (EUR)"), min_value=Decimal("0.01"))
     reference = forms.CharField(label=_("Cheque or voucher number"), max_length=60, required=False)
-    issuer = forms.CharField(label=_("Voucher issuer (e.g. CCAS)"), max_length=100, required=False)
+    issuer = forms.ModelChoiceField(label=_("Voucher issuer"), queryset=VoucherIssuer.objects.none(), required=False,
+                                    empty_label=_("(food voucher only)"))
     advance = forms.BooleanField(label=_("Advance on account: keep what is paid above what is due on the "
                                          "member's account"), required=False)
+
+    def __init__(self, *args, association_id=None, **kwargs):
+        """`association_id`: whose active voucher issuers the list offers."""
+        super().__init__(*args, **kwargs)
+        self.fields["issuer"].queryset = VoucherIssuer.objects.filter(association_id=association_id, active=True)
 
     def refuse(self, error):
         """A refusal of the service, beside the field it is about."""

@@ -27,8 +27,8 @@ from grappe.orders import services as order_services
 from grappe.orders.models import CyclePrice, OrderLine, PurchaseOrder, StockItem
 from grappe.orders.services import GroupPlan, LineChange, ReceivedLine
 
-from . import services
-from .models import AccountSettings, Means
+from . import services, vouchers
+from .models import AccountSettings, Means, VoucherIssuer
 from .queries import expected_invoice, settlement_report
 
 ZERO = Decimal("0")
@@ -70,6 +70,7 @@ def simulate(*, groups=2, households=20, products=8, seed=0, deferred_fees=0) ->
         association = Association.objects.create(name=f"Simulation {seed}", slug=slug)
         DistributionSettings.objects.create(association=association, weighing_tolerance_percent=Decimal("10"))
         AccountSettings.objects.create(association=association, negative_limit=Decimal("15.00"))
+        vouchers.save_issuer(association=association, by=None, name="CCAS", kind=VoucherIssuer.Kind.CCAS)
         PriceTier.objects.create(association=association, category=Member.Category.SOLIDARITY,
                                  percent=Decimal(rng.choice(["0", "5", "10"])))
         PriceTier.objects.create(association=association, category=Member.Category.PRIORITY,
@@ -238,8 +239,9 @@ def invoice_suppliers(cycle, day, by=None) -> None:
         services.record_passed_on_cost(cycle=cycle, label="Transport et frais", amount=round_cents(recovered), by=by)
 
 
-def pay_basket(rng, basket, distribution, by=None, now=None) -> int:
-    """Mixed payments for a collected basket; returns how many payments were recorded."""
+def pay_basket(rng, basket, distribution, by=None, now=None, issuer="CCAS") -> int:
+    """Mixed payments for a collected basket; returns how many payments were recorded. `issuer`: the
+    name of one of the association's voucher issuers (the vouchers' payments need one)."""
     total = round_cents(sum((line.amount for line in BasketLine.objects.filter(basket=basket)), ZERO))
     if total <= 0:
         return 0
@@ -256,7 +258,7 @@ def pay_basket(rng, basket, distribution, by=None, now=None) -> int:
         services.record_payment(amount=total, means=Means.CHEQUE, reference=f"{rng.randint(1, 999999):07d}", **common)
         return 1
     if roll < 0.8 and total > 5:
-        services.record_payment(amount=Decimal("5.00"), means=Means.VOUCHER, issuer="CCAS",
+        services.record_payment(amount=Decimal("5.00"), means=Means.VOUCHER, issuer=issuer,
                                 reference=f"B{rng.randint(1, 99999)}", voucher_value=Decimal("5.00"), **common)
         services.record_payment(amount=total - Decimal("5.00"), means=Means.CASH, **common)
         return 2
