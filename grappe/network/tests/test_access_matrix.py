@@ -29,6 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from grappe.accounts import services as account_services
+from grappe.accounts import vouchers
 from grappe.catalogue.models import GroupSelection, PriceImport, Suggestion
 from grappe.catalogue.tests.factories import SupplierFactory, make_product
 from grappe.core.models import ApiToken
@@ -94,6 +95,10 @@ PK_KIND = {
     **{f"accounts:{n}": "basket" for n in ("collect", "reopen", "checkout", "pay", "fee", "on_account", "receipt",
                                            "my_basket")},
     "accounts:cash_count": "distribution", "accounts:settlement": "cycle", "accounts:supplier_payment": "invoice",
+    "accounts:voucher_issuer": "voucher_issuer",
+    **{f"accounts:{n}": "voucher_claim" for n in ("voucher_claim", "voucher_claim_pdf", "voucher_claim_xlsx",
+                                                  "voucher_claim_reimbursed", "voucher_claim_cancel",
+                                                  "voucher_claim_reopen")},
     **{f"catalogue:{n}": "product" for n in ("product", "product_edit", "product_price", "product_reference")},
     **{f"catalogue:{n}": "supplier" for n in ("supplier", "supplier_edit", "import_new")},
     "catalogue:import_preview": "price_import",
@@ -183,6 +188,11 @@ def _place(association, group, admin, partner, staff_user, member, now):
                                               amount=D("10.55"), by=admin)
     entry = account_services.record_payment(member=member, amount=D("5.00"), means="cash", by=admin,
                                             key=uuid.uuid4())
+    voucher_issuer = vouchers.save_issuer(association=association, by=admin, name=f"CCAS {group.name}")
+    account_services.record_payment(member=member, amount=D("5.00"), means="voucher", by=admin, key=uuid.uuid4(),
+                                    reference=f"B-{group.pk}", issuer=voucher_issuer)
+    voucher_claim = vouchers.open_claim(association, voucher_issuer, timezone.localdate() - datetime.timedelta(days=1),
+                                        timezone.localdate() + datetime.timedelta(days=1), by=admin)
     slot = distribution_services.add_slot(distribution=distribution, task="Accueil")
     event = EventFactory(group=group, association=association)
     registration = event_services.register(by=admin, event=event, member=member)
@@ -219,7 +229,7 @@ def _place(association, group, admin, partner, staff_user, member, now):
         "notification": notification, "person": staff_user, "role": role, "product": product, "supplier": supplier,
         "price_import": price_import, "suggestion": suggestion, "scenario": scenario, "candidate": candidate,
         "job": job, "partner": partner, "day": day.isoformat(), "message": message, "device": device,
-        "field_entry": field_entry,
+        "field_entry": field_entry, "voucher_issuer": voucher_issuer, "voucher_claim": voucher_claim,
     }
 
 
