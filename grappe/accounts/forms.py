@@ -138,6 +138,11 @@ def this_month() -> tuple[datetime.date, datetime.date]:
 # --- Food vouchers --------------------------------------------------------------------------------
 
 
+def _iso_date():
+    """A date box the browser fills: its value must be ISO (2026-11-30), whatever the language."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class IssuerForm(forms.Form):
     name = forms.CharField(label=_("Name (e.g. CCAS de Romans-sur-Isère)"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=VoucherIssuer.Kind.choices)
@@ -159,8 +164,8 @@ class VoucherFilterForm(forms.Form):
     emetteur = forms.ModelChoiceField(label=_("Issuer"), queryset=VoucherIssuer.objects.none(), required=False,
                                       empty_label=_("all"))
     statut = forms.ChoiceField(label=_("Status"), required=False)
-    debut = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    fin = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    debut = forms.DateField(label=_("From"), required=False, widget=_iso_date())
+    fin = forms.DateField(label=_("To"), required=False, widget=_iso_date())
 
     def __init__(self, *args, association_id=None, **kwargs):
         from .models import Voucher
@@ -174,8 +179,8 @@ class ClaimForm(forms.Form):
     """Which issuer and period a claim gathers (?emetteur=&debut=&fin=, also the confirming POST)."""
 
     emetteur = forms.ModelChoiceField(label=_("Issuer"), queryset=VoucherIssuer.objects.none())
-    debut = forms.DateField(label=_("Vouchers received from"), widget=forms.DateInput(attrs={"type": "date"}))
-    fin = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    debut = forms.DateField(label=_("Vouchers received from"), widget=_iso_date())
+    fin = forms.DateField(label=_("To"), widget=_iso_date())
 
     def __init__(self, *args, association_id=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,7 +198,7 @@ class ClaimForm(forms.Form):
 
 
 class ReimbursedForm(forms.Form):
-    on = forms.DateField(label=_("Day the money arrived"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Day the money arrived"), widget=_iso_date())
     bank_reference = forms.CharField(label=_("Bank reference (optional)"), max_length=60, required=False)
 
     def refuse(self, error):
