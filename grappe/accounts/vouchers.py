@@ -135,7 +135,9 @@ def with_flags(vouchers: QuerySet[Voucher]) -> QuerySet[Voucher]:
 def duplicate_vouchers(association) -> QuerySet[Voucher]:
     """The vouchers (of payments not corrected) whose number was seen more than once for one issuer."""
     association_id = getattr(association, "pk", association)
-    return (with_flags(Voucher.objects.filter(_live(), association_id=association_id)).filter(duplicate=True)
+    others = Voucher.objects.filter(_live(), issuer=OuterRef("issuer"), number_key=OuterRef("number_key")).exclude(
+        pk=OuterRef("pk"))
+    return (Voucher.objects.filter(_live(), Exists(others), association_id=association_id)
             .select_related("issuer", "member").order_by("issuer__name", "number_key", "received_on", "pk"))
 
 
@@ -213,7 +215,7 @@ def _refuse_status(claim: VoucherClaim):
     claim.refresh_from_db()
     if claim.status == VoucherClaim.Status.REIMBURSED:
         raise VoucherError(_("Claim %(reference)s was already marked reimbursed on %(day)s."),
-                           reference=claim.reference, day=date_format(claim.reimbursed_on, "j F Y"))
+                           reference=claim.reference, day=date_format(claim.reimbursed_on or "", "j F Y"))
     if claim.status == VoucherClaim.Status.CANCELLED:
         raise VoucherError(_("Claim %(reference)s is cancelled."), reference=claim.reference)
     raise VoucherError(_("Claim %(reference)s is not reimbursed."), reference=claim.reference)

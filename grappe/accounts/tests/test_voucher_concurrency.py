@@ -5,7 +5,6 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
-from django.utils import timezone
 
 from grappe.accounts import services, vouchers
 from grappe.accounts.models import Means, Voucher, VoucherClaim
@@ -15,14 +14,14 @@ from grappe.core.tests.concurrency import errors, postgres_only, run_concurrentl
 pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
 
 RACERS = 8
-NOW = timezone.make_aware(dt.datetime(2026, 11, 20, 18, 0))
+NOW = dt.datetime(2026, 11, 20, 18, 0, tzinfo=dt.UTC)
 
 
 def test_two_claims_at_once_never_take_the_same_voucher(world):
     ccas = issuer(world.association, "CCAS de Romans")
     for day in range(1, 11):
         services.record_payment(member=world.member, amount=D("5"), means=Means.VOUCHER, reference=f"B{day}",
-                                issuer=ccas, by=None, now=timezone.make_aware(dt.datetime(2026, 11, day, 17)))
+                                issuer=ccas, by=None, now=dt.datetime(2026, 11, day, 17, tzinfo=dt.UTC))
 
     def claim():
         return vouchers.open_claim(world.association, ccas, dt.date(2026, 11, 1), dt.date(2026, 11, 30), by=None,
@@ -40,7 +39,7 @@ def test_claims_for_several_issuers_at_once_get_consecutive_numbers(world):
     issuers = [issuer(world.association, f"CCAS {i}") for i in range(RACERS)]
     for i, one in enumerate(issuers):
         services.record_payment(member=world.member, amount=D("5"), means=Means.VOUCHER, reference=f"B{i}",
-                                issuer=one, by=None, now=timezone.make_aware(dt.datetime(2026, 11, 5, 17)))
+                                issuer=one, by=None, now=dt.datetime(2026, 11, 5, 17, tzinfo=dt.UTC))
     outcomes = run_concurrently(*[
         (lambda one=one: vouchers.open_claim(world.association, one, dt.date(2026, 11, 1), dt.date(2026, 11, 30),
                                              by=None, now=NOW)) for one in issuers])

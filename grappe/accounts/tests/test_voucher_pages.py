@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def at(day, month=11):
-    return timezone.make_aware(dt.datetime(2026, month, day, 17, 0))
+    return dt.datetime(2026, month, day, 17, 0, tzinfo=dt.UTC)
 
 
 def pay(member, number, name="CCAS de Romans", value="5.00", now=None):

@@ -7,7 +7,6 @@ from decimal import Decimal as D
 
 import pytest
 from django.apps import apps as django_apps
-from django.utils import timezone
 
 from grappe.accounts import services, vouchers
 from grappe.accounts.models import Entry, Means, Voucher, VoucherClaim, VoucherClaimEvent, VoucherIssuer
@@ -16,11 +15,11 @@ from grappe.members.tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.make_aware(dt.datetime(2026, 11, 20, 18, 0))
+NOW = dt.datetime(2026, 11, 20, 18, 0, tzinfo=dt.UTC)
 
 
 def at(day: int, month: int = 11, year: int = 2026):
-    return timezone.make_aware(dt.datetime(year, month, day, 17, 0))
+    return dt.datetime(year, month, day, 17, 0, tzinfo=dt.UTC)
 
 
 def pay(world, number, *, name="CCAS de Romans", value="5.00", member=None, now=None):
