@@ -28,7 +28,7 @@ from grappe.orders.models import CyclePrice, OrderLine, PurchaseOrder, StockItem
 from grappe.orders.services import GroupPlan, LineChange, ReceivedLine
 
 from . import services, vouchers
-from .models import AccountSettings, Means, VoucherIssuer
+from .models import AccountSettings, Means, Voucher, VoucherIssuer
 from .queries import expected_invoice, settlement_report
 
 ZERO = Decimal("0")
@@ -177,6 +177,16 @@ def simulate(*, groups=2, households=20, products=8, seed=0, deferred_fees=0) ->
         settled = report.balanced
         if settled:
             services.settle_cycle(cycle=cycle, by=None)
+
+    with timer.step("vouchers"):  # the CCAS's vouchers of the day claimed, then paid back
+        ccas = vouchers.find_issuer(association.pk, "CCAS")
+        received = Voucher.objects.filter(association=association).count()
+        claimed = 0
+        first_day = today - datetime.timedelta(days=1)  # a run that crossed midnight
+        if ccas is not None and vouchers.claim_preview(ccas, first_day, timezone.localdate())[0]:
+            claim = vouchers.open_claim(association, ccas, first_day, timezone.localdate(), by=None)
+            claimed = vouchers.mark_reimbursed(claim, on=timezone.localdate(), by=None).count
+        counts.update(vouchers=received, vouchers_claimed=claimed)
 
     counts.update(groups=groups, households=households, products=products)
     return {

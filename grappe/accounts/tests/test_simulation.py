@@ -44,6 +44,7 @@ def test_the_command_prints_one_json_object_and_leaves_other_associations_alone(
     result = json.loads(out.getvalue())
     assert set(result["seconds"]) >= {"orders", "close", "receipt", "distribution", "settlement"}
     assert result["margin"] == "0.00" and result["unexplained"] == "0.00"
+    assert result["counts"]["vouchers_claimed"] == result["counts"]["vouchers"]  # all of the day, paid back
     assert Association.objects.count() == before + 1
     assert world.association.order_cycles.count() == 0
 
