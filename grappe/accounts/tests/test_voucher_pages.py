@@ -167,3 +167,30 @@ def test_the_api_takes_an_issuer_by_its_folded_name_and_refuses_another_in_frenc
                                                "reference": "B-1", "issuer": "ccas DE romans"})
     assert done.status_code == 201 and done.json()["issuer"] == "CCAS de Romans"
     assert Voucher.objects.get().issuer.name == "CCAS de Romans"
+
+
+def test_the_vouchers_and_claims_pages_cost_the_same_queries_for_more_rows(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ccas = issuer(world.association, "CCAS de Romans")
+    client = client_for(world.admin)
+
+    def cost(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    pay(world.member, "A-1", now=at(1))
+    first = vouchers.open_claim(world.association, ccas, dt.date(2026, 11, 1), dt.date(2026, 11, 1), by=None,
+                                now=at(20))
+    few = [cost(reverse("accounts:vouchers")), cost(reverse("accounts:voucher_claims")),
+           cost(reverse("accounts:voucher_claim", args=[first.pk]))]
+    for day in range(2, 8):
+        pay(MemberFactory(association=world.association, group=world.group), f"A-{day}", now=at(day))
+        pay(world.member, f"A-{day}", now=at(day))  # each number twice
+        vouchers.open_claim(world.association, ccas, dt.date(2026, 11, day), dt.date(2026, 11, day), by=None,
+                            now=at(20))
+    many = [cost(reverse("accounts:vouchers")), cost(reverse("accounts:voucher_claims")),
+            cost(reverse("accounts:voucher_claim", args=[VoucherClaim.objects.order_by("pk").last().pk]))]
+    assert many == few
