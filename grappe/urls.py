@@ -15,6 +15,7 @@ urlpatterns = [
     path("commandes/", include("grappe.orders.urls")),
     path("distribution/", include("grappe.distribution.urls")),
     path("comptes/", include("grappe.accounts.urls")),
+    path("banque/", include("grappe.bank.urls")),
     path("mobile/", include("grappe.tours.urls")),
     path("tournee/", include("grappe.tours.public_urls")),
     path("animations/", include("grappe.events.urls")),

@@ -1,15 +1,13 @@
-"""The proof: many random complete cycles, each reconciling to the cent (margin and unexplained 0.00)."""
+"""The proof: many random complete cycles, each reconciling to the cent (margin and unexplained 0.00).
 
-import json
-from io import StringIO
+The command (`manage.py simulate_cycle`, in grappe/bank with the bank step) is tested in
+grappe/bank/tests/test_simulation.py."""
 
 import pytest
-from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grappe.accounts.simulation import simulate
-from grappe.network.models import Association
 from grappe.orders.models import OrderCycle
 
 pytestmark = pytest.mark.django_db
@@ -37,21 +35,16 @@ def test_property_any_cycle_hypothesis_draws_settles_to_the_cent(groups, househo
     assert_settled_to_the_cent(simulate(groups=groups, households=households, products=products, seed=seed))
 
 
-def test_the_command_prints_one_json_object_and_leaves_other_associations_alone(world):
-    before = Association.objects.count()
-    out = StringIO()
-    call_command("simulate_cycle", "--groups", "2", "--households", "10", "--products", "4", "--seed", "7", stdout=out)
-    result = json.loads(out.getvalue())
-    assert set(result["seconds"]) >= {"orders", "close", "receipt", "distribution", "settlement"}
-    assert result["margin"] == "0.00" and result["unexplained"] == "0.00"
-    assert result["counts"]["vouchers_claimed"] == result["counts"]["vouchers"]  # all of the day, paid back
-    assert Association.objects.count() == before + 1
-    assert world.association.order_cycles.count() == 0
-
-
 def test_the_same_seed_runs_twice_on_one_database_with_the_same_figures():
     first = simulate(groups=1, households=12, products=4, seed=3)
     second = simulate(groups=1, households=12, products=4, seed=3)  # payment keys used to collide here
     assert first["association"] != second["association"]
     for figure in ("counts", "charged", "invoices", "margin", "unexplained"):
         assert first[figure] == second[figure]
+
+
+def test_the_vouchers_of_the_day_are_claimed_and_reimbursed_outside_the_cycle_s_books():
+    result = simulate(groups=1, households=30, products=4, seed=11)
+    assert result["counts"]["vouchers"] > 0
+    assert result["counts"]["vouchers_claimed"] == result["counts"]["vouchers"]
+    assert_settled_to_the_cent(result)

@@ -30,6 +30,9 @@ from django.utils import timezone
 
 from grappe.accounts import services as account_services
 from grappe.accounts import vouchers
+from grappe.bank import services as bank_services
+from grappe.bank.models import BankAccount
+from grappe.bank.statements import parse as parse_statement
 from grappe.catalogue.models import GroupSelection, PriceImport, Suggestion
 from grappe.catalogue.tests.factories import SupplierFactory, make_product
 from grappe.core.models import ApiToken
@@ -99,6 +102,8 @@ PK_KIND = {
     **{f"accounts:{n}": "voucher_claim" for n in ("voucher_claim", "voucher_claim_pdf", "voucher_claim_xlsx",
                                                   "voucher_claim_reimbursed", "voucher_claim_cancel",
                                                   "voucher_claim_reopen")},
+    **{f"bank:{n}": "bank_account" for n in ("account_edit", "import", "lines", "reconciliation")},
+    **{f"bank:{n}": "bank_line" for n in ("line", "line_confirm", "line_change", "line_ignore", "line_reopen")},
     **{f"catalogue:{n}": "product" for n in ("product", "product_edit", "product_price", "product_reference")},
     **{f"catalogue:{n}": "supplier" for n in ("supplier", "supplier_edit", "import_new")},
     "catalogue:import_preview": "price_import",
@@ -147,6 +152,8 @@ BOUND = {
 } | {"product": {"member"}}
 # a referrer directs households to any group of their association (the referral form lists them all)
 BOUND["group"] = GROUP_BOUND - {"referrer"}
+# bank statements name every group's members: the association's admins only, whatever the group
+ADMIN_ONLY = {"bank_account", "bank_line"}
 
 
 def outside(persona: str, place: str, kinds) -> bool:
@@ -159,6 +166,8 @@ def outside(persona: str, place: str, kinds) -> bool:
         return place != "elsewhere"
     if place == "elsewhere":
         return True
+    if kinds & ADMIN_ONLY:
+        return persona != "admin"
     if place == "other":
         return any(persona in BOUND.get(kind, set()) for kind in kinds)
     return False
@@ -222,7 +231,12 @@ def _place(association, group, admin, partner, staff_user, member, now):
     field_entry = FieldEntry.objects.create(id=uuid.uuid4(), device=device, basket=basket, kind="payment",
                                             payload={"amount": "3", "means": "cash"}, status="refused",
                                             reason="Ce panier a été modifié sur le serveur.")
+    bank_account = BankAccount.objects.create(association=association, name=f"Compte {group.name}")
+    bank_line = bank_services.import_statement(
+        account=bank_account, by=admin, file_name="releve.csv",
+        statement=parse_statement(f"Date;Libellé;Montant\n02/11/2026;VIR ADH {member.number};12,50\n".encode()))
     return {
+        "bank_account": bank_account, "bank_line": bank_line.lines.first(),
         "cycle": cycle, "purchase_order": po, "invoice": invoice, "member": member, "basket": basket,
         "basket_line": basket.lines.first(), "entry": entry, "distribution": distribution, "slot": slot,
         "event": event, "registration": registration, "referral": referral, "group": group, "site": site,
