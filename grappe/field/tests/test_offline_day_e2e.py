@@ -252,6 +252,7 @@ def test_a_volunteer_serves_three_stops_with_no_network_and_everything_arrives_o
     page.wait_for_selector("#field-pay")
     page.check("#pay-means-voucher")
     page.fill("#field-pay-reference", "CCAS-5")
+    assert page.locator("#field-pay-issuers option[value='CCAS de Die']").count() == 1  # the list, as suggestions
     page.fill("#field-pay-issuer", "CCAS de Die")
     page.click("#field-pay-button")
     page.wait_for_selector("text=Rien à payer.")
