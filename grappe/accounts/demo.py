@@ -14,8 +14,8 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from grappe.accounts import services
-from grappe.accounts.models import AccountSettings
+from grappe.accounts import services, vouchers
+from grappe.accounts.models import AccountSettings, VoucherIssuer
 from grappe.accounts.queries import settlement_report
 from grappe.accounts.simulation import count_cash, invoice_suppliers, pay_basket, receive, weigh
 from grappe.distribution import services as distribution_services
@@ -28,6 +28,13 @@ from grappe.orders.demo import fill
 from grappe.orders.models import OrderCycle
 
 DONE = "Commande distribuée (démo)"
+# the food-voucher issuers of the demo (name, kind, address for the claims, contact, scheme)
+ISSUERS = [
+    ("CCAS de Romans-sur-Isère", VoucherIssuer.Kind.CCAS, "Place Jules Nadi\n26100 Romans-sur-Isère",
+     "Service action sociale, 04 75 00 00 10", "Convention bons alimentaires 2026"),
+    ("Département de la Drôme", VoucherIssuer.Kind.DEPARTEMENT, "26 avenue du Président Herriot\n26000 Valence",
+     "Direction des solidarités", "Chèques d'accompagnement personnalisé"),
+]
 TUESDAY = 1
 # who took which slot of the rota (the demo has three team logins; the other slots stay open)
 ROTA = {"Romans-sur-Isère": {"Installation": "admin", "Pesée du vrac": "benevole", "Caisse": "coordination"},
@@ -54,6 +61,10 @@ def load(stdout) -> list:
     if association is None:
         return []
     AccountSettings.objects.get_or_create(association=association, defaults={"negative_limit": Decimal("20.00")})
+    for name, kind, address, contact, scheme in ISSUERS:
+        if vouchers.find_issuer(association.pk, name) is None:
+            vouchers.save_issuer(association=association, by=None, name=name, kind=kind, address=address,
+                                 contact=contact, scheme_reference=scheme)
     if not OrderCycle.objects.filter(association=association, name=DONE).exists():
         _past_cycle(association, stdout)
     return []
@@ -102,12 +113,17 @@ def _past_cycle(association, stdout):
                 continue
             weigh(rng, basket, by=volunteer, now=now)
             services.collect_basket(basket=basket, by=volunteer, now=now)
-            pay_basket(rng, basket, distribution, by=coordinator, now=now)
+            pay_basket(rng, basket, distribution, by=coordinator, now=now, issuer=ISSUERS[0][0])
         count_cash(distribution, by=coordinator)
         distribution_services.close_distribution(distribution=distribution, by=coordinator,
                                                  now=_at(distribution.date, 19, 30))
 
     invoice_suppliers(cycle, when["invoiced"], by=users["admin"])
+    issuer = vouchers.find_issuer(association.pk, ISSUERS[0][0])
+    if vouchers.claim_preview(issuer, when["Romans-sur-Isère"], when["Die"])[0]:
+        claim = vouchers.open_claim(association, issuer, when["Romans-sur-Isère"], when["Die"], by=users["admin"],
+                                    now=_at(when["invoiced"], 17))
+        stdout.write(f"Bons alimentaires : demande {claim.reference} ({claim.count} bons, {claim.total:.2f} €).")
     report = settlement_report(cycle)
     if report.balanced:
         services.settle_cycle(cycle=cycle, by=users["admin"], now=_at(when["invoiced"], 18))

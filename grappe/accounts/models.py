@@ -229,5 +229,154 @@ class SettlementDifference(models.Model):
         return self.label
 
 
+class VoucherIssuer(models.Model):
+    """Who issued the food vouchers an association receives (a CCAS, the Département, a scheme's
+    operator): one list per association, chosen at payment. `name_key` is the name folded
+    (grappe.core.text.fold), unique per association, so "CCAS Romans" and "ccas  romans" are one."""
+
+    class Kind(models.TextChoices):
+        CCAS = "ccas", _("CCAS")
+        DEPARTEMENT = "departement", _("Département")
+        OPERATOR = "operator", _("scheme operator")
+        OTHER = "other", _("other")
+
+    association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="voucher_issuers")
+    name = models.CharField(_("name"), max_length=100)
+    name_key = models.CharField(max_length=100, editable=False)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.CCAS)
+    address = models.TextField(_("address for the claims"), blank=True)
+    contact = models.CharField(_("contact (person, phone)"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail for the claims"), blank=True)
+    scheme_reference = models.CharField(_("reference of the scheme or agreement"), max_length=100, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("voucher issuer")
+        constraints = [models.UniqueConstraint(fields=["association", "name_key"], name="voucher_issuer_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class VoucherClaim(models.Model):
+    """The vouchers of one issuer and period, sent to it to be paid back ("BR-2026-003": one
+    sequence per association and year, `VoucherClaimCounter`). Claimed, then reimbursed; a
+    cancelled claim keeps its number (its vouchers went back to "received")."""
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", _("claimed")
+        REIMBURSED = "reimbursed", _("reimbursed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="+")
+    issuer = models.ForeignKey(VoucherIssuer, on_delete=models.PROTECT, related_name="claims")
+    reference = models.CharField(_("reference"), max_length=20)
+    year = models.PositiveIntegerField()
+    sequence = models.PositiveIntegerField()
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    total = FiniteDecimalField(_("total"), **MONEY)
+    count = models.PositiveIntegerField(_("number of vouchers"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CLAIMED)
+    issued_at = models.DateTimeField(_("claimed on"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    reimbursed_on = models.DateField(_("reimbursed on"), null=True, blank=True)
+    reimbursed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+    bank_reference = models.CharField(_("bank reference"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = _("voucher claim")
+        constraints = [
+            models.UniqueConstraint(fields=["association", "reference"], name="voucher_claim_reference_unique"),
+            models.UniqueConstraint(fields=["association", "year", "sequence"], name="voucher_claim_sequence_unique"),
+            models.CheckConstraint(condition=models.Q(period_start__lte=models.F("period_end")),
+                                   name="voucher_claim_period"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class VoucherClaimCounter(models.Model):
+    """The last claim number given per association and year, locked while a claim is numbered."""
+
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["association", "year"], name="voucher_claim_counter_unique")]
+
+    def __str__(self):
+        return f"{self.association_id} {self.year} {self.last}"
+
+
+class VoucherClaimEvent(models.Model):
+    """Each step of a claim, with who and when: claimed, reimbursed, reopened (back to claimed),
+    cancelled (its vouchers back to received)."""
+
+    class Kind(models.TextChoices):
+        CLAIMED = "claimed", _("claimed")
+        REIMBURSED = "reimbursed", _("marked reimbursed")
+        REOPENED = "reopened", _("reimbursement undone")
+        CANCELLED = "cancelled", _("cancelled")
+
+    claim = models.ForeignKey(VoucherClaim, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.claim_id} {self.kind}"
+
+
+class Voucher(models.Model):
+    """One food voucher received in payment: the structured side of its ledger entry (which keeps the
+    issuer's name, the number and the value as text for old entries and receipts). Created in the
+    transaction of the payment (`accounts.services.record_payment`); its status moves, the entry never.
+
+    `number_key`: the number folded without spaces, to flag a number seen twice for one issuer."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("received")
+        CLAIMED = "claimed", _("claimed")
+        REIMBURSED = "reimbursed", _("reimbursed")
+
+    association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="+")
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="voucher")
+    issuer = models.ForeignKey(VoucherIssuer, on_delete=models.PROTECT, related_name="vouchers")
+    number = models.CharField(_("number"), max_length=60)
+    number_key = models.CharField(max_length=60, editable=False)
+    value = FiniteDecimalField(_("value"), **MONEY)
+    received_on = models.DateField(_("received on"))
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    distribution = models.ForeignKey(Distribution, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    claim = models.ForeignKey(VoucherClaim, null=True, blank=True, on_delete=models.PROTECT, related_name="vouchers")
+
+    class Meta:
+        ordering = ["received_on", "pk"]
+        verbose_name = _("food voucher")
+        indexes = [models.Index(fields=["issuer", "number_key"]), models.Index(fields=["issuer", "status",
+                                                                                       "received_on"])]
+        constraints = [models.CheckConstraint(
+            condition=(models.Q(status="received", claim__isnull=True)
+                       | (~models.Q(status="received") & models.Q(claim__isnull=False))),
+            name="voucher_claimed_has_claim")]
+
+    def __str__(self):
+        return f"{self.issuer_id} {self.number}"
+
+
 def new_key() -> uuid.UUID:
     return uuid.uuid4()

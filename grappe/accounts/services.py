@@ -23,6 +23,7 @@ from grappe.members.services import audit, first_fee_due, record_membership
 from grappe.orders.models import CycleEvent, OrderCycle
 from grappe.orders.services import ensure_not_settled, record_event
 
+from . import vouchers
 from .models import (
     AccountSettings,
     CashCount,
@@ -118,7 +119,12 @@ def record_payment(*, member, amount, means, by, key=None, reference="", issuer=
 
     At the checkout of a `basket`, a payment is for what is due: when nothing is due (the basket is
     paid, or was not collected) or the amount is above what is due, it is refused unless `advance`
-    says that the volunteer chose to keep the money on the account ("avance sur compte")."""
+    says that the volunteer chose to keep the money on the account ("avance sur compte").
+
+    A food voucher: `issuer` is one of the association's active `VoucherIssuer`s, or its name (matched
+    folded: the API and the van's devices send names); its `Voucher` row is created with the entry. A
+    number already seen for that issuer is recorded all the same (the household is not turned away)
+    and flagged (`vouchers.same_number`, `vouchers.duplicate_vouchers`)."""
     if key is not None:
         found = Entry.objects.filter(idempotency_key=key).first()
         if found is not None:
@@ -133,9 +139,17 @@ def record_payment(*, member, amount, means, by, key=None, reference="", issuer=
         raise AccountError(_("Choose a means of payment."), field="means")
     if means == Means.CHEQUE and not reference.strip():
         raise AccountError(_("Enter the cheque number."), field="reference")
+    voucher_issuer = None
     if means == Means.VOUCHER:
-        if not issuer.strip():
-            raise AccountError(_("Enter the voucher's issuer."), field="issuer")
+        if not issuer or not str(issuer).strip():
+            raise AccountError(_("Choose the voucher's issuer."), field="issuer")
+        voucher_issuer = vouchers.find_issuer(member.association_id, issuer)
+        if voucher_issuer is None:
+            if not vouchers.active_issuers(member.association_id).exists():
+                raise AccountError(_("The association has no voucher issuer in its list yet: an administrator "
+                                     "adds them on the page “Food vouchers”."), field="issuer")
+            raise AccountError(_("“%(name)s” is not one of the association's voucher issuers: choose one from "
+                                 "the list."), field="issuer", name=str(issuer).strip())
         if not reference.strip():
             raise AccountError(_("Enter the voucher's number."), field="reference")
         voucher_value = round_cents(to_decimal(voucher_value if voucher_value not in (None, "") else amount))
@@ -156,10 +170,16 @@ def record_payment(*, member, amount, means, by, key=None, reference="", issuer=
                                field="amount", amount=format_euros(amount), due=format_euros(due))
     try:
         with transaction.atomic():
-            return _post(association_id=member.association_id, member=member, kind=Entry.Kind.PAYMENT, amount=amount,
-                         means=means, reference=reference.strip(), issuer=issuer.strip(), voucher_value=voucher_value,
-                         distribution=distribution, cycle_id=getattr(distribution, "cycle_id", None),
-                         idempotency_key=key, note=note, by=by, at=now or timezone.now())
+            entry = _post(association_id=member.association_id, member=member, kind=Entry.Kind.PAYMENT,
+                          amount=amount, means=means, reference=reference.strip(),
+                          issuer=voucher_issuer.name if voucher_issuer is not None else "",
+                          voucher_value=voucher_value, distribution=distribution,
+                          cycle_id=getattr(distribution, "cycle_id", None), idempotency_key=key, note=note, by=by,
+                          at=now or timezone.now())
+            if voucher_issuer is not None:  # the voucher's own row, to be claimed from its issuer
+                vouchers.record_voucher(entry=entry, issuer=voucher_issuer, number=reference, value=amount,
+                                        member=member, distribution=distribution, now=now)
+            return entry
     except IntegrityError:  # the same key committed meanwhile by a concurrent submit
         return Entry.objects.get(idempotency_key=key)
 
@@ -243,6 +263,10 @@ def reverse_entry(*, entry, by, note="", now=None) -> Entry:
     _lock_member(entry.member)
     if Entry.objects.filter(reverses=entry).exists() or entry.reverses_id:
         raise AccountError(_("This entry has already been corrected."))
+    claim = vouchers.claim_of_entry(entry)
+    if claim is not None:  # the issuer was asked for this voucher: the claim is withdrawn first
+        raise AccountError(_("This voucher is part of claim %(reference)s: cancel the claim (or undo its "
+                             "reimbursement) before correcting the payment."), reference=claim.reference)
     return _post(association_id=entry.association_id, member_id=entry.member_id, kind=Entry.Kind.CORRECTION,
                  amount=-entry.amount, means=entry.means, cycle_id=entry.cycle_id,
                  distribution_id=entry.distribution_id, basket_id=entry.basket_id, reverses=entry, by=by,

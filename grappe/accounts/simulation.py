@@ -27,8 +27,8 @@ from grappe.orders import services as order_services
 from grappe.orders.models import CyclePrice, OrderLine, PurchaseOrder, StockItem
 from grappe.orders.services import GroupPlan, LineChange, ReceivedLine
 
-from . import services
-from .models import AccountSettings, Means
+from . import services, vouchers
+from .models import AccountSettings, Means, Voucher, VoucherIssuer
 from .queries import expected_invoice, settlement_report
 
 ZERO = Decimal("0")
@@ -75,6 +75,7 @@ def simulate(*, groups=2, households=20, products=8, seed=0, deferred_fees=0, ba
         association = Association.objects.create(name=f"Simulation {seed}", slug=slug)
         DistributionSettings.objects.create(association=association, weighing_tolerance_percent=Decimal("10"))
         AccountSettings.objects.create(association=association, negative_limit=Decimal("15.00"))
+        vouchers.save_issuer(association=association, by=None, name="CCAS", kind=VoucherIssuer.Kind.CCAS)
         PriceTier.objects.create(association=association, category=Member.Category.SOLIDARITY,
                                  percent=Decimal(rng.choice(["0", "5", "10"])))
         PriceTier.objects.create(association=association, category=Member.Category.PRIORITY,
@@ -188,6 +189,16 @@ def simulate(*, groups=2, households=20, products=8, seed=0, deferred_fees=0, ba
         if settled:
             services.settle_cycle(cycle=cycle, by=None)
 
+    with timer.step("vouchers"):  # the CCAS's vouchers of the day claimed, then paid back
+        ccas = vouchers.find_issuer(association.pk, "CCAS")
+        received = Voucher.objects.filter(association=association).count()
+        claimed = 0
+        first_day = today - datetime.timedelta(days=1)  # a run that crossed midnight
+        if ccas is not None and vouchers.claim_preview(ccas, first_day, timezone.localdate())[0]:
+            claim = vouchers.open_claim(association, ccas, first_day, timezone.localdate(), by=None)
+            claimed = vouchers.mark_reimbursed(claim, on=timezone.localdate(), by=None).count
+        counts.update(vouchers=received, vouchers_claimed=claimed)
+
     counts.update(groups=groups, households=households, products=products)
     return ({} if bank is None else {"bank": bank}) | {
         "association": slug, "cycle": cycle.pk, "seed": seed, "counts": counts, "seconds": timer.seconds,
@@ -249,10 +260,11 @@ def invoice_suppliers(cycle, day, by=None) -> None:
         services.record_passed_on_cost(cycle=cycle, label="Transport et frais", amount=round_cents(recovered), by=by)
 
 
-def pay_basket(rng, basket, distribution, by=None, now=None, at_bank: list | None = None) -> int:
+def pay_basket(rng, basket, distribution, by=None, now=None, at_bank: list | None = None, issuer="CCAS") -> int:
     """Mixed payments for a collected basket; returns how many payments were recorded. `at_bank`: the
     households who pay by transfer leave the basket on account and are added to it (they pay on the
-    bank account; the bank step books their transfers)."""
+    bank account; the bank step books their transfers). `issuer`: the name of one of the association's
+    voucher issuers (the vouchers' payments need one)."""
     total = round_cents(sum((line.amount for line in BasketLine.objects.filter(basket=basket)), ZERO))
     if total <= 0:
         return 0
@@ -269,7 +281,7 @@ def pay_basket(rng, basket, distribution, by=None, now=None, at_bank: list | Non
         services.record_payment(amount=total, means=Means.CHEQUE, reference=f"{rng.randint(1, 999999):07d}", **common)
         return 1
     if roll < 0.8 and total > 5:
-        services.record_payment(amount=Decimal("5.00"), means=Means.VOUCHER, issuer="CCAS",
+        services.record_payment(amount=Decimal("5.00"), means=Means.VOUCHER, issuer=issuer,
                                 reference=f"B{rng.randint(1, 99999)}", voucher_value=Decimal("5.00"), **common)
         services.record_payment(amount=total - Decimal("5.00"), means=Means.CASH, **common)
         return 2

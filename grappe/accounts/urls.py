@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_vouchers
 
 app_name = "accounts"
 urlpatterns = [
@@ -22,4 +22,15 @@ urlpatterns = [
     path("distribution/<int:pk>/caisse/", views.cash_count, name="cash_count"),
     path("cycle/<int:pk>/bilan/", views.settlement, name="settlement"),
     path("facture/<int:pk>/paiement/", views.supplier_payment, name="supplier_payment"),
+    path("bons/", views_vouchers.voucher_list, name="vouchers"),
+    path("bons/emetteurs/", views_vouchers.issuers, name="voucher_issuers"),
+    path("bons/emetteurs/<int:pk>/", views_vouchers.issuer_edit, name="voucher_issuer"),
+    path("bons/demandes/", views_vouchers.claims, name="voucher_claims"),
+    path("bons/demandes/nouvelle/", views_vouchers.claim_new, name="voucher_claim_new"),
+    path("bons/demandes/<int:pk>/", views_vouchers.claim_detail, name="voucher_claim"),
+    path("bons/demandes/<int:pk>/pdf/", views_vouchers.claim_pdf, name="voucher_claim_pdf"),
+    path("bons/demandes/<int:pk>/xlsx/", views_vouchers.claim_xlsx, name="voucher_claim_xlsx"),
+    path("bons/demandes/<int:pk>/remboursee/", views_vouchers.claim_reimbursed, name="voucher_claim_reimbursed"),
+    path("bons/demandes/<int:pk>/annuler/", views_vouchers.claim_cancel, name="voucher_claim_cancel"),
+    path("bons/demandes/<int:pk>/rouvrir/", views_vouchers.claim_reopen, name="voucher_claim_reopen"),
 ]

@@ -26,7 +26,7 @@ from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require
 from grappe.orders.models import CycleEvent, OrderCycle, PurchaseOrder
 from grappe.orders.queries import cycle_for, cycle_group_ids, cycles_for
 
-from . import export, queries, services
+from . import export, queries, services, vouchers
 from .forms import (
     CashCountForm,
     CostForm,
@@ -50,6 +50,19 @@ COORDINATORS = (ADMIN, COORDINATOR)
 
 def _fail(request, error):
     messages.error(request, str(error))
+
+
+def warn_same_voucher(request, entry) -> None:
+    """A food voucher whose number was already received from its issuer: recorded (the household is
+    not turned away at the till), and the volunteer is told, so that someone checks it."""
+    voucher = getattr(entry, "voucher", None) if entry.means == Means.VOUCHER else None
+    if voucher is None:
+        return
+    for other in vouchers.same_number(voucher)[:3]:
+        messages.warning(request, _("Voucher no. %(number)s of %(issuer)s was already received on %(day)s (member "
+                                    "no. %(member)s). It is recorded and flagged in the list of vouchers: check it.")
+                         % {"number": voucher.number, "issuer": voucher.issuer.name, "member": other.member.number,
+                            "day": date_format(other.received_on, "j F Y")})
 
 
 # --- The day: collect, pay, receipt ---------------------------------------------------------------
@@ -97,7 +110,8 @@ def _checkout_context(basket, form=None, on_account_form=None, fee_form=None):
     due = max(-balance, Decimal("0.00")) if collected else Decimal("0.00")
     limit = AccountSettings.for_association(basket.member.association_id).negative_limit
     if form is None and due:
-        form = PaymentForm(initial={"key": uuid.uuid4(), "means": Means.CASH, "amount": plain_number(due)})
+        form = PaymentForm(initial={"key": uuid.uuid4(), "means": Means.CASH, "amount": plain_number(due)},
+                           association_id=basket.member.association_id)
     fee_due = services.fee_due_at(basket)
     if fee_due is not None and fee_form is None:
         fee_form = FeeForm(initial={"means": Means.CASH})
@@ -122,19 +136,20 @@ def checkout(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def pay(request: HttpRequest, pk: int) -> HttpResponse:
     basket = distribution_queries.basket_for(request.scope, pk)
-    form = PaymentForm(request.POST)
+    form = PaymentForm(request.POST, association_id=basket.member.association_id)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.record_payment(member=basket.member, amount=data["amount"], means=data["means"],
-                                    by=request.user, key=data["key"], reference=data["reference"],
-                                    issuer=data["issuer"], basket=basket, advance=data["advance"],
-                                    voucher_value=data["amount"] if data["means"] == Means.VOUCHER else None,
-                                    distribution=basket.distribution)
+            entry = services.record_payment(member=basket.member, amount=data["amount"], means=data["means"],
+                                            by=request.user, key=data["key"], reference=data["reference"],
+                                            issuer=data["issuer"] or "", basket=basket, advance=data["advance"],
+                                            voucher_value=data["amount"] if data["means"] == Means.VOUCHER else None,
+                                            distribution=basket.distribution)
         except DomainError as error:
             form.refuse(error)
         else:
             messages.success(request, _("Payment recorded."))
+            warn_same_voucher(request, entry)
             return redirect("accounts:checkout", basket.pk)
     collected = basket.status != Basket.Status.NOT_COLLECTED
     if not request.POST.get("advance") and not (collected and services.amount_due(basket.member)):
@@ -305,7 +320,8 @@ def member_account(request: HttpRequest, pk: int) -> HttpResponse:
 def _member_page(request, member, payment=None, refund=None, status=200):
     opening, rows = queries.statement(member)
     queries.link_baskets(member, rows)
-    payment = payment or PaymentForm(initial={"key": uuid.uuid4(), "means": Means.TRANSFER})
+    payment = payment or PaymentForm(initial={"key": uuid.uuid4(), "means": Means.TRANSFER},
+                                     association_id=member.association_id)
     refund = refund or RefundForm(initial={"key": uuid.uuid4(), "means": Means.CASH})
     return render(request, "accounts/member.html", {
         "member": member, "rows": rows, "opening": opening, "balance": services.balance(member),
@@ -316,17 +332,19 @@ def _member_page(request, member, payment=None, refund=None, status=200):
 @require_POST
 def member_payment(request: HttpRequest, pk: int) -> HttpResponse:
     member = member_for(request.scope, pk, write=True)
-    form = PaymentForm(request.POST)
+    form = PaymentForm(request.POST, association_id=member.association_id)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.record_payment(member=member, amount=data["amount"], means=data["means"], by=request.user,
-                                    key=data["key"], reference=data["reference"], issuer=data["issuer"],
-                                    voucher_value=data["amount"] if data["means"] == Means.VOUCHER else None)
+            entry = services.record_payment(member=member, amount=data["amount"], means=data["means"],
+                                            by=request.user, key=data["key"], reference=data["reference"],
+                                            issuer=data["issuer"] or "",
+                                            voucher_value=data["amount"] if data["means"] == Means.VOUCHER else None)
         except DomainError as error:
             form.refuse(error)
         else:
             messages.success(request, _("Payment recorded."))
+            warn_same_voucher(request, entry)
             return redirect("accounts:member", member.pk)
     messages.error(request, _("Check the amount and the means of payment."))
     return _member_page(request, member, payment=form, status=REFUSED)

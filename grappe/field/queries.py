@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from grappe.accounts.models import AccountSettings, CheckoutFee, Entry, Means
 from grappe.accounts.services import fee_due_at
+from grappe.accounts.vouchers import active_issuers
 from grappe.catalogue.models import Unit
 from grappe.core.money import format_euros, plain_number
 from grappe.core.text import fold
@@ -221,6 +222,8 @@ def bundle(device) -> dict:
         "day": device.day.isoformat(), "group": {"id": device.group_id, "name": device.group.name},
         "tolerance_percent": decimal_text(tolerance, 2), "negative_limit": decimal_text(limit, 2),
         "means": [{"code": code, "label": str(Means(code).label).capitalize()} for code in DEVICE_MEANS],
+        # the association's active food-voucher issuers, offered as suggestions (the server matches names folded)
+        "voucher_issuers": list(active_issuers(device.association_id).values_list("name", flat=True)),
         "stock": stock,
         "stops": [{"distribution": d.pk, "name": d.place or (d.site.name if d.site else ""),
                    "place": d.site.address if d.site else "", "time": d.cycle_stop.time if d.cycle_stop else "",

@@ -21,3 +21,11 @@ def finish(world, day, invoice_extra=D("0")):
         amount = sum((expected_invoice(line) for line in po.lines.all()), D("0.00"))
         services.record_invoice(purchase_order=po, number=f"F-{po.pk}", date=datetime.date(2026, 11, 1),
                                 amount=amount + invoice_extra, by=world.admin)
+
+
+def issuer(association, name="CCAS de Romans", **fields):
+    """A voucher issuer of the association's list (payments by voucher choose one)."""
+    from grappe.accounts import vouchers
+
+    return vouchers.find_issuer(association.pk, name) or vouchers.save_issuer(association=association, by=None,
+                                                                              name=name, **fields)

@@ -8,6 +8,7 @@ import pytest
 
 from grappe.accounts import services
 from grappe.accounts.models import Entry, Means
+from grappe.accounts.tests.factories import issuer
 from grappe.distribution.models import Basket, BasketLine
 from grappe.distribution.tests.factories import make_day
 
@@ -22,6 +23,7 @@ def _fits(page):
 
 def test_a_voucher_refused_for_its_number_then_corrected(world, e2e, phone_page):
     day = make_day(world)
+    ccas = issuer(world.association, "CCAS de Romans")
     services.collect_basket(basket=day.jeanne_basket, by=world.volunteer, now=NOW)
     due = -services.balance(day.jeanne)
     page = phone_page
@@ -31,13 +33,13 @@ def test_a_voucher_refused_for_its_number_then_corrected(world, e2e, phone_page)
     page.check("input[value=voucher]")
     amount = f"{due:.2f}".replace(".", ",")
     page.fill("input[name=amount]", amount)
-    page.fill("input[name=issuer]", "CCAS de Romans")
+    page.select_option("select[name=issuer]", str(ccas.pk))
     page.click("button:has-text('Enregistrer le paiement')")
     page.wait_for_selector("text=Saisissez le numéro du bon")
     # the page came back with what was typed: a voucher, the same amount, the same issuer
     assert page.is_checked("input[value=voucher]") and not page.is_checked("input[value=cash]")
     assert page.input_value("input[name=amount]") == amount
-    assert page.input_value("input[name=issuer]") == "CCAS de Romans"
+    assert page.input_value("select[name=issuer]") == str(ccas.pk)
     assert not Entry.objects.filter(member=day.jeanne, kind=Entry.Kind.PAYMENT).exists()
     _fits(page)
     e2e.axe(page)

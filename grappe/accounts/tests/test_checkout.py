@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from grappe.accounts import services
 from grappe.accounts.models import AccountSettings, CashCount, Entry, Means
+from grappe.accounts.tests.factories import issuer
 from grappe.distribution.tests.factories import make_day
 from grappe.members.models import AuditEntry
 
@@ -41,21 +42,23 @@ def _pay(client, basket, **data):
 
 
 def test_a_voucher_refused_for_its_missing_number_comes_back_as_typed(world, day, client_for):
+    ccas = issuer(world.association, "CCAS de Romans")
     response = _pay(client_for(world.volunteer), day.jeanne_basket, means="voucher", amount="10,00",
-                    issuer="CCAS de Romans", reference="")
+                    issuer=ccas.pk, reference="")
     assert response.status_code == 422
     page = response.content.decode()
     assert "numéro" in page
     assert _checked(page, "voucher") and not _checked(page, "cash")
     assert re.search(r'name="amount"[^>]*value="10,00"', page)
-    assert 'value="CCAS de Romans"' in page
+    assert re.search(rf'<option value="{ccas.pk}" selected>CCAS de Romans</option>', page)
     assert not Entry.objects.filter(member=day.jeanne, kind=Entry.Kind.PAYMENT).exists()
 
 
 def test_the_voucher_corrected_is_recorded_as_a_voucher(world, day, client_for):
     client = client_for(world.volunteer)
-    _pay(client, day.jeanne_basket, means="voucher", amount="10.00", issuer="CCAS", reference="")
-    response = _pay(client, day.jeanne_basket, means="voucher", amount="10.00", issuer="CCAS", reference="B-17")
+    ccas = issuer(world.association, "CCAS")
+    _pay(client, day.jeanne_basket, means="voucher", amount="10.00", issuer=ccas.pk, reference="")
+    response = _pay(client, day.jeanne_basket, means="voucher", amount="10.00", issuer=ccas.pk, reference="B-17")
     assert response.status_code == 302
     entry = Entry.objects.get(member=day.jeanne, kind=Entry.Kind.PAYMENT)
     assert (entry.means, entry.amount, entry.reference) == (Means.VOUCHER, D("10.00"), "B-17")

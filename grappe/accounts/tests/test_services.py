@@ -9,7 +9,7 @@ import pytest
 from grappe.accounts import services
 from grappe.accounts.models import AccountSettings, CashCount, Entry, Means, SettlementDifference
 from grappe.accounts.queries import settlement_report, statement
-from grappe.accounts.tests.factories import finish
+from grappe.accounts.tests.factories import finish, issuer
 from grappe.distribution.models import Basket
 from grappe.distribution.tests.factories import make_day
 from grappe.orders.models import OrderCycle, PurchaseOrder
@@ -43,9 +43,15 @@ def test_cheque_needs_its_number_and_voucher_its_issuer(world, day):
     with pytest.raises(services.AccountError):
         services.record_payment(member=day.jeanne, amount=D("5"), means=Means.VOUCHER, reference="B1",
                                 by=world.volunteer)
+    with pytest.raises(services.AccountError) as refused:  # the association has no issuer yet
+        services.record_payment(member=day.jeanne, amount=D("5"), means=Means.VOUCHER, reference="B1",
+                                issuer="CCAS de Romans", voucher_value=D("5"), by=world.volunteer)
+    assert refused.value.field == "issuer"
+    issuer(world.association, "CCAS de Romans")
     entry = services.record_payment(member=day.jeanne, amount=D("5"), means=Means.VOUCHER, reference="B1",
-                                    issuer="CCAS de Romans", voucher_value=D("5"), by=world.volunteer)
+                                    issuer="ccas  de romans", voucher_value=D("5"), by=world.volunteer)
     assert entry.voucher_value == D("5.00") and entry.issuer == "CCAS de Romans"
+    assert (entry.voucher.number, entry.voucher.value, entry.voucher.issuer.name) == ("B1", D("5.00"), "CCAS de Romans")
 
 
 def test_prepayment_is_a_credit_and_owing_is_allowed_down_to_the_limit(world, day):

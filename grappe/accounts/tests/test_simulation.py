@@ -41,3 +41,10 @@ def test_the_same_seed_runs_twice_on_one_database_with_the_same_figures():
     assert first["association"] != second["association"]
     for figure in ("counts", "charged", "invoices", "margin", "unexplained"):
         assert first[figure] == second[figure]
+
+
+def test_the_vouchers_of_the_day_are_claimed_and_reimbursed_outside_the_cycle_s_books():
+    result = simulate(groups=1, households=30, products=4, seed=11)
+    assert result["counts"]["vouchers"] > 0
+    assert result["counts"]["vouchers_claimed"] == result["counts"]["vouchers"]
+    assert_settled_to_the_cent(result)

@@ -63,6 +63,7 @@ def test_the_bundle_holds_the_stops_in_order_with_their_baskets_and_the_vans_sto
     assert set(first["stock_prices"]) == {str(tour.apples.pk), str(tour.lentils.pk)}
     assert [m["code"] for m in data["means"]] == ["cash", "cheque", "voucher"]
     assert data["means"][0]["label"] == "Espèces"
+    assert data["voucher_issuers"] == []  # none in the list yet
     assert {s["name"] for s in data["stock"]} == {"Pommes", "Lentilles vertes"}
     assert data["tolerance_percent"] == "10.00"
 

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from conftest import CHROMIUM_FLAGS, assert_accessible, browser_login, chromium_path, screenshot
 from grappe.accounts import services as account_services
 from grappe.accounts.models import CheckoutFee, Entry
+from grappe.accounts.tests.factories import issuer
 from grappe.core.money import line_total
 from grappe.distribution import services as distribution_services
 from grappe.distribution.models import Basket, BasketLine
@@ -155,6 +156,8 @@ def french(amount):
 def test_a_volunteer_serves_three_stops_with_no_network_and_everything_arrives_once(
         browser, server, world, tmp_path):
     tour = make_tour_day(world)
+    issuer(world.association, "Secours populaire")  # the vouchers taken at the stops: issuers of the list
+    issuer(world.association, "CCAS de Die")
     b = tour.baskets  # two per stop, in stop order: Étienne, Hélène | Noël, Zoé | Anaïs, Gérald
     # Gérald joined lately: his first fee is taken at this, his first distribution
     world.association.first_fee_at_first_distribution = True
@@ -249,6 +252,7 @@ def test_a_volunteer_serves_three_stops_with_no_network_and_everything_arrives_o
     page.wait_for_selector("#field-pay")
     page.check("#pay-means-voucher")
     page.fill("#field-pay-reference", "CCAS-5")
+    assert page.locator("#field-pay-issuers option[value='CCAS de Die']").count() == 1  # the list, as suggestions
     page.fill("#field-pay-issuer", "CCAS de Die")
     page.click("#field-pay-button")
     page.wait_for_selector("text=Rien à payer.")

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from grappe.accounts import services as account_services
 from grappe.accounts.models import AccountSettings, Entry
+from grappe.accounts.tests.factories import issuer
 from grappe.distribution import services as distribution_services
 from grappe.distribution.models import Basket, BasketLine, Distribution
 from grappe.field import queries, services
@@ -78,13 +79,14 @@ def test_entries_are_applied_in_order_and_a_second_copy_changes_nothing(world, t
 
 
 def test_a_payment_split_in_three_means_including_a_voucher(world, tour, now):
+    issuer(world.association, "CCAS de Die")
     device, bundle = prepare(world, tour, now)
     basket = tour.baskets[1]
     results = services.apply_entries(device=device, entries=[
         entry(bundle, basket, "collected", {"lines": {}}),
         entry(bundle, basket, "payment", {"amount": "5.00", "means": "cash"}),
         entry(bundle, basket, "payment", {"amount": "4.00", "means": "cheque", "reference": "0012345"}),
-        entry(bundle, basket, "payment", {"amount": "3.00", "means": "voucher", "issuer": "CCAS de Die",
+        entry(bundle, basket, "payment", {"amount": "3.00", "means": "voucher", "issuer": "ccas de  die",
                                           "reference": "BA-2026-118"}),
     ], now=now)
     assert statuses(results) == ["applied"] * 4
@@ -94,6 +96,21 @@ def test_a_payment_split_in_three_means_including_a_voucher(world, tour, now):
     voucher = payments[0]
     assert (voucher.issuer, voucher.reference, voucher.voucher_value) == ("CCAS de Die", "BA-2026-118", D("3.00"))
     assert all(p.distribution_id == basket.distribution_id for p in payments)
+    assert (voucher.voucher.issuer.name, voucher.voucher.distribution_id) == ("CCAS de Die", basket.distribution_id)
+
+
+def test_a_voucher_of_an_issuer_not_in_the_list_is_refused_and_kept_for_the_coordinators(world, tour, now):
+    issuer(world.association, "CCAS de Die")
+    device, bundle = prepare(world, tour, now)
+    basket = tour.baskets[1]
+    results = services.apply_entries(device=device, entries=[
+        entry(bundle, basket, "collected", {"lines": {}}),
+        entry(bundle, basket, "payment", {"amount": "3.00", "means": "voucher", "issuer": "Secours populaire",
+                                          "reference": "SP-1"}),
+    ], now=now)
+    assert statuses(results) == ["applied", "refused"]
+    assert "Secours populaire" in results[1]["message"]
+    assert not Entry.objects.filter(member=basket.member, kind=Entry.Kind.PAYMENT).exists()
 
 
 def test_a_voucher_without_its_issuer_is_refused_in_french_and_kept_for_the_coordinators(world, tour, now):

@@ -29,6 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from grappe.accounts import services as account_services
+from grappe.accounts import vouchers
 from grappe.bank import services as bank_services
 from grappe.bank.models import BankAccount
 from grappe.bank.statements import parse as parse_statement
@@ -99,6 +100,10 @@ PK_KIND = {
     **{f"accounts:{n}": "basket" for n in ("collect", "reopen", "checkout", "pay", "fee", "on_account", "receipt",
                                            "my_basket")},
     "accounts:cash_count": "distribution", "accounts:settlement": "cycle", "accounts:supplier_payment": "invoice",
+    "accounts:voucher_issuer": "voucher_issuer",
+    **{f"accounts:{n}": "voucher_claim" for n in ("voucher_claim", "voucher_claim_pdf", "voucher_claim_xlsx",
+                                                  "voucher_claim_reimbursed", "voucher_claim_cancel",
+                                                  "voucher_claim_reopen")},
     **{f"bank:{n}": "bank_account" for n in ("account_edit", "import", "lines", "reconciliation")},
     **{f"bank:{n}": "bank_line" for n in ("line", "line_confirm", "line_change", "line_ignore", "line_reopen")},
     **{f"catalogue:{n}": "product" for n in ("product", "product_edit", "product_price", "product_reference")},
@@ -151,7 +156,7 @@ BOUND = {
 # a referrer directs households to any group of their association (the referral form lists them all)
 BOUND["group"] = GROUP_BOUND - {"referrer"}
 # bank statements name every group's members: the association's admins only, whatever the group
-ADMIN_ONLY = {"bank_account", "bank_line"}
+ADMIN_ONLY = {"bank_account", "bank_line", "voucher_claim"}  # + claims: association-wide money
 
 
 def outside(persona: str, place: str, kinds) -> bool:
@@ -198,6 +203,11 @@ def _place(association, group, admin, partner, staff_user, member, now):
     sales_invoice = invoicing_services.issue_invoice(
         association=association, member=member, buyer=invoicing_services.buyer_of(member, address="1 place"),
         lines=[Line("Panier", D("1"), D("12.50"))], by=admin, now=now)
+    voucher_issuer = vouchers.save_issuer(association=association, by=admin, name=f"CCAS {group.name}")
+    account_services.record_payment(member=member, amount=D("5.00"), means="voucher", by=admin, key=uuid.uuid4(),
+                                    reference=f"B-{group.pk}", issuer=voucher_issuer)
+    voucher_claim = vouchers.open_claim(association, voucher_issuer, timezone.localdate() - datetime.timedelta(days=1),
+                                        timezone.localdate() + datetime.timedelta(days=1), by=admin)
     slot = distribution_services.add_slot(distribution=distribution, task="Accueil")
     event = EventFactory(group=group, association=association)
     registration = event_services.register(by=admin, event=event, member=member)
@@ -239,7 +249,7 @@ def _place(association, group, admin, partner, staff_user, member, now):
         "notification": notification, "person": staff_user, "role": role, "product": product, "supplier": supplier,
         "price_import": price_import, "suggestion": suggestion, "scenario": scenario, "candidate": candidate,
         "job": job, "partner": partner, "day": day.isoformat(), "message": message, "device": device,
-        "field_entry": field_entry,
+        "field_entry": field_entry, "voucher_issuer": voucher_issuer, "voucher_claim": voucher_claim,
     }
 
 

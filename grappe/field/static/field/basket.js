@@ -198,7 +198,9 @@
       const amount = h("input", { type: "text", inputmode: "decimal", id: "field-pay-amount", autocomplete: "off",
         value: dec.french(basket.dueCents, 2, false) });
       const reference = h("input", { type: "text", id: "field-pay-reference", autocomplete: "off" });
-      const issuer = h("input", { type: "text", id: "field-pay-issuer", autocomplete: "off" });
+      const issuer = h("input", { type: "text", id: "field-pay-issuer", autocomplete: "off", list: "field-pay-issuers" });
+      const issuers = h("datalist", { id: "field-pay-issuers" },
+        (state.bundle.voucher_issuers || []).map((name) => h("option", { value: name })));
 
       function problem(means, cents) {
         if (!means) return T.payMeansMissing;
@@ -231,7 +233,7 @@
         meansFieldset("pay-means", T.payMeans),
         h("label", { for: "field-pay-amount" }, T.payAmount), amount,
         h("label", { for: "field-pay-reference" }, T.payReference), reference,
-        h("label", { for: "field-pay-issuer" }, T.payIssuer), issuer,
+        h("label", { for: "field-pay-issuer" }, T.payIssuer), issuer, issuers,
         h("p", {}, h("button", { type: "submit", id: "field-pay-button" }, T.payButton)));
     }
 
