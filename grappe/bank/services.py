@@ -9,7 +9,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grappe.accounts.models import Entry, Means, SupplierInvoice, SupplierPayment
+from grappe.accounts import vouchers
+from grappe.accounts.models import Entry, Means, SupplierInvoice, SupplierPayment, VoucherClaim
 from grappe.accounts.services import pay_supplier, record_payment, reverse_entry
 from grappe.core.errors import DomainError
 from grappe.members.models import Member, Membership
@@ -143,17 +144,26 @@ def outstanding_invoices(association_id) -> list[matching.InvoiceInfo]:
 
 
 def _claim_infos(association_id) -> list[matching.ClaimInfo]:
-    """The food-voucher claims sent and not reimbursed yet.
-
-    Seam: filled once accounts has voucher claims (grappe.accounts VoucherIssuer and VoucherClaim:
-    reference "BR-2026-003", issuer name, total, status claimed/reimbursed). Until then no claim is
-    proposed; `confirm` of a CLAIM proposal goes through `_mark_claim_reimbursed`."""
-    return []
+    """The food-voucher claims sent and not reimbursed yet (accounts.vouchers)."""
+    return [matching.ClaimInfo(pk=claim.pk, reference=claim.reference, issuer_name=claim.issuer_name,
+                               amount=claim.total)
+            for claim in vouchers.claims_awaiting_reimbursement(association_id)]
 
 
-def _mark_claim_reimbursed(*, claim_pk: int, line: BankTransaction, by) -> None:
-    """Seam: the claim's status to reimbursed, dated by the bank (once accounts has voucher claims)."""
-    raise BankError(_("Food-voucher claims cannot be matched yet."))
+def _mark_claim_reimbursed(*, claim_pk: int, line: BankTransaction, by, now=None) -> None:
+    """The claim's status to reimbursed, dated by the bank (its line's reference kept on the claim)."""
+    if line.amount <= 0:
+        raise BankError(_("Only a credit can be a claim's reimbursement."))
+    claim = VoucherClaim.objects.filter(pk=claim_pk, association_id=line.account.association_id).first()
+    if claim is None:
+        raise BankError(_("This claim is not one of the association's."))
+    if claim.total != line.amount:
+        raise BankError(_("The claim's total is not the line's amount."))
+    try:
+        vouchers.mark_reimbursed(claim, on=line.booked_on, by=by, now=now,
+                                 bank_reference=line.bank_ref or line.reference)
+    except vouchers.VoucherError as error:
+        raise BankError(error.message, **error.params) from error
 
 
 def propose_matches(*, account: BankAccount) -> int:
@@ -263,7 +273,7 @@ def confirm(*, line: BankTransaction, by, kind: str = "", member=None, entry=Non
     elif kind == Kind.CLAIM:
         if claim_pk is None:
             raise BankError(_("Choose the food-voucher claim."))
-        _mark_claim_reimbursed(claim_pk=claim_pk, line=line, by=by)
+        _mark_claim_reimbursed(claim_pk=claim_pk, line=line, by=by, now=now)
         line.matched_claim_id = claim_pk
     else:
         raise BankError(_("Choose what this line is."))
@@ -359,8 +369,11 @@ def reopen(*, line: BankTransaction, by, reason: str, now=None) -> BankTransacti
     elif kind == Kind.INVOICE:
         raise BankError(_("The supplier payment recorded from this line cannot be undone here: correct the "
                           "supplier's invoice in the accounts."))
-    elif kind == Kind.CLAIM:
-        raise BankError(_("A food-voucher claim's reimbursement cannot be undone here."))
+    elif kind == Kind.CLAIM and line.matched_claim_id is not None:
+        try:
+            vouchers.reopen_claim(line.matched_claim_id, by=by, reason=reason, now=now)
+        except vouchers.VoucherError as error:
+            raise BankError(error.message, **error.params) from error
     line.status, line.match_kind, line.ignore_reason = Status.UNMATCHED, "", ""
     line.matched_entry = line.matched_membership = line.matched_supplier_payment = None
     line.matched_claim_id = None

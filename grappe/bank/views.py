@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grappe.accounts.models import Entry, Means, SupplierInvoice, SupplierPayment
+from grappe.accounts.models import Entry, Means, SupplierInvoice, SupplierPayment, VoucherClaim
 from grappe.core.errors import REFUSED, DomainError
 from grappe.core.money import format_euros
 from grappe.network.access import ADMIN, require_scope
@@ -68,6 +68,10 @@ def describe(line: BankTransaction) -> str:
         return _("Payment of invoice %(number)s from %(supplier)s.") % {
             "number": invoice.number, "supplier": invoice.purchase_order.supplier}
     if kind == Kind.CLAIM and claim is not None:
+        found = VoucherClaim.objects.filter(pk=claim).select_related("issuer").first()
+        if found is not None:
+            return _("Reimbursement of food-voucher claim %(reference)s by %(issuer)s.") % {
+                "reference": found.reference, "issuer": found.issuer.name}
         return _("Reimbursement of food-voucher claim no. %(pk)s.") % {"pk": claim}
     return ""
 

@@ -149,15 +149,43 @@ def test_the_command_books_sure_invoices_and_fees_once(world, december):
     assert '"new": 0' in second and (Entry.objects.count(), SupplierPayment.objects.count()) == counts
 
 
-def test_a_claim_is_proposed_through_the_seam(world, december, monkeypatch):
-    *_, account = december
-    monkeypatch.setattr(services, "_claim_infos", lambda association_id: [
-        matching.ClaimInfo(pk=7, reference="BR-2026-003", issuer_name="Association les amis", amount=D("40.00"))])
-    import_december(world, account)
-    gift = line("2026120500002")
-    assert (gift.proposal_kind, gift.proposed_claim_id, gift.proposal_sure) == (Kind.CLAIM, 7, False)
-    with pytest.raises(services.BankError):  # nothing to mark reimbursed until accounts has claims
-        services.confirm(line=gift, by=world.admin)
+def test_a_voucher_claim_reimbursed_through_the_bank(world, december):
+    """Vouchers of the CCAS gathered into a claim; the CCAS's transfer naming the claim is proposed as its
+    reimbursement (never booked without a person), confirming marks the claim and its vouchers
+    reimbursed on the bank's day, and reopening the line undoes it."""
+    from grappe.accounts import vouchers
+    from grappe.accounts.models import Voucher, VoucherClaim
+    from grappe.bank.camt import camt053
+    from grappe.bank.statements import Line
+
+    dupont, martin, *_, account = december
+    ccas = vouchers.save_issuer(association=world.association, by=world.admin, name="CCAS de Romans")
+    for member, number in ((dupont, "A-101"), (martin, "A-102")):
+        accounts.record_payment(member=member, amount=D("10.00"), means=Means.VOUCHER, by=world.admin,
+                                reference=number, issuer=ccas, now=datetime.datetime(2026, 11, 14, 10, tzinfo=datetime.UTC))
+    claim = vouchers.open_claim(world.association, ccas, datetime.date(2026, 11, 1), datetime.date(2026, 11, 30),
+                                by=world.admin, now=datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC))
+    xml = camt053([Line(datetime.date(2026, 12, 10), D("20.00"), f"VIR CCAS DE ROMANS REMB {claim.reference}",
+                        counterparty="CCAS DE ROMANS", reference=claim.reference, bank_ref="2026121000001")],
+                  iban="FR7642559100000123456789012", statement_id="2026-12-10", opening=D("0.00"),
+                  created=datetime.datetime(2026, 12, 11, 6, tzinfo=datetime.UTC))
+    services.import_statement(account=account, statement=parse(xml), file_name="releve.xml", by=world.admin, now=NOW)
+    refund = line("2026121000001")
+    assert (refund.proposal_kind, refund.proposed_claim_id, refund.proposal_sure) == (Kind.CLAIM, claim.pk, False)
+    services.confirm_sure(lines=[refund], by=world.admin, now=NOW)
+    assert VoucherClaim.objects.get(pk=claim.pk).status == VoucherClaim.Status.CLAIMED  # a person confirms
+
+    services.confirm(line=refund, by=world.admin, now=datetime.datetime(2026, 12, 11, 9, tzinfo=datetime.UTC))
+    claim.refresh_from_db()
+    assert (claim.status, claim.reimbursed_on, claim.bank_reference) == (
+        VoucherClaim.Status.REIMBURSED, datetime.date(2026, 12, 10), "2026121000001")
+    assert set(Voucher.objects.filter(claim=claim).values_list("status", flat=True)) == {Voucher.Status.REIMBURSED}
+
+    services.reopen(line=refund, by=world.admin, reason="mauvais rapprochement",
+                    now=datetime.datetime(2026, 12, 11, 10, tzinfo=datetime.UTC))
+    claim.refresh_from_db()
+    assert claim.status == VoucherClaim.Status.CLAIMED
+    assert line("2026121000001").proposed_claim_id == claim.pk  # proposed again, waiting for a person
 
 
 def test_the_reconciliation_of_a_real_shaped_month(world, december):
