@@ -126,6 +126,19 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(default=f"sqlite:///{DEVELOPMENT_DATABASE}", conn_max_age=60)
 }
+# SQLite under a real server (several gunicorn workers, the job worker, the timers): WAL lets readers
+# run beside the one writer; IMMEDIATE takes the write lock when a transaction begins, so a writer
+# waits its turn (up to `timeout` seconds, below gunicorn's 30 s) instead of failing at once with
+# "database is locked" when its read lock cannot be upgraded; NORMAL is WAL's safe synchronous level
+# (no corruption on a power cut; the last commits may be lost). What still times out is answered 503
+# "try again" (grappe/core/error_pages.py), never 500. docs/operations.md says for whom SQLite is enough.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
