@@ -211,6 +211,16 @@ SMS_PRICE_PER_PART = Decimal(os.environ.get("SMS_PRICE_PER_PART", "0.07"))
 # `manage.py requeue_tasks` (a timer) puts back tasks left RUNNING by a killed worker.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# Backups: the folder `manage.py backup --output` writes to; the health page reads the age of its
+# newest grappe-* file (unset: "not configured").
+BACKUP_DIR = os.environ.get("BACKUP_DIR", "")
+# The health page (/sante/, grappe/core/health.py): ages, in seconds, beyond which a check is failing
+# (worker heartbeat, last backup) or a warning (last reminders run, oldest waiting task).
+HEALTH_WORKER_MAX_AGE = int(os.environ.get("HEALTH_WORKER_MAX_AGE", "300"))
+HEALTH_BACKUP_MAX_AGE = int(os.environ.get("HEALTH_BACKUP_MAX_AGE", str(26 * 3600)))
+HEALTH_REMINDERS_MAX_AGE = int(os.environ.get("HEALTH_REMINDERS_MAX_AGE", str(26 * 3600)))
+HEALTH_PENDING_MAX_AGE = int(os.environ.get("HEALTH_PENDING_MAX_AGE", "900"))
+
 # Optional OSRM server for real road travel times in the van planner (never needed by tests).
 OSRM_URL = os.environ.get("OSRM_URL", "")
 
