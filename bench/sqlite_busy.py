@@ -4,10 +4,10 @@ A fresh demo database in a temporary SQLite file (migrate, then `load_demo`), `-
 households given a login, gunicorn with `--workers` sync workers on it (DEBUG off, as in production)
 and the job worker (`db_worker`) polling beside it. Every member signs in through the sign-in page
 (all at once), then all tap "+" on their basket at once (`--saves` each, as htmx does: HX-Request),
-each tap one product in turn. Prints the statuses of the sign-ins and of the taps (the count of 500s
+each tap one of 5 products in turn, sending the box's value as the page shows it. Prints the statuses of the sign-ins and of the taps (the count of 500s
 and 503s), the taps' median and p95 times, "database is locked" lines in gunicorn's log, and checks
-in the database that every tap answered 200 is stored once (the member's lines hold exactly the
-steps answered 200: nothing lost, nothing counted twice).
+in the database that every tap answered 200 is stored once (each line grew by exactly the steps
+answered 200: nothing lost, nothing counted twice).
 
     /work/main/.venv/bin/python bench/sqlite_busy.py                  # the project's SQLite options
     /work/main/.venv/bin/python bench/sqlite_busy.py --plain          # Django's defaults (before issue 16)
@@ -42,6 +42,7 @@ from _database import fresh_database  # noqa: E402  (bench/, the script's own fo
 
 DB_FILE = Path(tempfile.gettempdir()) / "grappe_bench_sqlite_busy.sqlite3"
 PASSWORD = "banc-essai-sqlite-2026"  # noqa: S105  (a throw-away demo database)
+PRODUCTS = 5  # each member taps "+" on these products of her group in turn
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -131,7 +132,7 @@ def main():
     from grappe.orders.queries import offered_prices
 
     cycle = OrderCycle.objects.get(pk=cycle_id)
-    offered = {group: list(offered_prices(cycle, group).values_list("product_id", flat=True))[:args.saves]
+    offered = {group: list(offered_prices(cycle, group).values_list("product_id", flat=True))[:PRODUCTS]
                for group in {group for _, _, group in members}}
 
     def lines() -> dict[tuple[int, int], object]:
@@ -141,6 +142,8 @@ def main():
                 .select_related("order")}
 
     before = lines()
+    steps = dict(CyclePrice.objects.filter(cycle_id=cycle_id).values_list("product_id", "order_step"))
+    from grappe.core.money import plain_number
     connection.close()
     built = time.perf_counter() - started
 
@@ -191,16 +194,20 @@ def main():
             page = session.get(url, timeout=60)
             token = TOKEN.search(page.text).group(1)
             go.wait()
-            for product in offered[group]:
+            shown = {p: before.get((member_id, p), 0) for p in offered[group]}  # the boxes as the page shows them
+            for i in range(args.saves):
+                product = offered[group][i % len(offered[group])]
                 t0 = time.perf_counter()
                 answer = session.post(url, timeout=60, allow_redirects=False, headers={
                     "HX-Request": "true", "Referer": url}, data={
-                    "plus": str(product), f"q-{product}": "", f"t-{product}": "", "csrfmiddlewaretoken": token})
+                    "plus": str(product), f"q-{product}": plain_number(shown[product]) if shown[product] else "",
+                    f"t-{product}": "", "csrfmiddlewaretoken": token})
                 with lock:
                     tap_times.append(time.perf_counter() - t0)
                     taps[answer.status_code] += 1
-                    if answer.status_code == 200:
+                    if answer.status_code == 200:  # the box now shows one step more
                         stored_ok[(member_id, product)] += 1
+                        shown[product] += steps[product]
 
         def run_all(target, rows) -> float:
             threads = [threading.Thread(target=target, args=row) for row in rows]
@@ -223,12 +230,13 @@ def main():
             process.wait(timeout=30)
 
     # Nothing lost, nothing counted twice: each stored line holds the steps answered 200, no more, no less.
-    steps = dict(CyclePrice.objects.filter(cycle_id=cycle_id).values_list("product_id", "order_step"))
     after = lines()
     mismatched = [key for key in set(after) | set(stored_ok)
                   if after.get(key, 0) - before.get(key, 0) != stored_ok.get(key, 0) * steps[key[1]]]
     log.seek(0)
-    locked_lines = sum(1 for line in log if "database is locked" in line)
+    logged = log.read()
+    locked_lines = logged.count("database is locked")
+    busy_lines = logged.count("Database busy")
     total = sum(taps.values())
 
     def ms(values, q):
@@ -243,7 +251,7 @@ def main():
           f"statuses {dict(sorted(taps.items()))}")
     print(f"  500: {taps[500]} ({taps[500] / max(total, 1):.1%})   503: {taps[503]} ({taps[503] / max(total, 1):.1%})   "
           f"p50 {ms(tap_times, 50):.0f} ms, p95 {ms(tap_times, 95):.0f} ms")
-    print(f"'database is locked' lines in the server's log: {locked_lines}")
+    print(f"server's log: 'database is locked' {locked_lines}, 'Database busy' (answered 503) {busy_lines}")
     print(f"stored lines that differ from the taps answered 200: {len(mismatched)}")
 
 

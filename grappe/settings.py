@@ -8,6 +8,7 @@ every setting is described in docs/operations.md).
 
 import os
 from decimal import Decimal
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -83,6 +84,7 @@ def admin_enabled() -> bool:
 GRAPPE_ADMIN = admin_enabled()
 
 MIDDLEWARE = [
+    "grappe.core.middleware.RequestIdMiddleware",  # first: every log line of the request carries its id
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -276,9 +278,32 @@ CACHES = {
 
 OTP_TOTP_ISSUER = "Grappe"
 
+# Logs go to standard error (journald keeps them), one line per event with the request's id
+# (X-Request-ID, grappe/core/logs.py); GRAPPE_LOG_FORMAT=json writes one JSON object per line instead,
+# for a log collector. Errors (a 500, anything logged as an error) are e-mailed to ADMINS, from
+# GRAPPE_ADMINS="Marie Durand <marie@example.org>, Ali <ali@example.org>", when DEBUG is off.
+# Django's own handlers for its "django" logger are replaced: its records reach the root's.
+ADMINS = [(name, address) for name, address in getaddresses([os.environ.get("GRAPPE_ADMINS", "")]) if "@" in address]
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)  # the sender of those e-mails
+EMAIL_SUBJECT_PREFIX = "[Grappe] "
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {
+        "request_id": {"()": "grappe.core.logs.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "grappe.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                    "formatter": "json" if os.environ.get("GRAPPE_LOG_FORMAT") == "json" else "plain"},
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR",
+                        "filters": ["require_debug_false"]},
+    },
+    "root": {"handlers": ["console", "mail_admins"], "level": LOG_LEVEL},
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL}},
 }
