@@ -40,6 +40,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -111,7 +112,7 @@ def check_database(*, clock: Callable[[], float] = time.perf_counter) -> Check:
         cursor.execute("SELECT 1")
         cursor.fetchone()
     ms = round((clock() - started) * 1000, 1)
-    return Check("database", OK, _("answered in %(ms)s ms") % {"ms": ms}, {"ms": ms})
+    return Check("database", OK, _("answered in %(ms)s ms") % {"ms": number_format(ms, 1)}, {"ms": ms})
 
 
 def check_cache() -> Check:
