@@ -2,61 +2,50 @@
 writers wait their turn and none fails with "database is locked"; what still times out is a French
 503 with Retry-After, never a 500. The gunicorn measurement is bench/sqlite_busy.py."""
 
-import threading
 from html import unescape
 
 import pytest
 from django.db import OperationalError, connections, transaction
 
 from grappe import settings as project_settings
+from grappe.core.tests.concurrency import errors, run_concurrently
 
 THREADS, TRANSACTIONS = 8, 25
+ALIASES = ("busy", "busy_other")
 
 
 @pytest.fixture
 def file_database(tmp_path, django_db_blocker):
-    """A SQLite file (not the in-memory test database) as the alias "busy"; each thread opens its own
-    connection to it, as gunicorn's workers do. `options(...)` sets the alias' OPTIONS. Outside any
-    test case (no `db`): a TestCase forbids connections from other threads."""
+    """A SQLite file (not the in-memory test database) as the aliases "busy" and "busy_other"; each
+    thread opens its own connections to it, as gunicorn's workers do. `use(options)` sets their
+    OPTIONS. Outside any test case (no `db`): a TestCase forbids connections from other threads."""
     path = tmp_path / "busy.sqlite3"
 
     def use(options):
-        connections.settings["busy"] = {**connections.settings["default"], "ENGINE": "django.db.backends.sqlite3",
-                                        "NAME": str(path), "OPTIONS": options, "TEST": {}}
+        for alias in ALIASES:
+            connections.settings[alias] = {**connections.settings["default"], "ENGINE": "django.db.backends.sqlite3",
+                                           "NAME": str(path), "OPTIONS": options, "TEST": {}}
         with connections["busy"].cursor() as cursor:
             cursor.execute("CREATE TABLE IF NOT EXISTS counter (id INTEGER PRIMARY KEY, value INTEGER)")
             cursor.execute("INSERT OR REPLACE INTO counter VALUES (1, 0)")
-        connections["busy"].close()
 
     with django_db_blocker.unblock():
         yield use
-    connections["busy"].close()
-    del connections["busy"]
-    connections.settings.pop("busy", None)
+    for alias in ALIASES:
+        if alias in connections.settings:
+            connections[alias].close()
+            del connections[alias]
+            connections.settings.pop(alias)
 
 
-def read_then_write(errors: list, before_write=None):
-    """One transaction as a service runs it: read a row, then write from what was read."""
-    try:
+def read_then_write(times: int) -> int:
+    """`times` transactions as a service runs them: read a row, then write from what was read."""
+    for _ in range(times):
         with transaction.atomic(using="busy"), connections["busy"].cursor() as cursor:
             cursor.execute("SELECT value FROM counter WHERE id = 1")
             value = cursor.fetchone()[0]
-            if before_write:
-                before_write()
             cursor.execute("UPDATE counter SET value = %s WHERE id = 1", [value + 1])
-    except OperationalError as error:
-        errors.append(str(error))
-    finally:
-        connections["busy"].close()
-
-
-def run_threads(count, target):
-    threads = [threading.Thread(target=target) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
+    return times
 
 
 def counter():
@@ -65,30 +54,26 @@ def counter():
         return cursor.fetchone()[0]
 
 
-def test_without_the_options_two_writers_clash_with_database_is_locked(file_database):
-    """The failure the options prevent: two transactions read, then both want to write."""
-    file_database({"init_command": "PRAGMA journal_mode=WAL"})  # Django's default DEFERRED transactions
-    both_read = threading.Barrier(2, timeout=10)
-    errors: list[str] = []
-    run_threads(2, lambda: read_then_write(errors, before_write=both_read.wait))
-    assert errors and "database is locked" in errors[0]
+def test_without_the_options_a_transaction_that_read_then_writes_fails_at_once(file_database):
+    """The failure the options prevent: with Django's deferred transactions, a transaction that read
+    before another one committed a write cannot write any more, and SQLite says so without waiting."""
+    file_database({"init_command": "PRAGMA journal_mode=WAL"})
+    with pytest.raises(OperationalError, match="database is locked"), transaction.atomic(using="busy"), \
+            connections["busy"].cursor() as cursor:
+        cursor.execute("SELECT value FROM counter WHERE id = 1")
+        with connections["busy_other"].cursor() as other:  # another worker's write, committed meanwhile
+            other.execute("UPDATE counter SET value = 100 WHERE id = 1")
+        cursor.execute("UPDATE counter SET value = value + 1 WHERE id = 1")
 
 
 def test_with_the_projects_options_concurrent_writers_all_succeed_and_none_is_lost(file_database):
     file_database(project_settings.SQLITE_OPTIONS)
-    errors: list[str] = []
-
-    def writer():
-        for _ in range(TRANSACTIONS):
-            read_then_write(errors)
-
-    run_threads(THREADS, writer)
-    assert errors == []
+    outcomes = run_concurrently(*[lambda: read_then_write(TRANSACTIONS)] * THREADS)
+    assert errors(outcomes) == []
     assert counter() == THREADS * TRANSACTIONS  # every read-then-write saw the one before it
     with connections["busy"].cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"
-    connections["busy"].close()
 
 
 def test_the_projects_sqlite_database_uses_these_options(settings):
