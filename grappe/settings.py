@@ -144,7 +144,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "grappe.core.hashers.Argon2idHasher",  # Argon2id at OWASP's minimum (docs/benchmarks.md, "Issue 16")
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -213,11 +213,8 @@ SMS_PRICE_PER_PART = Decimal(os.environ.get("SMS_PRICE_PER_PART", "0.07"))
 # `manage.py requeue_tasks` (a timer) puts back tasks left RUNNING by a killed worker.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
-# Backups: the folder `manage.py backup --output` writes to; the health page reads the age of its
-# newest grappe-* file (unset: "not configured").
-BACKUP_DIR = os.environ.get("BACKUP_DIR", "")
 # The health page (/sante/, grappe/core/health.py): ages, in seconds, beyond which a check is failing
-# (worker heartbeat, last backup) or a warning (last reminders run, oldest waiting task).
+# (worker heartbeat, last backup in BACKUP_DIR below) or a warning (last reminders run, oldest waiting task).
 HEALTH_WORKER_MAX_AGE = int(os.environ.get("HEALTH_WORKER_MAX_AGE", "300"))
 HEALTH_BACKUP_MAX_AGE = int(os.environ.get("HEALTH_BACKUP_MAX_AGE", str(26 * 3600)))
 HEALTH_REMINDERS_MAX_AGE = int(os.environ.get("HEALTH_REMINDERS_MAX_AGE", str(26 * 3600)))
@@ -267,6 +264,12 @@ CONTENT_SECURITY_POLICY = {
 # core's post_migrate hook, and by the test database set-up). Printed documents are cached here:
 # code uses caches["default"] (helper `jobs` moves grappe/core/pdf.py's cache onto it), never a
 # per-process cache. A file cache would be shared only by the workers of one machine.
+# Backups (manage.py backup / restore, docs/operations.md "Backups"): the folder, how many to keep, and the
+# journal of member erasures that a restore re-applies (default: erasures.jsonl in BACKUP_DIR).
+BACKUP_DIR = os.environ.get("BACKUP_DIR", "")
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
+BACKUP_JOURNAL = os.environ.get("BACKUP_JOURNAL", "")
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -15,6 +15,8 @@ urlpatterns = [
     path("commandes/", include("grappe.orders.urls")),
     path("distribution/", include("grappe.distribution.urls")),
     path("comptes/", include("grappe.accounts.urls")),
+    path("banque/", include("grappe.bank.urls")),
+    path("factures/", include("grappe.invoicing.urls")),
     path("mobile/", include("grappe.tours.urls")),
     path("tournee/", include("grappe.tours.public_urls")),
     path("animations/", include("grappe.events.urls")),

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from grappe.catalogue.references import current_references, savings_of
+from grappe.catalogue.references import reference_history, savings_of
 from grappe.catalogue.savings import NOTHING, Savings
 from grappe.core.money import line_total, round_cents, round_unit_price
 from grappe.distribution.models import Basket, BasketLine
@@ -68,17 +68,18 @@ def receipt(basket) -> Receipt:
 
 def year_savings(member, year: int) -> Savings:
     """What the member saved over the year's collected baskets (one rounding per basket, as each
-    receipt says it, so the year is the sum of her receipts)."""
+    receipt says it, so the year is the sum of her receipts), each against the shop prices in force
+    on its distribution's day."""
     lines = list(BasketLine.objects.filter(basket__member=member, basket__status=Basket.Status.COLLECTED,
                                       basket__distribution__date__year=year).only(
-        "basket_id", "product_id", "allotted", "served", "unit_price"))
+        "basket_id", "product_id", "allotted", "served", "unit_price").annotate(day=F("basket__distribution__date")))
     by_basket = defaultdict(list)
     for line in lines:
         by_basket[line.basket_id].append(line)
-    found = current_references({line.product_id for line in lines})
+    history = reference_history({line.product_id for line in lines})
     total = NOTHING
     for basket_lines in by_basket.values():
-        total = total + savings_of(basket_lines, found)
+        total = total + savings_of(basket_lines, history.on(basket_lines[0].day))
     return total
 
 

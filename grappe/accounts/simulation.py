@@ -54,10 +54,15 @@ class Timer:
         return _Step()
 
 
-def simulate(*, groups=2, households=20, products=8, seed=0, deferred_fees=0) -> dict:
+def simulate(*, groups=2, households=20, products=8, seed=0, deferred_fees=0, bank_step=None) -> dict:
     """`deferred_fees`: the first households join without paying; each pays the first fee at her
     checkout (members.Membership, by the means of a `CheckoutFee`), money that never enters the
-    ledger nor the cycle's books: the cycle must settle all the same."""
+    ledger nor the cycle's books: the cycle must settle all the same.
+
+    `bank_step`: the households who pay by transfer do so on the bank account instead of at the till
+    (their basket is left on account); after the distributions, `bank_step(association=, cycle=,
+    owed=[members])` is called (grappe.bank.simulation: a statement of their transfers, imported) and
+    what it returns is the result's "bank". The settlement comes after it."""
     global _RUN_SALT
     _RUN_SALT = secrets.randbits(128)  # see services_key
     rng = random.Random(seed)
@@ -139,6 +144,7 @@ def simulate(*, groups=2, households=20, products=8, seed=0, deferred_fees=0) ->
     with timer.step("distribution"):
         distributions = distribution_services.create_distributions(cycle=cycle, by=None)
         payments = not_collected = instant = fees = 0
+        owed: list | None = [] if bank_step is not None else None
         for d in distributions:
             baskets = list(Basket.objects.filter(distribution=d).select_related("member", "distribution")
                            .prefetch_related("lines"))
@@ -160,13 +166,18 @@ def simulate(*, groups=2, households=20, products=8, seed=0, deferred_fees=0) ->
                 if deferred_fees and services.fee_due_at(basket) is not None:
                     services.take_first_fee(basket=basket, means=Means.CASH, by=None)
                     fees += 1
-                payments += pay_basket(rng, basket, d)
+                payments += pay_basket(rng, basket, d, at_bank=owed)
             count_cash(d)
             distribution_services.close_distribution(distribution=d, by=None)
         counts.update(distributions=len(distributions), payments=payments, not_collected=not_collected, fees=fees,
                       instant_sales=instant,
                       baskets=Basket.objects.filter(distribution__cycle=cycle).count(),
                       basket_lines=BasketLine.objects.filter(basket__distribution__cycle=cycle).count())
+
+    bank = None
+    if bank_step is not None:
+        with timer.step("bank"):
+            bank = bank_step(association=association, cycle=cycle, owed=owed)
 
     with timer.step("invoices"):
         invoice_suppliers(cycle, today)
@@ -178,7 +189,7 @@ def simulate(*, groups=2, households=20, products=8, seed=0, deferred_fees=0) ->
             services.settle_cycle(cycle=cycle, by=None)
 
     counts.update(groups=groups, households=households, products=products)
-    return {
+    return ({} if bank is None else {"bank": bank}) | {
         "association": slug, "cycle": cycle.pk, "seed": seed, "counts": counts, "seconds": timer.seconds,
         "total_seconds": round(sum(timer.seconds.values()), 3),
         "charged": f"{report.charged:.2f}", "tier_adjustments": f"{report.tier_adjustments:.2f}",
@@ -238,8 +249,10 @@ def invoice_suppliers(cycle, day, by=None) -> None:
         services.record_passed_on_cost(cycle=cycle, label="Transport et frais", amount=round_cents(recovered), by=by)
 
 
-def pay_basket(rng, basket, distribution, by=None, now=None) -> int:
-    """Mixed payments for a collected basket; returns how many payments were recorded."""
+def pay_basket(rng, basket, distribution, by=None, now=None, at_bank: list | None = None) -> int:
+    """Mixed payments for a collected basket; returns how many payments were recorded. `at_bank`: the
+    households who pay by transfer leave the basket on account and are added to it (they pay on the
+    bank account; the bank step books their transfers)."""
     total = round_cents(sum((line.amount for line in BasketLine.objects.filter(basket=basket)), ZERO))
     if total <= 0:
         return 0
@@ -260,6 +273,10 @@ def pay_basket(rng, basket, distribution, by=None, now=None) -> int:
                                 reference=f"B{rng.randint(1, 99999)}", voucher_value=Decimal("5.00"), **common)
         services.record_payment(amount=total - Decimal("5.00"), means=Means.CASH, **common)
         return 2
+    if roll < 0.9 and at_bank is not None:
+        services.leave_on_account(member=member, by=by, confirmed=True)
+        at_bank.append(member)
+        return 0
     if roll < 0.9:
         services.record_payment(amount=total, means=Means.TRANSFER, **common)
         return 1

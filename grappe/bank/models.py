@@ -5,9 +5,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grappe.accounts.models import Entry
+from grappe.accounts.models import Entry, SupplierInvoice, SupplierPayment
 from grappe.core.fields import FiniteDecimalField
-from grappe.members.models import Member
+from grappe.members.models import Member, Membership
 from grappe.network.models import Association
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -39,7 +39,9 @@ class StatementImport(models.Model):
     # the statement's own balances when it gives them (CAMT OPBD/CLBD, CFONB 01/07, OFX LEDGERBAL)
     opening_balance = FiniteDecimalField(null=True, blank=True, **MONEY)
     closing_balance = FiniteDecimalField(null=True, blank=True, **MONEY)
+    first_day = models.DateField(null=True, blank=True, help_text="the first booking day of the statement's lines")
     last_day = models.DateField(null=True, blank=True, help_text="the last booking day of the statement's lines")
+    proposed = models.PositiveIntegerField(default=0, help_text="the new lines given a proposal at the import")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 
@@ -67,13 +69,37 @@ class BankTransaction(models.Model):
     bank_ref = models.CharField(max_length=120, blank=True)
     fingerprint = models.CharField(max_length=130, help_text="statements.fingerprints: the same line imported again")
     statement_import = models.ForeignKey(StatementImport, on_delete=models.PROTECT, related_name="lines")
+    class Kind(models.TextChoices):  # matching.KINDS
+        PAYMENT = "payment", _("member's payment")
+        HAND = "hand", _("transfer recorded by hand")
+        FEE = "fee", _("membership fee")
+        SUPPLIER_PAYMENT = "supplier_payment", _("supplier payment recorded by hand")
+        INVOICE = "invoice", _("supplier invoice")
+        CLAIM = "claim", _("food-voucher claim")
+
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UNMATCHED)
+    proposal_kind = models.CharField(max_length=16, choices=Kind.choices, blank=True)
     proposed_member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     proposed_entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    proposed_supplier_payment = models.ForeignKey(SupplierPayment, null=True, blank=True, on_delete=models.PROTECT,
+                                                  related_name="+")
+    proposed_invoice = models.ForeignKey(SupplierInvoice, null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="+")
+    # a food-voucher claim (grappe.accounts.VoucherClaim, once it exists): its pk, no foreign key yet
+    proposed_claim_id = models.PositiveIntegerField(null=True, blank=True)
     proposal_sure = models.BooleanField(default=False)
+    match_kind = models.CharField(max_length=16, choices=Kind.choices, blank=True)
     # one bank line per ledger entry: a transfer recorded by hand is matched once, never booked again
     matched_entry = models.OneToOneField(Entry, null=True, blank=True, on_delete=models.PROTECT,
                                          related_name="bank_transaction")
+    matched_supplier_payment = models.OneToOneField(SupplierPayment, null=True, blank=True, on_delete=models.PROTECT,
+                                                    related_name="bank_transaction")
+    matched_membership = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.PROTECT,
+                                           related_name="+")
+    matched_claim_id = models.PositiveIntegerField(null=True, blank=True)  # see proposed_claim_id
+    ignore_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    reopened = models.PositiveIntegerField(default=0, help_text="how many times the line was reopened (each "
+                                                                 "booking from it then has its own ledger key)")
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -86,3 +112,25 @@ class BankTransaction(models.Model):
 
     def __str__(self):
         return f"{self.booked_on} {self.amount} {self.label}"
+
+
+class BankLineEvent(models.Model):
+    """What a person (or the command) did to a bank line: confirmed, ignored, reopened. Kept."""
+
+    class Action(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        IGNORED = "ignored", _("ignored")
+        REOPENED = "reopened", _("reopened")
+
+    line = models.ForeignKey(BankTransaction, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    kind = models.CharField(max_length=16, blank=True, help_text="the match confirmed or undone (Kind)")
+    note = models.CharField(max_length=300, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.line_id} {self.action} {self.at:%Y-%m-%d %H:%M}"

@@ -250,6 +250,7 @@ class CsvMapping:
     reference: str = ""
     counterparty: str = ""
     date_format: str = "%d/%m/%Y"
+    decimal_comma: bool = True  # "1.234,56"; False: "1,234.56"
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -272,12 +273,15 @@ def guess_csv_mapping(header: list[str]) -> CsvMapping | None:
     found = {key: next((folded[g] for g in guesses if g in folded), "") for key, guesses in _GUESSES.items()}
     if not found["date"] or not found["label"] or not (found["amount"] or (found["debit"] and found["credit"])):
         return None
-    return CsvMapping(**found)
+    return CsvMapping(date=found["date"], label=found["label"], amount=found["amount"], debit=found["debit"],
+                      credit=found["credit"], reference=found["reference"], counterparty=found["counterparty"])
 
 
-def _csv_amount(text: str, where: str) -> Decimal:
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
-    if "," in cleaned:  # French: "1.234,56" or "1234,56"
+def _csv_amount(text: str, where: str, decimal_comma: bool = True) -> Decimal:
+    cleaned = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("€", "")
+    if not decimal_comma:  # "1,234.56"
+        cleaned = cleaned.replace(",", "")
+    elif "," in cleaned:  # French: "1.234,56" or "1234,56"
         cleaned = cleaned.replace(".", "").replace(",", ".")
     return _decimal(cleaned or "0", where)
 
@@ -321,9 +325,10 @@ def parse_csv(data: bytes, mapping: CsvMapping | None = None) -> Statement:
         except ValueError:
             raise StatementError(f"{where}: {cell(row, mapping.date)!r} is not a date") from None
         if mapping.amount:
-            amount = _csv_amount(cell(row, mapping.amount), where)
+            amount = _csv_amount(cell(row, mapping.amount), where, mapping.decimal_comma)
         else:
-            amount = abs(_csv_amount(cell(row, mapping.credit), where)) - abs(_csv_amount(cell(row, mapping.debit), where))
+            amount = (abs(_csv_amount(cell(row, mapping.credit), where, mapping.decimal_comma))
+                      - abs(_csv_amount(cell(row, mapping.debit), where, mapping.decimal_comma)))
         statement.lines.append(Line(booked_on=booked_on, amount=amount, label=cell(row, mapping.label),
                                     counterparty=cell(row, mapping.counterparty),
                                     reference=cell(row, mapping.reference)))

@@ -349,8 +349,9 @@ class PriceImport(models.Model):
 class ReferencePrice(models.Model):
     """What the same product costs in an ordinary shop nearby, per the product's member unit.
 
-    Each observation adds a row, none is edited; the product's reference is its latest observation
-    (by observed date, then by recording). It feeds the savings shown to members and funders
+    Each observation adds a row, none is edited; the product's reference on a day is its latest
+    observation dated on or before that day (by observed date, then by recording): a basket is
+    compared with the shop prices of its distribution's day (`references.references_on`). It feeds the savings shown to members and funders
     (the pure rule in `savings.py`).
     """
 

@@ -1,14 +1,16 @@
 """Reference prices: what the same product costs in an ordinary shop nearby.
 
-The write path (`record_reference`, `apply_reference_rows`), the read of the current references in
-bulk, and the XLSX/CSV import: all rows are checked first and nothing is saved while one row is in
-error (the coordinator fixes the file and sends it again: a half-applied list of shop prices would be
+The write path (`record_reference`, `apply_reference_rows`), the read in bulk of the references in
+force on a day (a basket is compared with the shop prices of its distribution's day, never with
+later ones), and the XLSX/CSV import: all rows are checked first and nothing is saved while one row
+is in error (the coordinator fixes the file and sends it again: a half-applied list of shop prices would be
 hard to tell from a complete one).
 """
 
 from __future__ import annotations
 
 import datetime
+from bisect import bisect_right
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -57,13 +59,56 @@ def record_reference(*, by, product: Product, price_per_unit: Decimal, shop: str
                                          recorded_by=by, recorded_at=now)
 
 
-def current_references(product_ids: Iterable[int]) -> dict[int, ReferencePrice]:
-    """product id -> its reference (the latest observation), in one query."""
+def references_on(product_ids: Iterable[int], day: datetime.date) -> dict[int, ReferencePrice]:
+    """product id -> its reference in force on `day`: the latest observation dated on or before that
+    day (by observed date, then by recording), in one query. A product seen only later has none."""
     found: dict[int, ReferencePrice] = {}
-    for reference in (ReferencePrice.objects.filter(product_id__in=set(product_ids))
+    for reference in (ReferencePrice.objects.filter(product_id__in=set(product_ids), observed_on__lte=day)
                       .order_by("product_id", "-observed_on", "-recorded_at", "-pk")):
         found.setdefault(reference.product_id, reference)
     return found
+
+
+def current_references(product_ids: Iterable[int], today: datetime.date | None = None) -> dict[int, ReferencePrice]:
+    """product id -> its reference today (shop prices are never dated in the future: the latest one)."""
+    return references_on(product_ids, today or timezone.localdate())
+
+
+class ReferenceHistory:
+    """Every observation of some products, to read the reference in force on any day without a query
+    per day (a report covers many distributions; a member's year, many baskets)."""
+
+    def __init__(self, references: Iterable[ReferencePrice]):
+        by_product: dict[int, list[ReferencePrice]] = {}
+        for reference in sorted(references, key=lambda r: (r.product_id, r.observed_on, r.recorded_at, r.pk)):
+            by_product.setdefault(reference.product_id, []).append(reference)
+        self._by_product = by_product
+        self._days = {pk: [r.observed_on for r in found] for pk, found in by_product.items()}
+
+    def reference(self, product_id: int, day: datetime.date) -> ReferencePrice | None:
+        """The latest observation dated on or before `day` (the last recorded among those of one day)."""
+        days = self._days.get(product_id)
+        if not days:
+            return None
+        index = bisect_right(days, day)
+        return self._by_product[product_id][index - 1] if index else None
+
+    def price(self, product_id: int, day: datetime.date) -> Decimal | None:
+        reference = self.reference(product_id, day)
+        return reference.price_per_unit if reference is not None else None
+
+    def on(self, day: datetime.date) -> dict[int, ReferencePrice]:
+        """product id -> its reference in force on `day` (as `references_on`, without a query)."""
+        found = {pk: self.reference(pk, day) for pk in self._by_product}
+        return {pk: reference for pk, reference in found.items() if reference is not None}
+
+
+def reference_history(product_ids: Iterable[int], until: datetime.date | None = None) -> ReferenceHistory:
+    """The observations of these products (up to `until`), in one query."""
+    rows = ReferencePrice.objects.filter(product_id__in=set(product_ids))
+    if until is not None:
+        rows = rows.filter(observed_on__lte=until)
+    return ReferenceHistory(rows)
 
 
 # --- The import -------------------------------------------------------------------------------
@@ -180,12 +225,24 @@ def apply_reference_rows(*, by, association, rows: list[dict], now=None) -> int:
 
 # --- The savings of baskets (the rule itself is savings.py) ------------------------------------
 
-def savings_of(lines, found: dict[int, ReferencePrice] | None = None) -> Savings:
+def _day_of(lines) -> datetime.date:
+    """The day the lines were handed out: their basket's distribution (BasketLine), else today."""
+    for line in lines:
+        basket = getattr(line, "basket", None)
+        distribution = getattr(basket, "distribution", None)
+        if distribution is not None:
+            return distribution.date
+    return timezone.localdate()
+
+
+def savings_of(lines, found: dict[int, ReferencePrice] | None = None, *, on: datetime.date | None = None) -> Savings:
     """The savings on basket lines (anything with product_id, quantity, unit_price), against each
-    product's current reference (`found`, or one query for them)."""
+    product's reference in force on the day the basket was handed out: `found` (the references of
+    that day, e.g. `ReferenceHistory.on`), or one query for those in force on `on` (by default the
+    day of the lines' distribution, read from their basket)."""
     lines = list(lines)
     if found is None:
-        found = current_references(line.product_id for line in lines)
+        found = references_on((line.product_id for line in lines), on or _day_of(lines))
     return savings(SavingLine(quantity=line.quantity, paid_per_unit=line.unit_price,
                               reference_per_unit=found[line.product_id].price_per_unit
                               if line.product_id in found else None)

@@ -31,6 +31,9 @@ class Party:
     address: str = ""
     siret: str = ""
     vat_number: str = ""
+    # BT-32, the seller's tax registration (scheme FC): its SIREN when it has no VAT number, so that an
+    # invoice whose lines are exempt (category E) still names the seller's tax identity (rule BR-E-02)
+    tax_registration: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,9 +84,10 @@ def _party(parent, tag: str, party: Party):
     if len(lines) > 1:
         _el(address, "ram:LineTwo", ", ".join(lines[1:]))
     _el(address, "ram:CountryID", "FR")
+    if party.tax_registration:
+        _el(_el(node, "ram:SpecifiedTaxRegistration"), "ram:ID", party.tax_registration, schemeID="FC")
     if party.vat_number:
-        registration = _el(node, "ram:SpecifiedTaxRegistration")
-        _el(registration, "ram:ID", party.vat_number, schemeID="VA")
+        _el(_el(node, "ram:SpecifiedTaxRegistration"), "ram:ID", party.vat_number, schemeID="VA")
 
 
 def _category(invoice: CiiInvoice) -> str:

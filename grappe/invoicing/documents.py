@@ -27,7 +27,8 @@ def invoice_xml(invoice: Invoice) -> bytes:
     return cii_xml(CiiInvoice(
         number=invoice.reference, issued_on=timezone.localdate(invoice.issued_at),
         credit_note=invoice.kind == Invoice.Kind.CREDIT_NOTE,
-        seller=Party(invoice.seller_name, invoice.seller_address, invoice.seller_siret, invoice.seller_vat_number),
+        seller=Party(invoice.seller_name, invoice.seller_address, invoice.seller_siret, invoice.seller_vat_number,
+                     tax_registration="" if invoice.seller_vat_number else invoice.seller_siret[:9]),
         buyer=Party(invoice.buyer_name, invoice.buyer_address, invoice.buyer_siret),
         lines=lines, totals=totals(lines), vat_subject=invoice.vat_subject,
         due_on=invoice.due_on if invoice.kind == Invoice.Kind.INVOICE else None,

@@ -17,6 +17,11 @@ from .amounts import Line, totals
 from .models import Invoice, InvoiceCounter
 
 DEFAULT_PAYMENT_DAYS = 30
+# A public body (the State, a local authority and their public establishments, such as a CCAS) pays
+# within 30 days of receiving the invoice (Code de la commande publique, art. R2192-10); others within
+# 60 days of the invoice date at most (Code de commerce, art. L441-10).
+PUBLIC_BODY_PAYMENT_DAYS = 30
+MAX_PAYMENT_DAYS = 60
 MAX_LINES = 500
 MAX_AMOUNT = Decimal("1000000")
 
@@ -28,11 +33,16 @@ class Buyer:
     siret: str = ""
     service_code: str = ""  # Chorus Pro's "code service" of a public body
     professional: bool = True  # a structure: the late-payment mentions apply
+    public_body: bool = False  # invoiced through Chorus Pro: a SIRET, and paid within 30 days
 
 
 def buyer_of(member: Member, *, address: str = "", siret: str = "", service_code: str = "") -> Buyer:
-    return Buyer(name=member.name, address=address, siret=siret, service_code=service_code,
-                 professional=member.kind == Member.Kind.STRUCTURE)
+    """The buyer an invoice names: the member's billing details (grappe.members), unless given here."""
+    structure = member.kind == Member.Kind.STRUCTURE
+    return Buyer(name=member.name, address=address or member.billing_address,
+                 siret=siret or (member.siret if structure else ""),
+                 service_code=service_code or (member.chorus_service_code if structure else ""),
+                 professional=structure, public_body=structure and member.public_body)
 
 
 def _checked_lines(lines: list[Line]) -> list[Line]:
@@ -75,8 +85,12 @@ def issue_invoice(*, association: Association, buyer: Buyer, lines: list[Line], 
         raise DomainError(_("Only an invoice of this association can be corrected."))
     if not buyer.name.strip():
         raise DomainError(_("The buyer's name is missing."))
-    if not 0 <= payment_days <= 60:  # French law: at most 60 days from the invoice date
+    if not 0 <= payment_days <= MAX_PAYMENT_DAYS:  # French law: at most 60 days from the invoice date
         raise DomainError(_("Payment is due within 0 to 60 days."))
+    if buyer.public_body and payment_days > PUBLIC_BODY_PAYMENT_DAYS:
+        raise DomainError(_("A public body pays within 30 days at most."))
+    if buyer.public_body and not buyer.siret.strip():
+        raise DomainError(_("Chorus Pro needs the SIRET of a public body: add it on the member's page."))
     lines = _checked_lines(lines)
     if not association.vat_subject and any(line.vat_rate for line in lines):
         raise DomainError(_("This association is not subject to VAT: its lines carry no VAT."))

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from grappe.core.money import plain_number
 from grappe.network.models import Commune, Partner, Site
 
-from .models import Member, Membership
+from .models import Member, Membership, validate_siret
+from .siret import normalised as normalised_siret
 
 
 class DateInput(forms.DateInput):
@@ -29,17 +30,49 @@ class MemberForm(forms.ModelForm):
     children = forms.IntegerField(label=_("Children in the household"), min_value=0, max_value=MEMBER_PERSONS_MAX,
                                   initial=0)
 
+    # spaces between the groups of digits are allowed when typing ("212 602 819 00014")
+    siret = forms.CharField(label=_("SIRET"), max_length=20, required=False,
+                            help_text=Member._meta.get_field("siret").help_text,
+                            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+
+    BILLING_FIELDS = ("billing_address", "siret", "public_body", "chorus_service_code")
+
     class Meta:
         model = Member
         fields = ["kind", "name", "first_name", "adults", "children", "phone", "email", "preferred_channel",
-                  "commune", "stop", "reminders_opt_out"]
-        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})}
+                  "commune", "stop", "reminders_opt_out", "billing_address", "siret", "public_body",
+                  "chorus_service_code"]
+        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+                   "billing_address": forms.Textarea(attrs={"rows": 3, "autocomplete": "off"})}
 
     def __init__(self, *args, group=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = Commune.objects.order_by("name")
         self.fields["stop"].queryset = Site.objects.filter(group=group) if group else Site.objects.none()
         self.fields["stop"].required = False
+
+    def main_fields(self):
+        return [self[name] for name in self.fields if name not in self.BILLING_FIELDS]
+
+    def billing_fields(self):
+        return [self[name] for name in self.BILLING_FIELDS]
+
+    def clean_siret(self):
+        siret = normalised_siret(self.cleaned_data.get("siret") or "")
+        validate_siret(siret)
+        return siret
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Member.Kind.HOUSEHOLD:
+            for name, message in (("siret", _("A household has no SIRET: leave it empty.")),
+                                  ("public_body", _("Only a structure can be a public body.")),
+                                  ("chorus_service_code", _("Only a public body has a Chorus Pro service code."))):
+                if data.get(name):
+                    self.add_error(name, message)
+        elif data.get("public_body") and not data.get("siret") and "siret" not in self.errors:
+            self.add_error("siret", _("Chorus Pro needs the SIRET of a public body."))
+        return data
 
 
 class CategoryForm(forms.Form):

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -9,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from grappe.core.fields import FiniteDecimalField
 from grappe.core.text import fold, words
 from grappe.network.models import Association, BuyingGroup, Commune, Partner, Site
+
+from .siret import is_valid_siret
 
 
 def search(text: str, prefix: str = "") -> models.Q:
@@ -21,6 +24,12 @@ def search(text: str, prefix: str = "") -> models.Q:
     if text.isdigit() and len(text) < 10:
         query |= models.Q(**{f"{prefix}number": int(text)})
     return query
+
+
+def validate_siret(value: str) -> None:
+    if value and not is_valid_siret(value):
+        raise ValidationError(_("This SIRET is not valid: 14 digits, as on the structure's papers "
+                                "(check for a typing error)."), code="siret")
 
 
 class MemberQuerySet(models.QuerySet):
@@ -108,6 +117,18 @@ class Member(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="member")
     reminders_opt_out = models.BooleanField(_("no reminders"), default=False)
+    # Invoicing (grappe.invoicing): what an invoice to this member names as its buyer. A structure may be a
+    # public body (a CCAS): its invoices then go through Chorus Pro, which reads the SIRET and the service
+    # code. A household is invoiced only on request, with its name and billing address, never a SIRET.
+    billing_address = models.TextField(_("billing address"), max_length=500, blank=True,
+                                       help_text=_("As it must appear on invoices: street, postcode and town."))
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret],
+                             help_text=_("Structures only: 14 digits."))
+    public_body = models.BooleanField(_("public body (Chorus Pro)"), default=False,
+                                      help_text=_("A CCAS, a town, a public establishment: its invoices are sent "
+                                                  "through Chorus Pro and paid within 30 days."))
+    chorus_service_code = models.CharField(_("service code (Chorus Pro)"), max_length=100, blank=True,
+                                           help_text=_("If the public body gave one (e.g. its youth service)."))
     erased_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -121,6 +142,10 @@ class Member(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(category="priority") | ~models.Q(priority_basis=""),
                 name="priority_has_basis",
+            ),
+            models.CheckConstraint(  # a household is invoiced (on request) by name and address only
+                condition=models.Q(kind="structure") | models.Q(siret="", public_body=False, chorus_service_code=""),
+                name="member_billing_ids_structure_only",
             ),
         ]
         indexes = [models.Index(fields=["group", "status", "category"])]

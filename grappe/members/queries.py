@@ -72,7 +72,7 @@ def unused_referral(code: str) -> Referral | None:
 # keys), each under the label the forms use, with choices, dates, yes/no and euros written for people.
 DATA_FIELDS = ("number", "group", "kind", "name", "adults", "children", "phone", "email", "preferred_channel",
                "commune", "category", "priority_basis", "basis_partner", "basis_date", "review_date", "status",
-               "joined_on", "reminders_opt_out")
+               "joined_on", "reminders_opt_out", "billing_address")
 
 
 def readable(value) -> str:

@@ -4,6 +4,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,6 +15,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grappe.core import backup
 from grappe.core import services as core_services
 from grappe.core.errors import DomainError
 from grappe.core.money import plain_number
@@ -24,9 +26,11 @@ from . import quota
 from .models import AuditEntry, Member, Membership, Referral
 from .personal_data import sections_for
 from .signals import member_erased
+from .siret import is_valid_siret
 
 PERSONAL_FIELDS = ["name", "first_name", "kind", "adults", "children", "phone", "email", "preferred_channel", "commune",
-                   "stop", "group", "reminders_opt_out"]
+                   "stop", "group", "reminders_opt_out", "billing_address", "siret", "public_body",
+                   "chorus_service_code"]
 CATEGORY_FIELDS = ["category", "priority_basis", "basis_partner", "basis_date", "review_date"]
 CODE_ALPHABET = READABLE_ALPHABET  # no 0/O, 1/I/L: codes are read aloud and typed
 
@@ -124,6 +128,15 @@ def _validate_member(data: dict) -> None:
         raise DomainError(_("Give a name of at most 200 characters."))
     if not 1 <= int(data.get("adults", 1)) <= 30 or not 0 <= int(data.get("children", 0)) <= 30:
         raise DomainError(_("A household counts 1 to 30 adults and 0 to 30 children."))
+    _validate_billing(data.get("kind", Member.Kind.HOUSEHOLD), data)
+
+
+def _validate_billing(kind: str, data: dict) -> None:
+    """A SIRET passes INSEE's check; only a structure has one, or is a public body with a service code."""
+    if data.get("siret") and not is_valid_siret(data["siret"]):
+        raise DomainError(_("This SIRET is not valid."))
+    if kind != Member.Kind.STRUCTURE and any(data.get(f) for f in ("siret", "public_body", "chorus_service_code")):
+        raise DomainError(_("A household has no SIRET and is not a public body."))
 
 
 def _validate_priority(data: dict) -> None:
@@ -198,6 +211,8 @@ def update_member(*, member: Member, by, **data) -> list[str]:
     changed = [f for f in PERSONAL_FIELDS if f in data and getattr(member, f) != data[f]]
     if "group" in changed:
         raise DomainError(_("To move a household to another group, have it leave and join the other group."))
+    _validate_billing(data.get("kind", member.kind),
+                      {f: data.get(f, getattr(member, f)) for f in ("siret", "public_body", "chorus_service_code")})
     for field in changed:
         setattr(member, field, data[field])
     if changed:
@@ -456,6 +471,10 @@ def member_data(member: Member) -> dict:
         "status": member.status,
         "joined_on": member.joined_on.isoformat() if member.joined_on else None,
         "reminders_opt_out": member.reminders_opt_out,
+        "billing_address": member.billing_address,
+        "siret": member.siret,
+        "public_body": member.public_body,
+        "chorus_service_code": member.chorus_service_code,
         # memberships, orders, baskets, payments, account entries, reminders sent: each app's own
         # (grappe.members.personal_data), under its machine key
         **{section.key: section.data for section in sections_for(member)},
@@ -468,8 +487,11 @@ def export_member_data(*, member: Member, by, fmt: str) -> dict:
 
 
 @transaction.atomic
-def erase_member(*, member: Member, by) -> Member:
-    """Anonymise the person; keep the member row (and so the accounting history) under its number."""
+def erase_member(*, member: Member, by, now=None) -> Member:
+    """Anonymise the person; keep the member row (and so the accounting history) under its number.
+    Journalled once committed (ids and date only: grappe.core.backup.journal_erasure), so that a
+    restore of an older backup erases the person again (`now`: the first erasure's date, then)."""
+    now = now or timezone.now()
     member = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
     if member.erased_at:
         return member
@@ -480,6 +502,7 @@ def erase_member(*, member: Member, by) -> Member:
         emails=[member.email] + ([user.email] if user else []))
     member.name = str(_("Erased member"))
     member.first_name = ""
+    member.billing_address = ""  # issued invoices keep their own copy (legal retention)
     member.phone = ""
     member.email = ""
     member.commune = None
@@ -489,10 +512,10 @@ def erase_member(*, member: Member, by) -> Member:
     member.review_date = None
     member.user = None
     member.reminders_opt_out = True
-    member.erased_at = timezone.now()
+    member.erased_at = now
     if member.status != Member.Status.LEFT:
         member.status = Member.Status.LEFT
-        member.left_on = timezone.localdate()
+        member.left_on = timezone.localdate(now)
     member.save()
     Referral.objects.filter(member=member).update(household_name="—", phone="")
     member_erased.send(sender=Member, member=member, user=user, former=former)  # e.g. notify's log
@@ -504,6 +527,8 @@ def erase_member(*, member: Member, by) -> Member:
         user.save()
     audit(member, by=by, action=AuditEntry.Action.ERASED)
     admit_from_waiting_list(group=member.group, by=by)
+    transaction.on_commit(partial(backup.journal_erasure, member_id=member.pk,
+                                  association_id=member.association_id, erased_at=now))
     return member
 
 

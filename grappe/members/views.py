@@ -35,6 +35,7 @@ from grappe.network.models import Partner
 
 from . import services
 from .forms import CategoryForm, MemberForm, MembershipForm, ReferralForm, RegisterForm, language_choices
+from .links import links_for
 from .models import AuditEntry, Member
 from .personal_data import sections_for
 from .queries import (
@@ -103,6 +104,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_category": request.scope.is_coordinator,
         "temporary_pending": bool(member.user_id) and TemporaryPassword.objects.filter(user_id=member.user_id).exists(),
         "audit": member.audit_entries.select_related("actor")[:20] if request.scope.is_coordinator else [],
+        "more_links": links_for(request.scope, member),
     })
 
 
@@ -140,11 +142,16 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MemberForm(request.POST or None, instance=None, group=member.group, prefix="m",
                       initial={f: getattr(member, f) for f in MemberForm.Meta.fields})
     if request.method == "POST" and form.is_valid():
-        changed = services.update_member(member=member, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Saved.") if changed else _("Nothing was changed."))
-        return redirect("members:detail", pk=member.pk)
+        try:
+            changed = services.update_member(member=member, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Saved.") if changed else _("Nothing was changed."))
+            return redirect("members:detail", pk=member.pk)
     return render(request, "members/member_form.html", {"form": form, "member": member, "group": member.group,
-                                                        "title": _("Change %(name)s") % {"name": member.name}})
+                                                        "title": _("Change %(name)s") % {"name": member.name}},
+                  status=REFUSED if form.is_bound else 200)
 
 
 @require_scope(*COORDINATORS)

@@ -23,6 +23,9 @@ Counting rules (chosen where the issue was silent):
 - Tier adjustments: a solidarity household pays a little more than cost (money into the solidarity
   fund), a priority household a little less (money out of it): per served line (member price -
   cost) x quantity. Goods at cost = charged - money in + money out, so the three add up exactly.
+- The solidarity fund's balance: money in and out per month (the same line by line adjustments), from
+  the balance on the period's first day (every handed-out line before it, served or estimated).
+- Membership fees per means of payment: the means recorded with the membership (members.Membership).
 - Payments: payments into members' accounts per means of payment, net of reversed payments, on the
   day they were recorded; refunds apart.
 - Volunteer hours: the length of every filled rota slot (start to end) on a distribution in the
@@ -86,6 +89,7 @@ class FeeRow:
     member_id: int
     paid_on: date
     fee: Decimal
+    means: str = ""  # members.Membership.Means: cash, cheque, card, transfer, voucher; "" when not recorded
 
 
 @dataclass(frozen=True)
@@ -197,9 +201,23 @@ def referrals_per_partner(referrals: list[ReferralRow], period: Period) -> list[
     return [{"partner": p, "made": made[p], "joined": joined[p]} for p in partners]
 
 
+# the means a membership fee is recorded with (members.Membership.Means), in the order reports show them
+FEE_MEANS = ("cash", "cheque", "card", "transfer", "voucher")
+
+
 def membership_fees(fees: list[FeeRow], period: Period) -> dict:
+    """Memberships paid in the period (by the day of payment): how many and how much, in all and per
+    means of payment (every means listed, even at zero; "" for fees recorded without their means)."""
     paid = [row for row in fees if row.paid_on in period]
-    return {"count": len(paid), "total": sum((row.fee for row in paid), Decimal("0.00"))}
+    count: Counter[str] = Counter()
+    amount: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    for row in paid:
+        count[row.means] += 1
+        amount[row.means] += row.fee
+    order = list(FEE_MEANS) + sorted(means for means in count if means not in FEE_MEANS)
+    return {"count": len(paid), "total": sum((row.fee for row in paid), Decimal("0.00")),
+            "by_means": [{"means": means, "count": count[means], "amount": amount[means]} for means in order
+                         if means in FEE_MEANS or count[means]]}
 
 
 def _in(lines, period):
@@ -231,11 +249,7 @@ def baskets_per_week(lines: list[LineRow], period: Period, baskets: list[BasketR
 def baskets_per_month(lines: list[LineRow], period: Period, baskets: list[BasketRow] | None = None) -> list[dict]:
     """Baskets per calendar month of the distribution (for long periods), months without baskets included."""
     months = Counter((day.year, day.month) for day, _key in _handed(lines, period, baskets))
-    out, year, month = [], period.start.year, period.start.month
-    while (year, month) <= (period.end.year, period.end.month):
-        out.append({"month": date(year, month, 1), "baskets": months[(year, month)]})
-        year, month = year + (month == 12), month % 12 + 1
-    return out
+    return [{"month": first, "baskets": months[(first.year, first.month)]} for first in months_of(period)]
 
 
 def basket_count(lines: list[LineRow], period: Period, baskets: list[BasketRow] | None = None) -> dict:
@@ -321,6 +335,41 @@ def turnover(lines: list[LineRow], period: Period, charges: list[ChargeRow] | No
             "estimated": estimated}
 
 
+def months_of(period: Period) -> list[date]:
+    """The first day of each calendar month the period touches."""
+    out, year, month = [], period.start.year, period.start.month
+    while (year, month) <= (period.end.year, period.end.month):
+        out.append(date(year, month, 1))
+        year, month = year + (month == 12), month % 12 + 1
+    return out
+
+
+def fund_movement(line: LineRow) -> Decimal:
+    """What one handed-out line puts into the solidarity fund (> 0: a solidarity household paid above
+    cost) or takes out of it (< 0: a priority household paid below cost): its price less its cost,
+    each rounded to the cent as on the basket (the settlement's tier adjustment, line by line)."""
+    return line.paid - line.at_cost
+
+
+def solidarity_fund(lines: list[LineRow], period: Period, opening: Decimal = Decimal("0.00")) -> dict:
+    """The solidarity fund month by month: money in (positive), money out (negative) and the balance
+    at the end of each month, from `opening` (the fund's balance on the period's first day: every
+    movement before it). Over a cycle's lines, in + out is the settlement's tier adjustments."""
+    moves: dict[tuple[int, int], list[Decimal]] = defaultdict(lambda: [Decimal("0.00"), Decimal("0.00")])
+    for line in _in(lines, period):
+        movement = fund_movement(line)
+        moves[(line.day.year, line.day.month)][0 if movement > 0 else 1] += movement
+    balance, months = opening, []
+    total_in = total_out = Decimal("0.00")
+    for first in months_of(period):
+        into, out = moves[(first.year, first.month)]
+        balance += into + out
+        total_in, total_out = total_in + into, total_out + out
+        months.append({"month": first, "in": into, "out": out, "balance": balance})
+    return {"opening": opening, "in": total_in, "out": total_out, "closing": opening + total_in + total_out,
+            "months": months}
+
+
 def payments(rows: list[PaymentRow], period: Period) -> dict:
     """Payments received per means of payment (net of reversed payments), and refunds, in the period."""
     received: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
@@ -386,10 +435,12 @@ def household_savings(members: list[MemberRow], lines: list[LineRow], period: Pe
 
 
 def compute(*, members, referrals, fees, lines, period: Period, threshold: Decimal, stop_names=None,
-            stop_communes=None, baskets=None, slots=None, charges=None, payment_rows=None) -> dict:
+            stop_communes=None, baskets=None, slots=None, charges=None, payment_rows=None,
+            fund_opening: Decimal = Decimal("0.00")) -> dict:
     """Every indicator this module knows, for one scope and period. `baskets` and `slots` come from the
     distribution app, `charges` and `payment_rows` from the accounts app: None when it is not installed
-    (the figures are then absent, not zero; turnover then reads the lines' prices)."""
+    (the figures are then absent, not zero; turnover then reads the lines' prices). `fund_opening`: the
+    solidarity fund's balance on the period's first day (the movements of every line before it)."""
     stop_names = stop_names or {}
     extra = {}
     if baskets is not None:
@@ -415,6 +466,7 @@ def compute(*, members, referrals, fees, lines, period: Period, threshold: Decim
         "communes": communes_reached(members, period, stop_communes),
         "van_stops": van_stops(members, lines, period, stop_names),
         "savings": household_savings(members, lines, period),
+        "solidarity_fund": solidarity_fund(lines, period, fund_opening),
     }
 
 

@@ -1,10 +1,14 @@
 """Rows for the indicators, read from the database for one scope (a set of groups) and period."""
 
-from django.db.models import Q
+import datetime
+from decimal import Decimal
+
+from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce, TruncDate
 
 from grappe.accounts.models import Entry
-from grappe.catalogue.references import current_references
+from grappe.catalogue.references import reference_history
+from grappe.core.money import line_total
 from grappe.distribution.models import Basket, BasketLine, Distribution, RotaSlot, slot_minutes
 from grappe.members.models import Member, Membership, Referral
 from grappe.network.models import BuyingGroup, Site
@@ -38,8 +42,9 @@ def referral_rows(group_ids, period: ind.Period) -> list[ind.ReferralRow]:
 
 def fee_rows(group_ids, period: ind.Period) -> list[ind.FeeRow]:
     rows = (Membership.objects.filter(member__group__in=group_ids, paid_on__range=(period.start, period.end))
-            .values_list("member_id", "paid_on", "fee"))
-    return [ind.FeeRow(member_id=member, paid_on=paid_on, fee=fee) for member, paid_on, fee in rows]
+            .values_list("member_id", "paid_on", "fee", "means"))
+    return [ind.FeeRow(member_id=member, paid_on=paid_on, fee=fee, means=means)
+            for member, paid_on, fee, means in rows]
 
 
 def line_rows(group_ids, period: ind.Period) -> list[ind.LineRow]:
@@ -57,18 +62,13 @@ def served_rows(group_ids, period: ind.Period) -> list[ind.LineRow]:
                          "product__is_organic", "product__is_fair_trade", "basket__distribution__cycle_stop_id",
                          "basket__distribution__site_id", "basket__order__stop_id", "basket_id", "product_id"))
     rows = list(rows)
-    references = _reference_prices(row[-1] for row in rows)
+    references = reference_history({row[-1] for row in rows}, until=period.end)
     return [ind.LineRow(member_id=member, cycle_id=cycle, day=day, family=family, unit=unit, quantity=quantity,
                         unit_price=price, unit_cost=cost, is_local=local, is_organic=organic, is_fair_trade=fair,
                         stop_id=site if cycle_stop else order_stop, basket_id=basket,
-                        reference_price=references.get(product))
+                        reference_price=references.price(product, day))
             for (member, cycle, day, family, unit, quantity, price, cost, local, organic, fair, cycle_stop, site,
                  order_stop, basket, product) in rows]
-
-
-def _reference_prices(product_ids) -> dict:
-    """product id -> its current shop price per unit (the savings compare against the latest one)."""
-    return {pk: reference.price_per_unit for pk, reference in current_references(set(product_ids)).items()}
 
 
 def order_rows(group_ids, period: ind.Period) -> list[ind.LineRow]:
@@ -95,7 +95,7 @@ def order_rows(group_ids, period: ind.Period) -> list[ind.LineRow]:
                          "served", "unit_price", "product__is_local", "product__is_organic",
                          "product__is_fair_trade", "order__stop_id"))
     rows = list(rows)
-    references = _reference_prices(row[3] for row in rows)
+    references = reference_history({row[3] for row in rows}, until=period.end)
     out = []
     for member, cycle, group, product, family, unit, quantity, price, local, organic, fair, stop in rows:
         day = days.get((cycle, group))
@@ -105,8 +105,26 @@ def order_rows(group_ids, period: ind.Period) -> list[ind.LineRow]:
         out.append(ind.LineRow(member_id=member, cycle_id=cycle, day=day, family=family, unit=unit, quantity=quantity,
                                unit_price=price, unit_cost=cost if cost is not None else price, is_local=local,
                                is_organic=organic, is_fair_trade=fair, stop_id=stop,
-                               reference_price=references.get(product)))
+                               reference_price=references.price(product, day)))
     return out
+
+
+def fund_opening(group_ids, day) -> Decimal:
+    """The solidarity fund's balance on `day`: the movements (indicators.fund_movement) of every line
+    handed out before it, in collected baskets and, for cycles without a distribution, in orders.
+
+    Served lines are read grouped by (quantity, price, cost) with their count, only where the price
+    differs from the cost: identical lines are rounded alike, so years of baskets stay a few rows."""
+    before = ind.Period(datetime.date.min, day - datetime.timedelta(days=1))
+    rows = (BasketLine.objects.filter(basket__distribution__group__in=group_ids,
+                                      basket__status=Basket.Status.COLLECTED, basket__distribution__date__lt=day)
+            .exclude(unit_price=F("unit_cost"))
+            .annotate(given=Coalesce("served", "allotted")).filter(given__gt=0)
+            .order_by().values("given", "unit_price", "unit_cost").annotate(lines=Count("pk"))
+            .values_list("given", "unit_price", "unit_cost", "lines"))
+    total = sum(((line_total(price, given) - line_total(cost, given)) * count for given, price, cost, count in rows),
+                Decimal("0.00"))
+    return total + sum((ind.fund_movement(line) for line in order_rows(group_ids, before)), Decimal("0.00"))
 
 
 def basket_rows(group_ids, period: ind.Period) -> list[ind.BasketRow]:
@@ -163,4 +181,5 @@ def figures(*, association, group_ids, period: ind.Period) -> dict:
                        threshold=association.priority_threshold, stop_names=stop_names,
                        stop_communes=stop_communes, baskets=basket_rows(group_ids, period),
                        slots=slot_rows(group_ids, period), charges=charge_rows(group_ids, period),
-                       payment_rows=payment_rows(group_ids, period))
+                       payment_rows=payment_rows(group_ids, period),
+                       fund_opening=fund_opening(group_ids, period.start))

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from grappe.accounts.models import Means
 from grappe.catalogue.models import Family, Unit
@@ -20,6 +20,8 @@ class Table:
     title: str
     header: list
     rows: list
+    note: str = ""  # how the figures are counted, in one or two sentences under the table
+    sheet: str = ""  # a shorter name for the XLSX sheet (at most 31 characters), when the title is longer
 
 
 @dataclass
@@ -104,9 +106,12 @@ def build(figures: dict, *, scope_label: str, period, outside: bool, with_charts
         (_("Fair-trade products (share of value at cost)"), pct(lab["fair_trade"]), ""),
         (_("Membership fees received"), euros(shown["fees"]["total"]),
          _("Memberships paid in the period, by the date of payment.")),
-        (_("Memberships paid"), num(shown["fees"]["count"]), ""),
+        (_("Memberships paid"), num(shown["fees"]["count"]), _("By means of payment: see the table below.")),
         (_("Communes reached"), num(shown["communes"]["number"]), ""),
     ]
+    fund = shown["solidarity_fund"]
+    report.summary[12:12] = [(_("Solidarity fund: balance at the end of the period"), euros(fund["closing"]),
+                              _("Month by month: see the table below."))]
     report.summary += savings_rows(shown["savings"])
     if "handed_out" in shown:
         report.summary[8:8] = [(_("Baskets not collected"), num(shown["handed_out"]["not_collected"]), "")]
@@ -131,10 +136,49 @@ def build(figures: dict, *, scope_label: str, period, outside: bool, with_charts
         Table(_("Van stops"), [_("Stop"), _("Households attached"), _("Households served")],
               [[s["stop"], num(s["households"]), num(s["served"])] for s in shown["van_stops"]]),
         baskets_table(shown),
+        fees_table(shown["fees"]),
+        fund_table(fund),
     ]
     if with_charts:
         report.charts = make_charts(figures, shown)
     return report
+
+
+FEE_MEANS_LABELS = {"cash": gettext_lazy("cash"), "cheque": gettext_lazy("cheque"), "card": gettext_lazy("card"),
+                    "transfer": gettext_lazy("transfer"), "voucher": gettext_lazy("food voucher"),
+                    "": gettext_lazy("means not recorded")}
+
+
+def fees_table(fees: dict) -> Table:
+    rows = [[str(FEE_MEANS_LABELS.get(row["means"], row["means"])), num(row["count"]), euros(row["amount"])]
+            for row in fees["by_means"]]
+    rows.append([_("Total"), num(fees["count"]), euros(fees["total"])])
+    return Table(_("Membership fees by means of payment"), [_("Means of payment"), _("Number"), _("Amount")],
+                 rows, _("Memberships paid in the period, counted on the day they were paid, by the means recorded "
+                         "with them (at a checkout or on the member's page)."), sheet=_("Fees by means of payment"))
+
+
+def signed_euros(value) -> str:
+    """"+12,40 €", "−3,10 €" (a true minus sign), "0,00 €": money in and out of the fund."""
+    if value > 0:
+        return "+" + euros(value)
+    if value < 0:
+        return "\u2212" + euros(-value)
+    return euros(value)
+
+
+def fund_table(fund: dict) -> Table:
+    rows = [[_("Balance at the start of the period"), "", "", euros(fund["opening"])]]
+    rows += [[date_format(m["month"], "F Y"), signed_euros(m["in"]), signed_euros(m["out"]), euros(m["balance"])]
+             for m in fund["months"]]
+    rows.append([_("Whole period"), signed_euros(fund["in"]), signed_euros(fund["out"]), euros(fund["closing"])])
+    return Table(_("Solidarity fund month by month"),
+                 [_("Month"), _("Into the fund"), _("Out of the fund"), _("Balance")], rows,
+                 _("Solidarity households pay a little more than the cost price: that extra goes into the fund. "
+                   "Priority households pay a little less: the fund pays the difference. For each product handed "
+                   "out, the price paid less the cost price, to the cent, counted on the day of the distribution; "
+                   "the balance, at the end of each month, adds up everything since the first distribution. These "
+                   "are the price-tier adjustments of each cycle's settlement."), sheet=_("Solidarity fund"))
 
 
 def money_or_dash(value) -> str:
@@ -148,8 +192,9 @@ def savings_rows(saved: dict) -> list[tuple]:
     return [
         (_("Saved by households against shop prices"), money_or_dash(saved["saved"]), _(
             "For each product with a shop price (what the same product costs per unit in an ordinary shop "
-            "nearby), the quantity handed out times the shop price less the price paid, counted even when "
-            "negative; products without a shop price count for nothing.")),
+            "nearby, as last seen on or before the day of the distribution), the quantity handed out times the "
+            "shop price less the price paid, counted even when negative; products without a shop price count "
+            "for nothing.")),
         (_("Share of spending that had a shop price to compare"), pct(saved["share"]),
          _("The savings cover only this share of what households paid.")),
         (_("Saved per household that bought"), money_or_dash(saved["per_household"]), ""),

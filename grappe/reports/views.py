@@ -93,7 +93,7 @@ def funder_xlsx(request: HttpRequest) -> HttpResponse:
         return redirect("reports:funder")
     summary = (_("Indicators"), [_("Indicator"), _("Value"), _("How it is counted")],
                [(_("Scope"), report.scope_label, ""), (_("Period"), report.period_label, ""), *report.summary])
-    content = workbook_bytes([summary, *[(t.title, t.header, t.rows) for t in report.tables]])
+    content = workbook_bytes([summary, *[(t.sheet or t.title, t.header, t.rows, t.note) for t in report.tables]])
     response = HttpResponse(content,
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="bilan-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"'

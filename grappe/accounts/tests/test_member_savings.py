@@ -55,3 +55,38 @@ def test_a_basket_dearer_than_the_shop_says_so_plainly(world, client_for):
     page = client_for(world.member_user).get(reverse("accounts:receipt", args=[story.basket.pk])).content.decode()
     # 6.8 × 0.50 = 3.40 more here
     assert f"ce panier a coûté <strong>{format_euros(D('3.40'))}</strong> de plus ici" in page
+
+
+def test_a_basket_is_compared_with_the_shop_price_in_force_on_its_distribution_day(world, client_for):
+    """Two shop prices of the lentils, seen in March and in September: a basket of June is compared with
+    March's, a basket of October with September's; a basket of February, before any, has no figure."""
+    from grappe.reports import queries as report_queries
+    from grappe.reports.indicators import Period
+
+    story = make_story(world)
+    lentils = story.basket.lines.get(product=story.shop.lentils)
+    # recorded in this order on purpose: the later observation first, so "the last recorded" would be March's
+    record_reference(by=world.coordinator, product=story.shop.lentils, price_per_unit=lentils.unit_price + D("1.00"),
+                     shop="Leclerc", observed_on=dt.date(2026, 9, 1))
+    record_reference(by=world.coordinator, product=story.shop.lentils, price_per_unit=lentils.unit_price + D("0.50"),
+                     shop="Intermarché", observed_on=dt.date(2026, 3, 1))
+    days = type(story.day).objects.filter(pk=story.day.pk)
+
+    def saved_on(day):
+        days.update(date=day)
+        basket = type(story.basket).objects.select_related("distribution").get(pk=story.basket.pk)
+        figures = report_queries.figures(association=world.association, group_ids=[world.group.pk],
+                                         period=Period.year(day.year))
+        return (queries.receipt(basket).savings, queries.year_savings(world.member, day.year).saved,
+                figures["savings"]["saved"])
+
+    receipt, year, report = saved_on(dt.date(2026, 6, 10))
+    assert receipt.saved == year == report == D("3.40")  # 6.8 kg × 0.50, March's price
+    page = client_for(world.member_user).get(reverse("accounts:receipt", args=[story.basket.pk])).content.decode()
+    assert f"économisé <strong>{format_euros(D('3.40'))}</strong>" in page
+    receipt, year, report = saved_on(dt.date(2026, 10, 1))
+    assert receipt.saved == year == report == D("6.80")  # 6.8 kg × 1.00, September's price
+    receipt, year, report = saved_on(dt.date(2026, 9, 1))
+    assert receipt.saved == D("6.80")  # seen that very day: in force that day
+    receipt, year, report = saved_on(dt.date(2026, 2, 1))
+    assert not receipt.has_reference and year == report == D("0.00")

@@ -1,15 +1,13 @@
-"""The proof: many random complete cycles, each reconciling to the cent (margin and unexplained 0.00)."""
+"""The proof: many random complete cycles, each reconciling to the cent (margin and unexplained 0.00).
 
-import json
-from io import StringIO
+The command (`manage.py simulate_cycle`, in grappe/bank with the bank step) is tested in
+grappe/bank/tests/test_simulation.py."""
 
 import pytest
-from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grappe.accounts.simulation import simulate
-from grappe.network.models import Association
 from grappe.orders.models import OrderCycle
 
 pytestmark = pytest.mark.django_db
@@ -35,17 +33,6 @@ def test_property_any_cycle_hypothesis_draws_settles_to_the_cent(groups, househo
     """Hypothesis draws the network's size and the random draws of orders, shortages, weighing and
     payments; every cycle must reconcile to the cent (each simulation runs in an association of its own)."""
     assert_settled_to_the_cent(simulate(groups=groups, households=households, products=products, seed=seed))
-
-
-def test_the_command_prints_one_json_object_and_leaves_other_associations_alone(world):
-    before = Association.objects.count()
-    out = StringIO()
-    call_command("simulate_cycle", "--groups", "2", "--households", "10", "--products", "4", "--seed", "7", stdout=out)
-    result = json.loads(out.getvalue())
-    assert set(result["seconds"]) >= {"orders", "close", "receipt", "distribution", "settlement"}
-    assert result["margin"] == "0.00" and result["unexplained"] == "0.00"
-    assert Association.objects.count() == before + 1
-    assert world.association.order_cycles.count() == 0
 
 
 def test_the_same_seed_runs_twice_on_one_database_with_the_same_figures():

@@ -185,3 +185,11 @@ def test_a_truncated_real_file_is_read_or_refused_with_a_statement_error(name, c
         parse(data[: cut % len(data)], detect_format(data))
     except StatementError:
         pass
+
+
+def test_a_csv_with_a_decimal_point_says_so_in_its_mapping():
+    data = b"Date;Libelle;Montant\n2026-11-02;VIR ADH 42;1,234.56\n2026-11-03;FRAIS;-4.90\n"
+    mapping = CsvMapping(date="Date", label="Libelle", amount="Montant", date_format="%Y-%m-%d", decimal_comma=False)
+    statement = parse(data, "csv", csv_mapping=mapping)
+    assert [line.amount for line in statement.lines] == [D("1234.56"), D("-4.90")]
+    assert statement.csv_mapping.as_dict()["decimal_comma"] is False

@@ -123,3 +123,22 @@ def test_another_association_cannot_replay_a_preview(world, products, client_for
     outsider = client_for(world.outsider)  # the admin of another association: the signature is per association
     assert outsider.post(reverse("catalogue:references_import"), {"payload": payload}).status_code == 422
     assert not ReferencePrice.objects.exists()
+
+
+def test_the_reference_of_a_day_is_the_latest_seen_on_or_before_it(world, products):
+    from grappe.catalogue.references import reference_history, references_on
+
+    lentils, oil = products["lentils"], products["oil"]
+    for price, seen in (("3.10", datetime.date(2026, 3, 1)), ("2.90", datetime.date(2026, 9, 1)),
+                        ("2.95", datetime.date(2026, 9, 1))):  # the same day seen twice: the last recorded counts
+        record_reference(by=world.coordinator, product=lentils, price_per_unit=D(price), shop="Leclerc",
+                         observed_on=seen)
+    history = reference_history([lentils.pk, oil.pk])
+    for day, expected in ((datetime.date(2026, 2, 28), None), (datetime.date(2026, 3, 1), D("3.10")),
+                          (datetime.date(2026, 8, 31), D("3.10")), (datetime.date(2026, 9, 1), D("2.95")),
+                          (datetime.date(2026, 11, 30), D("2.95"))):
+        found = references_on([lentils.pk, oil.pk], day)
+        assert (found[lentils.pk].price_per_unit if lentils.pk in found else None) == expected, day
+        assert history.price(lentils.pk, day) == expected, day
+        assert {pk: r.pk for pk, r in history.on(day).items()} == {pk: r.pk for pk, r in found.items()}
+        assert history.price(oil.pk, day) is None

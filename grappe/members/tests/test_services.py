@@ -1,7 +1,9 @@
 import json
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from grappe.core.errors import REFUSED, DomainError
@@ -199,6 +201,35 @@ def test_erasure_anonymises_the_person_and_keeps_the_row(world):
     assert referral.household_name == "—" and referral.phone == ""
     assert member.memberships.get().fee == Decimal("5.00")  # the accounting history is kept
     assert AuditEntry.objects.filter(member=member, action="erased").exists()
+
+
+def test_an_erasure_is_journalled_beside_the_backups_once_committed_with_ids_and_dates_only(
+        world, settings, tmp_path, django_capture_on_commit_callbacks):
+    settings.BACKUP_DIR = str(tmp_path)
+    settings.BACKUP_JOURNAL = None
+    erased_at = datetime(2026, 11, 5, 9, 30, tzinfo=UTC)
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.erase_member(member=world.member, by=world.coordinator, now=erased_at)
+        assert not (tmp_path / "erasures.jsonl").exists()  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    [line] = (tmp_path / "erasures.jsonl").read_text().splitlines()
+    entry = json.loads(line)
+    assert set(entry) == {"member", "association", "erased_at", "at"}
+    assert (entry["member"], entry["association"]) == (world.member.pk, world.association.pk)
+    assert entry["erased_at"] == erased_at.isoformat() and "Martin" not in line
+    assert Member.objects.get(pk=world.member.pk).erased_at == erased_at
+
+
+def test_an_erasure_rolled_back_is_not_journalled(world, settings, tmp_path, django_capture_on_commit_callbacks):
+    settings.BACKUP_DIR = str(tmp_path)
+    settings.BACKUP_JOURNAL = None
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError):
+        with transaction.atomic():
+            services.erase_member(member=world.member, by=world.coordinator)
+            raise RuntimeError
+    assert callbacks == []
+    assert not (tmp_path / "erasures.jsonl").exists()
 
 
 def test_updating_personal_data_is_audited_by_field_name(world):

@@ -29,6 +29,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from grappe.accounts import services as account_services
+from grappe.bank import services as bank_services
+from grappe.bank.models import BankAccount
+from grappe.bank.statements import parse as parse_statement
 from grappe.catalogue.models import GroupSelection, PriceImport, Suggestion
 from grappe.catalogue.tests.factories import SupplierFactory, make_product
 from grappe.core.models import ApiToken
@@ -37,6 +40,8 @@ from grappe.distribution.models import Basket, Distribution
 from grappe.events import services as event_services
 from grappe.events.tests.factories import EventFactory
 from grappe.field.models import FieldDevice, FieldEntry
+from grappe.invoicing import services as invoicing_services
+from grappe.invoicing.amounts import Line
 from grappe.members import services as member_services
 from grappe.members.tests import personas
 from grappe.members.tests.factories import MemberFactory
@@ -96,6 +101,8 @@ PK_KIND = {
     **{f"accounts:{n}": "basket" for n in ("collect", "reopen", "checkout", "pay", "fee", "on_account", "receipt",
                                            "my_basket")},
     "accounts:cash_count": "distribution", "accounts:settlement": "cycle", "accounts:supplier_payment": "invoice",
+    **{f"bank:{n}": "bank_account" for n in ("account_edit", "import", "lines", "reconciliation")},
+    **{f"bank:{n}": "bank_line" for n in ("line", "line_confirm", "line_change", "line_ignore", "line_reopen")},
     **{f"catalogue:{n}": "product" for n in ("product", "product_edit", "product_price", "product_reference")},
     **{f"catalogue:{n}": "supplier" for n in ("supplier", "supplier_edit", "import_new")},
     "catalogue:import_preview": "price_import",
@@ -106,6 +113,7 @@ PK_KIND = {
     **{f"events:{n}": "event" for n in ("detail", "edit", "cancel", "register", "unregister", "staff_register")},
     "events:staff_unregister": "registration",
     "field:revoke": "device", "field:handle": "field_entry",
+    **{f"invoicing:{n}": "sales_invoice" for n in ("detail", "pdf", "facturx", "credit_note")},
     **{f"members:{n}": "member" for n in ("detail", "edit", "category", "membership", "access", "access_slip",
                                           "leave", "data", "export_json", "export_pdf", "erase")},
     "members:referral_detail": "referral", "members:referral_slip": "referral",
@@ -137,13 +145,15 @@ CONSTANTS = {"document_kind": "emargement"}  # not objects: the same value in ev
 # partners): another group's object is inside for every persona of the association.
 GROUP_BOUND = {"member", "volunteer", "coordinator", "referrer"}
 BOUND = {
-    kind: GROUP_BOUND for kind in ("cycle", "purchase_order", "invoice", "member", "basket", "basket_line",
+    kind: GROUP_BOUND for kind in ("cycle", "purchase_order", "invoice", "sales_invoice", "member", "basket", "basket_line",
                                    "entry", "distribution", "slot", "event", "registration", "referral", "group",
                                    "site", "notification", "person", "role", "day", "message", "device",
                                    "field_entry")
 } | {"product": {"member"}}
 # a referrer directs households to any group of their association (the referral form lists them all)
 BOUND["group"] = GROUP_BOUND - {"referrer"}
+# bank statements name every group's members: the association's admins only, whatever the group
+ADMIN_ONLY = {"bank_account", "bank_line"}
 
 
 def outside(persona: str, place: str, kinds) -> bool:
@@ -156,6 +166,8 @@ def outside(persona: str, place: str, kinds) -> bool:
         return place != "elsewhere"
     if place == "elsewhere":
         return True
+    if kinds & ADMIN_ONLY:
+        return persona != "admin"
     if place == "other":
         return any(persona in BOUND.get(kind, set()) for kind in kinds)
     return False
@@ -185,6 +197,9 @@ def _place(association, group, admin, partner, staff_user, member, now):
                                               amount=D("10.55"), by=admin)
     entry = account_services.record_payment(member=member, amount=D("5.00"), means="cash", by=admin,
                                             key=uuid.uuid4())
+    sales_invoice = invoicing_services.issue_invoice(
+        association=association, member=member, buyer=invoicing_services.buyer_of(member, address="1 place"),
+        lines=[Line("Panier", D("1"), D("12.50"))], by=admin, now=now)
     slot = distribution_services.add_slot(distribution=distribution, task="Accueil")
     event = EventFactory(group=group, association=association)
     registration = event_services.register(by=admin, event=event, member=member)
@@ -214,8 +229,13 @@ def _place(association, group, admin, partner, staff_user, member, now):
     field_entry = FieldEntry.objects.create(id=uuid.uuid4(), device=device, basket=basket, kind="payment",
                                             payload={"amount": "3", "means": "cash"}, status="refused",
                                             reason="Ce panier a été modifié sur le serveur.")
+    bank_account = BankAccount.objects.create(association=association, name=f"Compte {group.name}")
+    bank_line = bank_services.import_statement(
+        account=bank_account, by=admin, file_name="releve.csv",
+        statement=parse_statement(f"Date;Libellé;Montant\n02/11/2026;VIR ADH {member.number};12,50\n".encode()))
     return {
-        "cycle": cycle, "purchase_order": po, "invoice": invoice, "member": member, "basket": basket,
+        "bank_account": bank_account, "bank_line": bank_line.lines.first(),
+        "cycle": cycle, "purchase_order": po, "invoice": invoice, "sales_invoice": sales_invoice, "member": member, "basket": basket,
         "basket_line": basket.lines.first(), "entry": entry, "distribution": distribution, "slot": slot,
         "event": event, "registration": registration, "referral": referral, "group": group, "site": site,
         "notification": notification, "person": staff_user, "role": role, "product": product, "supplier": supplier,
@@ -279,7 +299,9 @@ def matrix_world(django_db_setup, django_db_blocker):
 def quick(monkeypatch, settings):
     """No real PDF rendering nor solver in the matrix: access is what is tested here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    monkeypatch.setattr("grappe.core.pdf.html_to_pdf", lambda html, base_url=None: b"%PDF-1.4 matrix")
+    monkeypatch.setattr("grappe.core.pdf.html_to_pdf", lambda html, base_url=None, **kwargs: b"%PDF-1.4 matrix")
+    # nor a Factur-X file, which would need a real PDF to embed its XML in
+    monkeypatch.setattr("grappe.invoicing.views.invoice_facturx", lambda invoice: b"%PDF-1.4 matrix")
 
 
 def _value(world, persona, place, kind):

@@ -82,7 +82,48 @@ def test_referrals_per_partner_made_and_joined():
 
 
 def test_membership_fees():
-    assert ind.membership_fees(FEES, NOV) == {"count": 2, "total": D("6.00")}
+    fees = ind.membership_fees(FEES, NOV)
+    assert (fees["count"], fees["total"]) == (2, D("6.00"))
+    # every means listed, even at zero; fees recorded without their means apart
+    assert [(row["means"], row["count"], row["amount"]) for row in fees["by_means"]] == [
+        ("cash", 0, D("0.00")), ("cheque", 0, D("0.00")), ("card", 0, D("0.00")), ("transfer", 0, D("0.00")),
+        ("voucher", 0, D("0.00")), ("", 2, D("6.00"))]
+
+
+def test_membership_fees_by_means_of_payment_add_up_to_the_total():
+    rows = [FeeRow(1, date(2026, 11, 2), D("5.00"), "cash"), FeeRow(2, date(2026, 11, 3), D("1.00"), "cash"),
+            FeeRow(3, date(2026, 11, 4), D("12.00"), "cheque"), FeeRow(4, date(2026, 11, 5), D("2.00"), "transfer"),
+            FeeRow(5, date(2026, 11, 6), D("1.50"), "voucher"), FeeRow(6, date(2026, 12, 1), D("9.00"), "card")]
+    fees = ind.membership_fees(rows, NOV)
+    by_means = {row["means"]: (row["count"], row["amount"]) for row in fees["by_means"]}
+    assert by_means == {"cash": (2, D("6.00")), "cheque": (1, D("12.00")), "card": (0, D("0.00")),
+                        "transfer": (1, D("2.00")), "voucher": (1, D("1.50"))}  # December's card fee is not in November
+    assert sum(amount for _count, amount in by_means.values()) == fees["total"] == D("21.50")
+    assert sum(count for count, _amount in by_means.values()) == fees["count"] == 5
+    outside = ind.for_outside({**ind.compute(members=[], referrals=[], fees=rows, lines=[], period=NOV,
+                                             threshold=D("70"))})
+    assert {row["means"]: row["count"] for row in outside["fees"]["by_means"]}["cash"] == "< 5"  # small counts masked
+
+
+def test_the_solidarity_fund_month_by_month_from_its_opening_balance():
+    def line(day, member, quantity, price, cost):
+        return LineRow(member_id=member, cycle_id=1, day=day, family="pulses", unit="kg", quantity=D(quantity),
+                       unit_price=D(price), unit_cost=D(cost), basket_id=member)
+
+    lines = [line(date(2026, 10, 30), 1, "2", "2.20", "2.00"),      # before the period: in the opening
+             line(date(2026, 11, 4), 2, "3", "2.20", "2.00"),       # +0.60 (solidarity)
+             line(date(2026, 11, 4), 3, "2.5", "1.80", "2.00"),     # -0.50 (priority)
+             line(date(2026, 11, 18), 4, "1.333", "1.8", "2.0"),    # 2.3994 -> 2.40, 2.666 -> 2.67: -0.27
+             line(date(2026, 12, 2), 5, "1", "2.50", "2.50"),       # at cost: nothing
+             line(date(2027, 1, 6), 2, "1", "2.20", "2.00")]        # after the period
+    fund = ind.solidarity_fund(lines, Period(date(2026, 11, 1), date(2026, 12, 31)), opening=D("10.00"))
+    assert [(m["month"], m["in"], m["out"], m["balance"]) for m in fund["months"]] == [
+        (date(2026, 11, 1), D("0.60"), D("-0.77"), D("9.83")), (date(2026, 12, 1), D("0.00"), D("0.00"), D("9.83"))]
+    assert (fund["opening"], fund["in"], fund["out"], fund["closing"]) == (D("10.00"), D("0.60"), D("-0.77"),
+                                                                         D("9.83"))
+    # the same movements as the turnover's money into and out of the fund
+    turnover = ind.turnover(lines, Period(date(2026, 11, 1), date(2026, 12, 31)))
+    assert (turnover["solidarity_in"], -turnover["solidarity_out"]) == (fund["in"], fund["out"])
 
 
 def test_baskets_per_week_include_empty_weeks():
@@ -138,7 +179,8 @@ def test_small_counts_show_as_less_than_five_for_outside_readers():
     assert outside["referrals"] == [{"partner": "CCAS de Die", "made": "< 5", "joined": "< 5"},
                                     {"partner": "Centre social", "made": 0, "joined": "< 5"}]
     assert outside["baskets"] == "< 5"
-    assert outside["fees"] == {"count": "< 5", "total": D("6.00")}  # amounts are not masked
+    assert (outside["fees"]["count"], outside["fees"]["total"]) == ("< 5", D("6.00"))  # amounts are not masked
+    assert outside["fees"]["by_means"][-1] == {"means": "", "count": "< 5", "amount": D("6.00")}
     assert outside["van_stops"] == [{"stop": "Vassieux", "households": "< 5", "served": "< 5"}]
     assert outside["communes"]["number"] == 3  # communes are places, not people
     assert figures["households"]["households"] == 4  # the team's figures are untouched

@@ -1,4 +1,4 @@
-"""Issue an invoice for a member's baskets of a period (until the pages exist), and write its Factur-X.
+"""Issue an invoice for a member's baskets of a period (for scripts; people use /factures/), and write its Factur-X.
 
     manage.py issue_invoice --association SLUG --member NUMBER --from 2026-11-01 --to 2026-11-30 \
         --by USERNAME [--address "..."] [--siret 14 digits] [--service-code CODE] [--out FILE.pdf]
