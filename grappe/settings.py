@@ -8,6 +8,7 @@ every setting is described in docs/operations.md).
 
 import os
 from decimal import Decimal
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -83,6 +84,7 @@ def admin_enabled() -> bool:
 GRAPPE_ADMIN = admin_enabled()
 
 MIDDLEWARE = [
+    "grappe.core.middleware.RequestIdMiddleware",  # first: every log line of the request carries its id
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -126,6 +128,19 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(default=f"sqlite:///{DEVELOPMENT_DATABASE}", conn_max_age=60)
 }
+# SQLite under a real server (several gunicorn workers, the job worker, the timers): WAL lets readers
+# run beside the one writer; IMMEDIATE takes the write lock when a transaction begins, so a writer
+# waits its turn (up to `timeout` seconds, below gunicorn's 30 s) instead of failing at once with
+# "database is locked" when its read lock cannot be upgraded; NORMAL is WAL's safe synchronous level
+# (no corruption on a power cut; the last commits may be lost). What still times out is answered 503
+# "try again" (grappe/core/error_pages.py), never 500. docs/operations.md says for whom SQLite is enough.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
@@ -198,6 +213,13 @@ SMS_PRICE_PER_PART = Decimal(os.environ.get("SMS_PRICE_PER_PART", "0.07"))
 # `manage.py requeue_tasks` (a timer) puts back tasks left RUNNING by a killed worker.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# The health page (/sante/, grappe/core/health.py): ages, in seconds, beyond which a check is failing
+# (worker heartbeat, last backup in BACKUP_DIR below) or a warning (last reminders run, oldest waiting task).
+HEALTH_WORKER_MAX_AGE = int(os.environ.get("HEALTH_WORKER_MAX_AGE", "300"))
+HEALTH_BACKUP_MAX_AGE = int(os.environ.get("HEALTH_BACKUP_MAX_AGE", str(26 * 3600)))
+HEALTH_REMINDERS_MAX_AGE = int(os.environ.get("HEALTH_REMINDERS_MAX_AGE", str(26 * 3600)))
+HEALTH_PENDING_MAX_AGE = int(os.environ.get("HEALTH_PENDING_MAX_AGE", "900"))
+
 # Optional OSRM server for real road travel times in the van planner (never needed by tests).
 OSRM_URL = os.environ.get("OSRM_URL", "")
 
@@ -259,9 +281,32 @@ CACHES = {
 
 OTP_TOTP_ISSUER = "Grappe"
 
+# Logs go to standard error (journald keeps them), one line per event with the request's id
+# (X-Request-ID, grappe/core/logs.py); GRAPPE_LOG_FORMAT=json writes one JSON object per line instead,
+# for a log collector. Errors (a 500, anything logged as an error) are e-mailed to ADMINS, from
+# GRAPPE_ADMINS="Marie Durand <marie@example.org>, Ali <ali@example.org>", when DEBUG is off.
+# Django's own handlers for its "django" logger are replaced: its records reach the root's.
+ADMINS = [(name, address) for name, address in getaddresses([os.environ.get("GRAPPE_ADMINS", "")]) if "@" in address]
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)  # the sender of those e-mails
+EMAIL_SUBJECT_PREFIX = "[Grappe] "
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {
+        "request_id": {"()": "grappe.core.logs.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "grappe.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                    "formatter": "json" if os.environ.get("GRAPPE_LOG_FORMAT") == "json" else "plain"},
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR",
+                        "filters": ["require_debug_false"]},
+    },
+    "root": {"handlers": ["console", "mail_admins"], "level": LOG_LEVEL},
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL}},
 }

@@ -30,3 +30,5 @@ if settings.GRAPPE_ADMIN:  # off in production unless asked; then behind our sig
     urlpatterns.append(path("admin/", admin.site.urls))
 # Uploaded photos: served by Django in development; in production by the web server (docs/operations.md).
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# A busy database answers 503 "try again in a moment", anything else the plain 500 page (core/error_pages.py).
+handler500 = "grappe.core.error_pages.server_error"

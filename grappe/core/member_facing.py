@@ -25,6 +25,7 @@ TEMPLATES = (
     "grappe/core/templates/404.html",
     "grappe/core/templates/500.html",
     "grappe/core/templates/core/csrf_failure.html",
+    "grappe/core/templates/core/busy.html",
     "grappe/core/templates/core/pagination.html",
     "grappe/core/templates/core/login.html",
     "grappe/core/templates/core/_password_form.html",

@@ -93,3 +93,15 @@ class TemporaryPassword(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.issued_at:%Y-%m-%d %H:%M}"
+
+
+class Heartbeat(models.Model):
+    """When a piece of background work last showed it is alive: one row per name, updated in place.
+    "worker": the job worker ran the heartbeat task (grappe/core/health.py); "send_reminders": the
+    reminders' timer command finished a run. Read by the health page (/sante/)."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import health, views
 
 urlpatterns = [
     path("connexion/", views.login_view, name="login"),
@@ -20,4 +20,5 @@ urlpatterns = [
     path("profil/2fa/", views.totp_start, name="totp_start"),
     path("profil/2fa/confirmer/", views.totp_confirm, name="totp_confirm"),
     path("profil/2fa/desactiver/", views.totp_disable, name="totp_disable"),
+    path("sante/", health.page, name="health"),  # public, for monitors: no personal data (core/health.py)
 ]

@@ -2,6 +2,8 @@
 
 import pytest
 
+from conftest import screenshot
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -21,3 +23,22 @@ def test_the_missing_page_and_the_csrf_page_are_accessible_on_a_phone(e2e, phone
     e2e.axe(page)
     page.click("text=Recharger la page")
     page.wait_for_url("**/profil/")
+
+
+@pytest.mark.urls("grappe.core.tests.error_urls")
+def test_the_busy_page_is_accessible_on_a_phone(e2e, phone_page, db):
+    page = phone_page
+    response = page.goto(e2e.server.url + "/essai/occupe/")
+    assert response.status == 503 and page.locator("h1").inner_text() == "Le serveur est très occupé"
+    e2e.axe(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "busy-360")
+
+
+def test_the_health_page_is_accessible_on_a_phone(e2e, phone_page, db):
+    page = phone_page
+    response = page.goto(e2e.server.url + "/sante/")
+    assert response.status in (200, 503) and page.locator("h1").inner_text().startswith("État du service")
+    e2e.axe(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "health-360")

@@ -82,6 +82,8 @@ PUBLIC = {
     "timetable:page": "a van group's stops and times for the villages: public by design (issue 14), it shows the "
                       "association's phone and each stop's place and dates, never a member; 404 for a group that "
                       "is not a mobile group of that association with an adopted tour (tours/tests/test_villages.py)",
+    "health": "the health page for monitors (/sante/): states and ages of the database, cache, worker, backup, "
+              "reminders and queue, no personal data (core/tests/test_health.py)",
     "timetable:poster": "the poster of one stop for the village hall: the same public facts as the page its QR code "
                         "opens, so public too (a mairie prints it without an account); 404 for a site that is not an "
                         "active stop of that group's tour (tours/tests/test_villages.py)",

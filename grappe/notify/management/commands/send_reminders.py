@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from grappe.core.health import REMINDERS, beat
 from grappe.notify.engine import send_due
 from grappe.notify.reminders import REGISTRY
 from grappe.notify.services import deliver_due_messages
@@ -35,6 +36,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Coordinators' messages sent: {messages}")
         if not options["any_hour"] and not options["dry_run"] and not start <= local_hour < end:
             self.stdout.write(f"Outside sending hours ({start}h-{end}h): nothing sent.")
+            beat(REMINDERS, now=now)  # a run all the same: the health page's "last reminders run"
             return
         unknown = set(options["kind"] or ()) - set(REGISTRY)
         if unknown:
@@ -44,3 +46,5 @@ class Command(BaseCommand):
             self.stdout.write(line)
         counts = ", ".join(f"{key}: {value}" for key, value in sorted(summary.counts.items())) or "nothing due"
         self.stdout.write(("[dry run] " if options["dry_run"] else "") + counts)
+        if not options["dry_run"]:
+            beat(REMINDERS, now=now)
