@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from grappe.accounts import services as accounts
 from grappe.accounts.models import Entry, Means, SupplierPayment
-from grappe.bank import matching, services
+from grappe.bank import services
 from grappe.bank.models import BankAccount, BankLineEvent, BankTransaction
 from grappe.bank.queries import month_reconciliation
 from grappe.bank.statements import parse

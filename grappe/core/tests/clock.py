@@ -7,7 +7,8 @@
 `django.utils.timezone.now` (and so `localtime()` and `localdate()`) starts at that moment and keeps
 running at the real pace; model fields with `default=timezone.now` use it too. `date.today()` and
 code holding its own reference to the function still see the real clock.
-Not loaded unless asked for: the suite itself never fakes the clock.
+Not loaded unless asked for. The suite itself fakes the clock only through the `daytime` fixture
+(imported by the tests whose pages send at once only in the day).
 """
 
 import datetime as dt
@@ -33,21 +34,33 @@ def parse_clock(value: str, today: dt.date) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=PARIS)
 
 
+def run_clock_from(monkeypatch, start: dt.datetime) -> None:
+    """`timezone.now` (and the models' `default=timezone.now`) from `start`, at the real pace."""
+    start = start.astimezone(dt.UTC)
+    origin = time.monotonic()
+    real_now = timezone.now
+
+    def fake_now():
+        return start + dt.timedelta(seconds=time.monotonic() - origin)
+
+    monkeypatch.setattr(timezone, "now", fake_now)
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if field.default is real_now:  # Field.get_default caches the callable in _get_default
+                monkeypatch.setattr(field, "default", fake_now)
+                monkeypatch.setitem(field.__dict__, "_get_default", fake_now)
+
+
+@pytest.fixture
+def daytime(monkeypatch):
+    """Today at 11:00 in Paris, for a page test whose view reads the clock itself (a message sent
+    at once, not held for the quiet hours): the test then passes whatever the hour it runs at."""
+    run_clock_from(monkeypatch, parse_clock("11:00", dt.datetime.now(PARIS).date()))
+
+
 @pytest.fixture(autouse=True)
 def _faked_clock(request, monkeypatch):
     value = request.config.getoption("--clock")
     if value:
-        start = parse_clock(value, dt.datetime.now(PARIS).date()).astimezone(dt.UTC)
-        origin = time.monotonic()
-        real_now = timezone.now
-
-        def fake_now():
-            return start + dt.timedelta(seconds=time.monotonic() - origin)
-
-        monkeypatch.setattr(timezone, "now", fake_now)
-        for model in apps.get_models():
-            for field in model._meta.concrete_fields:
-                if field.default is real_now:  # Field.get_default caches the callable in _get_default
-                    monkeypatch.setattr(field, "default", fake_now)
-                    monkeypatch.setitem(field.__dict__, "_get_default", fake_now)
+        run_clock_from(monkeypatch, parse_clock(value, dt.datetime.now(PARIS).date()))
     yield

@@ -45,6 +45,8 @@ def test_a_password_hashed_with_djangos_parameters_verifies_and_is_rehashed(sett
 
 
 def test_the_project_hashes_new_passwords_with_the_owasp_minimum():
-    from grappe import settings as project  # the module itself: the suite hashes with MD5 for speed (conftest.py)
+    from grappe import (
+        settings as project,  # the module itself: the suite hashes with MD5 for speed (conftest.py)
+    )
 
     assert project.PASSWORD_HASHERS[0] == "grappe.core.hashers.Argon2idHasher"

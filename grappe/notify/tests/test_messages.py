@@ -13,6 +13,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from grappe.core.tests.clock import daytime  # noqa: F401  (a fixture)
 from grappe.distribution import services as distribution_services
 from grappe.distribution.tests.factories import make_day
 from grappe.members.models import Member
@@ -156,6 +157,7 @@ def test_quiet_hours(world, people, backend, now, about, leaves):
 
 # --- Pages ----------------------------------------------------------------------------------------
 
+@pytest.mark.usefixtures("daytime")  # the message leaves at once only in the day
 def test_preview_shows_counts_length_parts_and_cost_then_sends(world, people, client_for, settings,
                                                                django_capture_on_commit_callbacks):
     settings.SMS_PRICE_PER_PART = D("0.07")

@@ -4,6 +4,7 @@ compose, preview (recipients per channel, SMS parts and cost), send (axe-core on
 import pytest
 
 from conftest import screenshot
+from grappe.core.tests.clock import daytime  # noqa: F401  (a fixture)
 from grappe.distribution.tests.factories import make_day
 from grappe.members.models import Member
 from grappe.notify.models import OneOffMessage, SentNotification
@@ -11,6 +12,7 @@ from grappe.notify.models import OneOffMessage, SentNotification
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.usefixtures("daytime")  # the message leaves at once only in the day
 def test_a_coordinator_warns_of_a_delay_on_a_phone(world, e2e, phone_page):
     day = make_day(world)
     Member.objects.filter(pk=day.paul.pk).update(preferred_channel="call", phone="04 75 00 00 00")
