@@ -1,7 +1,7 @@
 """The EN 16931 (Factur-X "EN 16931" profile) Cross Industry Invoice XML of an invoice, Django-free.
 
 Built with lxml element by element in the order the CII XSD requires. Chorus Pro reads the buyer's
-SIRET from the buyer's legal organisation (scheme 0002) and the service code from BuyerReference (BT-10).
+SIRET from the buyer's legal organisation (scheme 0009, SIRET) and the service code from BuyerReference (BT-10).
 """
 
 from dataclasses import dataclass, field
@@ -19,7 +19,7 @@ NS = {
     "qdt": "urn:un:unece:uncefact:data:standard:QualifiedDataType:100",
 }
 EN16931 = "urn:cen.eu:en16931:2017"
-SIRET_SCHEME = "0002"
+SIRET_SCHEME = "0009"  # ISO 6523 ICD 0009: SIRET (0002 is the 9-digit SIREN), as Chorus Pro reads it
 TYPE_INVOICE, TYPE_CREDIT_NOTE = "380", "381"
 NOT_SUBJECT_REASON = "TVA non applicable, art. 293 B du CGI"
 NOT_SUBJECT_REASON_CODE = "VATEX-FR-FRANCHISE"
