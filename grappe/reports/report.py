@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext, pgettext
 
 from grappe.accounts.models import Means
 from grappe.catalogue.models import Family, Unit
@@ -153,7 +153,7 @@ def fees_table(fees: dict) -> Table:
     rows = [[str(FEE_MEANS_LABELS.get(row["means"], row["means"])), num(row["count"]), euros(row["amount"])]
             for row in fees["by_means"]]
     rows.append([_("Total"), num(fees["count"]), euros(fees["total"])])
-    return Table(_("Membership fees by means of payment"), [_("Means of payment"), _("Number"), _("Amount")],
+    return Table(_("Membership fees by means of payment"), [_("Means of payment"), pgettext("how many", "Number"), _("Amount")],
                  rows, _("Memberships paid in the period, counted on the day they were paid, by the means recorded "
                          "with them (at a checkout or on the member's page)."), sheet=_("Fees by means of payment"))
 
