@@ -153,54 +153,41 @@ def claim_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_scope(ADMIN)
-@require_POST
-def claim_reimbursed(request: HttpRequest, pk: int) -> HttpResponse:
+def _claim_action(request: HttpRequest, pk: int, form, act, done: str, slot: str) -> HttpResponse:
+    """One step of a claim (reimbursed, cancelled, reopened): the service on the valid form, then back
+    to the claim; refused, its page again with the form as typed in its own `slot`."""
     claim = voucher_queries.claim_for(request.scope, pk, write=True)
-    form = ReimbursedForm(request.POST)
     if form.is_valid():
         try:
-            vouchers.mark_reimbursed(claim, by=request.user, **form.cleaned_data)
+            act(claim, form.cleaned_data)
         except DomainError as error:
             form.refuse(error)
         else:
-            messages.success(request, _("Claim %(reference)s marked reimbursed.") % {"reference": claim.reference})
+            messages.success(request, done % {"reference": claim.reference})
             return redirect("accounts:voucher_claim", claim.pk)
     claim.refresh_from_db()
-    return _claim_page(request, claim, reimbursed=form, status=REFUSED)
+    return _claim_page(request, claim, **{slot: form}, status=REFUSED)
+
+
+@require_scope(ADMIN)
+@require_POST
+def claim_reimbursed(request: HttpRequest, pk: int) -> HttpResponse:
+    return _claim_action(request, pk, ReimbursedForm(request.POST),
+                         lambda claim, data: vouchers.mark_reimbursed(claim, by=request.user, **data),
+                         _("Claim %(reference)s marked reimbursed."), "reimbursed")
 
 
 @require_scope(ADMIN)
 @require_POST
 def claim_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = voucher_queries.claim_for(request.scope, pk, write=True)
-    form = ClaimReasonForm(request.POST, prefix="cancel")
-    if form.is_valid():
-        try:
-            vouchers.cancel_claim(claim, by=request.user, reason=form.cleaned_data["reason"])
-        except DomainError as error:
-            form.refuse(error)
-        else:
-            messages.success(request, _("Claim %(reference)s cancelled: its vouchers can be claimed again.")
-                             % {"reference": claim.reference})
-            return redirect("accounts:voucher_claim", claim.pk)
-    claim.refresh_from_db()
-    return _claim_page(request, claim, cancel=form, status=REFUSED)
+    return _claim_action(request, pk, ClaimReasonForm(request.POST, prefix="cancel"),
+                         lambda claim, data: vouchers.cancel_claim(claim, by=request.user, reason=data["reason"]),
+                         _("Claim %(reference)s cancelled: its vouchers can be claimed again."), "cancel")
 
 
 @require_scope(ADMIN)
 @require_POST
 def claim_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = voucher_queries.claim_for(request.scope, pk, write=True)
-    form = ClaimReasonForm(request.POST, prefix="reopen")
-    if form.is_valid():
-        try:
-            vouchers.reopen_claim(claim, by=request.user, reason=form.cleaned_data["reason"])
-        except DomainError as error:
-            form.refuse(error)
-        else:
-            messages.success(request, _("The reimbursement of %(reference)s is undone.")
-                             % {"reference": claim.reference})
-            return redirect("accounts:voucher_claim", claim.pk)
-    claim.refresh_from_db()
-    return _claim_page(request, claim, reopen=form, status=REFUSED)
+    return _claim_action(request, pk, ClaimReasonForm(request.POST, prefix="reopen"),
+                         lambda claim, data: vouchers.reopen_claim(claim, by=request.user, reason=data["reason"]),
+                         _("The reimbursement of %(reference)s is undone."), "reopen")

@@ -261,36 +261,33 @@ def line_change(request: HttpRequest, pk: int) -> HttpResponse:
     return _line_page(request, line, change=form, status=REFUSED)
 
 
-@require_scope(ADMIN)
-@require_POST
-def line_ignore(request: HttpRequest, pk: int) -> HttpResponse:
+def _line_action(request: HttpRequest, pk: int, form_class, act, done: str, slot: str, back: str) -> HttpResponse:
+    """Ignoring or reopening a line, with its reason: the service on the valid form, then `back`;
+    refused, the line's page again with the form as typed in its own `slot`."""
     line = queries.line_for(request.scope, pk, write=True)
-    form = ReasonForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.ignore(line=line, by=request.user, reason=form.cleaned_data["reason"])
+            act(line=line, by=request.user, reason=form.cleaned_data["reason"])
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Line ignored."))
-            return redirect("bank:lines", line.account_id)
-    return _line_page(request, line, ignore=form, status=REFUSED)
+            messages.success(request, done)
+            return redirect(back, line.account_id if back == "bank:lines" else line.pk)
+    return _line_page(request, line, **{slot: form}, status=REFUSED)
+
+
+@require_scope(ADMIN)
+@require_POST
+def line_ignore(request: HttpRequest, pk: int) -> HttpResponse:
+    return _line_action(request, pk, ReasonForm, services.ignore, _("Line ignored."), "ignore", "bank:lines")
 
 
 @require_scope(ADMIN)
 @require_POST
 def line_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    line = queries.line_for(request.scope, pk, write=True)
-    form = ReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            services.reopen(line=line, by=request.user, reason=form.cleaned_data["reason"])
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Line reopened: it is to handle again."))
-            return redirect("bank:line", line.pk)
-    return _line_page(request, line, reopen=form, status=REFUSED)
+    return _line_action(request, pk, ReopenForm, services.reopen, _("Line reopened: it is to handle again."),
+                        "reopen", "bank:line")
 
 
 # --- Reconciliation ------------------------------------------------------------------------------
