@@ -133,3 +133,12 @@ def test_an_abandoned_send_is_shown_failed(world, po, settings):
     kind_of("grappe.orders.jobs.send_purchase_order").on_abandon(po.pk)
     po.refresh_from_db()
     assert po.sending == "failed" and po.send_error == "l’envoi a été interrompu trois fois"
+
+
+def test_the_home_page_stops_asking_to_send_an_order_waiting_to_be_sent(world, po, client_for, settings):
+    client = client_for(world.admin)
+    assert "Envoyer le bon de commande" in client.get("/").content.decode()
+    PurchaseOrder.objects.filter(pk=po.pk).update(sending="queued")
+    assert "Envoyer le bon de commande" not in client.get("/").content.decode()
+    PurchaseOrder.objects.filter(pk=po.pk).update(sending="failed")
+    assert "Envoyer le bon de commande" in client.get("/").content.decode()
