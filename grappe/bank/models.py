@@ -53,6 +53,43 @@ class StatementImport(models.Model):
         return f"{self.file_name} ({self.format})"
 
 
+class ImportJob(models.Model):
+    """A large statement file imported by the job queue (jobs.import_statement): the uploaded bytes and
+    the choices made on the import page, kept until the worker has read them; the import page shows its
+    status, then its figures (`statement_import`) or its error in French."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to be imported")
+        RUNNING = "running", _("being imported")
+        DONE = "done", _("imported")
+        FAILED = "failed", _("import failed")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    account = models.ForeignKey(BankAccount, on_delete=models.CASCADE, related_name="import_jobs")
+    file_name = models.CharField(_("file"), max_length=255)
+    content = models.BinaryField()
+    format = models.CharField(_("format"), max_length=8)
+    csv_mapping = models.JSONField(null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    statement_import = models.ForeignKey(StatementImport, null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("statement import job")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+
 class BankTransaction(models.Model):
     class Status(models.TextChoices):
         UNMATCHED = "unmatched", _("to handle")

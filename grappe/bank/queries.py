@@ -15,7 +15,7 @@ from django.utils import timezone
 from grappe.accounts.models import Entry, Means, SupplierPayment
 from grappe.members.models import Membership
 
-from .models import BankAccount, BankTransaction, StatementImport
+from .models import BankAccount, BankTransaction, ImportJob, StatementImport
 
 ZERO = Decimal("0.00")
 TO_HANDLE = (BankTransaction.Status.UNMATCHED, BankTransaction.Status.PROPOSED)
@@ -33,6 +33,15 @@ def account_for(scope, pk, *, write: bool = False) -> BankAccount:
     try:
         return accounts_for(scope).get(pk=pk)
     except (BankAccount.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def import_job_for(scope, pk) -> ImportJob:
+    """A statement import on the job queue, through its account: admins only, or 404."""
+    try:
+        return ImportJob.objects.select_related("account", "statement_import").defer("content").get(
+            pk=pk, account__in=accounts_for(scope))
+    except (ImportJob.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 

@@ -3,9 +3,10 @@
 import datetime
 import uuid
 from decimal import Decimal
+from functools import partial
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,8 +18,8 @@ from grappe.members.models import Member, Membership
 from grappe.members.services import record_membership
 
 from . import matching
-from .models import BankAccount, BankLineEvent, BankTransaction, StatementImport
-from .statements import Statement, fingerprints
+from .models import BankAccount, BankLineEvent, BankTransaction, ImportJob, StatementImport
+from .statements import CsvMapping, Statement, StatementError, detect_format, fingerprints, parse
 
 Kind = BankTransaction.Kind
 Status = BankTransaction.Status
@@ -74,6 +75,86 @@ def import_statement(*, account: BankAccount, statement: Statement, file_name: s
     record.proposed = BankTransaction.objects.filter(statement_import=record, status=Status.PROPOSED).count()
     record.save(update_fields=["new", "already_imported", "proposed"])
     return record
+
+
+# --- Large statements on the job queue --------------------------------------------------------------
+
+# Above either, a file is imported by the worker (jobs.import_statement) and the page follows it; below, at
+# once. A month of a small association's statement is a few kilobytes and a few dozen lines.
+QUEUE_ABOVE_BYTES = 200 * 1024
+QUEUE_ABOVE_LINES = 2000
+
+
+def is_large(data: bytes) -> bool:
+    return len(data) > QUEUE_ABOVE_BYTES or data.count(b"\n") > QUEUE_ABOVE_LINES
+
+
+def unreadable(data: bytes, chosen: str, error) -> str:
+    """Why a file could not be imported, in French (the import page and the job say it alike)."""
+    fmt = detect_format(data) if chosen == "auto" else chosen
+    return str(_("This file could not be read as a %(format)s statement. Check the format, and for a CSV the "
+                 "columns below. Detail: %(detail)s") % {"format": fmt.upper(), "detail": error})
+
+
+def queue_import(*, account: BankAccount, data: bytes, file_name: str, format: str,
+                 csv_mapping: CsvMapping | None, by, now=None) -> ImportJob:
+    """Keep the file and have the worker import it after the commit (jobs.import_statement)."""
+    with transaction.atomic():
+        job = ImportJob.objects.create(account=account, file_name=file_name[:255], content=data, format=format,
+                                       csv_mapping=csv_mapping.as_dict() if csv_mapping is not None else None,
+                                       created_by=by, created_at=now or timezone.now())
+        transaction.on_commit(partial(_enqueue, job.pk))
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    # Imported here: jobs.py imports this module to register its task.
+    from .jobs import import_statement as task
+
+    task.enqueue(job_id)
+
+
+def run_import_job(*, job_id: int, now=None) -> int | None:
+    """Carry out a queued import (called by the worker): read the file with no transaction open, then import
+    in one transaction that first locks the job row and imports nothing if the job is no longer running (a
+    second run of the same task). Returns the StatementImport's id, or None."""
+    claimed = ImportJob.objects.filter(pk=job_id, status__in=ImportJob.ACTIVE).update(
+        status=ImportJob.Status.RUNNING, started_at=now or timezone.now(), attempts=F("attempts") + 1)
+    if not claimed:
+        return None  # done, failed or deleted: a job completes once
+    job = ImportJob.objects.select_related("account", "created_by").get(pk=job_id)
+    data = bytes(job.content)
+    mapping = CsvMapping(**job.csv_mapping) if job.csv_mapping else None
+    try:
+        statement = parse(data, job.format, csv_mapping=mapping)
+        with transaction.atomic():
+            locked = (ImportJob.objects.select_for_update(of=("self",))
+                      .filter(pk=job_id, status=ImportJob.Status.RUNNING).first())
+            if locked is None:
+                return None
+            record = import_statement(account=job.account, statement=statement, file_name=job.file_name,
+                                      by=job.created_by, now=now)
+            ImportJob.objects.filter(pk=job_id).update(
+                status=ImportJob.Status.DONE, statement_import=record, error="", content=b"",
+                finished_at=now or timezone.now())
+    except (StatementError, ValueError, DomainError) as error:  # a parser's own ValueError too
+        _fail_import(job_id, unreadable(data, job.format, error), now=now)
+        return None
+    except Exception:
+        _fail_import(job_id, str(_("The import failed. Try again; if it fails again, tell the person who runs "
+                                   "Grappe.")), now=now)
+        raise
+    return record.pk
+
+
+def abandon_import(job_id: int, **_kwargs) -> None:
+    """The job queue gave up on this import (its worker was stopped three times)."""
+    _fail_import(job_id, str(_("The import was interrupted three times and was given up. Try again.")))
+
+
+def _fail_import(job_id: int, message: str, *, now=None) -> None:
+    ImportJob.objects.filter(pk=job_id, status__in=ImportJob.ACTIVE).update(
+        status=ImportJob.Status.FAILED, error=message[:500], finished_at=now or timezone.now())
 
 
 def fee_due(member: Member, year: int, memberships: dict | None = None) -> Decimal | None:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("compte/nouveau/", views.account_edit, name="account_new"),
     path("compte/<int:pk>/", views.account_edit, name="account_edit"),
     path("compte/<int:pk>/import/", views.import_statement, name="import"),
+    path("import/<int:pk>/", views.import_job, name="import_job"),
     path("compte/<int:pk>/lignes/", views.lines, name="lines"),
     path("compte/<int:pk>/rapprochement/", views.reconciliation, name="reconciliation"),
     path("ligne/<int:pk>/", views.line, name="line"),

@@ -29,7 +29,7 @@ from .forms import (
     ReopenForm,
     masked_iban,
 )
-from .models import BankTransaction, StatementImport
+from .models import BankTransaction, ImportJob, StatementImport
 from .statements import CsvMapping, StatementError, detect_format, parse
 
 Kind = BankTransaction.Kind
@@ -141,15 +141,17 @@ def import_statement(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and kept:
         name, data = kept["name"], base64.b64decode(kept["data"])
         chosen = form.cleaned_data["format"]
+        if services.is_large(data):  # read by the worker; this page follows it
+            job = services.queue_import(account=account, data=data, file_name=name, format=chosen,
+                                        csv_mapping=form.csv_mapping(), by=request.user)
+            request.session.pop(_kept_key(account), None)
+            return redirect("bank:import_job", job.pk)
         try:
             statement = parse(data, chosen, csv_mapping=form.csv_mapping())
             record = services.import_statement(account=account, statement=statement, file_name=name, by=request.user)
         except (StatementError, ValueError, DomainError) as error:  # a parser's own ValueError too
-            fmt = detect_format(data) if chosen == "auto" else chosen
-            form.add_error(None, _("This file could not be read as a %(format)s statement. Check the format, "
-                                   "and for a CSV the columns below. Detail: %(detail)s")
-                           % {"format": fmt.upper(), "detail": error})
-            if fmt == "csv":
+            form.add_error(None, services.unreadable(data, chosen, error))
+            if (detect_format(data) if chosen == "auto" else chosen) == "csv":
                 header = _csv_header(data)
         else:
             request.session.pop(_kept_key(account), None)
@@ -160,6 +162,20 @@ def import_statement(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(f"{_lines_url(account)}?import={record.pk}")
     return render(request, "bank/import.html", {"account": account, "form": form, "kept": kept, "header": header},
                   status=REFUSED if request.method == "POST" else 200)
+
+
+@require_scope(ADMIN)
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A large statement being imported by the worker: its status (the page refreshes itself), then its
+    figures or its error."""
+    job = queries.import_job_for(request.scope, pk)
+    active = job.status in ImportJob.ACTIVE
+    return render(request, "bank/import_job.html", {
+        "job": job, "account": job.account, "record": job.statement_import,
+        "refresh_seconds": JOB_REFRESH_SECONDS if active else None})
+
+
+JOB_REFRESH_SECONDS = 3
 
 
 def _lines_url(account) -> str:

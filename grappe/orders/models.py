@@ -358,6 +358,13 @@ class PurchaseOrder(models.Model):
         SENT = "sent", _("sent")
         RECEIVED = "received", _("received")
 
+    class Sending(models.TextChoices):
+        """The e-mail on the job queue (jobs.send_purchase_order); blank once sent or never asked. Not shown
+        as such: the purchase orders page says it in a sentence."""
+        QUEUED = "queued"
+        SENDING = "sending"
+        FAILED = "failed"
+
     cycle = models.ForeignKey(OrderCycle, on_delete=models.CASCADE, related_name="purchase_orders")
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="purchase_orders")
     number = models.CharField(_("number"), max_length=40)
@@ -374,6 +381,11 @@ class PurchaseOrder(models.Model):
     free_delivery = models.BooleanField(_("free delivery reached"), default=False)
     sent_at = models.DateTimeField(null=True, blank=True)
     sent_to = models.EmailField(blank=True)
+    sending = models.CharField(max_length=10, choices=Sending.choices, blank=True)
+    send_error = models.CharField(max_length=300, blank=True)
+    send_requested_at = models.DateTimeField(null=True, blank=True)
+    send_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                          related_name="+")
     received_at = models.DateTimeField(null=True, blank=True)
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")

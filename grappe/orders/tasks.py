@@ -43,7 +43,8 @@ def _coordinator_tasks(scope, today) -> list[Task]:
     to_send, to_receive = defaultdict(list), defaultdict(list)
     for po in orders:
         if po.status == PurchaseOrder.Status.DRAFT:
-            to_send[po.cycle].append(po)
+            if po.sending not in (PurchaseOrder.Sending.QUEUED, PurchaseOrder.Sending.SENDING):  # not asked twice
+                to_send[po.cycle].append(po)
         elif po.delivery_date and po.delivery_date <= today:
             to_receive[po.cycle].append(po)
     for cycle, pos in to_send.items():  # one line per cycle, not one per supplier

@@ -20,7 +20,7 @@ from grappe.catalogue.models import Family
 from grappe.core import tabular
 from grappe.core.errors import REFUSED, DomainError
 from grappe.core.money import line_total, plain_number
-from grappe.core.pdf import pdf_response, render_pdf_bytes
+from grappe.core.pdf import pdf_response
 from grappe.core.text import fold, words
 from grappe.members.language import member_translation
 from grappe.members.queries import member_for
@@ -40,7 +40,7 @@ from .forms import (
     StockAdjustmentForm,
     refusals_of,
 )
-from .models import Channel, OrderCycle, Rounding, Strategy, unit_word
+from .models import Channel, OrderCycle, PurchaseOrder, Rounding, Strategy, unit_word
 from .queries import SEARCH_LIMIT, cycle_for, purchase_order_for
 
 ZERO = Decimal("0")
@@ -587,19 +587,18 @@ def purchase_orders(request: HttpRequest, pk: int) -> HttpResponse:
         dispatch = []
     else:
         dispatch = queries.dispatch_plan(cycle, group=chosen)
+    orders = list(queries.purchase_orders(cycle))
+    waiting = any(po.sending in (PurchaseOrder.Sending.QUEUED, PurchaseOrder.Sending.SENDING) for po in orders)
     return render(request, "orders/purchase_orders.html", {
-        "cycle": cycle, "orders": queries.purchase_orders(cycle), "dispatch": dispatch, "groups": groups,
-        "chosen": chosen, "one_group_at_a_time": len(groups) > DISPATCH_GROUPS_AT_ONCE})
-
-
-def _po_context(po):
-    return {"po": po, "lines": list(po.lines.all()), "association": po.cycle.association, "cycle": po.cycle}
+        "cycle": cycle, "orders": orders, "dispatch": dispatch, "groups": groups,
+        "chosen": chosen, "one_group_at_a_time": len(groups) > DISPATCH_GROUPS_AT_ONCE,
+        "refresh_seconds": 3 if waiting else None})
 
 
 @require_scope(ADMIN, COORDINATOR)
 def purchase_order_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     po = purchase_order_for(request.scope, pk)
-    return pdf_response("orders/purchase_order_pdf.html", _po_context(po), f"{po.number}.pdf", request)
+    return pdf_response("orders/purchase_order_pdf.html", services.purchase_order_context(po), f"{po.number}.pdf", request)
 
 
 @require_scope(ADMIN, COORDINATOR)
@@ -623,14 +622,11 @@ def purchase_order_csv(request: HttpRequest, pk: int) -> HttpResponse:
 def purchase_order_send(request: HttpRequest, pk: int) -> HttpResponse:
     po = purchase_order_for(request.scope, pk, write=request.method == "POST")
     if request.method == "POST":
-        pdf = render_pdf_bytes("orders/purchase_order_pdf.html", _po_context(po), request) if po.supplier.email else b""
         try:
-            po = services.send_purchase_order(purchase_order=po, pdf=pdf, by=request.user)
+            po = services.send_purchase_order(purchase_order=po, by=request.user)
         except DomainError as refusal:
             messages.error(request, str(refusal))
-        else:
-            messages.success(request, _("Purchase order sent to %(email)s.") % {"email": po.sent_to})
-    return redirect("orders:purchase_orders", po.cycle_id)
+    return redirect(reverse("orders:purchase_orders", args=[po.cycle_id]) + f"#po-{po.pk}")
 
 
 @require_scope(ADMIN, COORDINATOR)

@@ -66,3 +66,40 @@ def test_the_bank_pages_on_a_phone(world, live_server, phone_page):
     assert_accessible(page)
     fits(page)
     screenshot(page, "bank-reconciliation-360")
+
+
+def test_the_import_job_page_on_a_phone(world, live_server, phone_page, monkeypatch):
+    """A large statement's page while it waits (refreshing itself), once done, and once failed."""
+    from grappe.bank import services
+    from grappe.bank.models import ImportJob
+
+    account = BankAccount.objects.create(association=world.association, name="Crédit Coopératif")
+    waiting = ImportJob.objects.create(account=account, file_name="releve-annee.csv", content=b"x", format="auto",
+                                       created_by=world.admin)
+    failed = ImportJob.objects.create(account=account, file_name="releve.csv", content=b"x", format="csv",
+                                      status=ImportJob.Status.FAILED, created_by=world.admin,
+                                      error="Ce fichier n’a pas pu être lu comme un relevé CSV.")
+    monkeypatch.setattr(services, "QUEUE_ABOVE_LINES", 3)
+    done = services.queue_import(account=account, data=(DATA / "csv_november.csv").read_bytes(),
+                                 file_name="csv_november.csv", format="auto", csv_mapping=None, by=world.admin)
+    page = phone_page
+    browser_login(page, live_server, "admin")
+    for job, name, text in ((waiting, "waiting", "En attente d’import"), (done, "done", "Importé"),
+                            (failed, "failed", "n’a pas pu être lu")):
+        page.goto(live_server.url + f"/banque/import/{job.pk}/")
+        assert text in page.content()
+        if job is waiting:  # the page refreshes itself (no JavaScript needed): axe's only complaint, meta-refresh
+            serious_but_refresh(page)
+        else:
+            assert_accessible(page)
+        fits(page)
+        screenshot(page, f"bank-import-job-{name}-360")
+
+
+def serious_but_refresh(page):
+    """axe-core finds nothing serious but the `<meta http-equiv="refresh">` that a page following a job
+    uses on purpose (WCAG 2.2.1 would have the reader able to stop it: they may leave the page)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = {v["id"] for v in Axe().run(page).response["violations"] if v.get("impact") in ("serious", "critical")}
+    assert found <= {"meta-refresh"}, found

@@ -31,7 +31,7 @@ from django.utils import timezone
 from grappe.accounts import services as account_services
 from grappe.accounts import vouchers
 from grappe.bank import services as bank_services
-from grappe.bank.models import BankAccount
+from grappe.bank.models import BankAccount, ImportJob
 from grappe.bank.statements import parse as parse_statement
 from grappe.catalogue.models import GroupSelection, PriceImport, Suggestion
 from grappe.catalogue.tests.factories import SupplierFactory, make_product
@@ -107,6 +107,7 @@ PK_KIND = {
                                                   "voucher_claim_reimbursed", "voucher_claim_cancel",
                                                   "voucher_claim_reopen")},
     **{f"bank:{n}": "bank_account" for n in ("account_edit", "import", "lines", "reconciliation")},
+    "bank:import_job": "bank_import_job",
     **{f"bank:{n}": "bank_line" for n in ("line", "line_confirm", "line_change", "line_ignore", "line_reopen")},
     **{f"catalogue:{n}": "product" for n in ("product", "product_edit", "product_price", "product_reference")},
     **{f"catalogue:{n}": "supplier" for n in ("supplier", "supplier_edit", "import_new")},
@@ -158,7 +159,7 @@ BOUND = {
 # a referrer directs households to any group of their association (the referral form lists them all)
 BOUND["group"] = GROUP_BOUND - {"referrer"}
 # bank statements name every group's members: the association's admins only, whatever the group
-ADMIN_ONLY = {"bank_account", "bank_line", "voucher_claim"}  # + claims: association-wide money
+ADMIN_ONLY = {"bank_account", "bank_line", "bank_import_job", "voucher_claim"}  # + claims: association-wide money
 
 
 def outside(persona: str, place: str, kinds) -> bool:
@@ -243,8 +244,10 @@ def _place(association, group, admin, partner, staff_user, member, now):
     bank_line = bank_services.import_statement(
         account=bank_account, by=admin, file_name="releve.csv",
         statement=parse_statement(f"Date;Libellé;Montant\n02/11/2026;VIR ADH {member.number};12,50\n".encode()))
+    bank_import_job = ImportJob.objects.create(account=bank_account, file_name="releve.csv", content=b"",
+                                               format="csv", status=ImportJob.Status.DONE, created_by=admin)
     return {
-        "bank_account": bank_account, "bank_line": bank_line.lines.first(),
+        "bank_account": bank_account, "bank_line": bank_line.lines.first(), "bank_import_job": bank_import_job,
         "cycle": cycle, "purchase_order": po, "invoice": invoice, "sales_invoice": sales_invoice, "member": member, "basket": basket,
         "basket_line": basket.lines.first(), "entry": entry, "distribution": distribution, "slot": slot,
         "event": event, "registration": registration, "referral": referral, "group": group, "site": site,

@@ -37,11 +37,19 @@ from .cycles import (
 )
 from .errors import CycleNotOpen, CycleSettled, CycleStateError, MembershipUnpaid, OrderRefused
 from .ordering import LineChange, membership_paid, place_order, set_line
-from .purchase_orders import purchase_order_mail, send_purchase_order
+from .purchase_orders import (
+    abandon_sending,
+    deliver_purchase_order,
+    purchase_order_context,
+    purchase_order_mail,
+    send_purchase_order,
+)
 from .receipt import ReceivedLine, record_receipt
 from .stock import adjust_stock, apply_stock_moves
 
 __all__ = [
+    "abandon_sending",
+    "deliver_purchase_order",
     "SCHEDULE_FROZEN",
     "CycleNotOpen",
     "CycleSettled",
@@ -66,6 +74,7 @@ __all__ = [
     "membership_paid",
     "open_cycle",
     "place_order",
+    "purchase_order_context",
     "purchase_order_mail",
     "record_event",
     "record_receipt",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from functools import partial
 
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from grappe.catalogue.models import Product
 from grappe.core.errors import DomainError
 from grappe.core.money import round_cents
+from grappe.core.pdf import render_pdf_bytes
 
 from ..models import CycleGroup, PurchaseLine, PurchaseOrder
 from .sql import insert_rows
@@ -84,43 +86,82 @@ def purchase_order_mail(po: PurchaseOrder, pdf: bytes) -> EmailMessage:
     return mail
 
 
-def send_purchase_order(*, purchase_order: PurchaseOrder, pdf: bytes, by, now=None) -> PurchaseOrder:
-    """E-mail the purchase order to its supplier, once.
+def purchase_order_context(po: PurchaseOrder) -> dict:
+    """What the purchase order's PDF shows (the page that downloads it, the worker that e-mails it)."""
+    return {"po": po, "lines": list(po.lines.all()), "association": po.cycle.association, "cycle": po.cycle}
 
-    Marking it sent is a conditional update (`sent_at IS NULL` -> now): of two clicks, only one wins,
-    and the other is told it was already sent. The e-mail leaves after the commit
-    (`transaction.on_commit`), never for a change that was rolled back; if it cannot leave, the mark
-    is taken back (conditionally on this very send) and the caller is told, so it can be tried again.
-    """
+
+def send_purchase_order(*, purchase_order: PurchaseOrder, by, now=None) -> PurchaseOrder:
+    """Have the purchase order e-mailed to its supplier by the job queue (jobs.send_purchase_order), once.
+
+    Queuing is a conditional update (not sent, not already waiting -> queued): of two clicks, only one
+    wins, and the other is told it was already sent or is waiting. The task is enqueued after the commit
+    (`transaction.on_commit`), never for a change that was rolled back."""
     now = now or timezone.now()
     po = purchase_order
-    email = po.supplier.email
-    if not email:
+    if not po.supplier.email:
         raise DomainError(_("This supplier has no e-mail address: download the PDF and send it another way."))
-    failure: list[Exception] = []
-
-    def deliver():
-        try:
-            purchase_order_mail(po, pdf).send(fail_silently=False)
-        except Exception as error:  # noqa: BLE001 - any SMTP or socket error: the order is not sent
-            failure.append(error)
-            PurchaseOrder.objects.filter(pk=po.pk, sent_at=now).update(sent_at=None, sent_to="")
-            PurchaseOrder.objects.filter(pk=po.pk, sent_at__isnull=True, status=PurchaseOrder.Status.SENT).update(
-                status=PurchaseOrder.Status.DRAFT)
-
     with transaction.atomic():
-        won = PurchaseOrder.objects.filter(pk=po.pk, sent_at__isnull=True).update(sent_at=now, sent_to=email)
+        won = PurchaseOrder.objects.filter(
+            pk=po.pk, sent_at__isnull=True, sending__in=["", PurchaseOrder.Sending.FAILED],
+        ).update(sending=PurchaseOrder.Sending.QUEUED, send_error="", send_requested_at=now, send_requested_by=by)
         if not won:
-            sent = PurchaseOrder.objects.get(pk=po.pk)
-            raise DomainError(_("This purchase order was already sent to %(email)s on %(when)s."),
-                              email=sent.sent_to, when=date_format(timezone.localtime(sent.sent_at),
-                                                                   "DATETIME_FORMAT"))
-        PurchaseOrder.objects.filter(pk=po.pk, status=PurchaseOrder.Status.DRAFT).update(
-            status=PurchaseOrder.Status.SENT)
-        transaction.on_commit(deliver)
-    if failure:
-        raise DomainError(_("The e-mail could not be sent (%(error)s): the purchase order is not marked as sent. "
-                            "Try again later, or download the PDF and send it another way."),
-                          error=type(failure[0]).__name__)
+            current = PurchaseOrder.objects.get(pk=po.pk)
+            if current.sent_at is not None:
+                raise DomainError(_("This purchase order was already sent to %(email)s on %(when)s."),
+                                  email=current.sent_to, when=date_format(timezone.localtime(current.sent_at),
+                                                                          "DATETIME_FORMAT"))
+            raise DomainError(_("This purchase order is already waiting to be sent."))
+        transaction.on_commit(partial(_enqueue, po.pk))
     po.refresh_from_db()
     return po
+
+
+def _enqueue(purchase_order_id: int) -> None:
+    # Imported here: jobs.py imports this module to register its task.
+    from ..jobs import send_purchase_order as task
+
+    task.enqueue(purchase_order_id)
+
+
+def deliver_purchase_order(*, purchase_order_id: int, now=None) -> bool:
+    """Render the PDF and e-mail it (called by the worker); True if this call sent it.
+
+    Claiming is a conditional update (queued -> sending): a task run twice sends once. A run that finds
+    the order still "sending" follows a run that was stopped mid-way: whether its e-mail left is unknown,
+    so the order is marked failed with a word to check before trying again (never a second e-mail on its
+    own). An e-mail that cannot leave marks the order failed with the error, to be tried again."""
+    claimed = PurchaseOrder.objects.filter(pk=purchase_order_id, sent_at__isnull=True,
+                                           sending=PurchaseOrder.Sending.QUEUED).update(
+        sending=PurchaseOrder.Sending.SENDING)
+    if not claimed:
+        _fail(purchase_order_id, str(_("the sending was interrupted; ask the supplier whether the e-mail arrived")),
+              states=[PurchaseOrder.Sending.SENDING])
+        return False
+    po = PurchaseOrder.objects.select_related("supplier", "cycle__association").get(pk=purchase_order_id)
+    email = po.supplier.email
+    try:
+        if not email:
+            raise DomainError(_("the supplier has no e-mail address"))
+        pdf = render_pdf_bytes("orders/purchase_order_pdf.html", purchase_order_context(po))
+        purchase_order_mail(po, pdf).send(fail_silently=False)
+    except Exception as error:  # noqa: BLE001 - any SMTP, socket or rendering error: the order is not sent
+        detail = str(error) if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"
+        _fail(purchase_order_id, detail, states=[PurchaseOrder.Sending.SENDING])
+        return False
+    now = now or timezone.now()
+    PurchaseOrder.objects.filter(pk=po.pk, sent_at__isnull=True).update(
+        sent_at=now, sent_to=email, sending="", send_error="")
+    PurchaseOrder.objects.filter(pk=po.pk, status=PurchaseOrder.Status.DRAFT).update(status=PurchaseOrder.Status.SENT)
+    return True
+
+
+def abandon_sending(purchase_order_id: int, **_kwargs) -> None:
+    """The job queue gave up on this e-mail (its worker was stopped three times)."""
+    _fail(purchase_order_id, str(_("the sending was interrupted three times")),
+          states=[PurchaseOrder.Sending.QUEUED, PurchaseOrder.Sending.SENDING])
+
+
+def _fail(purchase_order_id: int, message: str, *, states) -> None:
+    PurchaseOrder.objects.filter(pk=purchase_order_id, sent_at__isnull=True, sending__in=states).update(
+        sending=PurchaseOrder.Sending.FAILED, send_error=message[:300])

@@ -176,3 +176,31 @@ def test_a_volunteer_finds_a_member_and_sees_the_stock_first_on_a_phone(e2e, pho
     shot(page, "on-behalf-stock-360")
     assert "En stock\u00a0: 3\u00a0kg disponibles tout de suite." in page.inner_text(".stock-note")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_the_purchase_orders_page_says_where_each_email_stands_on_a_phone(e2e, phone_page, world):
+    from django.core import mail
+
+    shop = make_cycle(world)
+    services.set_line(cycle=shop.cycle, member=world.member, product=shop.lentils, quantity=D("20"),
+                      tolerance=D("5"), by=world.member_user)
+    services.set_line(cycle=shop.cycle, member=world.member, product=shop.oil, quantity=D("4"), tolerance=D("0"),
+                      by=world.member_user)
+    services.close_cycle(cycle=shop.cycle, by=world.admin)
+    services.confirm_cycle(cycle=shop.cycle, by=world.admin)
+    farm = PurchaseOrder.objects.get(supplier=shop.farm)
+    PurchaseOrder.objects.filter(pk=farm.pk).update(sending="failed",
+                                                    send_error="ConnectionRefusedError: [Errno 111] Connection refused")
+    page = phone_page
+    e2e.login(page, e2e.server, "admin")
+    page.goto(e2e.server.url + f"/commandes/{shop.cycle.pk}/fournisseurs/")
+    assert "n’a pas pu partir (ConnectionRefusedError" in page.content()
+    e2e.axe(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(page, "purchase-orders-failed-360")
+    page.click("button:has-text('Réessayer l’envoi')")
+    page.wait_for_url("**/fournisseurs/**")
+    assert "Envoyé à ferme@example.org" in page.content() and len(mail.outbox) == 1  # tasks run at once in tests
+    e2e.axe(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(page, "purchase-orders-sending-360")

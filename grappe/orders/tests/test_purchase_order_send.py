@@ -1,5 +1,6 @@
-"""A purchase order is e-mailed once, after the commit: a double click sends one e-mail; a rolled-back
-change sends none; an e-mail that cannot leave leaves the order unsent, to be tried again."""
+"""A purchase order is e-mailed once, by the job queue after the commit: a double click sends one e-mail, a
+task run twice too; a rolled-back change sends none; an e-mail that cannot leave leaves the order unsent,
+shown failed with its error, to be tried again."""
 
 from datetime import datetime
 from decimal import Decimal as D
@@ -9,9 +10,9 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
+from django.test import TestCase
 from django.urls import reverse
 
-from grappe.core.errors import DomainError
 from grappe.orders import services
 from grappe.orders.models import PurchaseOrder
 
@@ -53,25 +54,91 @@ def test_the_email_leaves_only_after_the_commit(world, po):
         pass
 
     with pytest.raises(RolledBack), transaction.atomic():
-        services.send_purchase_order(purchase_order=po, pdf=b"%PDF", by=world.coordinator, now=NOW)
-        assert mail.outbox == []  # not yet: the change is not committed
+        services.send_purchase_order(purchase_order=po, by=world.coordinator, now=NOW)
+        assert mail.outbox == []  # not yet: the change is not committed, the task not even queued
         raise RolledBack
     assert mail.outbox == []
     po.refresh_from_db()
-    assert po.sent_at is None and po.status == "draft"
+    assert po.sent_at is None and po.status == "draft" and po.sending == ""
+
+
+def test_the_page_shows_the_order_waiting_to_be_sent(world, po, client_for, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # no worker yet
+    client = client_for(world.admin)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        page = client.post(reverse("orders:purchase_order_send", args=[po.pk]), follow=True)
+    text = page.content.decode()
+    assert "Envoi en attente…" in text and '<meta http-equiv="refresh" content="3">' in text
+    assert "Envoyer par e-mail" not in text  # no second button while it waits
+    assert mail.outbox == []
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        again = client.post(reverse("orders:purchase_order_send", args=[po.pk]), follow=True)
+    assert "déjà en attente d’envoi" in again.content.decode()
+    po.refresh_from_db()
+    assert po.sending == "queued" and po.send_requested_by == world.admin
+
+    assert services.deliver_purchase_order(purchase_order_id=po.pk, now=NOW)  # the worker's turn
+    text = client.get(reverse("orders:purchase_orders", args=[po.cycle_id])).content.decode()
+    assert "Envoyé à ferme@example.org le 2 mars 2026" in text and "http-equiv" not in text
+    assert len(mail.outbox) == 1 and mail.outbox[0].attachments[0][2] == "application/pdf"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_email_that_cannot_leave_leaves_the_order_unsent_then_a_retry_sends_it_once(world, po, settings):
+def test_an_email_that_cannot_leave_is_shown_failed_then_a_retry_sends_it_once(world, po, settings, client):
     settings.EMAIL_BACKEND = "grappe.orders.tests.test_purchase_order_send.BrokenSMTP"
-    with pytest.raises(DomainError, match="ConnectionRefusedError"):
-        services.send_purchase_order(purchase_order=po, pdf=b"%PDF", by=world.coordinator, now=NOW)
+    client.force_login(world.admin)
+    url = reverse("orders:purchase_order_send", args=[po.pk])
+    text = client.post(url, follow=True).content.decode()
+    assert "L’e-mail n’a pas pu partir (ConnectionRefusedError: smtp down)\u00a0: réessayez" in text
+    assert "Réessayer l’envoi" in text
     po.refresh_from_db()
-    assert po.sent_at is None and po.status == "draft" and po.sent_to == ""
+    assert po.sent_at is None and po.status == "draft" and po.sent_to == "" and po.sending == "failed"
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    sent = services.send_purchase_order(purchase_order=po, pdf=b"%PDF", by=world.coordinator, now=NOW)
-    assert sent.sent_at == NOW and sent.status == "sent" and len(mail.outbox) == 1
-    with pytest.raises(DomainError, match="déjà été envoyé"):
-        services.send_purchase_order(purchase_order=po, pdf=b"%PDF", by=world.coordinator, now=NOW)
+    text = client.post(url, follow=True).content.decode()
+    assert "Envoyé à ferme@example.org" in text and "n’a pas pu partir" not in text
+    po.refresh_from_db()
+    assert po.status == "sent" and po.sending == "" and len(mail.outbox) == 1
+    assert "déjà été envoyé" in client.post(url, follow=True).content.decode()
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_enqueues_send_one_email(world, po, settings):
+    from grappe.orders.jobs import send_purchase_order
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    services.send_purchase_order(purchase_order=po, by=world.coordinator, now=NOW)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    send_purchase_order.enqueue(po.pk)
+    send_purchase_order.enqueue(po.pk)  # the same task run again (a worker requeued it)
+    assert len(mail.outbox) == 1
+    po.refresh_from_db()
+    assert po.status == "sent" and po.sending == ""
+
+
+def test_a_run_stopped_mid_send_is_shown_failed_not_sent_again(world, po):
+    PurchaseOrder.objects.filter(pk=po.pk).update(sending="sending")  # a worker killed while sending
+    assert not services.deliver_purchase_order(purchase_order_id=po.pk, now=NOW)
+    po.refresh_from_db()
+    assert po.sending == "failed" and "interrompu" in po.send_error and mail.outbox == []
+
+
+def test_an_abandoned_send_is_shown_failed(world, po, settings):
+    from grappe.core.jobs import kind_of
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.send_purchase_order(purchase_order=po, by=world.coordinator, now=NOW)
+    kind_of("grappe.orders.jobs.send_purchase_order").on_abandon(po.pk)
+    po.refresh_from_db()
+    assert po.sending == "failed" and po.send_error == "l’envoi a été interrompu trois fois"
+
+
+def test_the_home_page_stops_asking_to_send_an_order_waiting_to_be_sent(world, po, client_for, settings):
+    client = client_for(world.admin)
+    assert "Envoyer le bon de commande" in client.get("/").content.decode()
+    PurchaseOrder.objects.filter(pk=po.pk).update(sending="queued")
+    assert "Envoyer le bon de commande" not in client.get("/").content.decode()
+    PurchaseOrder.objects.filter(pk=po.pk).update(sending="failed")
+    assert "Envoyer le bon de commande" in client.get("/").content.decode()
