@@ -54,12 +54,12 @@ def test_a_large_file_goes_through_the_job_and_its_figures_appear(admin, account
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("bank:import_job", args=[job.pk])
     page = admin.get(response["Location"]).content.decode()
-    assert "En attente d’import" in page and '<meta http-equiv="refresh" content="3">' in page
+    assert "En attente d’import" in page and 'src="/static/core/refresh.js" data-seconds="3"' in page
     assert not BankTransaction.objects.exists() and job.created_by.pk and job.format == "auto"
 
     assert services.run_import_job(job_id=job.pk) is not None  # the worker's turn
     page = admin.get(response["Location"]).content.decode()
-    assert "http-equiv" not in page and "Importé" in page
+    assert "refresh.js" not in page and "Importé" in page
     record = StatementImport.objects.get()
     assert (record.transactions, record.new, record.already_imported) == (4, 4, 0)
     assert f"?import={record.pk}" in page and "<strong>4</strong> opérations" in page
@@ -81,7 +81,7 @@ def test_a_failing_file_shows_the_french_error(admin, account, small_threshold, 
         response = upload(admin, account, csv)
     page = admin.get(response["Location"]).content.decode()
     assert "Import échoué" in page and "n’a pas pu être lu comme un relevé CSV" in page and 'role="alert"' in page
-    assert "http-equiv" not in page and reverse("bank:import", args=[account.pk]) in page
+    assert "refresh.js" not in page and reverse("bank:import", args=[account.pk]) in page
     assert not BankTransaction.objects.exists() and ImportJob.objects.get().status == "failed"
 
 

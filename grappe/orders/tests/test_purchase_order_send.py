@@ -68,7 +68,7 @@ def test_the_page_shows_the_order_waiting_to_be_sent(world, po, client_for, sett
     with TestCase.captureOnCommitCallbacks(execute=True):
         page = client.post(reverse("orders:purchase_order_send", args=[po.pk]), follow=True)
     text = page.content.decode()
-    assert "Envoi en attente…" in text and '<meta http-equiv="refresh" content="3">' in text
+    assert "Envoi en attente…" in text and 'data-seconds="3"' in text
     assert "Envoyer par e-mail" not in text  # no second button while it waits
     assert mail.outbox == []
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -79,7 +79,7 @@ def test_the_page_shows_the_order_waiting_to_be_sent(world, po, client_for, sett
 
     assert services.deliver_purchase_order(purchase_order_id=po.pk, now=NOW)  # the worker's turn
     text = client.get(reverse("orders:purchase_orders", args=[po.cycle_id])).content.decode()
-    assert "Envoyé à ferme@example.org le 2 mars 2026" in text and "http-equiv" not in text
+    assert "Envoyé à ferme@example.org le 2 mars 2026" in text and "refresh.js" not in text
     assert len(mail.outbox) == 1 and mail.outbox[0].attachments[0][2] == "application/pdf"
 
 

@@ -105,13 +105,13 @@ def test_the_page_follows_the_job_on_the_database_backend(scenario, world, clien
     task = DBTaskResult.objects.get()
     assert job.status == "queued" and job.task_id == str(task.pk) and task.status == "READY"
     page = client.get(f"/mobile/scenarios/{scenario.pk}/").content.decode()
-    assert '<meta http-equiv="refresh" content="5">' in page
+    assert 'data-seconds="5"' in page
     assert "En attente de calcul" in page and "Actualiser" in page
     assert "Recalculer" not in page or "disabled" in page
 
     ScenarioJob.objects.filter(pk=job.pk).update(status="running", step="routes")
     page = client.get(f"/mobile/scenarios/{scenario.pk}/").content.decode()
-    assert "étape 3 sur 4" in page and "http-equiv=\"refresh\"" in page
+    assert "étape 3 sur 4" in page and 'refresh.js' in page
 
     ScenarioJob.objects.filter(pk=job.pk).update(status="queued", step="")
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
