@@ -2,7 +2,7 @@
 
 In production (`GRAPPE_PRODUCTION=1`) every choice that decides where data and messages go must be
 explicit: the database is named in `DATABASE_URL`, e-mail goes to a real server, SMS go to a real
-provider or are switched off. Nothing falls back to the SQLite file of the code folder or to the
+provider or are switched off, backups go to a named folder. Nothing falls back to the SQLite file of the code folder or to the
 console (seen: production quietly ran on the demo's SQLite file and "sent" 103 SMS to stdout).
 `problems(environ, ...)` lists every problem at once, so that one start tells the operator all
 that is missing; settings.py raises ImproperlyConfigured with that list.
@@ -86,6 +86,18 @@ def sms_problem(environ: Mapping[str, str]) -> str | None:
     return None
 
 
+def backup_problem(environ: Mapping[str, str]) -> str | None:
+    """The backups' folder must be named: the journal of erased households is kept there, and a restore
+    without it would bring an erased household back (docs/operations.md, "Backups")."""
+    folder = environ.get("BACKUP_DIR", "").strip()
+    if not folder:
+        return ("BACKUP_DIR is not set: the folder of the nightly backups (manage.py backup), where the journal "
+                "of erased households is kept too, e.g. BACKUP_DIR=/var/backups/grappe")
+    if not folder.startswith("/"):
+        return f"BACKUP_DIR={folder} must be an absolute path (e.g. /var/backups/grappe)"
+    return None
+
+
 def problems(environ: Mapping[str, str], *, development_key: str, code_folder: Path) -> list[str]:
     found = [
         secret_key_problem(environ.get("SECRET_KEY", ""), development_key=development_key),
@@ -96,6 +108,7 @@ def problems(environ: Mapping[str, str], *, development_key: str, code_folder: P
         database_problem(environ.get("DATABASE_URL", "").strip(), code_folder=code_folder),
         email_problem(environ),
         sms_problem(environ),
+        backup_problem(environ),
     ]
     return [problem for problem in found if problem]
 

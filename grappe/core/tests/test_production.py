@@ -20,9 +20,10 @@ COMPLETE = {
     "EMAIL_HOST": "smtp.example.org",
     "DEFAULT_FROM_EMAIL": "grappe@example.org",
     "SMS_BACKEND": "off",
+    "BACKUP_DIR": "/var/backups/grappe",
 }
 OURS = {"GRAPPE_PRODUCTION", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SMS_BACKEND", "BREVO_API_KEY",
-        "DEFAULT_FROM_EMAIL", "SECURE_HSTS_PRELOAD", "DJANGO_ALLOW_ASYNC_UNSAFE"}  # the browser tests set the last
+        "DEFAULT_FROM_EMAIL", "SECURE_HSTS_PRELOAD", "DJANGO_ALLOW_ASYNC_UNSAFE", "BACKUP_DIR"}  # the browser tests set the last
 
 
 def start(*command, **env):
@@ -59,6 +60,8 @@ WEAK_OR_MISSING = [
     (with_(SMS_BACKEND="brevo"), "needs BREVO_API_KEY"),
     (with_(ALLOWED_HOSTS=None), "ALLOWED_HOSTS is not set"),
     (with_(DEBUG="1"), "DEBUG is on"),
+    (with_(BACKUP_DIR=None), "BACKUP_DIR is not set"),
+    (with_(BACKUP_DIR="backups"), "BACKUP_DIR=backups must be an absolute path"),
 ]
 
 
@@ -84,7 +87,7 @@ def test_the_complete_choices_raise_no_problem():
 def test_production_with_nothing_set_lists_every_missing_choice_at_once():
     result = load_settings(GRAPPE_PRODUCTION="1")
     assert result.returncode != 0
-    for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_HOST", "SMS_BACKEND"):
+    for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_HOST", "SMS_BACKEND", "BACKUP_DIR"):
         assert f"- {name}" in result.stderr
 
 
