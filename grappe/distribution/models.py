@@ -223,3 +223,6 @@ class DocumentJob(models.Model):
             models.UniqueConstraint(fields=["distribution"], condition=models.Q(status__in=("queued", "running")),
                                     name="one_active_document_job"),
         ]
+
+    def __str__(self):
+        return f"{self.distribution} · {self.get_status_display()} ({self.done}/{self.total})"
