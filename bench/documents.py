@@ -45,8 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     from pypdf import PdfReader
 
     from grappe.accounts.simulation import simulate
+    from grappe.distribution.documents import DOCUMENTS, document_pdf
     from grappe.distribution.models import Distribution
-    from grappe.distribution.views import DOCUMENTS, document_pdf
 
     result = simulate(groups=1, households=args.households, products=args.products, seed=1)
     distribution = Distribution.objects.get(cycle_id=result["cycle"])

@@ -189,3 +189,40 @@ class BasketLine(models.Model):
     @property
     def amount(self) -> Decimal:
         return line_total(self.unit_price, self.quantity)
+
+
+class DocumentJob(models.Model):
+    """A distribution's documents prepared by the job queue (jobs.prepare_documents): each is rendered
+    into the shared PDF cache, so that the download links then answer at once. The day screen shows
+    its progress (`done` of `total`), then the links, or its error in French."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to be prepared")
+        RUNNING = "running", _("being prepared")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("preparation failed")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    distribution = models.ForeignKey(Distribution, on_delete=models.CASCADE, related_name="document_jobs")
+    kinds = models.JSONField(default=list)  # keys of documents.DOCUMENTS, in order
+    language = models.CharField(max_length=10, blank=True)  # the documents' language: that of whoever asked
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveSmallIntegerField(default=0)
+    total = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["distribution"], condition=models.Q(status__in=("queued", "running")),
+                                    name="one_active_document_job"),
+        ]
+
+    def __str__(self):
+        return f"{self.distribution} · {self.get_status_display()} ({self.done}/{self.total})"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -33,7 +34,7 @@ from grappe.orders.models import (
 )
 from grappe.orders.services import apply_stock_moves, ensure_not_settled, lock_cycle, record_event
 
-from .models import Basket, BasketLine, Distribution, DistributionSettings, RotaSlot
+from .models import Basket, BasketLine, Distribution, DistributionSettings, DocumentJob, RotaSlot
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -487,3 +488,56 @@ def set_tolerance(*, association, percent) -> DistributionSettings:
     found, _created = DistributionSettings.objects.update_or_create(
         association=association, defaults={"weighing_tolerance_percent": percent})
     return found
+
+
+# A distribution's documents on the job queue (jobs.prepare_documents)
+
+def start_document_job(*, distribution, kinds, by, language="", now=None) -> DocumentJob:
+    """Queue the rendering of `kinds` for `distribution`; refused while another one waits or runs."""
+    with transaction.atomic():
+        Distribution.objects.select_for_update(of=("self",)).filter(pk=distribution.pk).first()
+        if DocumentJob.objects.filter(distribution=distribution, status__in=DocumentJob.ACTIVE).exists():
+            raise DomainError(_("The documents of this distribution are already being prepared: wait for them."))
+        job = DocumentJob.objects.create(distribution=distribution, kinds=list(kinds), total=len(kinds),
+                                         language=language[:10], created_by=by, created_at=now or timezone.now())
+        transaction.on_commit(partial(_enqueue_documents, job.pk))
+    return job
+
+
+def _enqueue_documents(job_id: int) -> None:
+    # Imported here: jobs.py imports this module to register its task.
+    from .jobs import prepare_documents as task
+
+    task.enqueue(job_id)
+
+
+def run_document_job(*, job_id: int, now=None) -> bool:
+    """Render each document of a queued job into the PDF cache, counting them (called by the worker).
+    Idempotent: a second run renders from the cache. True if this run finished the job."""
+    from .documents import document_pdf  # the view's code path, so the same cache key
+
+    claimed = DocumentJob.objects.filter(pk=job_id, status__in=DocumentJob.ACTIVE).update(
+        status=DocumentJob.Status.RUNNING, started_at=now or timezone.now(), done=0)
+    if not claimed:
+        return False  # done, failed or deleted: a job completes once
+    job = DocumentJob.objects.select_related("distribution__association", "distribution__group").get(pk=job_id)
+    try:
+        for count, kind in enumerate(job.kinds, start=1):
+            document_pdf(job.distribution, kind)
+            DocumentJob.objects.filter(pk=job_id, status=DocumentJob.Status.RUNNING).update(done=count)
+    except Exception:
+        _fail_documents(job_id, str(_("The documents could not be prepared. Try again; if it fails again, tell "
+                                      "the person who runs Grappe.")), now=now)
+        raise
+    return bool(DocumentJob.objects.filter(pk=job_id, status=DocumentJob.Status.RUNNING).update(
+        status=DocumentJob.Status.DONE, finished_at=now or timezone.now()))
+
+
+def abandon_document_job(job_id: int, **_kwargs) -> None:
+    """The job queue gave up on this job (its worker was stopped three times)."""
+    _fail_documents(job_id, str(_("The preparation was interrupted three times and was given up. Try again.")))
+
+
+def _fail_documents(job_id: int, message: str, *, now=None) -> None:
+    DocumentJob.objects.filter(pk=job_id, status__in=DocumentJob.ACTIVE).update(
+        status=DocumentJob.Status.FAILED, error=message[:500], finished_at=now or timezone.now())

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/equipe/<int:slot_pk>/", views.rota_take, name="rota_take"),
     path("<int:pk>/equipe/<int:slot_pk>/modifier/", views.rota_edit, name="rota_edit"),
     path("<int:pk>/document/<slug:kind>.pdf", views.document, name="document"),
+    path("<int:pk>/documents/preparer/", views.prepare_documents, name="prepare_documents"),
     path("panier/<int:pk>/", views.basket, name="basket"),
     path("panier/<int:pk>/stock/", views.add_from_stock, name="add_from_stock"),
     path("panier/<int:pk>/ligne/<int:line_pk>/retirer/", views.remove_line, name="remove_line"),

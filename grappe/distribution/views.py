@@ -6,22 +6,23 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grappe.core.errors import REFUSED, DomainError
-from grappe.core.pdf import pdf_response, render_pdf_bytes
+from grappe.core.pdf import pdf_response
 from grappe.network.access import ADMIN, COORDINATOR, VOLUNTEER, require_scope
 from grappe.orders.models import CyclePrice, StockItem, unit_word
 from grappe.orders.queries import cycle_for, cycles_for
 
 from . import queries, services
+from .documents import DOCUMENTS, document_pdf
 from .forms import ServedForm, SettingsForm, SlotForm, StockSaleForm
-from .models import Basket, BasketLine, DistributionSettings, RotaSlot
+from .models import Basket, BasketLine, DistributionSettings, DocumentJob, RotaSlot
 
 STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
 COORDINATORS = (ADMIN, COORDINATOR)
-DOCUMENTS = {"emargement": "sign_sheet", "paniers": "baskets", "service": "serving", "etiquettes": "labels"}
 
 
 
@@ -79,7 +80,31 @@ def _day_page(request, distribution, baskets=None, query="", status=200):
     return render(request, "distribution/day.html", {
         "distribution": distribution, "baskets": baskets, "query": query, "counts": counts,
         "waiting": counts[Basket.Status.WAITING], "scope": request.scope,
-        "shortfalls": services.stock_shortfalls(distribution)}, status=status)
+        "shortfalls": services.stock_shortfalls(distribution), **_documents_job(distribution)}, status=status)
+
+
+JOB_REFRESH_SECONDS = 3
+
+
+def _documents_job(distribution) -> dict:
+    """The latest preparation of the documents, and whether the page follows it (refresh.js)."""
+    job = DocumentJob.objects.filter(distribution=distribution).first()
+    active = job is not None and job.status in DocumentJob.ACTIVE
+    return {"documents_job": job, "refresh_seconds": JOB_REFRESH_SECONDS if active else None}
+
+
+@require_scope(*STAFF)
+@require_POST
+def prepare_documents(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the rendering of every document of the distribution (whoever may download them may ask)."""
+    distribution = queries.distribution_for(request.scope, pk)
+    try:
+        services.start_document_job(distribution=distribution, kinds=list(DOCUMENTS), by=request.user,
+                                    language=translation.get_language() or "")
+    except DomainError as error:
+        _fail(request, error)
+        return _day_page(request, distribution, status=REFUSED)
+    return redirect("distribution:day", distribution.pk)
 
 
 def _stock_choices(basket):
@@ -265,23 +290,9 @@ def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in DOCUMENTS:
         raise Http404
     # Cached by content: printed again and again on the day, they only change when baskets do.
-    return pdf_response(f"distribution/pdf/{DOCUMENTS[kind]}.html", document_context(distribution, kind),
-                        f"{kind}-{distribution.date:%Y%m%d}-{distribution.pk}.pdf", request, cached=True)
-
-
-def document_pdf(distribution, kind) -> bytes:
-    """The PDF the document view sends (for the benchmark), cached the same way."""
-    return render_pdf_bytes(f"distribution/pdf/{DOCUMENTS[kind]}.html", document_context(distribution, kind),
-                            cached=True)
-
-
-def document_context(distribution, kind) -> dict:
-    context = {"distribution": distribution, "association": distribution.association}
-    if kind in ("emargement", "paniers", "etiquettes"):
-        context["sheets"] = queries.basket_sheets(distribution)
-    if kind == "service":
-        context["products"] = queries.serving_lists(distribution)
-    return context
+    response = HttpResponse(document_pdf(distribution, kind), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{kind}-{distribution.date:%Y%m%d}-{distribution.pk}.pdf"'
+    return response
 
 
 @require_scope(*STAFF)

@@ -104,3 +104,25 @@ def test_the_rota_and_a_slots_times_on_a_phone(world, e2e, phone_page):
     phone_page.click("main button[type=submit]")
     assert RotaSlot.objects.get(pk=slot.pk).starts_at == dt.time(16, 30)
     assert "de 16:30 à 19:00" in phone_page.content()
+
+
+def test_the_documents_job_on_the_day_page_on_a_phone(world, e2e, phone_page):
+    """The day screen while its documents are being prepared (held still: no refresh.js), then failed."""
+    from grappe.distribution.documents import DOCUMENTS
+    from grappe.distribution.models import DocumentJob
+
+    day = make_day(world)
+    job = DocumentJob.objects.create(distribution=day.day, kinds=list(DOCUMENTS), total=4, done=3,
+                                     status=DocumentJob.Status.RUNNING)
+    e2e.login(phone_page, e2e.server, "volunteer")
+    phone_page.route("**/core/refresh.js",
+                     lambda route: route.fulfill(status=200, body="", content_type="text/javascript"))
+    for name, text in (("running", "3 sur 4"), ("failed", "Réessayer")):
+        if name == "failed":
+            DocumentJob.objects.filter(pk=job.pk).update(status=DocumentJob.Status.FAILED,
+                                                         error="Les documents n’ont pas pu être préparés.")
+        phone_page.goto(e2e.server.url + f"/distribution/{day.day.pk}/")
+        assert text in phone_page.content()
+        assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+        e2e.axe(phone_page)
+        screenshot(phone_page, f"distribution-documents-job-{name}-360")
