@@ -55,7 +55,10 @@ class PeriodForm(forms.Form):
         return Period.year(today.year)
 
 
+TEXT_MAX = 3000  # characters: about half a printed page
+
+
 class FunderTextForm(forms.Form):
-    text = forms.CharField(label=_("Short text for the funder"), required=False, max_length=3000,
-                           widget=forms.Textarea(attrs={"rows": 6}),
+    text = forms.CharField(label=_("Short text for the funder"), required=False, max_length=TEXT_MAX,
+                           widget=forms.Textarea(attrs={"rows": 6, "maxlength": TEXT_MAX}),
                            help_text=_("A few lines on the year: what went well, what changed. No names."))

@@ -1,12 +1,26 @@
-"""The funder report's figures as an XLSX workbook (openpyxl), same figures as the PDF."""
+"""The funder report's figures as an XLSX workbook (openpyxl), same figures as the PDF.
+
+A figure (report.Number) is written as a number with its format, so that a funder can sum and chart
+it; text (labels, masked counts "< 5", "—") is written as text, never as a formula."""
 
 import io
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from grappe.core.tabular import xlsx_row
+
+from .report import Number
+
+
+def _row(sheet, values) -> None:
+    """A row: each Number as its value with its number format, the rest as text (core.tabular)."""
+    xlsx_row(sheet, [value.value if isinstance(value, Number) else value for value in values])
+    for cell, value in zip(sheet[sheet.max_row], values, strict=False):
+        if isinstance(value, Number):
+            cell.number_format = value.format
+            cell.alignment = Alignment(horizontal="right")
 
 
 def _sheet(workbook, title, header, rows, note=""):
@@ -15,7 +29,7 @@ def _sheet(workbook, title, header, rows, note=""):
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        xlsx_row(sheet, list(row))
+        _row(sheet, list(row))
     if note:  # how the figures are counted, below a blank row
         xlsx_row(sheet, [])
         xlsx_row(sheet, [note])
