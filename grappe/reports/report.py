@@ -4,12 +4,13 @@ import base64
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext, pgettext
 
 from grappe.accounts.models import Means
 from grappe.catalogue.models import Family, Unit
+from grappe.core.money import french_number
 
 from . import charts
 from .indicators import for_outside
@@ -72,20 +73,19 @@ XLSX_HOURS = '#,##0.0#\\ "h"'
 
 
 def euros(value) -> Number:
-    return Number(value, f"{number_format(value, 2, force_grouping=True)}\u00a0€", XLSX_EUROS)
+    return Number(value, f"{french_number(value, 2, grouped=True)}\u00a0€", XLSX_EUROS)
 
 
 def pct(value) -> Number | str:
     """A share in percent (12.5 for 12.5 %): the XLSX keeps the fraction (0.125), shown as a percentage."""
     if value is None:
         return "—"
-    return Number(Decimal(value) / 100, f"{number_format(value, 1)}\u00a0%", XLSX_PERCENT)
+    return Number(Decimal(value) / 100, f"{french_number(value, 1)}\u00a0%", XLSX_PERCENT)
 
 
 def num(value) -> Number | str:
     """A count; a masked one ("< 5") stays text."""
-    return value if isinstance(value, str) else Number(value, number_format(value, force_grouping=True),
-                                                       XLSX_INTEGER)
+    return value if isinstance(value, str) else Number(value, french_number(value, grouped=True), XLSX_INTEGER)
 
 
 def day_label(day, *, year: bool = True) -> str:
@@ -116,8 +116,7 @@ def family_label(code: str) -> str:
 
 
 def quantity(value) -> str:
-    value = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
-    return number_format(value, force_grouping=True)
+    return french_number(value, grouped=True)
 
 
 def quantities_label(quantities: dict) -> str:
