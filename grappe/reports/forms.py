@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .indicators import Period
+from .models import TEXT_MAX
 
 
 class PeriodForm(forms.Form):
@@ -53,9 +54,6 @@ class PeriodForm(forms.Form):
         if preset == "last_year":
             return Period.year(today.year - 1)
         return Period.year(today.year)
-
-
-TEXT_MAX = 3000  # characters: about half a printed page
 
 
 class FunderTextForm(forms.Form):
