@@ -14,6 +14,7 @@ from grappe.core.money import french_number
 
 from . import charts
 from .indicators import for_outside
+from .xlsx import XLSX_EUROS, XLSX_HOURS, XLSX_INTEGER, XLSX_PERCENT, XLSX_SIGNED_EUROS, Number
 
 
 @dataclass
@@ -47,29 +48,6 @@ class Report:
     summary: list = field(default_factory=list)
     tables: list = field(default_factory=list)
     charts: list = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Number:
-    """A figure as people read it (`text`, in French) and as a spreadsheet keeps it (`value`, a number,
-    shown with `format`): pages and PDFs print the text, the XLSX writes the value."""
-
-    value: int | Decimal
-    text: str
-    format: str
-
-    def __str__(self) -> str:
-        return self.text
-
-    def __format__(self, spec: str) -> str:
-        return format(self.text, spec)
-
-
-XLSX_INTEGER = "#,##0"
-XLSX_EUROS = '#,##0.00\\ "€"'
-XLSX_SIGNED_EUROS = '+#,##0.00\\ "€";"−"#,##0.00\\ "€";#,##0.00\\ "€"'
-XLSX_PERCENT = "0.0%"
-XLSX_HOURS = '#,##0.0#\\ "h"'
 
 
 def euros(value) -> Number:

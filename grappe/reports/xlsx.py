@@ -4,6 +4,8 @@ A figure (report.Number) is written as a number with its format, so that a funde
 it; text (labels, masked counts "< 5", "—") is written as text, never as a formula."""
 
 import io
+from dataclasses import dataclass
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -11,7 +13,28 @@ from openpyxl.utils import get_column_letter
 
 from grappe.core.tabular import xlsx_row
 
-from .report import Number
+
+@dataclass(frozen=True)
+class Number:
+    """A figure as people read it (`text`, in French) and as a spreadsheet keeps it (`value`, a number,
+    shown with `format`): pages and PDFs print the text, the XLSX writes the value."""
+
+    value: int | Decimal
+    text: str
+    format: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __format__(self, spec: str) -> str:
+        return format(self.text, spec)
+
+
+XLSX_INTEGER = "#,##0"
+XLSX_EUROS = '#,##0.00\\ "€"'
+XLSX_SIGNED_EUROS = '+#,##0.00\\ "€";"−"#,##0.00\\ "€";#,##0.00\\ "€"'
+XLSX_PERCENT = "0.0%"
+XLSX_HOURS = '#,##0.0#\\ "h"'
 
 
 def _row(sheet, values) -> None:
