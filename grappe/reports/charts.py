@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from grappe.core.money import french_number
 
@@ -40,9 +41,17 @@ def _number(value) -> str:
     return french_number(number, 0 if abs(number) >= 100 else 1, grouped=True, trim=True)
 
 
+def _tick(value, _position=None) -> str:
+    """An axis tick in French: 2.5 -> "2,5", 1500 -> "1 500" (at most two decimals, none trailing)."""
+    return french_number(Decimal(str(round(value, 2))), 2, grouped=True, trim=True)
+
+
+FRENCH_TICKS = FuncFormatter(_tick)
+
+
 def bars(labels: list[str], values: list, *, title: str, unit: str = "", horizontal: bool = False) -> str:
     """One series: white bars with a black hatched outline and the value written at the end."""
-    height = max(2.2, 0.42 * len(labels) + 1.0) if horizontal else 3.2
+    height = max(2.0, 0.3 * len(labels) + 0.8) if horizontal else 3.0
     fig, ax = _axes(7, height)
     numbers = [float(v) for v in values]
     if horizontal:
@@ -53,6 +62,7 @@ def bars(labels: list[str], values: list, *, title: str, unit: str = "", horizon
             ax.tick_params(axis="x", labelrotation=60, labelsize=8)
     ax.bar_label(drawn, labels=[_number(v) + (f" {unit}" if unit else "") for v in
                                 (numbers[::-1] if horizontal else numbers)], padding=3, fontsize=9)
+    (ax.xaxis if horizontal else ax.yaxis).set_major_formatter(FRENCH_TICKS)
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
     ax.margins(x=0.15) if horizontal else ax.margins(y=0.15)
     return _svg(fig)
@@ -70,6 +80,7 @@ def grouped(labels: list[str], series: dict[str, list], *, title: str) -> str:
                         hatch=HATCHES[index % len(HATCHES)], label=name)
         ax.bar_label(drawn, labels=[_number(float(v)) for v in values], padding=3, fontsize=9)
     ax.set_yticks(list(positions), labels)
+    ax.xaxis.set_major_formatter(FRENCH_TICKS)
     ax.invert_yaxis()
     ax.legend(loc="lower right", frameon=True)
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
@@ -88,6 +99,7 @@ def share_with_threshold(share, threshold, *, title: str, label_share: str, labe
     ax.text(float(threshold), -0.55, f"{label_threshold} {_number(float(threshold))} %", ha="center", va="top",
             fontsize=9)
     ax.set_xlim(0, 100)
+    ax.xaxis.set_major_formatter(FRENCH_TICKS)
     ax.set_ylim(-1, 1.2)
     ax.set_yticks([])
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .indicators import Period
+from .models import TEXT_MAX
 
 
 class PeriodForm(forms.Form):
@@ -56,6 +57,6 @@ class PeriodForm(forms.Form):
 
 
 class FunderTextForm(forms.Form):
-    text = forms.CharField(label=_("Short text for the funder"), required=False, max_length=3000,
-                           widget=forms.Textarea(attrs={"rows": 6}),
+    text = forms.CharField(label=_("Short text for the funder"), required=False, max_length=TEXT_MAX,
+                           widget=forms.Textarea(attrs={"rows": 6, "maxlength": TEXT_MAX}),
                            help_text=_("A few lines on the year: what went well, what changed. No names."))

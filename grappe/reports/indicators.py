@@ -403,15 +403,27 @@ def communes_reached(members: list[MemberRow], period: Period, stop_communes: di
     return {"number": len(names), "names": sorted(names)}
 
 
-def van_stops(members: list[MemberRow], lines: list[LineRow], period: Period, stop_names: dict) -> list[dict]:
-    """Per van stop: households attached to it at the period's end, and households served there."""
-    attached = Counter(m.stop_id for m in members if m.stop_id in stop_names and is_member_on(m, period.end))
+def active_stops(lines: list[LineRow], period: Period, stop_names: dict, visited=None) -> set:
+    """The van stops active in the period: visited by a cycle (`visited`, the stops' ids; None when
+    unknown: every stop) or where something was handed out. A stop defined but never served is left out."""
+    if visited is None:
+        return set(stop_names)
+    return {pk for pk in stop_names if pk in visited} | {line.stop_id for line in _in(lines, period)
+                                                          if line.stop_id in stop_names}
+
+
+def van_stops(members: list[MemberRow], lines: list[LineRow], period: Period, stop_names: dict,
+              visited=None) -> list[dict]:
+    """Per van stop active in the period: households attached to it at the period's end, and households
+    served there."""
+    active = active_stops(lines, period, stop_names, visited)
+    attached = Counter(m.stop_id for m in members if m.stop_id in active and is_member_on(m, period.end))
     served: dict[int, set] = defaultdict(set)
     for line in _in(lines, period):
-        if line.stop_id in stop_names:
+        if line.stop_id in active:
             served[line.stop_id].add(line.member_id)
     return [{"stop": stop_names[pk], "households": attached[pk], "served": len(served[pk])}
-            for pk in sorted(stop_names, key=lambda pk: stop_names[pk])]
+            for pk in sorted(active, key=lambda pk: stop_names[pk])]
 
 
 def household_savings(members: list[MemberRow], lines: list[LineRow], period: Period) -> dict:
@@ -435,13 +447,17 @@ def household_savings(members: list[MemberRow], lines: list[LineRow], period: Pe
 
 
 def compute(*, members, referrals, fees, lines, period: Period, threshold: Decimal, stop_names=None,
-            stop_communes=None, baskets=None, slots=None, charges=None, payment_rows=None,
+            stop_communes=None, visited_stops=None, baskets=None, slots=None, charges=None, payment_rows=None,
             fund_opening: Decimal = Decimal("0.00")) -> dict:
     """Every indicator this module knows, for one scope and period. `baskets` and `slots` come from the
     distribution app, `charges` and `payment_rows` from the accounts app: None when it is not installed
     (the figures are then absent, not zero; turnover then reads the lines' prices). `fund_opening`: the
-    solidarity fund's balance on the period's first day (the movements of every line before it)."""
+    solidarity fund's balance on the period's first day (the movements of every line before it).
+    `visited_stops`: ids of the van stops a cycle visited in the period (None: unknown, every stop counts);
+    only active stops are listed and their communes counted."""
     stop_names = stop_names or {}
+    active = active_stops(lines, period, stop_names, visited_stops)
+    stop_communes = {pk: name for pk, name in (stop_communes or {}).items() if pk in active}
     extra = {}
     if baskets is not None:
         extra["handed_out"] = baskets_handed_out(baskets, period)
@@ -464,7 +480,7 @@ def compute(*, members, referrals, fees, lines, period: Period, threshold: Decim
         "turnover": turnover(lines, period, charges),
         "labels": label_shares(lines, period),
         "communes": communes_reached(members, period, stop_communes),
-        "van_stops": van_stops(members, lines, period, stop_names),
+        "van_stops": van_stops(members, lines, period, stop_names, visited_stops),
         "savings": household_savings(members, lines, period),
         "solidarity_fund": solidarity_fund(lines, period, fund_opening),
     }

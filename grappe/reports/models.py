@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from grappe.network.models import Association
 
+TEXT_MAX = 3000  # characters: about half a printed page
+
 
 class FunderText(models.Model):
     """The short text a coordinator writes for a funder report (one per scope and period)."""
@@ -13,7 +15,7 @@ class FunderText(models.Model):
     scope_key = models.CharField(max_length=40, help_text="all, territory:<pk> or group:<pk>")
     start = models.DateField()
     end = models.DateField()
-    text = models.TextField(_("text for the funder"), blank=True, max_length=3000)
+    text = models.TextField(_("text for the funder"), blank=True, max_length=TEXT_MAX)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -12,7 +12,7 @@ from grappe.core.money import line_total
 from grappe.distribution.models import Basket, BasketLine, Distribution, RotaSlot, slot_minutes
 from grappe.members.models import Member, Membership, Referral
 from grappe.network.models import BuyingGroup, Site
-from grappe.orders.models import CycleGroup, CyclePrice, OrderCycle, OrderLine
+from grappe.orders.models import CycleGroup, CyclePrice, CycleStop, OrderCycle, OrderLine
 
 from . import indicators as ind
 
@@ -173,13 +173,21 @@ def stops(group_ids) -> tuple[dict, dict]:
     return {pk: name for pk, name, _c in sites}, {pk: commune for pk, _n, commune in sites if commune}
 
 
+def visited_stops(group_ids, period: ind.Period) -> set[int]:
+    """Van stops a cycle whose orders are final visited in the period (its stop date in the period)."""
+    return set(CycleStop.objects.filter(cycle_group__group__in=group_ids, cycle_group__cycle__status__in=FINAL,
+                                        distribution_date__range=(period.start, period.end))
+               .values_list("site_id", flat=True))
+
+
 def figures(*, association, group_ids, period: ind.Period) -> dict:
     group_ids = list(BuyingGroup.objects.filter(association=association, pk__in=group_ids).values_list("pk", flat=True))
     stop_names, stop_communes = stops(group_ids)
     return ind.compute(members=member_rows(group_ids), referrals=referral_rows(group_ids, period),
                        fees=fee_rows(group_ids, period), lines=line_rows(group_ids, period), period=period,
                        threshold=association.priority_threshold, stop_names=stop_names,
-                       stop_communes=stop_communes, baskets=basket_rows(group_ids, period),
+                       stop_communes=stop_communes, visited_stops=visited_stops(group_ids, period),
+                       baskets=basket_rows(group_ids, period),
                        slots=slot_rows(group_ids, period), charges=charge_rows(group_ids, period),
                        payment_rows=payment_rows(group_ids, period),
                        fund_opening=fund_opening(group_ids, period.start))

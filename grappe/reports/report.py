@@ -4,15 +4,17 @@ import base64
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext, pgettext
 
 from grappe.accounts.models import Means
 from grappe.catalogue.models import Family, Unit
+from grappe.core.money import french_number
 
 from . import charts
 from .indicators import for_outside
+from .xlsx import XLSX_EUROS, XLSX_HOURS, XLSX_INTEGER, XLSX_PERCENT, XLSX_SIGNED_EUROS, Number
 
 
 @dataclass
@@ -22,6 +24,7 @@ class Table:
     rows: list
     note: str = ""  # how the figures are counted, in one or two sentences under the table
     sheet: str = ""  # a shorter name for the XLSX sheet (at most 31 characters), when the title is longer
+    charted: bool = False  # a chart shows the same figures: the PDF prints the chart, the XLSX the table
 
 
 @dataclass
@@ -29,6 +32,7 @@ class Chart:
     title: str
     svg: str
     alt: str
+    note: str = ""  # how the figures are counted (its table's note, or the key figure's)
 
     @property
     def data_uri(self) -> str:
@@ -46,16 +50,34 @@ class Report:
     charts: list = field(default_factory=list)
 
 
-def euros(value) -> str:
-    return f"{number_format(value, 2, force_grouping=True)}\u00a0€"
+def euros(value) -> Number:
+    return Number(value, f"{french_number(value, 2, grouped=True)}\u00a0€", XLSX_EUROS)
 
 
-def pct(value) -> str:
-    return "—" if value is None else f"{number_format(value, 1)}\u00a0%"
+def pct(value) -> Number | str:
+    """A share in percent (12.5 for 12.5 %): the XLSX keeps the fraction (0.125), shown as a percentage."""
+    if value is None:
+        return "—"
+    return Number(Decimal(value) / 100, f"{french_number(value, 1)}\u00a0%", XLSX_PERCENT)
 
 
-def num(value) -> str:
-    return value if isinstance(value, str) else number_format(value, force_grouping=True)
+def num(value) -> Number | str:
+    """A count; a masked one ("< 5") stays text."""
+    return value if isinstance(value, str) else Number(value, french_number(value, grouped=True), XLSX_INTEGER)
+
+
+def day_label(day, *, year: bool = True) -> str:
+    """"1er janvier 2026", "31 décembre 2026": a date as French writes it, the first of a month "1er"."""
+    if day.day == 1:
+        return pgettext("the first of a month", "1st %(month)s") % {"month": date_format(day, "F Y" if year else "F")}
+    return date_format(day, "j F Y" if year else "j F")
+
+
+def period_label(period) -> str:
+    """"du 1er janvier au 31 décembre 2026" (the year once when both days share it)."""
+    same_year = period.start.year == period.end.year
+    return pgettext("a report's period", "from %(start)s to %(end)s") % {
+        "start": day_label(period.start, year=not same_year), "end": day_label(period.end)}
 
 
 # The families' names, carried by this app's catalogue too (the catalogue app owns the choices).
@@ -72,8 +94,7 @@ def family_label(code: str) -> str:
 
 
 def quantity(value) -> str:
-    value = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
-    return number_format(value, force_grouping=True)
+    return french_number(value, grouped=True)
 
 
 def quantities_label(quantities: dict) -> str:
@@ -84,63 +105,92 @@ def quantities_label(quantities: dict) -> str:
 def build(figures: dict, *, scope_label: str, period, outside: bool, with_charts: bool = True) -> Report:
     shown = for_outside(figures) if outside else figures
     h, p, t, lab = shown["households"], shown["priority"], shown["turnover"], shown["labels"]
-    report = Report(scope_label=scope_label, outside=outside, figures=shown,
-                    period_label=_("from %(start)s to %(end)s") % {"start": date_format(period.start, "j F Y"),
-                                                                    "end": date_format(period.end, "j F Y")})
+    report = Report(scope_label=scope_label, outside=outside, figures=shown, period_label=period_label(period))
     report.summary = [
-        (_("Member households (at the end of the period)"), num(h["households"]), ""),
-        (_("Persons in these households"), num(h["persons"]), ""),
-        (_("New households"), num(h["new"]), ""),
-        (_("Households that left"), num(h["left"]), ""),
-        (_("Households that bought at least once"), num(h["active_buyers"]), ""),
-        (_("Share of priority households"), pct(p["share"]), ""),
-        (_("Minimum share required"), pct(p["threshold"]), ""),
+        (_("Member households (at the end of the period)"), num(h["households"]),
+         _("Households whose membership had begun and not ended on the last day of the period; households "
+           "on the waiting list are not counted.")),
+        (_("Persons in these households"), num(h["persons"]),
+         _("The adults and children of these households, as recorded in each household's file.")),
+        (_("New households"), num(h["new"]), _("Households whose membership began in the period.")),
+        (_("Households that left"), num(h["left"]), _("Households whose membership ended in the period.")),
+        (_("Households that bought at least once"), num(h["active_buyers"]),
+         _("Households handed at least one product in the period.")),
+        (_("Share of priority households"), pct(p["share"]),
+         _("Priority households among the member households at the end of the period.")),
+        (_("Minimum share required"), pct(p["threshold"]),
+         _("The minimum share of priority households set in the association's settings.")),
         (_("Baskets handed out"), num(shown["baskets"]), baskets_help(shown)),
         (_("Charged to households for their baskets"), euros(t["charged"]), turnover_help(t)),
         (_("Purchases at cost price"), euros(t["at_cost"]),
          _("What was charged, less the money into the solidarity fund, plus the money out of it.")),
-        (_("Solidarity fund: in (solidarity households)"), euros(t["solidarity_in"]), ""),
-        (_("Solidarity fund: out (priority households)"), euros(t["solidarity_out"]), ""),
-        (_("Local products (share of value at cost)"), pct(lab["local"]), _("Share of the value at cost of what was served at distributions.")),
-        (_("Organic products (share of value at cost)"), pct(lab["organic"]), ""),
-        (_("Fair-trade products (share of value at cost)"), pct(lab["fair_trade"]), ""),
+        (_("Solidarity fund: in (solidarity households)"), euros(t["solidarity_in"]),
+         _("What solidarity households paid above the cost price of the products handed out to them.")),
+        (_("Solidarity fund: out (priority households)"), euros(t["solidarity_out"]),
+         _("What priority households paid below the cost price, which the fund paid for them.")),
+        (_("Local products (share of value at cost)"), pct(lab["local"]),
+         _("Share of the value at cost of what was handed out that is local.")),
+        (_("Organic products (share of value at cost)"), pct(lab["organic"]),
+         _("Share of the value at cost of what was handed out that is organic.")),
+        (_("Fair-trade products (share of value at cost)"), pct(lab["fair_trade"]),
+         _("Share of the value at cost of what was handed out that is fair trade.")),
         (_("Membership fees received"), euros(shown["fees"]["total"]),
          _("Memberships paid in the period, by the date of payment.")),
-        (_("Memberships paid"), num(shown["fees"]["count"]), _("By means of payment: see the table below.")),
-        (_("Communes reached"), num(shown["communes"]["number"]), ""),
+        (_("Memberships paid"), num(shown["fees"]["count"]),
+         _("Memberships paid in the period; by means of payment in the table below.")),
+        (_("Communes reached"), num(shown["communes"]["number"]),
+         _("Communes where member households live at the end of the period, and those of the van stops "
+           "active in the period.")),
     ]
     fund = shown["solidarity_fund"]
     report.summary[12:12] = [(_("Solidarity fund: balance at the end of the period"), euros(fund["closing"]),
-                              _("Month by month: see the table below."))]
+                              _("Everything that went into the fund less everything that came out of it, since the "
+                                "first distribution; month by month in the table below."))]
     report.summary += savings_rows(shown["savings"])
     if "handed_out" in shown:
-        report.summary[8:8] = [(_("Baskets not collected"), num(shown["handed_out"]["not_collected"]), "")]
+        report.summary[8:8] = [(_("Baskets not collected"), num(shown["handed_out"]["not_collected"]),
+                                _("Baskets prepared for a distribution in the period and not collected."))]
     if "payments" in shown:
         pay = shown["payments"]
         report.summary += [(_("Payments received"), euros(pay["received"]),
-                            _("Payments into the households' accounts, less payments cancelled."))]
+                            _("Payments into the households' accounts, less payments cancelled; below, by means "
+                              "of payment."))]
         report.summary += [(_("Payments received: %(means)s") % {"means": means_label(row["means"])},
                             euros(row["amount"]), "") for row in pay["by_means"]]
-        report.summary += [(_("Refunds to households"), euros(pay["refunded"]), "")]
+        report.summary += [(_("Refunds to households"), euros(pay["refunded"]),
+                            _("Money paid back to households from their accounts, less refunds cancelled."))]
     if "volunteering" in shown:
         v = shown["volunteering"]
         report.summary += [(_("Volunteer hours"), hours(v["hours"]), volunteering_help(v)),
-                           (_("Volunteer places filled on the rota"), num(v["slots"]), ""),
-                           (_("Volunteers who took part"), num(v["volunteers"]), "")]
+                           (_("Volunteer places filled on the rota"), num(v["slots"]),
+                            _("Places on the distributions' rotas taken by a volunteer.")),
+                           (_("Volunteers who took part"), num(v["volunteers"]),
+                            _("Different volunteers among those places."))]
     report.tables = [
         Table(_("Referrals per partner"), [_("Partner"), _("Referrals made"), _("Households who joined")],
-              [[r["partner"], num(r["made"]), num(r["joined"])] for r in shown["referrals"]]),
+              [[r["partner"], num(r["made"]), num(r["joined"])] for r in shown["referrals"]],
+              _("Per partner: the referrals it made in the period, and the households it referred that joined in "
+                "the period.")),
         Table(_("Products per family"), [_("Family"), _("Quantities"), _("Value at cost"), _("Paid by households")],
               [[family_label(f["family"]), quantities_label(f["quantities"]), euros(f["cost"]), euros(f["value"])]
-               for f in shown["families"]]),
+               for f in shown["families"]],
+              _("What was handed out in the period per product family: the quantities per unit, their value at "
+                "cost price and what households paid for them.")),
         Table(_("Van stops"), [_("Stop"), _("Households attached"), _("Households served")],
-              [[s["stop"], num(s["households"]), num(s["served"])] for s in shown["van_stops"]]),
+              [[s["stop"], num(s["households"]), num(s["served"])] for s in shown["van_stops"]],
+              _("Only the stops a van visited in the period: the households attached to each stop at the end of "
+                "the period, and those handed something there.")),
         baskets_table(shown),
         fees_table(shown["fees"]),
         fund_table(fund),
     ]
     if with_charts:
         report.charts = make_charts(figures, shown)
+        notes = {table.title: table for table in report.tables}
+        for chart in report.charts:
+            if chart.title in notes:
+                notes[chart.title].charted = True
+                chart.note = notes[chart.title].note
     return report
 
 
@@ -158,13 +208,10 @@ def fees_table(fees: dict) -> Table:
                          "with them (at a checkout or on the member's page)."), sheet=_("Fees by means of payment"))
 
 
-def signed_euros(value) -> str:
+def signed_euros(value) -> Number:
     """"+12,40 €", "−3,10 €" (a true minus sign), "0,00 €": money in and out of the fund."""
-    if value > 0:
-        return "+" + euros(value)
-    if value < 0:
-        return "\u2212" + euros(-value)
-    return euros(value)
+    text = euros(abs(value)).text
+    return Number(value, ("+" if value > 0 else "\u2212" if value < 0 else "") + text, XLSX_SIGNED_EUROS)
 
 
 def fund_table(fund: dict) -> Table:
@@ -181,7 +228,7 @@ def fund_table(fund: dict) -> Table:
                    "are the price-tier adjustments of each cycle's settlement."), sheet=_("Solidarity fund"))
 
 
-def money_or_dash(value) -> str:
+def money_or_dash(value) -> Number | str:
     return "—" if value is None else euros(value)
 
 
@@ -197,10 +244,14 @@ def savings_rows(saved: dict) -> list[tuple]:
             "for nothing.")),
         (_("Share of spending that had a shop price to compare"), pct(saved["share"]),
          _("The savings cover only this share of what households paid.")),
-        (_("Saved per household that bought"), money_or_dash(saved["per_household"]), ""),
-        (_("Saved by priority households"), money_or_dash(priority["saved"]), ""),
-        (_("Saved per priority household that bought"), money_or_dash(priority["per_household"]), ""),
-        (_("Share of priority households' spending that had a shop price"), pct(priority["share"]), ""),
+        (_("Saved per household that bought"), money_or_dash(saved["per_household"]),
+         _("The savings divided by the number of households that bought.")),
+        (_("Saved by priority households"), money_or_dash(priority["saved"]),
+         _("The same calculation for the priority households only.")),
+        (_("Saved per priority household that bought"), money_or_dash(priority["per_household"]),
+         _("The priority households' savings divided by the number of those that bought.")),
+        (_("Share of priority households' spending that had a shop price"), pct(priority["share"]),
+         _("The savings of priority households cover only this share of what they paid.")),
     ]
 
 
@@ -232,8 +283,8 @@ def volunteering_help(volunteering) -> str:
     return text
 
 
-def hours(value) -> str:
-    return f"{quantity(value)}\u00a0h"
+def hours(value) -> Number:
+    return Number(value, f"{quantity(value)}\u00a0h", XLSX_HOURS)
 
 
 def means_label(code: str) -> str:
@@ -250,9 +301,11 @@ def by_month(figures: dict) -> bool:
 def baskets_table(shown: dict) -> Table:
     if by_month(shown):
         return Table(_("Baskets per month"), [_("Month"), _("Baskets")],
-                     [[date_format(m["month"], "F Y"), num(m["baskets"])] for m in shown["baskets_per_month"]])
+                     [[date_format(m["month"], "F Y"), num(m["baskets"])] for m in shown["baskets_per_month"]],
+                     _("The baskets handed out, by the month of their distribution."))
     return Table(_("Baskets per week"), [_("Week of"), _("Baskets")],
-                 [[date_format(w["monday"], "j M Y"), num(w["baskets"])] for w in shown["baskets_per_week"]])
+                 [[day_label(w["monday"]), num(w["baskets"])] for w in shown["baskets_per_week"]],
+                 _("The baskets handed out, by the week (from Monday) of their distribution."))
 
 
 def make_charts(figures: dict, shown: dict) -> list[Chart]:
@@ -262,9 +315,10 @@ def make_charts(figures: dict, shown: dict) -> list[Chart]:
         out.append(Chart(_("Priority households"), charts.share_with_threshold(
             p["share"], p["threshold"], title=_("Share of priority households"), label_share=_("share:"),
             label_threshold=_("minimum:")), _("Share of priority households: %(share)s, minimum %(min)s.") % {
-            "share": pct(p["share"]), "min": pct(p["threshold"])}))
+            "share": pct(p["share"]), "min": pct(p["threshold"])},
+            _("Priority households among the member households at the end of the period.")))
     monthly = by_month(figures)
-    key, day_key, fmt = ("baskets_per_month", "month", "M y") if monthly else ("baskets_per_week", "monday", "j/m")
+    key, day_key, fmt = ("baskets_per_month", "month", "N y") if monthly else ("baskets_per_week", "monday", "j/m")
     title = _("Baskets per month") if monthly else _("Baskets per week")
     rows = figures[key]
     masked = any(isinstance(row["baskets"], str) for row in shown[key])
@@ -277,7 +331,8 @@ def make_charts(figures: dict, shown: dict) -> list[Chart]:
         out.append(Chart(_("Value at cost per family"), charts.bars(
             [family_label(f["family"]) for f in families], [f["cost"] for f in families],
             title=_("Value at cost per family (EUR)"), unit="€", horizontal=True),
-            _("Value at cost per family: see the table below.")))
+            _("Value at cost per family: see the table below."),
+            _("The value at cost price of what was handed out in the period, per product family.")))
     referrals = figures["referrals"]
     masked = any(isinstance(r[k], str) for r in shown["referrals"] for k in ("made", "joined"))
     if referrals and not masked:

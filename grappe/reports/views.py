@@ -6,13 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from grappe.core.errors import REFUSED
 from grappe.core.pdf import pdf_response
 from grappe.network.access import ADMIN, COORDINATOR, require_scope
 
-from . import queries, scopes
+from . import queries, scopes, services
 from .forms import FunderTextForm, PeriodForm
 from .models import FunderText
-from .report import build
+from .report import build, day_label
 from .xlsx import workbook_bytes
 
 
@@ -36,6 +37,10 @@ def _report(request, *, outside: bool, with_charts: bool = True):
 
 
 def _text_for(request, key, period) -> FunderText | None:
+    """The admin's context for this scope and period; none for a coordinator's "all my groups" (the
+    admins' "all" is the whole association, another report)."""
+    if key == "all" and not request.scope.is_admin:
+        return None
     return FunderText.objects.filter(association=request.scope.association, scope_key=key, start=period.start,
                                      end=period.end).first()
 
@@ -48,29 +53,34 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                                                       "query": request.GET.urlencode()})
 
 
-@require_scope(ADMIN, COORDINATOR)
-def funder(request: HttpRequest) -> HttpResponse:
+def _funder_page(request, *, text_form=None, status=200) -> HttpResponse:
     form, report, key, period = _report(request, outside=True)
     text = _text_for(request, key, period) if report else None
+    if text_form is None:
+        text_form = FunderTextForm(initial={"text": text.text if text else ""})
     return render(request, "reports/funder.html", {
-        "form": form, "report": report, "text_form": FunderTextForm(initial={"text": text.text if text else ""}),
-        "query": request.GET.urlencode(),
-    })
+        "form": form, "report": report, "text": text.text if text else "", "text_form": text_form,
+        "may_write": request.scope.is_admin, "query": request.GET.urlencode(),
+    }, status=status)
+
+
+@require_scope(ADMIN, COORDINATOR)
+def funder(request: HttpRequest) -> HttpResponse:
+    """The funder report: its context (written by an association admin), then the masked figures."""
+    return _funder_page(request)
 
 
 @require_POST
-@require_scope(ADMIN, COORDINATOR)
+@require_scope(ADMIN)
 def funder_text(request: HttpRequest) -> HttpResponse:
-    form, key, _label, _groups, period = _selection(request)
+    """An association admin writes the report's context (first section of the PDF)."""
+    _form, key, _label, _groups, period = _selection(request)
     text_form = FunderTextForm(request.POST)
-    if period is not None and text_form.is_valid():
-        FunderText.objects.update_or_create(
-            association=request.scope.association, scope_key=key, start=period.start, end=period.end,
-            defaults={"text": text_form.cleaned_data["text"], "updated_by": request.user,
-                      "updated_at": timezone.now()})
-        messages.success(request, _("The text is saved. It will appear in the PDF."))
-    else:
-        messages.error(request, _("The text could not be saved."))
+    if period is None or not text_form.is_valid():
+        return _funder_page(request, text_form=text_form, status=REFUSED)
+    services.save_funder_text(association=request.scope.association, scope_key=key, period=period,
+                              text=text_form.cleaned_data["text"], by=request.user, now=timezone.now())
+    messages.success(request, _("The text is saved. It will appear in the PDF."))
     return redirect(f"{reverse('reports:funder')}?{request.GET.urlencode()}")
 
 
@@ -82,7 +92,7 @@ def funder_pdf(request: HttpRequest) -> HttpResponse:
     text = _text_for(request, key, period)
     return pdf_response("reports/funder_pdf.html", {
         "report": report, "association": request.scope.association, "text": text.text if text else "",
-        "generated": timezone.localtime(),
+        "generated": timezone.localtime(), "generated_day": day_label(timezone.localdate()),
     }, filename=f"bilan-{period.start:%Y%m%d}-{period.end:%Y%m%d}.pdf", request=request)
 
 

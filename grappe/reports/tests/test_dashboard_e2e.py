@@ -30,13 +30,16 @@ def test_dashboards_are_accessible_on_phone_and_desktop(world, live_server, phon
     assert_accessible(desktop_page)
     screenshot(desktop_page, "reports-dashboard-1280")
     desktop_page.goto(live_server.url + "/bilans/financeurs/" + YEAR_2026)
+    assert desktop_page.locator("textarea[name=text]").count() == 1  # an admin writes the context
     assert_accessible(desktop_page)
+    screenshot(desktop_page, "reports-funder-1280")
     browser_login(phone_page, live_server, "coordinator")
     phone_page.goto(live_server.url + "/bilans/" + YEAR_2026)
     assert_accessible(phone_page)
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
     # the funder report on a phone, with its tables of fees by means of payment and of the solidarity fund
     phone_page.goto(live_server.url + "/bilans/financeurs/" + YEAR_2026)
+    assert phone_page.locator("textarea[name=text]").count() == 0  # a coordinator reads it only
     assert phone_page.locator("h2", has_text="Caisse de solidarité mois par mois").count() == 1
     assert phone_page.locator("h2", has_text="Cotisations par moyen de paiement").count() == 1
     assert_accessible(phone_page)
