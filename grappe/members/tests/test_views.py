@@ -175,3 +175,15 @@ def test_the_referral_slip_and_the_household_page_count_people_in_plain_french(w
     world.member.save()
     page = client_for(world.coordinator).get(reverse("members:detail", args=[world.member.pk])).content.decode()
     assert "1 adulte, 2 enfants" in page and "(s)" not in page
+
+
+def test_a_group_with_no_member_does_not_say_quota_met(world, client_for):
+    """An empty group counts as fully priority for admissions, but saying "quota respecté" of it misleads."""
+    from grappe.members.tests.factories import BuyingGroupFactory
+
+    BuyingGroupFactory(association=world.association, name="Crest")
+    page = client_for(world.admin).get(reverse("members:quota"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    card = page[page.index("Crest"):]
+    card = card[:card.index("</section>")]
+    assert "aucun adhérent actif" in card
+    assert "quota respecté" not in card and "100" not in card
