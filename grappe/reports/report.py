@@ -85,7 +85,7 @@ def build(figures: dict, *, scope_label: str, period, outside: bool, with_charts
     shown = for_outside(figures) if outside else figures
     h, p, t, lab = shown["households"], shown["priority"], shown["turnover"], shown["labels"]
     report = Report(scope_label=scope_label, outside=outside, figures=shown,
-                    period_label=_("from %(start)s to %(end)s") % {"start": date_format(period.start, "j F Y"),
+                    period_label=pgettext("period of days", "from %(start)s to %(end)s") % {"start": date_format(period.start, "j F Y"),
                                                                     "end": date_format(period.end, "j F Y")})
     report.summary = [
         (_("Member households (at the end of the period)"), num(h["households"]), ""),
