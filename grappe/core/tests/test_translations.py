@@ -2,6 +2,7 @@
 Turkish catalogues hold the member-facing strings only (core/tests/test_member_strings.py checks they are
 all there): no fuzzy entry, and compiled."""
 
+import re
 from pathlib import Path
 
 import polib
@@ -60,3 +61,14 @@ def test_a_msgid_has_the_same_french_in_every_app():
             seen.setdefault((entry.msgctxt, entry.msgid, entry.msgid_plural), {})[path.parts[-5]] = french
     clashes = {key: apps for key, apps in seen.items() if len(set(apps.values())) > 1}
     assert not clashes, "\n".join(f"{key[0] or ''}|{key[1]}: {apps}" for key, apps in clashes.items())
+
+
+def test_marge_means_the_settlements_margin_only():
+    """"Marge" is the settlement's margin; a member's or a weighing's tolerance is "tolérance"."""
+    wrong = []
+    for path in CATALOGUES:
+        for entry in polib.pofile(str(path)):
+            french = " ".join([entry.msgstr, *entry.msgstr_plural.values()])
+            if re.search(r"(?<![éeÉE])marges?\b", french, re.IGNORECASE) and "margin" not in entry.msgid.lower():
+                wrong.append((path.parts[-5], entry.msgid, french))
+    assert not wrong, wrong
