@@ -11,6 +11,7 @@ import io
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -61,7 +62,7 @@ def claim_xlsx(claim: VoucherClaim) -> bytes:
         for voucher in context["rows"]:
             xlsx_row(sheet, [voucher.number, voucher.received_on, voucher.member.number, voucher.value])
             sheet.cell(row=sheet.max_row, column=4).number_format = "#,##0.00"
-        xlsx_row(sheet, [_("Total"), _("%(count)s vouchers") % {"count": context["count"]}, "", claim.total])
+        xlsx_row(sheet, [_("Total"), ngettext("%(count)s voucher", "%(count)s vouchers", context["count"]) % {"count": context["count"]}, "", claim.total])
         sheet.cell(row=sheet.max_row, column=4).number_format = "#,##0.00"
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)

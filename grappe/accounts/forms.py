@@ -86,9 +86,9 @@ class RefundForm(forms.Form):
 class InvoiceForm(forms.Form):
     purchase_order = forms.TypedChoiceField(label=_("Purchase order"), coerce=int)
     number = forms.CharField(label=_("Invoice number"), max_length=60)
-    date = forms.DateField(label=_("Invoice date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Invoice date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     amount = AmountField(label=_("Amount incl. VAT (EUR)"), min_value=Decimal("0"))
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reason = forms.CharField(label=_("Reason for a difference from the purchase order"), max_length=200,
                              required=False)
 
@@ -99,7 +99,7 @@ class InvoiceForm(forms.Form):
 
 class SupplierPaymentForm(forms.Form):
     amount = AmountField(label=_("Amount (EUR)"), min_value=Decimal("0.01"))
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     means = forms.ChoiceField(label=_("Means"), choices=Means.choices, initial=Means.TRANSFER)
     reference = forms.CharField(label=_("Reference"), max_length=60, required=False)
 
@@ -119,8 +119,8 @@ class PeriodForm(forms.Form):
     FORMATS = [("csv", _("entries (CSV)")), ("fec", _("FEC layout (French accounting file)")),
                ("journal", _("journal per means of payment (CSV)"))]
     # named as the page's query parameters, in French like every page's (?debut=...&fin=...)
-    debut = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    fin = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    debut = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    fin = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="csv")
 
     def clean(self):

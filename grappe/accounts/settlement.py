@@ -128,9 +128,37 @@ class Report:
     def balanced(self) -> bool:
         return self.unexplained == ZERO and not self.to_explain
 
+    @property
+    def rounding_shown(self) -> list[Line]:
+        """The rounding lines in cents, adding up to `rounding` as displayed (`allocate_cents`)."""
+        cents = allocate_cents([line.amount for line in self.rounding_lines], self.rounding)
+        return [Line(line.key, line.label, amount, line.reason) for line, amount in zip(self.rounding_lines, cents, strict=True)]
+
 
 def _sum(values) -> Decimal:
     return sum(values, ZERO)
+
+
+CENT = Decimal("0.01")
+
+
+def allocate_cents(amounts: Sequence[Decimal], total: Decimal) -> list[Decimal]:
+    """`amounts` (exact, sub-cent) shown in cents so that they add up to `total` (in cents; normally
+    their sum rounded): each is rounded down to the cent, then the cents still missing go one by one
+    to the largest remainders (largest remainder method; ties to the first). Each shown amount is
+    within a cent of its exact value when `total` is the rounded sum."""
+    floors = [(a / CENT).to_integral_value(rounding="ROUND_FLOOR") * CENT for a in amounts]
+    missing = int((round_cents(total) - sum(floors, ZERO)) / CENT)
+    order = sorted(range(len(amounts)), key=lambda i: (-(amounts[i] - floors[i]), i))
+    shown = list(floors)
+    if not order:
+        return shown
+    for k in range(abs(missing)):
+        if missing > 0:
+            shown[order[k % len(order)]] += CENT
+        else:
+            shown[order[-1 - k % len(order)]] -= CENT
+    return shown
 
 
 def reconcile(*, charges: list[Charge], purchases: list[Purchase], invoices: list[Invoice],

@@ -38,8 +38,10 @@ def is_busy_database(error: BaseException | None) -> bool:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500. A busy database is not a bug: 503 with Retry-After and a French "try again in a
-    moment" (nothing was saved: the services' transactions rolled back). Anything else: the plain 500
-    page. Neither touches the database nor the request's user."""
+    moment". Only the service transaction that met the busy database rolled back: what the request
+    saved before it in a transaction of its own stays saved (requests are not atomic as a whole), so
+    the page does not claim that nothing was saved. Anything else: the plain 500 page. Neither touches
+    the database nor the request's user."""
     error = sys.exc_info()[1]
     if is_busy_database(error):
         logger.warning("Database busy: %s %s answered 503", request.method, request.path)

@@ -155,9 +155,12 @@ def _build_baskets(distribution) -> list[Basket]:
     costs = dict(CyclePrice.objects.filter(cycle_id=distribution.cycle_id).values_list("product_id", "unit_cost"))
     bulk = dict(CyclePrice.objects.filter(cycle_id=distribution.cycle_id).values_list("product_id", "is_bulk"))
     if planned:
+        # a basket with nothing allotted is nothing to collect: none is made for it
+        with_goods = set(OrderLine.objects.filter(order_id__in=[o.pk for o in orders], allotted__gt=0)
+                         .values_list("order_id", flat=True))
         existing = set(Basket.objects.filter(distribution=distribution).values_list("order_id", flat=True))
         Basket.objects.bulk_create([Basket(distribution=distribution, member_id=o.member_id, order=o)
-                                    for o in orders if o.pk not in existing])
+                                    for o in orders if o.pk not in existing and o.pk in with_goods])
     baskets = {b.order_id: b for b in Basket.objects.filter(distribution=distribution).select_related("member")}
     lines = OrderLine.objects.filter(order_id__in=[o.pk for o in orders])
     have = {bl.order_line_id: bl for bl in BasketLine.objects.filter(basket__distribution=distribution,
@@ -183,7 +186,17 @@ def _build_baskets(distribution) -> list[Basket]:
             update.append(current)
     BasketLine.objects.bulk_create(create)
     BasketLine.objects.bulk_update(update, ["allotted"])
+    if planned:
+        _drop_empty_baskets(distribution)
     return list(kept.values())
+
+
+def _drop_empty_baskets(distribution) -> None:
+    """Baskets still to collect that a re-sharing left with nothing (no goods allotted, nothing from
+    stock, nothing weighed, no payment or fee booked on them) are not listed to collect."""
+    (Basket.objects.filter(distribution=distribution, status=Basket.Status.WAITING)
+     .exclude(lines__allotted__gt=0).exclude(lines__from_stock=True).exclude(lines__served__isnull=False)
+     .filter(entries__isnull=True, checkout_fee__isnull=True).delete())
 
 
 def _locked_basket(basket) -> Basket:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from grappe.core.errors import REFUSED, DomainError
@@ -56,7 +57,8 @@ def prepare(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     except DomainError as error:
         _fail(request, error)
         return _list_page(request, status=REFUSED)
-    messages.success(request, _("%(count)s distributions ready, with their baskets.") % {"count": len(made)})
+    messages.success(request, ngettext("%(count)s distribution ready, with its baskets.",
+                                       "%(count)s distributions ready, with their baskets.", len(made)) % {"count": len(made)})
     return redirect("distribution:list")
 
 

@@ -16,6 +16,9 @@ MAX_PERIOD_DAYS = 366
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)  # the browser reads ISO only
+
 
 class IssueForm(forms.Form):
     """An invoice for a member's baskets of a period. `seen` carries the fingerprint of the lines the

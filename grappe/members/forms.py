@@ -18,6 +18,9 @@ from .siret import normalised as normalised_siret
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)  # the browser reads ISO only
+
 
 MEMBER_PERSONS_MAX = 30  # adults, or children, in one household
 

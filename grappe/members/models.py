@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -265,3 +265,14 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} · {self.member_id} · {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def field_labels(self) -> list[str]:
+        """The fields changed by their names in the active language ("téléphone", not "phone")."""
+        labels = []
+        for name in self.fields:
+            try:
+                labels.append(str(Member._meta.get_field(name).verbose_name))
+            except FieldDoesNotExist:
+                labels.append(name)
+        return labels

@@ -8,6 +8,9 @@ from .models import Association, BuyingGroup, Partner, Role, Site, Territory
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)  # the browser reads ISO only
+
 
 class AssociationForm(forms.ModelForm):
     class Meta:

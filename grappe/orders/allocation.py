@@ -158,8 +158,8 @@ def _fill_fair(left: Decimal, wants: list[tuple[object, Decimal]], step: Decimal
     for member, want in active:
         if left <= 0:
             break
-        extra = min(step, want - given[member], left)
-        if extra > 0:
+        extra = min(step, want - given[member])
+        if 0 < extra <= left:  # a leftover smaller than what the step hands out goes to nobody
             given[member] += extra
             left -= extra
     return given, left
@@ -178,7 +178,7 @@ def allocate(available: Decimal, increments: Sequence[Increment], strategy: str 
     Every member present in `increments` appears in the result (0 when nothing is left for them).
 
     - `strategy="fifo"` (Foodsoft's "first order, first served"): increments in sequence order; a
-      first pass over quantities (each increment gets the smaller of its quantity and what is left),
+      first pass over quantities (each increment gets its quantity, or what is left in whole steps),
       then, if anything is left, a second pass over tolerances in the same order.
     - `strategy="fair"` (the default of a solidarity network): max-min fair sharing. Quantities are
       filled level by level, `step` at a time (the product's order step, default 1), until the
@@ -189,6 +189,10 @@ def allocate(available: Decimal, increments: Sequence[Increment], strategy: str 
       quantities first, then tolerances (priority members' tolerances, then the others'). Default:
       True for "fair" (the association setting "priority households first in a shortage"), False
       for "fifo" (pure order of arrival); pass it explicitly to override.
+
+    - A leftover smaller than the product's step is given to nobody (it goes to stock): a member
+      short of their whole request gets whole steps only (the last, unfinished level of "fair" is
+      handed out only to those whom a full step, or what they still miss, can be given).
 
     Deterministic: the same input gives the same result whatever the order of `increments`.
     """
@@ -214,7 +218,9 @@ def allocate(available: Decimal, increments: Sequence[Increment], strategy: str 
                         return result
                     if wanted_priority is not None and bool(inc.priority) != wanted_priority:
                         continue
-                    amount = min(max(getattr(inc, attr), ZERO), left)
+                    wanted = max(getattr(inc, attr), ZERO)
+                    # what is left, if short of the increment, is handed out in whole steps only
+                    amount = wanted if wanted <= left else _whole(left / step, ROUND_FLOOR) * step
                     if amount > 0:
                         result[inc.member] += amount
                         left -= amount

@@ -112,7 +112,7 @@ class CycleForm(forms.Form):
     name = forms.CharField(max_length=200, required=False)
     opens_at = forms.DateTimeField(required=False, widget=DATETIME_INPUT)
     closes_at = forms.DateTimeField(required=False, widget=DATETIME_INPUT)
-    distribution_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    distribution_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     place = forms.CharField(max_length=200, required=False)
     groups = forms.TypedMultipleChoiceField(required=False, coerce=int)
     strategy = forms.ChoiceField(required=False, choices=Strategy.choices, initial=Strategy.FAIR)

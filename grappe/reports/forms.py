@@ -18,8 +18,8 @@ class PeriodForm(forms.Form):
     PRESETS = [("this_month", _("this month")), ("last_month", _("last month")), ("this_year", _("this year")),
                ("last_year", _("last year")), ("custom", _("dates below"))]
     preset = forms.ChoiceField(label=_("Period"), choices=PRESETS, initial="this_year", required=False)
-    start = forms.DateField(label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     scope = forms.ChoiceField(label=_("Scope"), required=False)
 
     def __init__(self, *args, scopes, **kwargs):

@@ -8,7 +8,7 @@ import pytest
 
 from grappe.distribution import services
 from grappe.distribution.models import Basket, BasketLine, Distribution, DistributionSettings, RotaSlot
-from grappe.orders.models import OrderCycle, StockItem, StockMove
+from grappe.orders.models import OrderCycle, OrderLine, StockItem, StockMove
 
 from .factories import make_day
 
@@ -154,3 +154,13 @@ def test_served_check_is_a_plain_rule():
         services.check_served(bulk, D("11.001"), D("10"))
     with pytest.raises(services.OutOfTolerance):
         services.check_served(bulk, D("-1"), D("10"))
+
+
+def test_an_empty_basket_is_not_listed_to_collect(world, day):
+    """A re-sharing that leaves a member nothing removes their basket still to collect, and preparing
+    again does not bring it back; a basket with something in it stays."""
+    OrderLine.objects.filter(order__member=day.jeanne, cycle=day.cycle).update(allotted=D("0"))
+    services.follow_allotment(cycle=day.cycle)
+    services.follow_allotment(cycle=day.cycle)
+    assert not Basket.objects.filter(distribution=day.day, member=day.jeanne).exists()
+    assert Basket.objects.filter(distribution=day.day, member=day.paul, status=Basket.Status.WAITING).exists()

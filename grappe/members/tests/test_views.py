@@ -2,8 +2,9 @@ import pytest
 from django.urls import reverse
 
 from grappe.core.errors import REFUSED
-from grappe.members.models import Member, Referral
+from grappe.members.models import AuditEntry, Member, Referral
 from grappe.members.services import create_referral
+from grappe.members.tests.factories import BuyingGroupFactory
 from grappe.network.models import Site
 
 pytestmark = pytest.mark.django_db
@@ -175,3 +176,21 @@ def test_the_referral_slip_and_the_household_page_count_people_in_plain_french(w
     world.member.save()
     page = client_for(world.coordinator).get(reverse("members:detail", args=[world.member.pk])).content.decode()
     assert "1 adulte, 2 enfants" in page and "(s)" not in page
+
+
+def test_a_group_with_no_member_does_not_say_quota_met(world, client_for):
+    """An empty group counts as fully priority for admissions, but saying "quota respecté" of it misleads."""
+    BuyingGroupFactory(association=world.association, name="Crest")
+    page = client_for(world.admin).get(reverse("members:quota"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    card = page[page.index("Crest"):]
+    card = card[:card.index("</section>")]
+    assert "aucun adhérent actif" in card
+    assert "quota respecté" not in card and "100" not in card
+
+
+def test_the_audit_log_names_actions_and_fields_in_french(world, client_for):
+    AuditEntry.objects.create(association=world.association, member=world.member, actor=world.admin,
+                              action=AuditEntry.Action.CATEGORY, fields=["category", "phone"])
+    page = client_for(world.admin).get(reverse("members:audit"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Catégorie modifiée" in page
+    assert "catégorie, téléphone" in page and "category, phone" not in page

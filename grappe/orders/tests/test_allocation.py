@@ -258,7 +258,23 @@ def test_nothing_is_left_over_while_someone_still_wants_more(data, strategy):
     result = allocate(available, increments, strategy, step=step)
     wanted = sum(per_member(increments, "quantity").values(), D(0)) + sum(
         per_member(increments, "tolerance").values(), D(0))
-    assert sum(result.values(), D(0)) == min(available, wanted)
+    given = sum(result.values(), D(0))
+    # what stays undistributed while someone wants more is less than a step (it goes to stock)
+    assert given <= min(available, wanted) < given + step
+
+
+@settings(max_examples=300, deadline=None)
+@given(orders(), st.sampled_from(STRATEGIES))
+def test_a_leftover_below_the_step_is_given_to_nobody(data, strategy):
+    """Requests in whole steps get whole steps: the result is the one for the available amount rounded
+    down to a whole number of steps (a crumb of 0.2 kg with a 0.5 kg step is not handed out)."""
+    step, increments, available = data
+    result = allocate(available, increments, strategy, step=step)
+    assert all(amount % step == 0 for amount in result.values())
+    whole = (available // step) * step
+    assert result == allocate(whole, increments, strategy, step=step)
+    if available < step:
+        assert not any(result.values())
 
 
 @settings(max_examples=300, deadline=None)
@@ -310,12 +326,15 @@ def level_by_level(available, increments, step):
     got = {m: D(0) for m in totals}
     left = available
     order = sorted((m for m in totals if totals[m] > 0), key=lambda m: place[m])
-    while left > 0 and any(got[m] < totals[m] for m in order):
+    progress = True
+    while progress:
+        progress = False
         for m in order:
-            extra = min(step, totals[m] - got[m], left)
-            if extra > 0:
+            extra = min(step, totals[m] - got[m])
+            if 0 < extra <= left:  # a crumb below the step is given to nobody
                 got[m] += extra
                 left -= extra
+                progress = True
     return got
 
 
