@@ -169,7 +169,7 @@ def simulate(*, groups=2, households=20, products=8, seed=0, deferred_fees=0, ba
                     fees += 1
                 payments += pay_basket(rng, basket, d, at_bank=owed)
             count_cash(d)
-            distribution_services.close_distribution(distribution=d, by=None)
+            distribution_services.close_distribution(distribution=d, by=None, early=True)
         counts.update(distributions=len(distributions), payments=payments, not_collected=not_collected, fees=fees,
                       instant_sales=instant,
                       baskets=Basket.objects.filter(distribution__cycle=cycle).count(),

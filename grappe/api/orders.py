@@ -33,6 +33,7 @@ class CycleOut(Schema):
     id: int
     name: str
     status: str
+    state: str  # as the pages show it: "scheduled" (opened, its opening time still ahead), "open", "closed"...
     opens_at: datetime
     closes_at: datetime
     strategy: str
@@ -128,7 +129,8 @@ def _cycle(scope, cycle_id, *, write=False) -> OrderCycle:
 
 
 def _cycle_out(cycle) -> dict:
-    return {"id": cycle.pk, "name": cycle.name, "status": cycle.status, "opens_at": cycle.opens_at,
+    return {"id": cycle.pk, "name": cycle.name, "status": cycle.status, "state": cycle.state.code,
+            "opens_at": cycle.opens_at,
             "closes_at": cycle.closes_at, "strategy": cycle.strategy,
             "groups": [{"group_id": cg.group_id, "group": cg.group.name, "distribution_date": cg.distribution_date,
                         "time": cg.time, "place": cg.place_label} for cg in cycle.cycle_groups.all()]}

@@ -9,6 +9,15 @@ from grappe.core.fields import PercentField, QuantityField
 from grappe.core.money import plain_number
 
 
+class CloseForm(forms.Form):
+    """Closing a distribution: the required tick box (`confirmed`), and `early`, the explicit choice
+    to close it before its day (the service refuses that without it)."""
+
+    confirmed = forms.BooleanField(error_messages={
+        "required": _("Tick the box to confirm the closing: the distribution is still open.")})
+    early = forms.BooleanField(required=False)
+
+
 class ServedForm(forms.Form):
     """The quantities served on a basket, one optional box per line (`served-<line id>`): an empty
     box means what was allotted. Whatever is refused, the page shows again every box as typed."""

@@ -16,6 +16,7 @@ from functools import partial
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from grappe.core.errors import DomainError
@@ -402,14 +403,18 @@ def reopen_basket(*, basket, by, now=None) -> Basket:
 
 
 @transaction.atomic
-def close_distribution(*, distribution, by, now=None) -> Distribution:
+def close_distribution(*, distribution, by, now=None, early=False) -> Distribution:
     """Planned -> closed. Every basket must be collected or marked not collected.
 
     What was not served goes back to the group's stock (and instant sales come out of it), one
     stock move per product, valued at the cycle's cost; when every distribution of the cycle is
-    closed, the cycle becomes "distributed".
+    closed, the cycle becomes "distributed". Before the distribution's day, only with `early` (the
+    coordinator's explicit choice): a distribution closed too soon cannot be reopened.
     """
     now = now or timezone.now()
+    if distribution.date > timezone.localdate(now) and not early:
+        raise DistributionError(_("This distribution is on %(date)s: to close it before its day, tick the box "
+                                  "that says so."), date=date_format(distribution.date, "l j F"))
     # The cycle row first, as every orders service does (docs/architecture.md "Orders: locking"): taken
     # after the stock rows, it deadlocked with a receipt (cycle, then stock) when the last one closed.
     lock_cycle(OrderCycle(pk=distribution.cycle_id))

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -19,7 +19,7 @@ from grappe.orders.queries import cycle_for, cycles_for
 
 from . import queries, services
 from .documents import DOCUMENTS, document_pdf
-from .forms import ServedForm, SettingsForm, SlotForm, StockSaleForm
+from .forms import CloseForm, ServedForm, SettingsForm, SlotForm, StockSaleForm
 from .models import Basket, BasketLine, DistributionSettings, DocumentJob, RotaSlot
 
 STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
@@ -82,7 +82,8 @@ def _day_page(request, distribution, baskets=None, query="", status=200):
     return render(request, "distribution/day.html", {
         "distribution": distribution, "baskets": baskets, "query": query, "counts": counts,
         "waiting": counts[Basket.Status.WAITING], "scope": request.scope,
-        "shortfalls": services.stock_shortfalls(distribution), **_documents_job(distribution)}, status=status)
+        "shortfalls": services.stock_shortfalls(distribution), **_documents_job(distribution),
+        "before_its_day": distribution.date > timezone.localdate()}, status=status)
 
 
 JOB_REFRESH_SECONDS = 3
@@ -210,9 +211,16 @@ def not_collected(request: HttpRequest, pk: int) -> HttpResponse:
 @require_scope(*STAFF)
 @require_POST
 def close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close the distribution, with the tick box of the day page (and, before its day, the second one)."""
     distribution = queries.distribution_for(request.scope, pk)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _day_page(request, distribution, status=REFUSED)
     try:
-        services.close_distribution(distribution=distribution, by=request.user)
+        services.close_distribution(distribution=distribution, by=request.user, early=form.cleaned_data["early"])
     except DomainError as error:
         _fail(request, error)
         return _day_page(request, distribution, status=REFUSED)

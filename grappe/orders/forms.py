@@ -141,6 +141,25 @@ class ExtendForm(forms.Form):
                         "invalid": gettext_lazy("Give the new closing date and time.")})
 
 
+class ConfirmForm(forms.Form):
+    """The tick box of an action that cannot be undone (`confirmed`): without it, nothing is done and
+    the page comes back with `refusal`, in French."""
+
+    confirmed = forms.BooleanField()
+
+    def __init__(self, *args, refusal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirmed"].error_messages["required"] = refusal
+
+
+class ReopenForm(forms.Form):
+    """Reopening the orders of a closed cycle: the new deadline (empty: the first one, if still ahead)."""
+
+    closes_at = forms.DateTimeField(
+        required=False, widget=DATETIME_INPUT,
+        error_messages={"invalid": gettext_lazy("Give the new closing date and time.")})
+
+
 class ScheduleForm(forms.Form):
     """Per group of the cycle (`date-`, `time-`, `site-`, `place-<cycle group id>`) and per stop of a
     van (`stop-date-`, `stop-time-<stop id>`): the distribution's date, time and place."""
@@ -192,10 +211,12 @@ class PacksField(DecimalInput):
 
 class ReviewForm(forms.Form):
     """The packs chosen per product (`packs-<product id>`, empty: the proposal), the group that keeps
-    the leftovers, and whether to confirm (else: recompute)."""
+    the leftovers, and whether to confirm (else: recompute); confirming needs the tick box
+    `confirmed` too (the view refuses a confirmation without it)."""
 
     stock_group = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     confirm = forms.BooleanField(required=False)
+    confirmed = forms.BooleanField(required=False)
 
     def __init__(self, *args, product_ids=(), groups=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -140,6 +140,13 @@ class OrderCycle(models.Model):
         now = timezone.now()
         return self.status == self.Status.OPEN and self.opens_at <= now < self.closes_at
 
+    @property
+    def state(self):
+        """Its state as every page shows it now ("ouvre le lundi 7 décembre à 9 h"): states.cycle_state."""
+        from .states import cycle_state
+
+        return cycle_state(self)
+
 
 class CycleGroup(models.Model):
     """A group covered by a cycle, with its distribution date and place."""
@@ -497,10 +504,12 @@ class CycleEvent(models.Model):
 
     class Kind(models.TextChoices):
         CREATED = "created", _("created")
+        EDITED = "edited", _("draft changed")
         OPENED = "opened", _("opened")
         DEADLINE = "deadline", _("deadline extended")
         SCHEDULE = "schedule", _("distribution dates changed")
         CLOSED = "closed", _("closed")
+        ORDERS_REOPENED = "open_again", _("orders reopened")
         CONFIRMED = "confirmed", _("purchase orders confirmed")
         RECEIVED = "received", _("deliveries received")
         PREPARED = "prepared", _("baskets prepared")

@@ -34,6 +34,7 @@ from .models import (
     StockItem,
     StockMove,
 )
+from .states import french_hour
 
 ZERO = Decimal("0")
 
@@ -230,12 +231,6 @@ class WhenWhere:
 
 _HOUR = r"(\d{1,2})\s*(?:h|:|H)\s*(\d{2})?"
 _HOURS = re.compile(rf"^\s*(?:de\s+)?{_HOUR}\s*(?:-|–|à|a|to)?\s*{_HOUR}?\s*$")
-
-
-def french_hour(hour: str, minutes: str | None) -> str:
-    """"16", "30" -> "16 h 30" (non-breaking spaces); "9", None -> "9 h"."""
-    minutes = minutes if minutes and minutes != "00" else ""
-    return f"{int(hour)}\u00a0h" + (f"\u00a0{minutes}" if minutes else "")
 
 
 def _hours(text: str) -> tuple[str, str, str]:

@@ -14,6 +14,7 @@ from grappe.core.tasks import Task, task_day, tasks_by_role
 
 from .models import OrderCycle, OrderLine, PurchaseOrder
 from .queries import cycles_for, open_cycles_for_member, when_and_where
+from .states import moment_in_words
 
 SOON = datetime.timedelta(days=3)
 
@@ -64,14 +65,18 @@ def _coordinator_tasks(scope, today) -> list[Task]:
 
 
 def _member_tasks(member, today) -> list[Task]:
-    """An open cycle not ordered in yet; and, once ordered, when and where the basket is collected
+    """A cycle opening later (when); an open cycle not ordered in yet; and, once ordered, when and where the basket is collected
     (from the schedule, as the basket says it), until the distribution app has the basket ready."""
     tasks = []
     ordered = set(OrderLine.objects.filter(order__member=member, quantity__gt=0).values_list("cycle_id", flat=True))
     for cycle in open_cycles_for_member(member):
         when = when_and_where(cycle, member.group_id, member.stop_id)
         url = reverse("orders:basket", args=[cycle.pk])
-        if cycle.pk not in ordered:
+        if cycle.state.code == "scheduled":  # opened ahead of its time: members wait for it
+            tasks.append(Task(_("Orders open on %(moment)s: come back then to fill in your basket.")
+                              % {"moment": moment_in_words(cycle.opens_at)}, url,
+                              when=timezone.localdate(cycle.opens_at)))
+        elif cycle.pk not in ordered:
             closes = timezone.localdate(cycle.closes_at)
             text = _("Orders are open until %(day)s: fill your basket.") % {"day": task_day(closes)}
             if when is not None:

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from grappe.catalogue.models import Family
 from grappe.core import tabular
@@ -31,10 +32,12 @@ from . import queries, services
 from .closing import compute_plan
 from .forms import (
     BasketForm,
+    ConfirmForm,
     CycleForm,
     ExtendForm,
     MemberNumberForm,
     ReceiptForm,
+    ReopenForm,
     ReviewForm,
     ScheduleForm,
     StockAdjustmentForm,
@@ -42,6 +45,7 @@ from .forms import (
 )
 from .models import Channel, OrderCycle, PurchaseOrder, Rounding, Strategy, unit_word
 from .queries import SEARCH_LIMIT, cycle_for, purchase_order_for
+from .states import moment_in_words
 
 ZERO = Decimal("0")
 STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
@@ -277,6 +281,26 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/cycle_list.html", {"cycles": queries.cycle_list(request.scope)})
 
 
+def _cycle_plans(form: CycleForm) -> list:
+    """One plan per group chosen: the form's date and place (every stop of a van gets the date)."""
+    data = form.cleaned_data
+    day = data["distribution_date"]
+    plans = []
+    for group in form.chosen_groups():
+        stops = [(site, day) for site in group.sites.all() if site.is_stop] if group.kind == "mobile" else []
+        fixed = next((s for s in group.sites.all() if not s.is_stop), None)
+        plans.append(services.GroupPlan(group, day, site=fixed, place=data["place"], stops=stops))
+    return plans
+
+
+def _cycle_form_page(request, form, *, cycle=None) -> HttpResponse:
+    if form.is_bound:
+        _refused(request, refusals_of(form))
+    return render(request, "orders/cycle_form.html", {"form": form, "groups": form.groups, "cycle": cycle,
+                                                      "strategies": Strategy.choices, "roundings": Rounding.choices},
+                  status=REFUSED if form.is_bound else 200)
+
+
 @require_scope(ADMIN, COORDINATOR)
 def cycle_create(request: HttpRequest) -> HttpResponse:
     scope = request.scope
@@ -284,30 +308,80 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
                      groups=queries.groups_for_new_cycle(scope))
     if form.is_valid():
         data = form.cleaned_data
-        day = data["distribution_date"]
-        plans = []
-        for group in form.chosen_groups():
-            stops = [(site, day) for site in group.sites.all() if site.is_stop] if group.kind == "mobile" else []
-            fixed = next((s for s in group.sites.all() if not s.is_stop), None)
-            plans.append(services.GroupPlan(group, day, site=fixed, place=data["place"], stops=stops))
         try:
             cycle = services.create_cycle(association=scope.association, name=data["name"],
-                                          opens_at=data["opens_at"], closes_at=data["closes_at"], groups=plans,
-                                          by=request.user, strategy=data["strategy"] or Strategy.FAIR,
+                                          opens_at=data["opens_at"], closes_at=data["closes_at"],
+                                          groups=_cycle_plans(form), by=request.user,
+                                          strategy=data["strategy"] or Strategy.FAIR,
                                           rounding=data["rounding"] or Rounding.FILL)
         except DomainError as refusal:
             form.add_error(None, str(refusal))
         else:
             messages.success(request, _("Cycle created as a draft: check it, then open it."))
             return redirect("orders:cycle_detail", cycle.pk)
+    return _cycle_form_page(request, form)
+
+
+def _draft_initial(cycle) -> dict:
+    """What the form shows of a draft: its fields, and the first group's date and place."""
+    groups = list(queries.cycle_groups(cycle))
+    first = groups[0] if groups else None
+    def typed(moment):  # as a datetime-local box shows it
+        return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+    return {"name": cycle.name, "opens_at": typed(cycle.opens_at), "closes_at": typed(cycle.closes_at),
+            "strategy": cycle.strategy, "rounding": cycle.rounding, "groups": [str(cg.group_id) for cg in groups],
+            "distribution_date": first.distribution_date.isoformat() if first else "",
+            "place": first.place if first else ""}
+
+
+@require_scope(ADMIN, COORDINATOR)
+def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a draft (name, times, rules, groups); an opened cycle is changed by its own actions."""
+    cycle = cycle_for(request.scope, pk, write=True)
+    if cycle.status != OrderCycle.Status.DRAFT:
+        messages.error(request, _("Only a draft cycle can be changed: this one is already opened."))
+        return redirect("orders:cycle_detail", cycle.pk)
+    groups = queries.groups_for_new_cycle(request.scope)
+    form = CycleForm(request.POST if request.method == "POST" else None, groups=groups,
+                     initial=_draft_initial(cycle))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_draft_cycle(cycle=cycle, name=data["name"], opens_at=data["opens_at"],
+                                        closes_at=data["closes_at"], groups=_cycle_plans(form), by=request.user,
+                                        strategy=data["strategy"] or None, rounding=data["rounding"] or None)
+        except DomainError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("orders:cycle_detail", cycle.pk)
+    return _cycle_form_page(request, form, cycle=cycle)
+
+
+@require_scope(ADMIN, COORDINATOR)
+def cycle_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a draft, after a confirmation page (a required tick box)."""
+    cycle = cycle_for(request.scope, pk, write=True)
+    if cycle.status != OrderCycle.Status.DRAFT:
+        messages.error(request, _("Only a draft cycle can be deleted: this one is already opened."))
+        return redirect("orders:cycle_detail", cycle.pk)
+    form = ConfirmForm(request.POST if request.method == "POST" else None,
+                       refusal=_("Tick the box to confirm the deletion: nothing was deleted."))
+    if form.is_valid():
+        try:
+            name = services.delete_draft_cycle(cycle=cycle, by=request.user)
+        except DomainError as refusal:
+            messages.error(request, str(refusal))
+            return redirect("orders:cycle_detail", cycle.pk)
+        messages.success(request, _("The draft “%(cycle)s” is deleted.") % {"cycle": name})
+        return redirect("orders:cycle_list")
     if form.is_bound:
         _refused(request, refusals_of(form))
-    return render(request, "orders/cycle_form.html", {"form": form, "groups": form.groups,
-                                                      "strategies": Strategy.choices, "roundings": Rounding.choices},
-                  status=REFUSED if form.is_bound else 200)
+    return render(request, "orders/cycle_delete.html", {"cycle": cycle}, status=REFUSED if form.is_bound else 200)
 
 
-def _detail_page(request, cycle, *, extend_form=None, status=200) -> HttpResponse:
+def _detail_page(request, cycle, *, extend_form=None, reopen_form=None, status=200) -> HttpResponse:
     groups = list(queries.cycle_groups(cycle).filter(group__in=request.scope.groups()))
     baskets = queries.baskets_per_group(cycle)
     rows = [{"cg": cg, "baskets": baskets.get(cg.group_id, 0)} for cg in groups]
@@ -319,6 +393,7 @@ def _detail_page(request, cycle, *, extend_form=None, status=200) -> HttpRespons
         "search": search, "found": found, "more_found": more, "search_limit": SEARCH_LIMIT,
         "can_change": request.scope.reaches_all(queries.cycle_group_ids(cycle)),
         "now": timezone.now(), "extend_form": extend_form or ExtendForm(),
+        "reopen_form": reopen_form or ReopenForm(), "deadline_ahead": cycle.closes_at > timezone.now(),
     }, status=status)
 
 
@@ -445,17 +520,65 @@ def _changes(cycle, form: ScheduleForm, changed: str) -> list[dict]:
     return changes
 
 
+def closing_sentence(cycle, now) -> str:
+    """What closing the orders now does, in one sentence, with how early it is ("6 jours avant")."""
+    deadline = moment_in_words(cycle.closes_at)
+    days = (timezone.localdate(cycle.closes_at) - timezone.localdate(now)).days
+    if cycle.closes_at <= now:
+        return _("The orders of “%(cycle)s” will close now (their deadline, %(deadline)s, has passed): members "
+                 "will no longer be able to change their basket.") % {"cycle": cycle.name, "deadline": deadline}
+    if days < 1:
+        return _("The orders of “%(cycle)s” will close now, before their deadline today (%(deadline)s): members "
+                 "will no longer be able to change their basket.") % {"cycle": cycle.name, "deadline": deadline}
+    return ngettext(
+        "The orders of “%(cycle)s” will close now, %(count)s day before their deadline (%(deadline)s): members "
+        "will no longer be able to change their basket.",
+        "The orders of “%(cycle)s” will close now, %(count)s days before their deadline (%(deadline)s): members "
+        "will no longer be able to change their basket.", days) % {"cycle": cycle.name, "count": days,
+                                                                   "deadline": deadline}
+
+
 @require_scope(ADMIN, COORDINATOR)
 def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = cycle_for(request.scope, pk, write=request.method == "POST")
-    if request.method == "POST":
+    """Close the orders now, after a confirmation page that says how early it is and the way back."""
+    cycle = cycle_for(request.scope, pk, write=True)
+    if cycle.status != OrderCycle.Status.OPEN:
+        messages.error(request, _("This cycle has already been closed (perhaps by another coordinator)."))
+        return redirect("orders:cycle_detail", cycle.pk)
+    form = ConfirmForm(request.POST if request.method == "POST" else None,
+                       refusal=_("Tick the box to confirm the closing: the orders are still open."))
+    if form.is_valid():
         try:
             services.close_cycle(cycle=cycle, by=request.user)
-            messages.success(request, _("Orders are closed. Check the packs, then confirm the purchase orders."))
-            return redirect("orders:review", cycle.pk)
         except DomainError as refusal:
             messages.error(request, str(refusal))
-    return redirect("orders:cycle_detail", cycle.pk)
+            return redirect("orders:cycle_detail", cycle.pk)
+        messages.success(request, _("Orders are closed. Check the packs, then confirm the purchase orders."))
+        return redirect("orders:review", cycle.pk)
+    if form.is_bound:
+        _refused(request, refusals_of(form))
+    return render(request, "orders/cycle_close.html", {
+        "cycle": cycle, "sentence": closing_sentence(cycle, timezone.now())}, status=REFUSED if form.is_bound else 200)
+
+
+@require_scope(ADMIN, COORDINATOR)
+def cycle_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """The way back from a closing: the orders open again, until the purchase orders are created."""
+    cycle = cycle_for(request.scope, pk, write=request.method == "POST")
+    if request.method != "POST":
+        return redirect("orders:cycle_detail", cycle.pk)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reopen_orders(cycle=cycle, by=request.user, closes_at=form.cleaned_data["closes_at"])
+        except DomainError as refusal:
+            form.add_error("closes_at", str(refusal))
+        else:
+            messages.success(request, _("The orders are open again: members can change their basket until %(date)s.")
+                             % {"date": moment_in_words(OrderCycle.objects.get(pk=cycle.pk).closes_at)})
+            return redirect("orders:cycle_detail", cycle.pk)
+    _refused(request, refusals_of(form))
+    return _detail_page(request, cycle, reopen_form=form, status=REFUSED)
 
 
 DISPATCH_GROUPS_AT_ONCE = 4  # above, the dispatch plan is shown one group at a time
@@ -475,17 +598,22 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     groups = list(queries.cycle_groups(cycle))
     form = ReviewForm(request.POST if request.method == "POST" else None,
                       product_ids=queries.cycle_product_ids(cycle), groups=[cg.group for cg in groups])
+    unticked = False
     if form.is_valid() and form.cleaned_data["confirm"]:
-        try:
-            services.confirm_cycle(cycle=cycle, by=request.user, packs=form.packs(),
-                                   stock_group=form.stock_group_chosen())
-        except DomainError as refusal:  # only "no longer closed" (someone else confirmed): its page, not this one
-            messages.error(request, str(refusal))
-            return redirect("orders:cycle_detail", cycle.pk)
-        messages.success(request, _("Purchase orders created. Download them or send them to the suppliers."))
-        return redirect("orders:purchase_orders", cycle.pk)
-    refused = form.is_bound and not form.is_valid()
-    if refused:
+        if not form.cleaned_data["confirmed"]:  # the tick box says what confirming does, and that it is final
+            unticked = True
+            messages.error(request, _("Tick the box to confirm: no purchase order was created."))
+        else:
+            try:
+                services.confirm_cycle(cycle=cycle, by=request.user, packs=form.packs(),
+                                       stock_group=form.stock_group_chosen())
+            except DomainError as refusal:  # only "no longer closed" (someone confirmed): its page, not this one
+                messages.error(request, str(refusal))
+                return redirect("orders:cycle_detail", cycle.pk)
+            messages.success(request, _("Purchase orders created. Download them or send them to the suppliers."))
+            return redirect("orders:purchase_orders", cycle.pk)
+    refused = form.is_bound and (unticked or not form.is_valid())
+    if form.is_bound and not form.is_valid():
         _refused(request, refusals_of(form))
     stock_group = form.stock_group_chosen()
     plan = compute_plan(cycle, packs=form.packs(), stock_group_id=getattr(stock_group, "pk", None))

@@ -16,7 +16,7 @@ def finish(world, day, invoice_extra=D("0")):
     for d in day.distributions:
         for basket in Basket.objects.filter(distribution=d):
             services.collect_basket(basket=basket, by=world.admin)
-        distribution_services.close_distribution(distribution=d, by=world.admin)
+        distribution_services.close_distribution(distribution=d, by=world.admin, early=True)
     for po in PurchaseOrder.objects.filter(cycle=day.cycle).prefetch_related("lines"):
         amount = sum((expected_invoice(line) for line in po.lines.all()), D("0.00"))
         services.record_invoice(purchase_order=po, number=f"F-{po.pk}", date=datetime.date(2026, 11, 1),

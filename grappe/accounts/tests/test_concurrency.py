@@ -136,7 +136,7 @@ def test_a_settlement_and_corrections_racing_never_leave_a_settled_cycle_with_ch
     for d in day.distributions:
         for basket in Basket.objects.filter(distribution=d):
             services.collect_basket(basket=basket, by=world.volunteer)
-        distribution_services.close_distribution(distribution=d, by=world.volunteer)
+        distribution_services.close_distribution(distribution=d, by=world.volunteer, early=True)
     orders = list(PurchaseOrder.objects.filter(cycle=day.cycle).prefetch_related("lines"))
     for po in orders:
         services.record_invoice(purchase_order=po, number=f"F-{po.pk}", date=datetime.date(2026, 11, 1),

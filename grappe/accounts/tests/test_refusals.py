@@ -92,7 +92,7 @@ def _bad_member_payments(member, product_id, basket):
                                  {"product": product_id, "quantity": q}),
                       st.sampled_from(NOT_NUMBERS + ["-1", "0", "3", "1000"]))  # the group has 2
     buttons = st.sampled_from([
-        (reverse("distribution:close", args=[basket.distribution_id]), {}),  # baskets still waiting
+        (reverse("distribution:close", args=[basket.distribution_id]), {"confirmed": "1", "early": "1"}),  # waiting
         (reverse("accounts:reopen", args=[basket.pk]), {}),  # still waiting: nothing to reopen
     ])
     return st.one_of(payments, voucher, refund, stock, buttons)

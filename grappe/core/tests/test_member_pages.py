@@ -198,7 +198,7 @@ def build_household_world() -> SimpleNamespace:
                                               basket=basket, now=now)
     for other in (day.paul_basket,):
         distribution_services.mark_not_collected(basket=other, by=world.volunteer, now=now)
-    distribution_services.close_distribution(distribution=day.day, by=world.coordinator, now=now)
+    distribution_services.close_distribution(distribution=day.day, by=world.coordinator, now=now, early=True)
 
     shop = day.shop
     open_cycle = order_services.create_cycle(

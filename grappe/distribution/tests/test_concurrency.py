@@ -33,7 +33,7 @@ def test_closing_the_last_distribution_and_a_receipt_do_not_deadlock(world, monk
     for basket in Basket.objects.all():
         distribution_services.mark_not_collected(basket=basket, by=world.coordinator)
     distribution_services.close_distribution(distribution=Distribution.objects.get(group=world.other_group),
-                                             by=world.coordinator)
+                                             by=world.coordinator, early=True)
     last = Distribution.objects.get(group=world.group)
     purchase_order = PurchaseOrder.objects.get(supplier=shop.farm)
     stock_taken = threading.Event()
@@ -47,7 +47,7 @@ def test_closing_the_last_distribution_and_a_receipt_do_not_deadlock(world, monk
     monkeypatch.setattr(distribution_services, "apply_stock_moves", apply_then_pause)
 
     def close():
-        return distribution_services.close_distribution(distribution=last, by=world.coordinator).status
+        return distribution_services.close_distribution(distribution=last, by=world.coordinator, early=True).status
 
     def receive():
         assert stock_taken.wait(30)

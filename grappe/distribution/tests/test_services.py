@@ -89,12 +89,12 @@ def test_instant_sale_from_stock_at_the_members_price_and_limited_by_stock(world
 
 def test_closing_needs_every_basket_handed_out_then_returns_what_was_not_served(world, day):
     with pytest.raises(services.DistributionError):
-        services.close_distribution(distribution=day.day, by=world.coordinator)
+        services.close_distribution(distribution=day.day, by=world.coordinator, early=True)
     lentils = line(day.jeanne_basket, "Lentilles")
     services.record_served(basket=day.jeanne_basket, served={lentils.pk: D("4.8")}, by=world.volunteer)
     services.mark_collected(basket=day.jeanne_basket, by=world.volunteer)
     services.mark_not_collected(basket=day.paul_basket, by=world.volunteer)
-    services.close_distribution(distribution=day.day, by=world.coordinator)
+    services.close_distribution(distribution=day.day, by=world.coordinator, early=True)
     moves = {m.product_id: m.quantity for m in StockMove.objects.filter(cycle=day.cycle, kind="correction",
                                                                          group=world.group)}
     paul_lentils, paul_oil = line(day.paul_basket, "Lentilles"), line(day.paul_basket, "Huile")
@@ -104,10 +104,10 @@ def test_closing_needs_every_basket_handed_out_then_returns_what_was_not_served(
     other = Distribution.objects.get(cycle=day.cycle, group=world.other_group)
     for basket in other.baskets.all():
         services.mark_collected(basket=basket, by=world.admin)
-    services.close_distribution(distribution=other, by=world.admin)
+    services.close_distribution(distribution=other, by=world.admin, early=True)
     assert OrderCycle.objects.get(pk=day.cycle.pk).status == OrderCycle.Status.DISTRIBUTED
     with pytest.raises(services.DistributionError):
-        services.close_distribution(distribution=other, by=world.admin)
+        services.close_distribution(distribution=other, by=world.admin, early=True)
 
 
 def test_volunteers_sign_up_to_empty_slots_and_one_wins(world, day):

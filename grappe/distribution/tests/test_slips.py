@@ -74,7 +74,7 @@ def test_a_refused_sale_from_stock_shows_the_quantity_typed(world, day, client_f
 
 def test_a_refused_button_shows_the_page_again_instead_of_redirecting(world, day, client_for):
     client = client_for(world.volunteer)
-    response = client.post(reverse("distribution:close", args=[day.day.pk]))
+    response = client.post(reverse("distribution:close", args=[day.day.pk]), {"confirmed": "1", "early": "1"})
     assert response.status_code == 422 and "attendent encore" in response.content.decode()
 
 

@@ -131,7 +131,7 @@ PK_KIND = {
     "notify:call_done": "notification", "notify:send_receipt": "basket", "notify:message": "message",
     **{f"orders:{n}": "cycle" for n in ("cycle_detail", "basket", "on_behalf", "paper_entry", "order_form_pdf",
                                         "cycle_open", "cycle_extend", "cycle_schedule", "cycle_close", "review",
-                                        "purchase_orders")},
+                                        "purchase_orders", "cycle_edit", "cycle_delete", "cycle_reopen")},
     **{f"orders:{n}": "purchase_order" for n in ("purchase_order_pdf", "purchase_order_csv", "purchase_order_send",
                                                  "receipt")},
     **{f"tours:{n}": "scenario" for n in ("scenario", "scenario_edit", "scenario_run", "need", "candidates",

@@ -74,7 +74,7 @@ def test_a_cycle_shared_with_another_group_is_read_by_each_coordinator_and_chang
 
     Role.objects.get(user=world.coordinator).groups.add(world.other_group)
     client = client_for(world.coordinator)
-    response = client.post(reverse("orders:cycle_close", args=[shop.cycle.pk]))
+    response = client.post(reverse("orders:cycle_close", args=[shop.cycle.pk]), {"confirmed": "1"})
     assert response.status_code == 302
     shop.cycle.refresh_from_db()
     assert shop.cycle.status == OrderCycle.Status.CLOSED

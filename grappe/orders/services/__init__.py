@@ -2,10 +2,11 @@
 
 One module per seam; import the services from here (`from grappe.orders.services import place_order`):
 
-- cycles.py: create, open, extend the deadline, schedule the distributions; a cycle's history
+- cycles.py: create, change or delete a draft, open, extend the deadline, schedule the distributions; a cycle's history
   (`record_event`), the guard of a settled cycle (`ensure_not_settled`) and its lock (`lock_cycle`);
 - ordering.py: `place_order`, `set_line` and their refusals;
-- closing.py: `close_cycle`, `close_due_cycles`, `confirm_cycle` (which writes the plan of
+- closing.py: `close_cycle`, `reopen_orders` (the way back, until purchase orders exist),
+  `close_due_cycles`, `confirm_cycle` (which writes the plan of
   grappe/orders/closing.py, `compute_plan`, a read-only module outside this package);
 - purchase_orders.py: the purchase orders made at confirming, and sending them to suppliers;
 - receipt.py: `record_receipt`, and the shares computed again from what was delivered;
@@ -21,19 +22,21 @@ changes are conditional updates that must touch exactly one row.
 
 from grappe.core.errors import DomainError
 
-from .closing import close_cycle, close_due_cycles, confirm_cycle
+from .closing import close_cycle, close_due_cycles, confirm_cycle, reopen_orders
 from .cycles import (
     SCHEDULE_FROZEN,
     GroupPlan,
     GroupSchedule,
     StopSchedule,
     create_cycle,
+    delete_draft_cycle,
     ensure_not_settled,
     extend_deadline,
     lock_cycle,
     open_cycle,
     record_event,
     set_distribution_schedule,
+    update_draft_cycle,
 )
 from .errors import CycleNotOpen, CycleSettled, CycleStateError, MembershipUnpaid, OrderRefused
 from .ordering import LineChange, membership_paid, place_order, set_line
@@ -68,6 +71,7 @@ __all__ = [
     "close_due_cycles",
     "confirm_cycle",
     "create_cycle",
+    "delete_draft_cycle",
     "ensure_not_settled",
     "lock_cycle",
     "extend_deadline",
@@ -78,7 +82,9 @@ __all__ = [
     "purchase_order_mail",
     "record_event",
     "record_receipt",
+    "reopen_orders",
     "send_purchase_order",
     "set_distribution_schedule",
     "set_line",
+    "update_draft_cycle",
 ]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from grappe.members.models import Member
 
 from ..closing import compute_plan
-from ..models import CycleEvent, MemberOrder, OrderCycle, ProductOutcome, StockMove
+from ..models import CycleEvent, MemberOrder, OrderCycle, ProductOutcome, PurchaseOrder, StockMove
 from .cycles import lock_cycle, record_event
 from .errors import CycleStateError
 from .purchase_orders import write_purchase_orders
@@ -43,6 +43,33 @@ def close_cycle(*, cycle, by, confirm=False, packs=None, stock_group=None, now=N
     record_event(cycle, CycleEvent.Kind.CLOSED, by=by, now=now)
     if confirm:
         return confirm_cycle(cycle=cycle, by=by, packs=packs, stock_group=stock_group, now=now)
+    return cycle
+
+
+@transaction.atomic
+def reopen_orders(*, cycle, by, closes_at=None, now=None) -> OrderCycle:
+    """Closed -> open again (the way back from a closing made too early), until purchase orders exist.
+
+    `closes_at`: the new deadline; needed when the first one has passed (the cron would close the
+    cycle again at once), else the first deadline stands. Recorded in the cycle's history.
+    """
+    cycle = lock_cycle(cycle)
+    now = now or timezone.now()
+    if cycle.status != Status.CLOSED or PurchaseOrder.objects.filter(cycle=cycle).exists():
+        if cycle.status == Status.OPEN:
+            raise CycleStateError(_("The orders of this cycle are already open."))
+        raise CycleStateError(_("The purchase orders are created: the orders of this cycle can no longer be "
+                                "reopened."))
+    closes_at = closes_at or cycle.closes_at
+    if closes_at <= now:
+        raise CycleStateError(_("The deadline has passed: give a new deadline to reopen the orders."))
+    if closes_at <= cycle.opens_at:
+        raise CycleStateError(_("The cycle must close after it opens."))
+    if OrderCycle.objects.filter(pk=cycle.pk, status=Status.CLOSED).update(
+            status=Status.OPEN, closes_at=closes_at, closed_at=None, closed_by=None) != 1:
+        raise CycleStateError(_("This cycle has changed meanwhile (perhaps another coordinator confirmed it)."))
+    record_event(cycle, CycleEvent.Kind.ORDERS_REOPENED, by=by, now=now)
+    cycle.refresh_from_db()
     return cycle
 
 

@@ -7,6 +7,7 @@ Closing and confirming are in closing.py; every write to a cycle starts with `lo
 from __future__ import annotations
 
 import datetime
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,6 +27,7 @@ from ..signals import schedule_changed
 from .errors import CycleSettled, CycleStateError
 
 ZERO = Decimal("0")
+logger = logging.getLogger(__name__)
 Status = OrderCycle.Status
 
 
@@ -80,6 +82,63 @@ def create_cycle(*, association, name, opens_at, closes_at, groups, by, strategy
             CycleStop.objects.create(cycle_group=cg, site=site, distribution_date=day)
     record_event(cycle, CycleEvent.Kind.CREATED, by=by, now=cycle.created_at)
     return cycle
+
+
+@transaction.atomic
+def update_draft_cycle(*, cycle, name, opens_at, closes_at, groups, by, strategy=None, rounding=None,
+                       now=None) -> OrderCycle:
+    """Change a draft: its name, times, sharing rule, packs rule and groups (GroupPlan list).
+
+    A group kept keeps its distribution date, time, place and stops (its plan's date and place are
+    applied only when they differ from what it had: the form shows one date and place for all);
+    a group left out is removed; a new group is added with its plan. Refused once the cycle is opened.
+    """
+    cycle = lock_cycle(cycle)
+    if cycle.status != Status.DRAFT:
+        raise CycleStateError(_("Only a draft cycle can be changed: this one is already opened."))
+    if closes_at <= opens_at:
+        raise CycleStateError(_("The cycle must close after it opens."))
+    if not groups:
+        raise CycleStateError(_("Choose at least one group."))
+    for plan in groups:
+        if plan.group.association_id != cycle.association_id:
+            raise CycleStateError(_("This group belongs to another association."))
+    cycle.name, cycle.opens_at, cycle.closes_at = name, opens_at, closes_at
+    cycle.strategy = strategy or cycle.strategy
+    cycle.rounding = rounding or cycle.rounding
+    cycle.save(update_fields=["name", "opens_at", "closes_at", "strategy", "rounding"])
+    existing = {cg.group_id: cg for cg in CycleGroup.objects.filter(cycle=cycle)}
+    wanted = {plan.group.pk: plan for plan in groups}
+    CycleGroup.objects.filter(cycle=cycle).exclude(group_id__in=list(wanted)).delete()
+    for group_id, plan in wanted.items():
+        cg = existing.get(group_id)
+        if cg is None:
+            cg = CycleGroup.objects.create(cycle=cycle, group=plan.group, distribution_date=plan.distribution_date,
+                                           site=plan.site, place=plan.place)
+            for site, day in plan.stops:
+                CycleStop.objects.create(cycle_group=cg, site=site, distribution_date=day)
+            continue
+        if plan.distribution_date != cg.distribution_date:
+            cg.distribution_date = plan.distribution_date
+            CycleStop.objects.filter(cycle_group=cg).update(distribution_date=plan.distribution_date)
+        if plan.place != cg.place:
+            cg.place = plan.place
+        cg.save(update_fields=["distribution_date", "place"])
+    record_event(cycle, CycleEvent.Kind.EDITED, by=by, now=now)
+    return cycle
+
+
+@transaction.atomic
+def delete_draft_cycle(*, cycle, by) -> str:
+    """Delete a draft cycle (nobody could order in it yet) with its groups and history; returns its
+    name. Refused once the cycle is opened: an opened cycle's orders and prices are kept."""
+    cycle = lock_cycle(cycle)
+    if cycle.status != Status.DRAFT:
+        raise CycleStateError(_("Only a draft cycle can be deleted: this one is already opened."))
+    name = cycle.name
+    logger.info("draft cycle %s (%s) deleted by %s", cycle.pk, name, getattr(by, "pk", None))
+    cycle.delete()
+    return name
 
 
 def lock_cycle(cycle) -> OrderCycle:

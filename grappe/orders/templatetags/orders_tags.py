@@ -48,13 +48,6 @@ def plural_count(value):
 @register.filter
 def day_at(moment):
     """A moment as a member reads it, in the page's language: "samedi 5 décembre à 10 h 07"."""
-    from django.utils import timezone
-    from django.utils.formats import date_format
-    from django.utils.translation import gettext
+    from grappe.orders.states import moment_in_words
 
-    from grappe.orders.queries import french_hour
-
-    local = timezone.localtime(moment)
-    french = (translation.get_language() or "").startswith("fr")
-    start = french_hour(str(local.hour), f"{local.minute:02d}") if french else date_format(local, "H:i")
-    return gettext("%(day)s at %(start)s") % {"day": date_format(local, "l j F"), "start": start}
+    return moment_in_words(moment)

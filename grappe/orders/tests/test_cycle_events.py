@@ -58,7 +58,8 @@ def test_each_transition_of_a_cycle_is_recorded_with_who_and_when(world):
     for d in sorted(distributions, key=lambda d: d.pk % 5):
         for basket in Basket.objects.filter(distribution=d):
             account_services.collect_basket(basket=basket, by=world.volunteer, now=at(7, 9))
-        distribution_services.close_distribution(distribution=d, by=world.volunteer, now=at(7, 10 + d.pk % 5))
+        distribution_services.close_distribution(distribution=d, by=world.volunteer, now=at(7, 10 + d.pk % 5),
+                                                 early=True)
     last_closed = max(at(7, 10 + d.pk % 5) for d in distributions)
     for po in orders:
         account_services.record_invoice(purchase_order=po, number=f"F-{po.pk}", date=datetime.date(2026, 11, 8),

@@ -159,7 +159,7 @@ def test_the_review_computes_the_plan_once_and_leaves_the_confirmation_to_the_se
     assert client.post(url, {f"packs-{shop.lentils.pk}": "2", "recompute": "1"}).status_code == 200
     assert len(calls) == 1 and calls[0]["packs"] == {shop.lentils.pk: D("2")}
     calls.clear()
-    assert client.post(url, {f"packs-{shop.lentils.pk}": "2", "confirm": "1"}).status_code == 302
+    assert client.post(url, {f"packs-{shop.lentils.pk}": "2", "confirm": "1", "confirmed": "1"}).status_code == 302
     assert calls == [] and OrderCycle.objects.get(pk=shop.cycle.pk).status == OrderCycle.Status.ORDERED
 
 

@@ -86,19 +86,19 @@ def test_coordinator_closes_reviews_changes_packs_and_confirms(world, shop, clie
     services.set_line(cycle=shop.cycle, member=world.member, product=shop.lentils, quantity=D("20"), tolerance=D("5"),
                       by=world.member_user)
     client = client_for(world.admin)  # the cycle covers Romans and Die: changed by an admin or a coordinator of both
-    client.post(reverse("orders:cycle_close", args=[shop.cycle.pk]))
+    client.post(reverse("orders:cycle_close", args=[shop.cycle.pk]), {"confirmed": "1"})
     review = reverse("orders:review", args=[shop.cycle.pk])
     page = client.post(review, {f"packs-{shop.lentils.pk}": "0", "recompute": "1"})
     assert page.status_code == 200 and OrderCycle.objects.get().status == "closed"
-    client.post(review, {f"packs-{shop.lentils.pk}": "1", "confirm": "1"})
+    client.post(review, {f"packs-{shop.lentils.pk}": "1", "confirm": "1", "confirmed": "1"})
     assert OrderCycle.objects.get().status == "ordered"
     assert OrderLine.objects.get().allotted == D("25")
 
 
 def test_a_second_close_shows_a_message(world, shop, client_for):
     client = client_for(world.admin)
-    client.post(reverse("orders:cycle_close", args=[shop.cycle.pk]))
-    response = client.post(reverse("orders:cycle_close", args=[shop.cycle.pk]), follow=True)
+    client.post(reverse("orders:cycle_close", args=[shop.cycle.pk]), {"confirmed": "1"})
+    response = client.post(reverse("orders:cycle_close", args=[shop.cycle.pk]), {"confirmed": "1"}, follow=True)
     assert "déjà" in response.content.decode() or "already" in response.content.decode()
 
 
@@ -228,7 +228,7 @@ def test_the_review_lists_a_few_members_per_product_those_served_short_first(wor
     for member in short:
         services.set_line(cycle=shop.cycle, member=member, product=shop.lentils, quantity=D("10"), by=None)
     client = client_for(world.admin)
-    client.post(reverse("orders:cycle_close", args=[shop.cycle.pk]))
+    client.post(reverse("orders:cycle_close", args=[shop.cycle.pk]), {"confirmed": "1"})
     # one sack of 25 kg for 35 kg: priority households served in full (15 kg), the two others share 10 kg
     page = client.post(reverse("orders:review", args=[shop.cycle.pk]),
                        {f"packs-{shop.lentils.pk}": "1", "recompute": "1"}).content.decode()
