@@ -339,7 +339,8 @@ def _cycle_progress(request, cycle, group_ids):
                          "extras": [{"member": owners[line_id].member, "tolerance": tolerance}
                                     for tolerance, line_id, _g in offers],
                          "extras_others": len(extras.get(p.price.product_id, [])) - len(offers)})
-        suppliers.append({"plan": entry, "rows": rows, "not_ordered": len(entry.products) - len(rows)})
+        suppliers.append({"plan": entry, "rows": rows, "not_ordered": len(entry.products) - len(rows),
+                          "attention": sum(1 for row in rows if row["progress"].short)})
     return suppliers
 
 
