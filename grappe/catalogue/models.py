@@ -94,6 +94,21 @@ class Family(models.TextChoices):
     OTHER = "other", _("other")
 
 
+FAMILY_RANKS = {code: rank for rank, code in enumerate(Family.values)}
+
+
+def family_rank(code: str) -> int:
+    """A family's place in the catalogue (the order of `Family`, as its pages list them); an unknown
+    code goes with "other", last."""
+    return FAMILY_RANKS.get(code, FAMILY_RANKS[Family.OTHER])
+
+
+def family_order(field: str = "family"):
+    """`family_rank` for a queryset's order_by: `.order_by(family_order(), "name")`."""
+    return models.Case(*[models.When(**{field: code}, then=models.Value(rank)) for code, rank in FAMILY_RANKS.items()],
+                       default=models.Value(FAMILY_RANKS[Family.OTHER]), output_field=models.IntegerField())
+
+
 FAMILY_PICTOGRAMS = {
     Family.PULSES: "🫘",
     Family.CEREALS: "🌾",

@@ -7,6 +7,9 @@ Public names (other code and tests rely on them; keep them stable):
   integer (an order of arrival, not a timestamp: timestamps tie).
 - `packs_to_order(pack_size, quantity, tolerance, minimum_packs=None, rounding="fill")`: how many
   supplier packs to buy for pooled totals.
+- `pack_progress(pack_size, quantity, tolerance, packs, minimum_packs=None)`: what a pack count
+  (from `packs_to_order`) means for an open cycle: firm quantity not covered, the part the "up to"
+  extras take, the surplus to stock, and what is missing to fill the next pack.
 - `allocate(available, increments, strategy="fair", *, step=Decimal("1"), priority_first=None)`:
   how much of `available` each member gets.
 - `decrease(increments, quantity=..., tolerance=...)` and `change_line(increments, quantity,
@@ -89,6 +92,42 @@ def packs_to_order(pack_size: Decimal | None, quantity: Decimal, tolerance: Deci
             return minimum
         packs = max(packs, minimum)
     return packs
+
+
+@dataclass(frozen=True)
+class PackProgress:
+    """What `packs` packs give for pooled `quantity` (firm) and `tolerance` (the "up to" extras)."""
+
+    bought: Decimal  # packs x pack size (member units)
+    short: Decimal  # firm quantity the packs do not cover (members would be served short)
+    from_extras: Decimal  # part of the bought quantity that goes to the extras
+    surplus: Decimal  # bought beyond the firm quantity and the extras (to stock)
+    next_packs: Decimal  # the next pack count (one more, or the minimum): 0 without packs
+    missing: Decimal  # firm quantity lacking to fill `next_packs` packs, when some is short; else 0
+
+
+def pack_progress(pack_size: Decimal | None, quantity: Decimal, tolerance: Decimal, packs: Decimal,
+                  minimum_packs: Decimal | int | None = None) -> PackProgress:
+    """The figures an open cycle's page shows for `packs` (the count `packs_to_order` gives, the
+    very one closing buys): never a second rule for the pack count, only its consequences.
+
+    `missing` is counted against the firm quantity alone; the extras can fill part of it (under the
+    "fill" rounding, `packs_to_order` already buys the pack as soon as they fill all of it)."""
+    quantity = max(Decimal(quantity), ZERO)
+    tolerance = max(Decimal(tolerance), ZERO)
+    packs = max(Decimal(packs), ZERO)
+    if not pack_size:
+        bought = packs
+        return PackProgress(bought, max(quantity - bought, ZERO), min(max(bought - quantity, ZERO), tolerance),
+                            max(bought - quantity - tolerance, ZERO), ZERO, ZERO)
+    size = Decimal(pack_size)
+    bought = packs * size
+    short = max(quantity - bought, ZERO)
+    next_packs = max(packs + ONE, Decimal(minimum_packs or 0))
+    return PackProgress(
+        bought=bought, short=short, from_extras=min(max(bought - quantity, ZERO), tolerance),
+        surplus=max(bought - quantity - tolerance, ZERO), next_packs=next_packs,
+        missing=next_packs * size - quantity if short > 0 else ZERO)
 
 
 # --- Allocation -----------------------------------------------------------------------------------

@@ -13,6 +13,9 @@ from decimal import Decimal
 
 from django.db import connection
 
+from grappe.catalogue.models import family_rank
+from grappe.core.money import round_cents
+
 from . import allocation
 from .models import CycleGroup, CyclePrice, OrderCycle, OrderLine, StockItem
 
@@ -45,13 +48,33 @@ class ProductPlan:
         return self.packs != self.proposed_packs
 
     @property
+    def need(self) -> Decimal:
+        """The firm quantity to buy: what members ordered, less what the stock serves."""
+        return max(self.quantity - self.from_stock, ZERO)
+
+    @property
+    def tolerance_left(self) -> Decimal:
+        """The "up to" extras the stock has not already served."""
+        return self.tolerance - max(self.from_stock - self.quantity, ZERO)
+
+    @property
     def missing_for_next_pack(self) -> Decimal:
         size = self.price.pack_size
         if not size:
             return ZERO
-        need = max(self.quantity - self.from_stock, ZERO)
-        remainder = need % size
+        remainder = self.need % size
         return size - remainder if remainder else ZERO
+
+    @property
+    def progress(self) -> allocation.PackProgress:
+        """What the chosen packs give (short, extras used, surplus, missing for the next pack)."""
+        return allocation.pack_progress(self.price.pack_size, self.need, self.tolerance_left, self.packs,
+                                        self.price.minimum_packs)
+
+    @property
+    def amount_excl_vat(self) -> Decimal:
+        """This product's line on its supplier's purchase order (excl. VAT)."""
+        return round_cents(self.packs * self.price.pack_price_excl_vat)
 
 
 @dataclass
@@ -132,9 +155,7 @@ def compute_plan(cycle: OrderCycle, packs: dict[int, Decimal] | None = None,
         price = plan.price
         plan.stock = sum((q for _g, q in stock_by_product.get(product_id, [])), ZERO)
         plan.from_stock = min(plan.stock, plan.quantity + plan.tolerance)
-        need = max(plan.quantity - plan.from_stock, ZERO)
-        tolerance_left = plan.tolerance - max(plan.from_stock - plan.quantity, ZERO)
-        plan.proposed_packs = allocation.packs_to_order(price.pack_size, need, tolerance_left,
+        plan.proposed_packs = allocation.packs_to_order(price.pack_size, plan.need, plan.tolerance_left,
                                                         price.minimum_packs, cycle.rounding)
         chosen = packs.get(product_id)
         plan.packs = plan.proposed_packs if chosen is None else max(Decimal(chosen), ZERO)
@@ -164,3 +185,65 @@ def compute_plan(cycle: OrderCycle, packs: dict[int, Decimal] | None = None,
             take -= used
     return Plan(cycle=cycle, products=products, allotted=allotted, lines=lines, stock_used=stock_used)
 
+
+
+def below_minimum(supplier, amount_excl_vat: Decimal, packs: Decimal) -> bool:
+    """Whether an order of `amount_excl_vat` and `packs` stays under the supplier's minimum order."""
+    return bool((supplier.minimum_order_amount and amount_excl_vat < supplier.minimum_order_amount)
+                or (supplier.minimum_order_packs and packs < supplier.minimum_order_packs))
+
+
+def free_delivery(supplier, amount_excl_vat: Decimal) -> bool:
+    return bool(supplier.free_delivery_threshold and amount_excl_vat >= supplier.free_delivery_threshold)
+
+
+@dataclass
+class SupplierPlan:
+    """One supplier's share of a plan: what its purchase order would hold (`write_purchase_orders`
+    makes it from the same products, amounts and rules)."""
+
+    supplier: object
+    products: list[ProductPlan]  # every product of the supplier in the cycle, ordered or not
+    amount_excl_vat: Decimal = ZERO
+    packs: Decimal = ZERO
+
+    @property
+    def below_minimum(self) -> bool:
+        return below_minimum(self.supplier, self.amount_excl_vat, self.packs)
+
+    @property
+    def free_delivery(self) -> bool:
+        return free_delivery(self.supplier, self.amount_excl_vat)
+
+    @property
+    def amount_missing(self) -> Decimal:
+        """What the order lacks to reach the minimum amount (0 when reached or none)."""
+        minimum = self.supplier.minimum_order_amount
+        return max(minimum - self.amount_excl_vat, ZERO) if minimum else ZERO
+
+    @property
+    def packs_missing(self) -> Decimal:
+        minimum = self.supplier.minimum_order_packs
+        return max(Decimal(minimum) - self.packs, ZERO) if minimum else ZERO
+
+    @property
+    def free_delivery_missing(self) -> Decimal:
+        threshold = self.supplier.free_delivery_threshold
+        return max(threshold - self.amount_excl_vat, ZERO) if threshold else ZERO
+
+
+def supplier_plans(plan: Plan, suppliers) -> list[SupplierPlan]:
+    """The plan per supplier (`suppliers`: {id: Supplier}), suppliers by name, products in the
+    catalogue's family order then by name. Amounts and packs count what a purchase order would:
+    the products bought, packs only for products sold in packs."""
+    by_supplier: dict[int, SupplierPlan] = {}
+    for p in sorted(plan.products.values(), key=lambda p: (family_rank(p.price.family), p.price.name)):
+        entry = by_supplier.get(p.price.supplier_id)
+        if entry is None:
+            entry = by_supplier[p.price.supplier_id] = SupplierPlan(suppliers[p.price.supplier_id], [])
+        entry.products.append(p)
+        if p.packs > 0:
+            entry.amount_excl_vat += p.amount_excl_vat
+            if p.price.pack_size:
+                entry.packs += p.packs
+    return sorted(by_supplier.values(), key=lambda s: s.supplier.name)

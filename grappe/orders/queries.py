@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from grappe.catalogue.models import Product
+from grappe.catalogue.models import Product, Supplier, family_order
 from grappe.core.money import line_total
 from grappe.members.models import Member
 from grappe.members.queries import members_for
@@ -153,10 +153,16 @@ def basket_total(lines, allotted: bool = False) -> Decimal:
                 for line in lines), Decimal("0.00"))
 
 
+def cycle_suppliers(cycle: OrderCycle) -> dict[int, Supplier]:
+    """The suppliers of the products of `cycle`, by id (with their minimum order and free delivery)."""
+    return Supplier.objects.filter(pk__in=CyclePrice.objects.filter(cycle=cycle).values("supplier_id")).in_bulk()
+
+
 def offered_prices(cycle: OrderCycle, group) -> QuerySet[CyclePrice]:
-    """The products of `cycle` offered in `group` (its catalogue selection), by family and name."""
+    """The products of `cycle` offered in `group` (its catalogue selection), in the catalogue's
+    family order (`Family`, not the codes' alphabet), then by name."""
     return (CyclePrice.objects.filter(cycle=cycle, product__selections__group=group)
-            .order_by("family", "name"))
+            .order_by(family_order(), "name"))
 
 
 def group_stock(group_id, product_ids) -> dict[int, Decimal]:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from grappe.catalogue.models import Family
+from grappe.catalogue.models import Family, family_rank
 from grappe.core import tabular
 from grappe.core.errors import REFUSED, DomainError
 from grappe.core.money import line_total, plain_number
@@ -29,7 +29,7 @@ from grappe.members.services import first_fee_due
 from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require_scope
 
 from . import queries, services
-from .closing import compute_plan
+from .closing import compute_plan, supplier_plans
 from .forms import (
     BasketForm,
     ConfirmForm,
@@ -117,7 +117,7 @@ def _basket_rows(cycle, member, posted=None, stock_first=False, typed=None, hint
                      "allotted": line.allotted if line else None,
                      "stock": _orderable(stock.get(price.product_id, ZERO), price.order_step)})
     if stock_first:
-        rows.sort(key=lambda row: (row["price"].family, row["stock"] <= 0))  # stable: by name within
+        rows.sort(key=lambda row: (family_rank(row["price"].family), row["stock"] <= 0))  # stable: by name within
     return rows, total, order
 
 
@@ -381,8 +381,48 @@ def cycle_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orders/cycle_delete.html", {"cycle": cycle}, status=REFUSED if form.is_bound else 200)
 
 
+EXTRAS_NAMED = 4  # members named per product whose "up to" extras could complete a pack
+
+
+def _cycle_progress(request, cycle, group_ids):
+    """An open cycle seen while it runs (coordinators): per supplier, its products ordered with the
+    packs closing would buy now (`compute_plan`, the very plan `confirm_cycle` writes), what is
+    missing to fill the next pack and who offered "up to" extras for it, and the progress towards
+    the supplier's minimum order and free delivery. Members are named only in the user's groups."""
+    plan = compute_plan(cycle)
+    extras = defaultdict(list)  # product id -> [(tolerance, line id, group id)]
+    for line_id, (product_id, group_id, _stop, _quantity, tolerance) in plan.lines.items():
+        if tolerance > 0:
+            extras[product_id].append((tolerance, line_id, group_id))
+    named: dict[int, list] = {}
+    for pid, offers in extras.items():
+        progress = plan.products[pid].progress if pid in plan.products else None
+        if progress is None or not (progress.short or progress.from_extras):
+            continue
+        offers.sort(key=lambda offer: (-offer[0], offer[1]))
+        named[pid] = [offer for offer in offers if offer[2] in group_ids][:EXTRAS_NAMED]
+    owners = queries.orders_of_lines([offer[1] for offers in named.values() for offer in offers])
+    suppliers = []
+    for entry in supplier_plans(plan, queries.cycle_suppliers(cycle)):
+        rows = []
+        for p in entry.products:
+            if not (p.quantity or p.tolerance):
+                continue
+            offers = named.get(p.price.product_id, [])
+            rows.append({"plan": p, "progress": p.progress, "extras_total": p.tolerance_left,
+                         "extras": [{"member": owners[line_id].member, "tolerance": tolerance}
+                                    for tolerance, line_id, _g in offers],
+                         "extras_others": len(extras.get(p.price.product_id, [])) - len(offers)})
+        suppliers.append({"plan": entry, "rows": rows, "not_ordered": len(entry.products) - len(rows),
+                          "attention": sum(1 for row in rows if row["progress"].short)})
+    return suppliers
+
+
 def _detail_page(request, cycle, *, extend_form=None, reopen_form=None, status=200) -> HttpResponse:
     groups = list(queries.cycle_groups(cycle).filter(group__in=request.scope.groups()))
+    progress = None
+    if cycle.status == OrderCycle.Status.OPEN and request.scope.is_coordinator:
+        progress = _cycle_progress(request, cycle, {cg.group_id for cg in groups})
     baskets = queries.baskets_per_group(cycle)
     rows = [{"cg": cg, "baskets": baskets.get(cg.group_id, 0)} for cg in groups]
     search = request.GET.get("q", "").strip()[:100]
@@ -392,7 +432,7 @@ def _detail_page(request, cycle, *, extend_form=None, reopen_form=None, status=2
             OrderCycle.Status.DRAFT, OrderCycle.Status.OPEN, OrderCycle.Status.CLOSED) else [],
         "search": search, "found": found, "more_found": more, "search_limit": SEARCH_LIMIT,
         "can_change": request.scope.reaches_all(queries.cycle_group_ids(cycle)),
-        "now": timezone.now(), "extend_form": extend_form or ExtendForm(),
+        "now": timezone.now(), "extend_form": extend_form or ExtendForm(), "progress": progress,
         "reopen_form": reopen_form or ReopenForm(), "deadline_ahead": cycle.closes_at > timezone.now(),
     }, status=status)
 
@@ -635,7 +675,8 @@ def _review_products(plan, typed):
         shown[pid] = rows[:REVIEW_SHARES]
     owners = queries.orders_of_lines([row[0] for rows in shown.values() for row in rows])
     products = []
-    for pid, p in sorted(plan.products.items(), key=lambda kv: (kv[1].price.supplier_id, kv[1].price.name)):
+    for pid, p in sorted(plan.products.items(),
+                         key=lambda kv: (family_rank(kv[1].price.family), kv[1].price.name, kv[0])):
         if not (p.quantity or p.tolerance):
             continue
         rows = by_product.get(pid, [])

@@ -17,6 +17,7 @@ from grappe.core.errors import DomainError
 from grappe.core.money import round_cents
 from grappe.core.pdf import render_pdf_bytes
 
+from ..closing import below_minimum, free_delivery
 from ..models import CycleGroup, PurchaseLine, PurchaseOrder
 from .sql import insert_rows
 
@@ -50,7 +51,7 @@ def write_purchase_orders(cycle, plan):
         po_lines = []
         for p in sorted(products, key=lambda p: p.price.name):
             price = p.price
-            amount = round_cents(p.packs * price.pack_price_excl_vat)
+            amount = p.amount_excl_vat
             vat = round_cents(amount * price.vat_rate / 100)
             po_lines.append(PurchaseLine(purchase_order=po, product_id=price.product_id, name=price.name,
                                          reference=references.get(price.product_id, ""),
@@ -61,10 +62,8 @@ def write_purchase_orders(cycle, plan):
         po.total_vat = sum((line.amount_vat for line in po_lines), ZERO)
         po.total_incl_vat = po.total_excl_vat + po.total_vat
         po.packs = sum((line.packs for line in po_lines if line.pack_size), ZERO)
-        po.below_minimum = bool(
-            (supplier.minimum_order_amount and po.total_excl_vat < supplier.minimum_order_amount)
-            or (supplier.minimum_order_packs and po.packs < supplier.minimum_order_packs))
-        po.free_delivery = bool(supplier.free_delivery_threshold and po.total_excl_vat >= supplier.free_delivery_threshold)
+        po.below_minimum = below_minimum(supplier, po.total_excl_vat, po.packs)  # the cycle's page showed it
+        po.free_delivery = free_delivery(supplier, po.total_excl_vat)
         orders.append(po)
         lines.extend(po_lines)
     PurchaseOrder.objects.bulk_create(orders)

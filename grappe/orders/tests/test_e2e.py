@@ -209,3 +209,17 @@ def test_the_purchase_orders_page_says_where_each_email_stands_on_a_phone(e2e, p
     e2e.axe(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     shot(page, "purchase-orders-sending-360")
+
+
+def test_a_coordinator_sees_the_open_cycle_progress_on_a_phone(e2e, phone_page, world):
+    shop = make_cycle(world)
+    services.set_line(cycle=shop.cycle, member=world.member, product=shop.lentils, quantity=D("30"),
+                      tolerance=D("5"), by=world.member_user)
+    page = phone_page
+    e2e.login(page, e2e.server, "coordinator")
+    page.goto(e2e.server.url + f"/commandes/{shop.cycle.pk}/")
+    page.click("#progress details.progress-products > summary")  # the products of a supplier are folded
+    expect(page.locator(f"#progress-{shop.lentils.pk}")).to_contain_text("il manque 20\u00a0kg")
+    e2e.axe(page)
+    shot(page, "cycle-progress-360")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

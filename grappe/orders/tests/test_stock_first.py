@@ -46,9 +46,9 @@ def test_a_product_in_the_group_stock_has_a_note_and_comes_first_in_its_family(w
     assert f"En stock{NBSP}: 3{NBSP}kg disponibles tout de suite." in text
     abricots, oranges = positions(text, "Abricots secs", "Oranges")
     assert oranges < abricots
-    # families keep their order: fruit, then oils, then pulses
+    # families keep the catalogue's order: pulses, then oils, then fruit
     oranges, oil, lentils = positions(text, "Oranges", "Huile d&#x27;olive", "Lentilles vertes")
-    assert oranges < oil < lentils
+    assert lentils < oil < oranges
 
 
 def test_one_piece_in_stock_is_worded_in_the_singular(world, shop, client_for):
