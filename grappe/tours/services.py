@@ -3,7 +3,7 @@
 import logging
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
@@ -237,6 +237,7 @@ class Inputs:
     weekdays: list
     start: date
     parameters: dict
+    fixed_served: set = field(default_factory=set)  # INSEE codes of communes a fixed site already serves
 
 
 @dataclass
@@ -251,6 +252,7 @@ class Solution:
     covered: set
     own: dict  # candidate pk -> the covered communes for which it is the nearest chosen stop
     plan: object = None
+    unplaced: list = field(default_factory=list)  # chosen candidates the four weeks give no visit
 
 
 def check_runnable(scenario: Scenario) -> None:
@@ -273,12 +275,24 @@ def gather(*, scenario: Scenario) -> Inputs:
         if not candidates:
             raise PlannerError(_("No candidate stop: add one, or include a commune centre."))
         table = need_table(scenario, communes=communes)
+        fixed = fixed_served(scenario, communes)
+    parameters = parameters_of(scenario, len(communes), len(candidates))
+    parameters["fixed_served"] = sorted(c.name for c in communes if c.insee in fixed)
     return Inputs(
         scenario=scenario, communes=communes, candidates=candidates,
-        demand={row.commune.insee: row.weight for row in table.rows},
-        population={c.insee: c.population for c in communes}, weekdays=weekdays, start=cycle_start(scenario),
-        parameters=parameters_of(scenario, len(communes), len(candidates)),
+        demand={row.commune.insee: row.weight for row in table.rows if row.commune.insee not in fixed},
+        population={c.insee: c.population for c in communes if c.insee not in fixed}, weekdays=weekdays,
+        start=cycle_start(scenario), parameters=parameters, fixed_served=fixed,
     )
+
+
+def fixed_served(scenario: Scenario, communes: list) -> set:
+    """The considered communes that have a site of a fixed group (not closed) of the association: Die's
+    room serves Die, so a van stop nearby does not count Die again as covered (nor as need to cover)."""
+    insee = {c.insee for c in communes}
+    return set(Site.objects.filter(group__association=scenario.association, group__kind=BuyingGroup.Kind.FIXED,
+                                   commune_id__in=insee)
+               .exclude(group__status=BuyingGroup.Status.CLOSED).values_list("commune_id", flat=True))
 
 
 def _hold_for_tests() -> None:
@@ -308,8 +322,8 @@ def solve(inputs: Inputs, *, time_limit: float = 20.0, seconds_per_day: float = 
     cost: dict[int, float] = {}
     for cand in candidates:
         lat, lon = float(cand.latitude), float(cand.longitude)
-        covers[cand.pk] = {c.insee for c in communes
-                           if reach_ok(scenario, road_km(haversine_km(lat, lon, float(c.latitude),
+        covers[cand.pk] = {c.insee for c in communes if c.insee not in inputs.fixed_served
+                           and reach_ok(scenario, road_km(haversine_km(lat, lon, float(c.latitude),
                                                                        float(c.longitude)), detour))}
         drive = travel_minutes(road_km(haversine_km(float(depot.latitude), float(depot.longitude), lat, lon),
                                        detour), float(scenario.speed_kmh))
@@ -322,16 +336,7 @@ def solve(inputs: Inputs, *, time_limit: float = 20.0, seconds_per_day: float = 
         cover = select_stops(inputs.demand, covers, max_stops=scenario.max_stops, time_limit=time_limit)
     by_pk = {c.pk: c for c in candidates}
     chosen = sorted((by_pk[key] for key in cover.chosen), key=lambda c: c.name)
-    covered = set().union(*(covers[c.pk] for c in chosen)) if chosen else set()
-    # Each commune counts for its nearest chosen stop, to estimate the load of the van per stop.
-    by_insee = {c.insee: c for c in communes}
-    own: dict[int, list] = {c.pk: [] for c in chosen}
-    for insee in sorted(covered):
-        commune = by_insee[insee]
-        nearest = min((c for c in chosen if insee in covers[c.pk]),
-                      key=lambda c: haversine_km(float(c.latitude), float(c.longitude), float(commune.latitude),
-                                                 float(commune.longitude)))
-        own[nearest.pk].append(insee)
+    covered, own = coverage(inputs, chosen, covers)
     solution = Solution(optimal=cover.optimal, gap=cover.gap, seconds=cover.seconds,
                         covered_weight=cover.covered_weight, total_weight=cover.total_weight, covers=covers,
                         chosen=chosen, covered=covered, own=own)
@@ -352,7 +357,40 @@ def solve(inputs: Inputs, *, time_limit: float = 20.0, seconds_per_day: float = 
     distance_m, duration_min = route_matrices(points, scenario)
     solution.plan = plan_period(specs, distance_m, duration_min, inputs.weekdays, day_rules(scenario), weeks=4,
                                 seconds_per_day=seconds_per_day, seed=1)
+    leave_out_unplaced(inputs, solution)
     return solution
+
+
+def coverage(inputs: Inputs, stops: list, covers: dict) -> tuple[set, dict]:
+    """The communes the stops cover, and for each stop the covered communes it is the nearest stop of
+    (to estimate the load of the van per stop)."""
+    covered = set().union(*(covers[c.pk] for c in stops)) if stops else set()
+    by_insee = {c.insee: c for c in inputs.communes}
+    own: dict[int, list] = {c.pk: [] for c in stops}
+    for insee in sorted(covered):
+        commune = by_insee[insee]
+        nearest = min((c for c in stops if insee in covers[c.pk]),
+                      key=lambda c: haversine_km(float(c.latitude), float(c.longitude), float(commune.latitude),
+                                                 float(commune.longitude)))
+        own[nearest.pk].append(insee)
+    return covered, own
+
+
+def leave_out_unplaced(inputs: Inputs, solution: Solution) -> None:
+    """A chosen stop the four weeks give no visit (no room on a working day, too far, paused all cycle)
+    serves nobody: the headline figures (coverage, population, households, hence cost per household) are
+    those of the placed stops only. Km, hours and cost already count only the planned days."""
+    plan = solution.plan
+    if plan is None:
+        return
+    placed_keys = set(getattr(plan, "schedule", {}))
+    solution.unplaced = [c for c in solution.chosen if c.pk not in placed_keys]
+    if not solution.unplaced:
+        return
+    placed = [c for c in solution.chosen if c.pk in placed_keys]
+    solution.covered, own = coverage(inputs, placed, solution.covers)
+    solution.own = {c.pk: own.get(c.pk, []) for c in solution.chosen}
+    solution.covered_weight = sum(inputs.demand.get(k, 0.0) for k in solution.covered)
 
 
 def store(inputs: Inputs, solution: Solution, *, by) -> ScenarioRun:
@@ -479,6 +517,22 @@ def parameters_of(scenario: Scenario, communes: int, candidates: int) -> dict:
     }
 
 
+def unplaced_rows(plan, run_stops: dict) -> list[dict]:
+    """Each chosen stop without a visit, with why (a code the page words, see ScenarioRun.unplaced) and, for
+    a stop left out for lack of room, the first day it did not fit in."""
+    rows = []
+    codes = getattr(plan, "reason_codes", {})
+    conflicts = getattr(plan, "conflicts", {})
+    for key, stop in run_stops.items():
+        if key in plan.schedule:
+            continue
+        row = {"name": stop.name, "code": codes.get(key, "paused")}
+        if key in conflicts:
+            row["week"], row["weekday"] = conflicts[key]
+        rows.append(row)
+    return rows
+
+
 def store_plan(run: ScenarioRun, plan, run_stops: dict) -> None:
     km = Decimal("0")
     minutes = 0
@@ -501,9 +555,7 @@ def store_plan(run: ScenarioRun, plan, run_stops: dict) -> None:
         feasible = feasible and route.feasible
     run.km_month = km
     run.hours_month = (Decimal(minutes) / 60).quantize(Decimal("0.1"))
-    reasons = getattr(plan, "reasons", {})
-    run.unassigned = [f"{run_stops[key].name} ({reasons[key]})" if reasons.get(key) else run_stops[key].name
-                      for key in plan.unassigned if key in run_stops]
+    run.unassigned = unplaced_rows(plan, run_stops)
     run.feasible = feasible and not run.unassigned
     scenario = run.scenario
     run.cost_month = round_cents(km * scenario.cost_per_km + Decimal(minutes) / 60 * scenario.cost_per_hour)
