@@ -80,7 +80,7 @@ def epci_choices() -> list[str]:
 
 def distribution_sites(association, scenario: Scenario | None = None) -> list[Site]:
     """The association's existing distribution points with coordinates (the planned van's stops left out)."""
-    sites = Site.objects.filter(group__association=association, latitude__isnull=False,
+    sites = Site.objects.filter(group__association=association, retired_at__isnull=True, latitude__isnull=False,
                                 longitude__isnull=False).select_related("group", "commune")
     if scenario is not None and scenario.group_id:
         sites = sites.exclude(group_id=scenario.group_id, is_stop=True)

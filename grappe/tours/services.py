@@ -20,7 +20,7 @@ from grappe.core.money import round_cents
 from grappe.core.tabular import decode_text
 from grappe.network.models import BuyingGroup, Commune, Site
 
-from . import dates, indicators
+from . import dates, indicators, retiring
 from .covering import select_stops
 from .geo import haversine_km, matrices, osrm_table, road_km, travel_minutes
 from .models import (
@@ -565,26 +565,72 @@ def store_plan(run: ScenarioRun, plan, run_stops: dict) -> None:
 
 # --- Running the tours ---------------------------------------------------------------------------
 
-@transaction.atomic
-def adopt_run(*, run: ScenarioRun, group: BuyingGroup, period_start: date, by) -> Tour:
-    """The run's chosen stops become the mobile group's van stops (sites); its schedule becomes the tour."""
+@dataclass
+class Adoption:
+    """What adopting a run for a group does: the stops it keeps or creates (named), those it retires."""
+
+    run: ScenarioRun
+    group: BuyingGroup
+    stops: list  # the run's placed stops (RunStop), in the order of the tour
+    unplaced: list  # the run's stops without a date: never made into van stops
+    retirements: list  # retiring.Retirement
+
+    @property
+    def new_names(self) -> list[str]:
+        current = set(Site.objects.filter(group=self.group, is_stop=True, retired_at__isnull=True)
+                      .values_list("name", flat=True))
+        return [stop.name for stop in self.stops if stop.name not in current]
+
+
+def adoption_of(*, run: ScenarioRun, group: BuyingGroup) -> Adoption:
+    """Read what adopting would do (nothing is written): used for the confirmation and by `adopt_run`."""
+    first_position: dict[int, tuple[int, int, int]] = {}
+    for day in run.days.prefetch_related("visits"):
+        for visit in day.visits.all():
+            first_position.setdefault(visit.stop_id, (day.week, day.weekday, visit.position))
+    all_stops = list(run.stops.select_related("commune"))
+    placed = sorted((s for s in all_stops if s.pk in first_position), key=lambda s: (first_position[s.pk], s.name))
+    unplaced = [s for s in all_stops if s.pk not in first_position]
+    names = {stop.name for stop in placed}
+    retirements = []
+    for site in (Site.objects.filter(group=group, is_stop=True, retired_at__isnull=True)
+                 .select_related("commune").order_by("position", "name")):
+        if site.name in names:
+            continue
+        same_commune = [stop for stop in placed if site.commune_id and stop.commune_id == site.commune_id]
+        retirements.append(retiring.Retirement(site=site, replacement_name=same_commune[0].name
+                                               if len(same_commune) == 1 else ""))
+    return Adoption(run=run, group=group, stops=placed, unplaced=unplaced, retirements=retirements)
+
+
+def check_adoption(*, run: ScenarioRun, group: BuyingGroup, period_start: date) -> None:
     if group.kind != BuyingGroup.Kind.MOBILE:
         raise PlannerError(_("Only a mobile group runs tours."))
     if group.association_id != run.scenario.association_id:
         raise PlannerError(_("This group belongs to another association."))
     if period_start.weekday() != 0:
         raise PlannerError(_("The cycle must start on a Monday."))
+
+
+@transaction.atomic
+def adopt_run(*, run: ScenarioRun, group: BuyingGroup, period_start: date, by, now=None,
+              send_message: bool = False) -> Tour:
+    """The run's placed stops become the mobile group's van stops (sites); its schedule becomes the tour.
+
+    A stop the run could not place gets no site (a van stop always has dates). The group's other van stops
+    are retired (`retired_at`, kept for the history); the hooks of `retiring` then move their events to
+    the replacing stop, and with `send_message` write to their members. `tour.notes` says what is left to
+    look at (events with no replacing stop)."""
+    check_adoption(run=run, group=group, period_start=period_start)
+    now = now or timezone.now()
     group = BuyingGroup.objects.select_for_update(of=("self",)).get(pk=group.pk)
-    first_position: dict[int, tuple[int, int, int]] = {}
-    for day in run.days.prefetch_related("visits"):
-        for visit in day.visits.all():
-            key = (day.week, day.weekday, visit.position)
-            first_position.setdefault(visit.stop_id, key)
-    ordered = sorted(run.stops.select_related("commune"), key=lambda s: (first_position.get(s.pk, (9, 9, 99)), s.name))
-    for position, stop in enumerate(ordered, start=1):
-        site = Site.objects.filter(group=group, is_stop=True, name=stop.name).first()
+    adoption = adoption_of(run=run, group=group)
+    by_name = {}
+    for position, stop in enumerate(adoption.stops, start=1):
+        site = (Site.objects.filter(group=group, is_stop=True, name=stop.name)
+                .order_by(F("retired_at").desc(nulls_first=True), "-pk").first())
         values: dict[str, object] = {"address": stop.address, "commune": stop.commune, "latitude": stop.latitude,
-                  "longitude": stop.longitude, "position": position}
+                                     "longitude": stop.longitude, "position": position, "retired_at": None}
         if stop.contact:
             values["contact"] = stop.contact
         if site is None:
@@ -594,7 +640,14 @@ def adopt_run(*, run: ScenarioRun, group: BuyingGroup, period_start: date, by) -
                 setattr(site, name, value)
             site.save()
         RunStop.objects.filter(pk=stop.pk).update(site=site)
+        by_name[stop.name] = site
+    for retirement in adoption.retirements:
+        retirement.replacement = by_name.get(retirement.replacement_name)
+    Site.objects.filter(pk__in=[r.site.pk for r in adoption.retirements]).update(retired_at=now)
     tour, _created = Tour.objects.update_or_create(
-        group=group, defaults={"run": run, "period_start": period_start, "adopted_by": by,
-                               "adopted_at": timezone.now()})
+        group=group, defaults={"run": run, "period_start": period_start, "adopted_by": by, "adopted_at": now})
+    tour.retired = adoption.retirements
+    tour.notes = retiring.run_after(group, adoption.retirements, send_message=send_message, by=by, now=now)
+    if adoption.retirements:
+        log.info("tour of group %s adopted: %s stops retired", group.pk, len(adoption.retirements))
     return tour

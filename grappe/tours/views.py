@@ -124,6 +124,9 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for index, day in enumerate(days):
         day.label = day_label(day)
         day.colour = ROUTE_COLOURS[index % len(ROUTE_COLOURS)]
+    placed = {visit.stop_id for day in days for visit in day.visits.all()}
+    for stop in stops:
+        stop.placed = stop.pk in placed
     weekdays = ", ".join(weekday_name(int(d)) for d in sorted(scenario.working_weekdays))
     adopt_form = AdoptForm(scope=scope, initial={"group": scenario.group_id,
                                                  "period_start": next_monday(timezone.localdate())})
