@@ -360,6 +360,9 @@ class Tour(models.Model):
     adopted_at = models.DateTimeField(default=timezone.now)
     adopted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    # Set by services.adopt_run only: the stops it retired (retiring.Retirement) and what is left to do.
+    retired: list
+    notes: list
 
     class Meta:
         verbose_name = _("tour")
