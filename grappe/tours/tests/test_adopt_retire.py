@@ -1,8 +1,7 @@
 """Adopting a new run retires the group's old van stops: kept in the history, never a stop without a date,
 their events moved or flagged, their members told when asked (how many, by which channel, first)."""
 
-from datetime import date, datetime
-from datetime import timezone as tz
+from datetime import UTC, date, datetime
 
 import pytest
 from django.utils import translation
@@ -16,7 +15,7 @@ from grappe.tours.models import RunStop, Tour
 
 from .planner_fixtures import *  # noqa: F403  (fixtures)
 
-NOW = datetime(2026, 4, 1, 10, 0, tzinfo=tz.utc)
+NOW = datetime(2026, 4, 1, 10, 0, tzinfo=UTC)
 START = date(2026, 4, 6)
 
 
@@ -39,7 +38,7 @@ def adopted(scenario, world, mobile_group):
     for site in sites.values():
         MemberFactory(association=world.association, group=mobile_group, stop=site, phone="", email="a@example.org")
         Event.objects.create(association=world.association, group=mobile_group, site=site, title=f"Café {site.name}",
-                             starts_at=datetime(2026, 4, 20, 10, tzinfo=tz.utc))
+                             starts_at=datetime(2026, 4, 20, 10, tzinfo=UTC))
     return sites
 
 
