@@ -68,3 +68,28 @@ def test_a_commune_a_fixed_site_serves_is_not_counted_again(scenario, world):
     assert result.fixed_served == ["Die"]
     assert result.total_population == sum(c.population for c in scenario.depot.__class__.objects.exclude(
         insee="26113"))
+
+
+def test_the_route_sheet_gives_each_stop_its_address_coordinates_and_map_link(scenario, world, mobile_group,
+                                                                              client_for):
+    import re
+    from datetime import date
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from grappe.tours.models import Tour
+
+    only(scenario, "26168")
+    result = run(scenario, world)
+    services.adopt_run(run=result, group=mobile_group, period_start=date(2026, 4, 6), by=world.admin)
+    site = mobile_group.sites.get()
+    site.address = "Place de la Mairie"
+    site.save()
+    day = next(d for d in Tour.objects.get(group=mobile_group).run.days.all() if d.week == 0)
+    response = client_for(world.admin).get(
+        f"/mobile/tournees/{mobile_group.pk}/{date(2026, 4, 6 + day.weekday).isoformat()}/feuille.pdf")
+    text = re.sub(r"\s+", " ", "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages))
+    assert "Place de la Mairie, Lus-la-Croix-Haute" in text
+    assert "GPS 44.68246, 5.72325" in text
+    assert "openstreetmap.org/?mlat=44.68246&mlon=5.72325" in text.replace(" ", "")
