@@ -41,6 +41,8 @@ def preview(group, retirements) -> list[str]:
             "%(stop)s: %(count)s members will get the message: %(sms)s by SMS, %(email)s by e-mail, %(call)s to call.",
             sending.reached) % {"stop": retirement.site.name, "count": sending.reached, "sms": sending.sms,
                                 "email": sending.email, "call": sending.to_call})
+        notes.append(_("Message to the members of %(stop)s: « %(text)s »") % {
+            "stop": retirement.site.name, "text": text_for(retirement)})
     return notes
 
 

@@ -165,7 +165,7 @@ class AdoptConfirmForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I confirm: the group's van stops become the stops of this scenario, and the others are retired."),
         error_messages={"required": _("Tick the box to confirm.")})
-    send_message = forms.BooleanField(label=_("Tell the members of the retired stops (message below)"),
+    send_message = forms.BooleanField(label=_("Tell the members of the retired stops (the message is above)"),
                                       required=False)
 
 
