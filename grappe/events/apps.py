@@ -12,3 +12,8 @@ class EventsConfig(AppConfig):
         NavItem("events:list", _("Events"), roles=frozenset({"admin", "coordinator", "volunteer", "member"}),
                 icon="🎉", order=70),
     ]
+
+    def ready(self):
+        from . import retired_stops
+
+        retired_stops.register()  # events at the van stops an adopted tour retires

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
@@ -51,7 +52,10 @@ class MemberForm(forms.ModelForm):
     def __init__(self, *args, group=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = Commune.objects.order_by("name")
-        self.fields["stop"].queryset = Site.objects.filter(group=group) if group else Site.objects.none()
+        # A retired van stop is offered no more, except to the member who still has it.
+        current = Q(pk=self.instance.stop_id) if self.instance.stop_id else Q(pk__in=[])
+        self.fields["stop"].queryset = (Site.objects.filter(Q(retired_at__isnull=True) | current, group=group)
+                                        if group else Site.objects.none())
         self.fields["stop"].required = False
 
     def main_fields(self):

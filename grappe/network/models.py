@@ -180,6 +180,8 @@ class Site(models.Model):
     contact = models.CharField(_("local contact"), max_length=200, blank=True)
     is_stop = models.BooleanField(_("van stop"), default=False)
     position = models.PositiveIntegerField(_("order on the tour"), default=0)
+    # A van stop the adopted tour no longer serves: kept for the history (orders, members, events).
+    retired_at = models.DateTimeField(_("retired on"), null=True, blank=True)
 
     class Meta:
         ordering = ["group", "position", "name"]

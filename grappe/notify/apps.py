@@ -19,7 +19,11 @@ class NotifyConfig(AppConfig):
     def ready(self):
         from grappe.members.signals import member_erased
 
-        from . import kinds  # noqa: F401 - registers the reminder kinds
+        from . import (
+            kinds,  # noqa: F401 - registers the reminder kinds
+            retired_stops,
+        )
         from .services import forget_erased_member
 
         member_erased.connect(forget_erased_member, dispatch_uid="notify.forget_erased_member")
+        retired_stops.register()  # the message to the members of the stops an adopted tour retires

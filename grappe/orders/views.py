@@ -287,7 +287,8 @@ def _cycle_plans(form: CycleForm) -> list:
     day = data["distribution_date"]
     plans = []
     for group in form.chosen_groups():
-        stops = [(site, day) for site in group.sites.all() if site.is_stop] if group.kind == "mobile" else []
+        stops = ([(site, day) for site in group.sites.all() if site.is_stop and site.retired_at is None]
+                 if group.kind == "mobile" else [])
         fixed = next((s for s in group.sites.all() if not s.is_stop), None)
         plans.append(services.GroupPlan(group, day, site=fixed, place=data["place"], stops=stops))
     return plans

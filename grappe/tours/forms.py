@@ -157,6 +157,18 @@ class AdoptForm(forms.Form):
         return start
 
 
+class AdoptConfirmForm(forms.Form):
+    """The second step of adopting: a required tick (no JavaScript needed), and whether to write to the
+    members of the stops it retires."""
+
+    step = forms.CharField(widget=forms.HiddenInput, initial="confirm")
+    confirm = forms.BooleanField(
+        label=_("I confirm: the group's van stops become the stops of this scenario, and the others are retired."),
+        error_messages={"required": _("Tick the box to confirm.")})
+    send_message = forms.BooleanField(label=_("Tell the members of the retired stops (the message is above)"),
+                                      required=False)
+
+
 class CompareForm(forms.Form):
     a = forms.ModelChoiceField(label=_("First scenario"), queryset=Scenario.objects.none())
     b = forms.ModelChoiceField(label=_("Second scenario"), queryset=Scenario.objects.none())

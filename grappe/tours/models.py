@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from grappe.core.fields import FiniteDecimalField
@@ -22,12 +23,14 @@ from grappe.network.models import Association, BuyingGroup, Commune, Site
 
 class Frequency(models.TextChoices):
     WEEKLY = "weekly", _("every week")
+    FORTNIGHTLY = "fortnightly", _("every other week (weeks spread by the planner)")
     FORTNIGHTLY_EVEN = "fortnightly_even", _("every other week (even weeks)")
     FORTNIGHTLY_ODD = "fortnightly_odd", _("every other week (odd weeks)")
     MONTHLY = "monthly", _("once every four weeks")
 
 
-VISITS_PER_PERIOD = {Frequency.WEEKLY: 4, Frequency.FORTNIGHTLY_EVEN: 2, Frequency.FORTNIGHTLY_ODD: 2,
+VISITS_PER_PERIOD = {Frequency.WEEKLY: 4, Frequency.FORTNIGHTLY: 2, Frequency.FORTNIGHTLY_EVEN: 2,
+                     Frequency.FORTNIGHTLY_ODD: 2,
                      Frequency.MONTHLY: 1}
 
 
@@ -123,7 +126,7 @@ class Scenario(models.Model):
         help_text=_("Including setting up and packing away."),
     )
     default_frequency = models.CharField(_("default frequency"), max_length=20, choices=Frequency.choices,
-                                         default=Frequency.FORTNIGHTLY_EVEN)
+                                         default=Frequency.FORTNIGHTLY)
     capacity_kg = models.PositiveIntegerField(_("van capacity (kg)"), default=800)
     capacity_m3 = FiniteDecimalField(_("van volume (m³)"), max_digits=5, decimal_places=1, default=Decimal("12"))
     basket_kg = FiniteDecimalField(_("weight of a basket (kg)"), max_digits=5, decimal_places=1,
@@ -250,6 +253,44 @@ class ScenarioRun(models.Model):
     def gap_percent(self) -> float:
         return 100 * self.gap
 
+    @property
+    def unplaced(self) -> list[tuple[str, str]]:
+        """(name, why in words) of each chosen stop the four weeks give no visit; it counts in no figure."""
+        out = []
+        for row in self.unassigned:
+            if isinstance(row, str):  # runs stored before the reasons were coded
+                out.append((row, ""))
+                continue
+            out.append((row.get("name", ""), unplaced_reason(row)))
+        return out
+
+    @property
+    def placed_stop_count(self) -> int:
+        return self.stops.count() - len(self.unassigned)
+
+    @property
+    def fixed_served(self) -> list[str]:
+        """Names of the communes a fixed site already serves, left out of the coverage."""
+        return list(self.parameters.get("fixed_served", [])) if isinstance(self.parameters, dict) else []
+
+
+UNPLACED_REASONS = {
+    "capacity": _("its load is above the van's capacity"),
+    "day_length": _("too far: the drive there and back with the stop does not fit in a working day"),
+    "window": _("its opening hours do not fit in the working day"),
+    "no_room": _("no room on a working day"),
+    "paused": _("paused for the whole cycle"),
+}
+
+
+def unplaced_reason(row: dict) -> str:
+    """Why a stop could not be placed, in words: "no room on a working day: conflict in week 2, on Tuesday"."""
+    code = row.get("code", "")
+    if code == "no_room" and "week" in row and "weekday" in row:
+        return _("no room on a working day: conflict in week %(week)s, on %(weekday)s") % {
+            "week": row["week"], "weekday": WEEKDAYS.get(int(row["weekday"]), row["weekday"])}
+    return str(UNPLACED_REASONS.get(code, code))
+
 
 class RunStop(models.Model):
     """A stop chosen by a run, with what it covers and how often the van comes."""
@@ -319,6 +360,9 @@ class Tour(models.Model):
     adopted_at = models.DateTimeField(default=timezone.now)
     adopted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    # Set by services.adopt_run only: the stops it retired (retiring.Retirement) and what is left to do.
+    retired: list
+    notes: list
 
     class Meta:
         verbose_name = _("tour")

@@ -80,7 +80,7 @@ def epci_choices() -> list[str]:
 
 def distribution_sites(association, scenario: Scenario | None = None) -> list[Site]:
     """The association's existing distribution points with coordinates (the planned van's stops left out)."""
-    sites = Site.objects.filter(group__association=association, latitude__isnull=False,
+    sites = Site.objects.filter(group__association=association, retired_at__isnull=True, latitude__isnull=False,
                                 longitude__isnull=False).select_related("group", "commune")
     if scenario is not None and scenario.group_id:
         sites = sites.exclude(group_id=scenario.group_id, is_stop=True)
@@ -224,6 +224,36 @@ class SheetStop:
     basket_members: list = field(default_factory=list)  # Member, by number: whose baskets to hand out
     loads: list = field(default_factory=list)  # Load: what to put in the van for this stop
     calls: list = field(default_factory=list)  # Call: whom to phone beforehand
+
+    @property
+    def address(self) -> str:
+        """Where the van parks: the site's address (as the group keeps it), else the run's, and the commune."""
+        stop = self.visit.stop
+        street = (self.site.address if self.site is not None and self.site.address else stop.address).strip()
+        commune = stop.commune.name if stop.commune_id else ""
+        if commune and commune.lower() not in street.lower():
+            street = f"{street}, {commune}" if street else commune
+        return street
+
+    @property
+    def point(self) -> tuple[Decimal, Decimal] | None:
+        place = self.site if self.site is not None and self.site.latitude is not None else self.visit.stop
+        if place.latitude is None or place.longitude is None:
+            return None
+        return (Decimal(place.latitude).quantize(Decimal("0.00001")),
+                Decimal(place.longitude).quantize(Decimal("0.00001")))
+
+    @property
+    def coordinates(self) -> str:
+        """"44.65809, 5.47302": what a phone's map or a GPS takes."""
+        return f"{self.point[0]}, {self.point[1]}" if self.point else ""
+
+    @property
+    def map_url(self) -> str:
+        if not self.point:
+            return ""
+        lat, lon = self.point
+        return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Assigning the van's stops to the days of a four-week period, and ordering each day.
 
-Each stop comes at a frequency: every week ("weekly"), every other week ("fortnightly_even"
-on weeks 2 and 4, "fortnightly_odd" on weeks 1 and 3) or once in the period ("monthly"). A stop
+Each stop comes at a frequency: every week ("weekly"), every other week ("fortnightly", odd or
+even weeks as the spreading below chooses; "fortnightly_even" forces weeks 2 and 4,
+"fortnightly_odd" weeks 1 and 3) or once in the period ("monthly"). A stop
 keeps the same weekday all period, so people know when the van comes. Seasonal pauses remove a
 stop from some weeks (the caller turns dates into week numbers 1..weeks).
 
@@ -15,7 +16,11 @@ How it is done (a "route first, cluster second" heuristic, then repair):
    pieces as the estimated work needs (at most one per working weekday), balanced by work
    (service time plus driving, weighted by how often the stop comes); each piece becomes a
    weekday, spread over the week.
-3. Monthly stops get the week of their weekday that has the least work so far.
+3. Weeks are spread: each "fortnightly" stop takes the parity (odd or even weeks) with fewer
+   visits so far, and each monthly stop the week with fewest visits (then the least work on its
+   weekday). Later moves never widen the gap between the busiest and the quietest week beyond
+   one visit (or beyond what forced weeks and pauses already make it), so when every stop is
+   placed and none is paused or forced, the weeks' visit counts differ by at most one.
 4. Each day is ordered by :func:`grappe.tours.routing.plan_day` (time windows, service times,
    capacity, length of the day, break). While a day does not fit, a stop leaves it: the one
    whose removal saves the most time and that fits elsewhere (another weekday for a weekly or
@@ -45,7 +50,7 @@ DAY_LENGTH = "day_length"  # driving there and back plus its service do not fit 
 WINDOW = "window"  # its time window cannot be met within the working day
 NO_ROOM = "no_room"  # it fits alone, but no working day has room for it at its frequency
 
-FREQUENCIES = ("weekly", "fortnightly_even", "fortnightly_odd", "monthly")
+FREQUENCIES = ("weekly", "fortnightly", "fortnightly_even", "fortnightly_odd", "monthly")
 FILL = 0.8  # share of a day's budget the first grouping aims to fill (the rest is for slack)
 MAX_OPTIONS = 8  # relocation options tried per stop leaving a day
 
@@ -87,6 +92,8 @@ class PeriodPlan:
     reason_codes: dict[Hashable, str] = field(default_factory=dict)
     schedule: dict[Hashable, list[tuple[int, int]]] = field(default_factory=dict)  # (week, weekday)
     paused: list[Hashable] = field(default_factory=list)  # paused in every week: no visit due
+    # For a stop left out for NO_ROOM: the (week, weekday) of the first day it did not fit in
+    conflicts: dict[Hashable, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def feasible(self) -> bool:
@@ -94,14 +101,33 @@ class PeriodPlan:
 
 
 def frequency_weeks(frequency: str, weeks: int) -> list[int]:
-    """Weeks (1..weeks) a stop of this frequency may come; a monthly stop comes in one of them."""
-    if frequency == "weekly" or frequency == "monthly":
+    """Weeks (1..weeks) a stop of this frequency may come; a monthly stop comes in one of them, a
+    "fortnightly" stop in the odd or the even ones (see :func:`parity_weeks`)."""
+    if frequency in ("weekly", "monthly", "fortnightly"):
         return list(range(1, weeks + 1))
     if frequency == "fortnightly_even":
         return [w for w in range(1, weeks + 1) if w % 2 == 0]
     if frequency == "fortnightly_odd":
         return [w for w in range(1, weeks + 1) if w % 2 == 1]
     raise ValueError(f"unknown frequency {frequency!r}")
+
+
+def parity_weeks(parity: int, weeks: int) -> list[int]:
+    """Odd weeks (parity 1) or even weeks (parity 0) of the period."""
+    return [w for w in range(1, weeks + 1) if w % 2 == parity]
+
+
+def week_counts(weeks_of: dict, weeks: int) -> list[int]:
+    """Visits per week (index 0 is week 1) of a stop -> weeks mapping."""
+    counts = [0] * weeks
+    for chosen in weeks_of.values():
+        for w in chosen:
+            counts[w - 1] += 1
+    return counts
+
+
+def spread(counts: list[int]) -> int:
+    return max(counts) - min(counts) if counts else 0
 
 
 def plan_period(
@@ -177,6 +203,8 @@ class _Planner:
         self.paused: list[int] = []
         self.left_out: set[int] = set()  # unassigned by the repair (each fits alone)
         self.codes: dict[int, str] = {}  # reason code per unassigned stop
+        self.conflicts: dict[int, tuple[int, int]] = {}  # (week, weekday) where a NO_ROOM stop did not fit
+        self.parity: dict[int, int] = {}  # "fortnightly" stop -> 1 (odd weeks) or 0 (even weeks)
         self.improve_passes = improve_passes
         self.improve_seconds = improve_seconds
 
@@ -222,7 +250,49 @@ class _Planner:
 
     def active_weeks(self, i: int) -> list[int]:
         stop = self.stops[i]
-        return [w for w in frequency_weeks(stop.frequency, self.weeks) if w not in stop.paused_weeks]
+        if stop.frequency == "fortnightly" and i in self.parity:
+            allowed = parity_weeks(self.parity[i], self.weeks)
+        else:
+            allowed = frequency_weeks(stop.frequency, self.weeks)
+        return [w for w in allowed if w not in stop.paused_weeks]
+
+    def counts(self, without: int | None = None) -> list[int]:
+        """Visits per week of the stops placed so far (leaving out stop ``without``)."""
+        return week_counts({i: w for i, w in self.weeks_of.items() if i != without}, self.weeks)
+
+    def keeps_balance(self, i: int, new_weeks: list[int]) -> bool:
+        """Whether stop i coming in ``new_weeks`` keeps the weeks' visit counts within one of each
+        other (or no further apart than they already are)."""
+        now = spread(self.counts())
+        counts = self.counts(without=i)
+        for w in new_weeks:
+            counts[w - 1] += 1
+        return spread(counts) <= max(1, now)
+
+    def choose_parities(self, candidates: list[int]) -> None:
+        """Odd or even weeks for each "fortnightly" stop: the parity whose weeks have fewer visits
+        so far (the stops of fixed weeks counted first), so that the weeks stay balanced."""
+        counts = [0] * self.weeks
+        flexible = []
+        for i in candidates:
+            stop = self.stops[i]
+            if stop.frequency == "fortnightly":
+                flexible.append(i)
+            elif stop.frequency != "monthly":
+                for w in self.active_weeks(i):
+                    counts[w - 1] += 1
+        for i in flexible:
+            paused = self.stops[i].paused_weeks
+            options = []
+            for parity in (1, 0):
+                chosen = [w for w in parity_weeks(parity, self.weeks) if w not in paused]
+                after = list(counts)
+                for w in chosen:
+                    after[w - 1] += 1
+                options.append((spread(after), max(after), -len(chosen), parity, after))
+            *_, parity, after = min(options)
+            self.parity[i] = parity
+            counts = after
 
     # ----------------------------------------------------------------- the steps
 
@@ -238,6 +308,7 @@ class _Planner:
                 self.codes[i] = self.why_alone(i)
                 continue
             candidates.append(i)
+        self.choose_parities(candidates)
         self.group(candidates)
         self.repair()
         self.reinsert()
@@ -278,18 +349,20 @@ class _Planner:
         needed = math.ceil((sum(loads) + depot_legs) / (FILL * budget))
         pieces = max(1, min(len(self.weekdays), needed, len(tour)))
         cuts = _balanced_cut(loads, pieces)
-        days = _spread(self.weekdays, pieces)
+        days = _spread_days(self.weekdays, pieces)
         for piece, (a, b) in enumerate(cuts):
             for i in tour[a:b]:
                 self.weekday_of[i] = days[piece]
                 if self.stops[i].frequency != "monthly":
                     self.weeks_of[i] = self.active_weeks(i)
-        # Monthly stops: the least loaded allowed week of their weekday, biggest stops first.
+        # Monthly stops: the allowed week with fewest visits, then the least work on their weekday,
+        # biggest stops first.
         monthly = [i for i in tour if self.stops[i].frequency == "monthly"]
         monthly.sort(key=lambda i: -self.stops[i].service_minutes)
         for i in monthly:
             day = self.weekday_of[i]
-            self.weeks_of[i] = [min((self.day_work(w, day), w) for w in self.active_weeks(i))[1]]
+            counts = self.counts()
+            self.weeks_of[i] = [min((counts[w - 1], self.day_work(w, day), w) for w in self.active_weeks(i))[2]]
 
     def day_work(self, week: int, weekday: int) -> int:
         return sum(self.stops[i].service_minutes for i in self.members(week, weekday))
@@ -326,6 +399,7 @@ class _Planner:
                 # equals the one whose removal saves the most time.
                 worst = min(ranked, key=lambda i: self.stops[i].priority)
                 self.codes[worst] = NO_ROOM
+                self.conflicts[worst] = (week, weekday)
                 self.unassigned[worst] = (
                     f"no room on any working day (first conflict: week {week}, weekday {weekday})"
                 )
@@ -349,14 +423,23 @@ class _Planner:
         index = {stop.key: i for i, stop in enumerate(self.stops)}
         return [index[k] for k in route.order]
 
-    def options(self, i: int, week: int | None, weekday: int | None) -> list[tuple[int, int]]:
-        """Where stop i could go, nearest first: (weekday, week, or 0 for all its weeks)."""
+    def options(
+        self, i: int, week: int | None, weekday: int | None, *, strict: bool = False
+    ) -> list[tuple[int, int]]:
+        """Where stop i could go, nearest first: (weekday, week, or 0 for all its weeks).
+
+        A monthly stop's weeks that would unbalance the weeks come last (``strict``: not at all);
+        a stop is better placed in an unbalanced week than left out."""
         if self.stops[i].frequency == "monthly":
             options = [
                 (d, w) for d in self.weekdays for w in self.active_weeks(i) if (w, d) != (week, weekday)
             ]
-        else:
-            options = [(d, 0) for d in self.weekdays if d != weekday]
+            balanced = {w: self.keeps_balance(i, [w]) for w in self.active_weeks(i)}
+            if strict:
+                options = [o for o in options if balanced[o[1]]]
+            options.sort(key=lambda o: (not balanced[o[1]], self.closeness(i, o), o))
+            return options
+        options = [(d, 0) for d in self.weekdays if d != weekday]
         options.sort(key=lambda o: (self.closeness(i, o), o))
         return options
 
@@ -381,7 +464,8 @@ class _Planner:
                     return
                 old_day, old_weeks = self.weekday_of[i], self.weeks_of[i]
                 best: tuple[tuple[float, int], int, list[int]] | None = None
-                for d, w in self.options(i, old_weeks[0] if len(old_weeks) == 1 else None, old_day):
+                week = old_weeks[0] if len(old_weeks) == 1 else None
+                for d, w in self.options(i, week, old_day, strict=True):
                     new_weeks = [w] if w else self.active_weeks(i)
                     if d == old_day and new_weeks == old_weeks:
                         continue
@@ -430,6 +514,7 @@ class _Planner:
                     self.weekday_of[i], self.weeks_of[i] = d, new_weeks
                     del self.unassigned[i]
                     del self.codes[i]
+                    self.conflicts.pop(i, None)
                     self.left_out.discard(i)
                     break
 
@@ -478,6 +563,7 @@ class _Planner:
             reason_codes={self.stops[i].key: self.codes[i] for i in unassigned},
             schedule=schedule,
             paused=[self.stops[i].key for i in self.paused],
+            conflicts={self.stops[i].key: self.conflicts[i] for i in unassigned if i in self.conflicts},
         )
 
 
@@ -507,7 +593,7 @@ def _balanced_cut(loads: list[float], pieces: int) -> list[tuple[int, int]]:
     return bounds[::-1]
 
 
-def _spread(weekdays: list[int], pieces: int) -> list[int]:
+def _spread_days(weekdays: list[int], pieces: int) -> list[int]:
     """``pieces`` weekdays spread over the working week (e.g. 2 of Mon-Fri: Mon, Wed)."""
     if pieces >= len(weekdays):
         return weekdays[:pieces]

@@ -3,7 +3,7 @@
 import logging
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
@@ -20,7 +20,7 @@ from grappe.core.money import round_cents
 from grappe.core.tabular import decode_text
 from grappe.network.models import BuyingGroup, Commune, Site
 
-from . import dates, indicators
+from . import dates, indicators, retiring
 from .covering import select_stops
 from .geo import haversine_km, matrices, osrm_table, road_km, travel_minutes
 from .models import (
@@ -237,6 +237,7 @@ class Inputs:
     weekdays: list
     start: date
     parameters: dict
+    fixed_served: set = field(default_factory=set)  # INSEE codes of communes a fixed site already serves
 
 
 @dataclass
@@ -251,6 +252,7 @@ class Solution:
     covered: set
     own: dict  # candidate pk -> the covered communes for which it is the nearest chosen stop
     plan: object = None
+    unplaced: list = field(default_factory=list)  # chosen candidates the four weeks give no visit
 
 
 def check_runnable(scenario: Scenario) -> None:
@@ -273,12 +275,24 @@ def gather(*, scenario: Scenario) -> Inputs:
         if not candidates:
             raise PlannerError(_("No candidate stop: add one, or include a commune centre."))
         table = need_table(scenario, communes=communes)
+        fixed = fixed_served(scenario, communes)
+    parameters = parameters_of(scenario, len(communes), len(candidates))
+    parameters["fixed_served"] = sorted(c.name for c in communes if c.insee in fixed)
     return Inputs(
         scenario=scenario, communes=communes, candidates=candidates,
-        demand={row.commune.insee: row.weight for row in table.rows},
-        population={c.insee: c.population for c in communes}, weekdays=weekdays, start=cycle_start(scenario),
-        parameters=parameters_of(scenario, len(communes), len(candidates)),
+        demand={row.commune.insee: row.weight for row in table.rows if row.commune.insee not in fixed},
+        population={c.insee: c.population for c in communes if c.insee not in fixed}, weekdays=weekdays,
+        start=cycle_start(scenario), parameters=parameters, fixed_served=fixed,
     )
+
+
+def fixed_served(scenario: Scenario, communes: list) -> set:
+    """The considered communes that have a site of a fixed group (not closed) of the association: Die's
+    room serves Die, so a van stop nearby does not count Die again as covered (nor as need to cover)."""
+    insee = {c.insee for c in communes}
+    return set(Site.objects.filter(group__association=scenario.association, group__kind=BuyingGroup.Kind.FIXED,
+                                   commune_id__in=insee)
+               .exclude(group__status=BuyingGroup.Status.CLOSED).values_list("commune_id", flat=True))
 
 
 def _hold_for_tests() -> None:
@@ -308,8 +322,8 @@ def solve(inputs: Inputs, *, time_limit: float = 20.0, seconds_per_day: float = 
     cost: dict[int, float] = {}
     for cand in candidates:
         lat, lon = float(cand.latitude), float(cand.longitude)
-        covers[cand.pk] = {c.insee for c in communes
-                           if reach_ok(scenario, road_km(haversine_km(lat, lon, float(c.latitude),
+        covers[cand.pk] = {c.insee for c in communes if c.insee not in inputs.fixed_served
+                           and reach_ok(scenario, road_km(haversine_km(lat, lon, float(c.latitude),
                                                                        float(c.longitude)), detour))}
         drive = travel_minutes(road_km(haversine_km(float(depot.latitude), float(depot.longitude), lat, lon),
                                        detour), float(scenario.speed_kmh))
@@ -322,16 +336,7 @@ def solve(inputs: Inputs, *, time_limit: float = 20.0, seconds_per_day: float = 
         cover = select_stops(inputs.demand, covers, max_stops=scenario.max_stops, time_limit=time_limit)
     by_pk = {c.pk: c for c in candidates}
     chosen = sorted((by_pk[key] for key in cover.chosen), key=lambda c: c.name)
-    covered = set().union(*(covers[c.pk] for c in chosen)) if chosen else set()
-    # Each commune counts for its nearest chosen stop, to estimate the load of the van per stop.
-    by_insee = {c.insee: c for c in communes}
-    own: dict[int, list] = {c.pk: [] for c in chosen}
-    for insee in sorted(covered):
-        commune = by_insee[insee]
-        nearest = min((c for c in chosen if insee in covers[c.pk]),
-                      key=lambda c: haversine_km(float(c.latitude), float(c.longitude), float(commune.latitude),
-                                                 float(commune.longitude)))
-        own[nearest.pk].append(insee)
+    covered, own = coverage(inputs, chosen, covers)
     solution = Solution(optimal=cover.optimal, gap=cover.gap, seconds=cover.seconds,
                         covered_weight=cover.covered_weight, total_weight=cover.total_weight, covers=covers,
                         chosen=chosen, covered=covered, own=own)
@@ -352,7 +357,40 @@ def solve(inputs: Inputs, *, time_limit: float = 20.0, seconds_per_day: float = 
     distance_m, duration_min = route_matrices(points, scenario)
     solution.plan = plan_period(specs, distance_m, duration_min, inputs.weekdays, day_rules(scenario), weeks=4,
                                 seconds_per_day=seconds_per_day, seed=1)
+    leave_out_unplaced(inputs, solution)
     return solution
+
+
+def coverage(inputs: Inputs, stops: list, covers: dict) -> tuple[set, dict]:
+    """The communes the stops cover, and for each stop the covered communes it is the nearest stop of
+    (to estimate the load of the van per stop)."""
+    covered = set().union(*(covers[c.pk] for c in stops)) if stops else set()
+    by_insee = {c.insee: c for c in inputs.communes}
+    own: dict[int, list] = {c.pk: [] for c in stops}
+    for insee in sorted(covered):
+        commune = by_insee[insee]
+        nearest = min((c for c in stops if insee in covers[c.pk]),
+                      key=lambda c: haversine_km(float(c.latitude), float(c.longitude), float(commune.latitude),
+                                                 float(commune.longitude)))
+        own[nearest.pk].append(insee)
+    return covered, own
+
+
+def leave_out_unplaced(inputs: Inputs, solution: Solution) -> None:
+    """A chosen stop the four weeks give no visit (no room on a working day, too far, paused all cycle)
+    serves nobody: the headline figures (coverage, population, households, hence cost per household) are
+    those of the placed stops only. Km, hours and cost already count only the planned days."""
+    plan = solution.plan
+    if plan is None:
+        return
+    placed_keys = set(getattr(plan, "schedule", {}))
+    solution.unplaced = [c for c in solution.chosen if c.pk not in placed_keys]
+    if not solution.unplaced:
+        return
+    placed = [c for c in solution.chosen if c.pk in placed_keys]
+    solution.covered, own = coverage(inputs, placed, solution.covers)
+    solution.own = {c.pk: own.get(c.pk, []) for c in solution.chosen}
+    solution.covered_weight = sum(inputs.demand.get(k, 0.0) for k in solution.covered)
 
 
 def store(inputs: Inputs, solution: Solution, *, by) -> ScenarioRun:
@@ -479,6 +517,22 @@ def parameters_of(scenario: Scenario, communes: int, candidates: int) -> dict:
     }
 
 
+def unplaced_rows(plan, run_stops: dict) -> list[dict]:
+    """Each chosen stop without a visit, with why (a code the page words, see ScenarioRun.unplaced) and, for
+    a stop left out for lack of room, the first day it did not fit in."""
+    rows = []
+    codes = getattr(plan, "reason_codes", {})
+    conflicts = getattr(plan, "conflicts", {})
+    for key, stop in run_stops.items():
+        if key in plan.schedule:
+            continue
+        row = {"name": stop.name, "code": codes.get(key, "paused")}
+        if key in conflicts:
+            row["week"], row["weekday"] = conflicts[key]
+        rows.append(row)
+    return rows
+
+
 def store_plan(run: ScenarioRun, plan, run_stops: dict) -> None:
     km = Decimal("0")
     minutes = 0
@@ -501,9 +555,7 @@ def store_plan(run: ScenarioRun, plan, run_stops: dict) -> None:
         feasible = feasible and route.feasible
     run.km_month = km
     run.hours_month = (Decimal(minutes) / 60).quantize(Decimal("0.1"))
-    reasons = getattr(plan, "reasons", {})
-    run.unassigned = [f"{run_stops[key].name} ({reasons[key]})" if reasons.get(key) else run_stops[key].name
-                      for key in plan.unassigned if key in run_stops]
+    run.unassigned = unplaced_rows(plan, run_stops)
     run.feasible = feasible and not run.unassigned
     scenario = run.scenario
     run.cost_month = round_cents(km * scenario.cost_per_km + Decimal(minutes) / 60 * scenario.cost_per_hour)
@@ -513,26 +565,72 @@ def store_plan(run: ScenarioRun, plan, run_stops: dict) -> None:
 
 # --- Running the tours ---------------------------------------------------------------------------
 
-@transaction.atomic
-def adopt_run(*, run: ScenarioRun, group: BuyingGroup, period_start: date, by) -> Tour:
-    """The run's chosen stops become the mobile group's van stops (sites); its schedule becomes the tour."""
+@dataclass
+class Adoption:
+    """What adopting a run for a group does: the stops it keeps or creates (named), those it retires."""
+
+    run: ScenarioRun
+    group: BuyingGroup
+    stops: list  # the run's placed stops (RunStop), in the order of the tour
+    unplaced: list  # the run's stops without a date: never made into van stops
+    retirements: list  # retiring.Retirement
+
+    @property
+    def new_names(self) -> list[str]:
+        current = set(Site.objects.filter(group=self.group, is_stop=True, retired_at__isnull=True)
+                      .values_list("name", flat=True))
+        return [stop.name for stop in self.stops if stop.name not in current]
+
+
+def adoption_of(*, run: ScenarioRun, group: BuyingGroup) -> Adoption:
+    """Read what adopting would do (nothing is written): used for the confirmation and by `adopt_run`."""
+    first_position: dict[int, tuple[int, int, int]] = {}
+    for day in run.days.prefetch_related("visits"):
+        for visit in day.visits.all():
+            first_position.setdefault(visit.stop_id, (day.week, day.weekday, visit.position))
+    all_stops = list(run.stops.select_related("commune"))
+    placed = sorted((s for s in all_stops if s.pk in first_position), key=lambda s: (first_position[s.pk], s.name))
+    unplaced = [s for s in all_stops if s.pk not in first_position]
+    names = {stop.name for stop in placed}
+    retirements = []
+    for site in (Site.objects.filter(group=group, is_stop=True, retired_at__isnull=True)
+                 .select_related("commune").order_by("position", "name")):
+        if site.name in names:
+            continue
+        same_commune = [stop for stop in placed if site.commune_id and stop.commune_id == site.commune_id]
+        retirements.append(retiring.Retirement(site=site, replacement_name=same_commune[0].name
+                                               if len(same_commune) == 1 else ""))
+    return Adoption(run=run, group=group, stops=placed, unplaced=unplaced, retirements=retirements)
+
+
+def check_adoption(*, run: ScenarioRun, group: BuyingGroup, period_start: date) -> None:
     if group.kind != BuyingGroup.Kind.MOBILE:
         raise PlannerError(_("Only a mobile group runs tours."))
     if group.association_id != run.scenario.association_id:
         raise PlannerError(_("This group belongs to another association."))
     if period_start.weekday() != 0:
         raise PlannerError(_("The cycle must start on a Monday."))
+
+
+@transaction.atomic
+def adopt_run(*, run: ScenarioRun, group: BuyingGroup, period_start: date, by, now=None,
+              send_message: bool = False) -> Tour:
+    """The run's placed stops become the mobile group's van stops (sites); its schedule becomes the tour.
+
+    A stop the run could not place gets no site (a van stop always has dates). The group's other van stops
+    are retired (`retired_at`, kept for the history); the hooks of `retiring` then move their events to
+    the replacing stop, and with `send_message` write to their members. `tour.notes` says what is left to
+    look at (events with no replacing stop)."""
+    check_adoption(run=run, group=group, period_start=period_start)
+    now = now or timezone.now()
     group = BuyingGroup.objects.select_for_update(of=("self",)).get(pk=group.pk)
-    first_position: dict[int, tuple[int, int, int]] = {}
-    for day in run.days.prefetch_related("visits"):
-        for visit in day.visits.all():
-            key = (day.week, day.weekday, visit.position)
-            first_position.setdefault(visit.stop_id, key)
-    ordered = sorted(run.stops.select_related("commune"), key=lambda s: (first_position.get(s.pk, (9, 9, 99)), s.name))
-    for position, stop in enumerate(ordered, start=1):
-        site = Site.objects.filter(group=group, is_stop=True, name=stop.name).first()
+    adoption = adoption_of(run=run, group=group)
+    by_name = {}
+    for position, stop in enumerate(adoption.stops, start=1):
+        site = (Site.objects.filter(group=group, is_stop=True, name=stop.name)
+                .order_by(F("retired_at").desc(nulls_first=True), "-pk").first())
         values: dict[str, object] = {"address": stop.address, "commune": stop.commune, "latitude": stop.latitude,
-                  "longitude": stop.longitude, "position": position}
+                                     "longitude": stop.longitude, "position": position, "retired_at": None}
         if stop.contact:
             values["contact"] = stop.contact
         if site is None:
@@ -542,7 +640,14 @@ def adopt_run(*, run: ScenarioRun, group: BuyingGroup, period_start: date, by) -
                 setattr(site, name, value)
             site.save()
         RunStop.objects.filter(pk=stop.pk).update(site=site)
+        by_name[stop.name] = site
+    for retirement in adoption.retirements:
+        retirement.replacement = by_name.get(retirement.replacement_name)
+    Site.objects.filter(pk__in=[r.site.pk for r in adoption.retirements]).update(retired_at=now)
     tour, _created = Tour.objects.update_or_create(
-        group=group, defaults={"run": run, "period_start": period_start, "adopted_by": by,
-                               "adopted_at": timezone.now()})
+        group=group, defaults={"run": run, "period_start": period_start, "adopted_by": by, "adopted_at": now})
+    tour.retired = adoption.retirements
+    tour.notes = retiring.run_after(group, adoption.retirements, send_message=send_message, by=by, now=now)
+    if adoption.retirements:
+        log.info("tour of group %s adopted: %s stops retired", group.pk, len(adoption.retirements))
     return tour

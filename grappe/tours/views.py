@@ -14,14 +14,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from grappe.core import qr
+from grappe.core.errors import REFUSED
 from grappe.core.member_facing import MEMBER_LANGUAGES
 from grappe.core.pdf import pdf_response
 from grappe.network.access import ADMIN, COORDINATOR, VOLUNTEER, group_for, require_scope
 
-from . import queries, services, timetable
+from . import queries, retiring, services, timetable
 from .dates import next_monday, stop_dates, stops_on
 from .forms import (
     WEEKDAYS,
+    AdoptConfirmForm,
     AdoptForm,
     CandidateStopForm,
     CompareForm,
@@ -124,6 +126,9 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for index, day in enumerate(days):
         day.label = day_label(day)
         day.colour = ROUTE_COLOURS[index % len(ROUTE_COLOURS)]
+    placed = {visit.stop_id for day in days for visit in day.visits.all()}
+    for stop in stops:
+        stop.placed = stop.pk in placed
     weekdays = ", ".join(weekday_name(int(d)) for d in sorted(scenario.working_weekdays))
     adopt_form = AdoptForm(scope=scope, initial={"group": scenario.group_id,
                                                  "period_start": next_monday(timezone.localdate())})
@@ -266,25 +271,50 @@ def compare(request: HttpRequest) -> HttpResponse:
 @require_POST
 @require_scope(*PLANNERS)
 def scenario_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    """Adopting asks first: the first POST (from the scenario page) shows what will happen, which stops are
+    retired and who the message would reach; only the POST with the required tick adopts."""
     scope = request.scope
     scenario = queries.scenario_for(scope, pk, write=True)
     run = scenario.latest_run
     form = AdoptForm(request.POST, scope=scope)
     if run is None:
         messages.error(request, _("Run the scenario first."))
-    elif not form.is_valid():
+        return redirect("tours:scenario", pk=scenario.pk)
+    if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
-    else:
-        group = group_for(scope, form.cleaned_data["group"].pk, write=True)
+        return redirect("tours:scenario", pk=scenario.pk)
+    group = group_for(scope, form.cleaned_data["group"].pk, write=True)
+    period_start = form.cleaned_data["period_start"]
+    try:
+        services.check_adoption(run=run, group=group, period_start=period_start)
+    except services.PlannerError as error:
+        messages.error(request, str(error))
+        return redirect("tours:scenario", pk=scenario.pk)
+    confirm = AdoptConfirmForm(request.POST if "step" in request.POST else None)
+    if confirm.is_bound and confirm.is_valid():
         try:
-            services.adopt_run(run=run, group=group, period_start=form.cleaned_data["period_start"], by=request.user)
+            tour = services.adopt_run(run=run, group=group, period_start=period_start, by=request.user,
+                                      send_message=confirm.cleaned_data["send_message"])
         except services.PlannerError as error:
-            messages.error(request, str(error))
+            confirm.add_error(None, str(error))
         else:
             messages.success(request, _("The stops are now the van stops of %(group)s.") % {"group": group.name})
+            if tour.retired:
+                messages.info(request, _("Stops retired (kept in the history): %(names)s.") % {
+                    "names": ", ".join(r.site.name for r in tour.retired)})
+            for note in tour.notes:
+                messages.warning(request, note)
             return redirect("tours:tour", group_pk=group.pk)
-    return redirect("tours:scenario", pk=scenario.pk)
+    adoption = services.adoption_of(run=run, group=group)
+    status = REFUSED if confirm.is_bound else 200
+    if not confirm.is_bound:
+        confirm = AdoptConfirmForm(initial={"send_message": True})
+    return render(request, "tours/adopt_confirm.html", {
+        "scenario": scenario, "run": run, "group": group, "period_start": period_start, "form": form,
+        "confirm": confirm, "adoption": adoption,
+        "notes": retiring.preview_notes(group, adoption.retirements) if adoption.retirements else [],
+    }, status=status)
 
 
 @require_scope(ADMIN, COORDINATOR, VOLUNTEER)

@@ -106,8 +106,12 @@ def test_a_stop_entered_by_hand_has_its_contact_and_opening_hours(scenario, worl
 def test_adopting_a_run_makes_the_group_stops_and_prints_the_route_sheet(scenario, world, mobile_group, client_for):
     run = services.run_scenario(scenario=scenario, by=world.admin, time_limit=5, seconds_per_day=0.1)
     client = client_for(world.admin)
-    response = client.post(f"/mobile/scenarios/{scenario.pk}/adopter/",
-                           {"group": mobile_group.pk, "period_start": "2026-04-06"})
+    fields = {"group": mobile_group.pk, "period_start": "2026-04-06"}
+    response = client.post(f"/mobile/scenarios/{scenario.pk}/adopter/", fields)
+    assert response.status_code == 200 and not Tour.objects.filter(group=mobile_group).exists()  # asks first
+    response = client.post(f"/mobile/scenarios/{scenario.pk}/adopter/", fields | {"step": "confirm"})
+    assert response.status_code == 422 and not Tour.objects.filter(group=mobile_group).exists()  # no tick
+    response = client.post(f"/mobile/scenarios/{scenario.pk}/adopter/", fields | {"step": "confirm", "confirm": "on"})
     assert response.status_code == 302
     tour = Tour.objects.get(group=mobile_group)
     sites = list(Site.objects.filter(group=mobile_group, is_stop=True))

@@ -252,3 +252,51 @@ def test_the_improvement_pass_never_lengthens_the_period_and_keeps_the_rules():
         assert len({weekday for _, weekday in seen[stop.key]}) == 1
         expected = 1 if stop.frequency == "monthly" else len(frequency_weeks(stop.frequency, 4))
         assert len(seen[stop.key]) == expected
+
+
+def per_week_by_count(plan, weeks=4):
+    """Reference: visits per week counted one by one from the planned routes (not from the schedule)."""
+    counts = Counter({w: 0 for w in range(1, weeks + 1)})
+    for day in plan.days:
+        for _key in day.route.order:
+            counts[day.week] += 1
+    return [counts[w] for w in range(1, weeks + 1)]
+
+
+def test_the_default_fortnightly_stops_alternate_between_odd_and_even_weeks():
+    """The old default put every stop on even weeks, leaving weeks 1 and 3 empty."""
+    stops = [StopSpec(f"s{k}", "fortnightly", 60) for k in range(4)]
+    distance, duration = grid([(5, 0), (6, 0), (7, 0), (8, 0)])
+    plan = plan_period(stops, distance, duration, [TUE, THU], rules())
+    assert plan.unassigned == []
+    assert per_week_by_count(plan) == [2, 2, 2, 2]
+
+
+EXPECTED_VISITS = {"weekly": 4, "fortnightly": 2, "monthly": 1}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    frequencies=st.lists(st.sampled_from(sorted(EXPECTED_VISITS)), min_size=1, max_size=9),
+    weekdays=st.sets(st.integers(0, 4), min_size=1, max_size=3),
+    places=st.randoms(use_true_random=False),
+)
+def test_weeks_are_spread_visits_per_week_differ_by_at_most_one(frequencies, weekdays, places):
+    """Stops that all fit (short stops, a long day): whatever the mix of frequencies and working days,
+    the busiest and the quietest week differ by at most one visit, and every stop comes as often as
+    its frequency says."""
+    stops = [StopSpec(k, f, 10) for k, f in enumerate(frequencies)]
+    points = [(places.randint(1, 6), places.randint(0, 6)) for _ in stops]
+    distance, duration = grid(points)
+    long_day = DayRules(day_start=0, day_end=24 * 60, capacity_kg=500)
+    plan = plan_period(stops, distance, duration, sorted(weekdays), long_day, seconds_per_day=0.05,
+                       improve_seconds=1.0)
+    assert plan.unassigned == []
+    seen = visits_of(plan)
+    for key, frequency in enumerate(frequencies):
+        assert len(seen[key]) == EXPECTED_VISITS[frequency]
+        assert len({d for _, d in seen[key]}) == 1  # same weekday all period
+        if frequency == "fortnightly":
+            assert {w % 2 for w, _ in seen[key]} in ({0}, {1})
+    counts = per_week_by_count(plan)
+    assert max(counts) - min(counts) <= 1, counts
