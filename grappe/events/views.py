@@ -83,15 +83,6 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@require_scope(*STAFF)
-def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    event = event_for(request.scope, pk, write=True)
-    if services.cancel_event(event=event):
-        messages.success(request, _("The event is cancelled."))
-    return redirect("events:detail", pk=event.pk)
-
-
-@require_POST
 @require_scope(MEMBER)
 def register_view(request: HttpRequest, pk: int) -> HttpResponse:
     event = event_for(request.scope, pk)

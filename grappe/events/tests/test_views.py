@@ -87,7 +87,7 @@ def test_list_page_query_count_does_not_grow_with_events(world, client_for, djan
 
 @pytest.mark.parametrize("name, method", [
     ("events:list", "get"), ("events:create", "get"), ("events:detail", "get"), ("events:edit", "get"),
-    ("events:cancel", "post"), ("events:register", "post"), ("events:unregister", "post"),
+    ("notify:event_cancel", "post"), ("events:register", "post"), ("events:unregister", "post"),
     ("events:staff_register", "post"), ("events:staff_unregister", "post"),
 ])
 def test_outsider_gets_404(world, client_for, event, name, method):
@@ -109,7 +109,7 @@ def test_outsider_gets_404(world, client_for, event, name, method):
     assert event.status == Event.Status.PUBLISHED
 
 
-@pytest.mark.parametrize("name", ["events:edit", "events:cancel", "events:staff_register"])
+@pytest.mark.parametrize("name", ["events:edit", "notify:event_cancel", "events:staff_register"])
 def test_a_member_cannot_reach_staff_pages(world, client_for, event, name):
     response = client_for(world.member_user).post(reverse(name, args=[event.pk]), {"member_number": 1})
     assert response.status_code == 404
