@@ -14,7 +14,7 @@ from grappe.events import services as event_services
 from grappe.events.queries import event_for
 from grappe.network.access import ADMIN, COORDINATOR, VOLUNTEER, require_scope
 
-from .engine import opted_out, route_for
+from .engine import opted_out, policy_for, route_for
 from .engine import render as render_message
 from .gsm import parts as sms_parts
 from .kinds.events import cancelled_dues
@@ -30,12 +30,17 @@ def cancellation_preview(event) -> dict:
     the counts per channel (households who switched reminders off get none)."""
     kind = REGISTRY["event_cancelled"]
     rows, counts, sms_total = [], Counter(), 0
+    policy = policy_for("event_cancelled", event.association)
     for due in cancelled_dues(event):
         if opted_out(due, kind):
             rows.append({"member": due.recipient.member, "channel": None, "address": ""})
             counts["none"] += 1
             continue
-        route = route_for(due)
+        route = route_for(due, policy)
+        if route is None:  # the association switched this reminder (or every channel) off
+            rows.append({"member": due.recipient.member, "channel": None, "address": ""})
+            counts["none"] += 1
+            continue
         subject, text = render_message(kind, due, route.channel)
         if route.channel == Channel.SMS:
             sms_total += sms_parts(text)
