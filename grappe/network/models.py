@@ -242,6 +242,7 @@ class StaffAuditEntry(models.Model):
         DEACTIVATED = "deactivated", _("deactivated")
         REACTIVATED = "reactivated", _("reactivated")
         PASSWORD_ISSUED = "password_issued", _("temporary password issued")
+        CORRECTED = "corrected", _("name, e-mail or phone corrected")
 
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="+")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -126,7 +126,7 @@ PK_KIND = {
     "members:referral_detail": "referral", "members:referral_slip": "referral",
     "network:group": "group", "network:group_edit": "group", "network:site_edit": "site",
     "network:partner_edit": "partner",
-    **{f"network:{n}": "person" for n in ("person", "person_deactivate", "person_reactivate", "person_password",
+    **{f"network:{n}": "person" for n in ("person", "person_edit", "person_deactivate", "person_reactivate", "person_password",
                                           "person_slip", "role_add", "role_edit", "role_remove")},
     "notify:call_done": "notification", "notify:send_receipt": "basket", "notify:message": "message",
     "notify:event_cancel": "event",
