@@ -36,7 +36,6 @@ from grappe.network.models import Partner
 from . import services
 from .forms import (
     CategoryForm,
-    CoordinatorRegisterForm,
     MemberForm,
     MembershipForm,
     ReferralForm,
@@ -54,6 +53,7 @@ from .queries import (
     referrals_for,
     unused_referral,
 )
+from .staff_forms import CoordinatorRegisterForm
 
 STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
 COORDINATORS = (ADMIN, COORDINATOR)
@@ -426,7 +426,7 @@ def register_household(request: HttpRequest) -> HttpResponse:
         referral = unused_referral(services.normalise_code(data["code"]))
         if referral is not None and not (referral.association_id == scope.association.pk
                                          and scope.has_group(referral.group_id)):
-            form.add_error("code", _("This code is unknown. Check it on the slip, or ask the person who gave it."))
+            form.add_error("code", str(services.UNKNOWN_CODE))
         else:
             try:
                 member = services.register_with_code(by=request.user, **data)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("appels/", views.calls, name="calls"),
     path("appels/<int:pk>/fait/", views.call_done, name="call_done"),
     path("mes-rappels/", views.preferences, name="preferences"),
+    path("reglages/", views.reminder_settings, name="settings"),
     path("animations/<int:pk>/annuler/", views_events.event_cancel, name="event_cancel"),
     path("panier/<int:pk>/recu/envoyer/", views.send_receipt, name="send_receipt"),
     path("messages/", views_messages.message_list, name="messages"),
