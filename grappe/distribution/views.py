@@ -21,6 +21,7 @@ from . import queries, services
 from .documents import DOCUMENTS, document_pdf
 from .forms import CloseForm, ServedForm, SettingsForm, SlotForm, StockSaleForm
 from .models import Basket, BasketLine, DistributionSettings, DocumentJob, RotaSlot
+from .overlaps import Slot, overlapping
 
 STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
 COORDINATORS = (ADMIN, COORDINATOR)
@@ -248,8 +249,27 @@ def rota(request: HttpRequest, pk: int) -> HttpResponse:
     return _rota_page(request, distribution, form)
 
 
+def _minutes(value):
+    return None if value is None else value.hour * 60 + value.minute
+
+
+def _overlapping_slots(distribution, slots) -> set:
+    """The slots of this distribution whose volunteer holds another slot at the same time, here or
+    at another distribution of the same day (grappe.distribution.overlaps)."""
+    volunteers = {slot.volunteer_id for slot in slots if slot.volunteer_id}
+    same_day = (RotaSlot.objects.filter(distribution__date=distribution.date, volunteer_id__in=volunteers)
+                .exclude(distribution=distribution).only("pk", "volunteer_id", "starts_at", "ends_at"))
+    every = [*slots, *same_day]
+    found = overlapping(Slot(slot.pk, slot.volunteer_id, _minutes(slot.starts_at), _minutes(slot.ends_at))
+                        for slot in every)
+    return {slot.pk for slot in slots if slot.pk in found}
+
+
 def _rota_page(request, distribution, form=None, status=200):
-    slots = RotaSlot.objects.filter(distribution=distribution).select_related("volunteer")
+    slots = list(RotaSlot.objects.filter(distribution=distribution).select_related("volunteer"))
+    clashes = _overlapping_slots(distribution, slots)
+    for slot in slots:
+        slot.overlaps = slot.pk in clashes
     return render(request, "distribution/rota.html", {"distribution": distribution, "slots": slots,
                                                       "form": form or SlotForm(), "scope": request.scope},
                   status=status)

@@ -8,7 +8,6 @@ urlpatterns = [
     path("nouveau/", views.event_create, name="create"),
     path("<int:pk>/", views.event_detail, name="detail"),
     path("<int:pk>/modifier/", views.event_edit, name="edit"),
-    path("<int:pk>/annuler/", views.event_cancel, name="cancel"),
     path("<int:pk>/inscription/", views.register_view, name="register"),
     path("<int:pk>/desinscription/", views.unregister_view, name="unregister"),
     path("<int:pk>/inscrire/", views.staff_register, name="staff_register"),

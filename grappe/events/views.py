@@ -41,8 +41,13 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if scope.is_staff and scope.has_group(event.group_id):
         registrations = (event.registrations.exclude(status=Registration.Status.CANCELLED)
                          .select_related("member").order_by("status", "changed_at", "pk"))
+    query, found = request.GET.get("q", "").strip()[:100], []
+    if query and scope.is_staff and scope.has_group(event.group_id):
+        # register by name: the members of the event's group the user may see (members_for)
+        found = list(members_for(scope).not_erased().filter(group=event.group_id, status="active")
+                     .matching(query).order_by("name", "number")[:20])
     return render(request, "events/detail.html", {
-        "event": event, "mine": mine, "registrations": registrations,
+        "event": event, "mine": mine, "registrations": registrations, "query": query, "found": found,
         "can_edit": scope.is_staff and scope.has_group(event.group_id),
         "is_past": event.starts_at <= timezone.now(), "staff_form": StaffRegistrationForm(),
     })
@@ -80,15 +85,6 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                          "registered.") % {"count": len(promoted)})
             return redirect("events:detail", pk=event.pk)
     return render(request, "events/form.html", {"form": form, "event": event})
-
-
-@require_POST
-@require_scope(*STAFF)
-def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    event = event_for(request.scope, pk, write=True)
-    if services.cancel_event(event=event):
-        messages.success(request, _("The event is cancelled."))
-    return redirect("events:detail", pk=event.pk)
 
 
 @require_POST

@@ -213,3 +213,4 @@ class RegisterForm(forms.Form):
         if not data.get("phone") and not data.get("email"):
             self.add_error("phone", _("Give a phone number (or an e-mail) so the group can reach you."))
         return data
+

@@ -338,11 +338,14 @@ def normalise_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
+UNKNOWN_CODE = _("This code is unknown. Check it on the slip, or ask the person who gave it.")
+
+
 def referral_for_code(code: str) -> Referral:
     referral = Referral.objects.select_related("group__association", "partner").filter(
         code=normalise_code(code)).first()
     if referral is None:
-        raise InvalidReferralCode(_("This code is unknown. Check it on the slip, or ask the person who gave it."))
+        raise InvalidReferralCode(UNKNOWN_CODE)
     if referral.has_joined:
         raise InvalidReferralCode(_("This code has already been used to join."))
     return referral

@@ -28,5 +28,6 @@ urlpatterns = [
     path("orientations/<int:pk>/", views.referral_detail, name="referral_detail"),
     path("orientations/<int:pk>/fiche.pdf", views.referral_slip, name="referral_slip"),
     path("inscription/", views.register, name="register"),
+    path("inscrire/", views.register_household, name="register_household"),
     path("langue/", language.choose_language, name="language"),
 ]

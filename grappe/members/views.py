@@ -34,7 +34,14 @@ from grappe.network.access import (
 from grappe.network.models import Partner
 
 from . import services
-from .forms import CategoryForm, MemberForm, MembershipForm, ReferralForm, RegisterForm, language_choices
+from .forms import (
+    CategoryForm,
+    MemberForm,
+    MembershipForm,
+    ReferralForm,
+    RegisterForm,
+    language_choices,
+)
 from .links import links_for
 from .models import AuditEntry, Member
 from .personal_data import sections_for
@@ -46,6 +53,7 @@ from .queries import (
     referrals_for,
     unused_referral,
 )
+from .staff_forms import CoordinatorRegisterForm
 
 STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
 COORDINATORS = (ADMIN, COORDINATOR)
@@ -347,6 +355,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"referral": referral, "language": dict(language_choices()).get(referral.language, referral.language)}
     if not referral.has_joined:
         context.update(_join_link(request, referral))
+        context["can_register"] = request.scope.is_coordinator and request.scope.has_group(referral.group_id)
     return render(request, "members/referral_detail.html", context)
 
 
@@ -401,6 +410,33 @@ def register(request: HttpRequest) -> HttpResponse:
                     **_first_fee(member)}), language)
     return _keep_language(render(request, "members/register.html", {"form": form, "referral": referral},
                                  status=status), language)
+
+
+@require_scope(*COORDINATORS)
+def register_household(request: HttpRequest) -> HttpResponse:
+    """A coordinator registers a referred household with the code of its slip, from the members pages
+    (the sign-in page's form is the household's own). The code must be for one of the coordinator's
+    groups; any other answers as an unknown code."""
+    scope = request.scope
+    form = CoordinatorRegisterForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    if request.method != "POST":
+        return render(request, "members/register_household.html", {"form": form})
+    if form.is_valid():
+        data = form.cleaned_data
+        referral = unused_referral(services.normalise_code(data["code"]))
+        if referral is not None and not (referral.association_id == scope.association.pk
+                                         and scope.has_group(referral.group_id)):
+            form.add_error("code", str(services.UNKNOWN_CODE))
+        else:
+            try:
+                member = services.register_with_code(by=request.user, **data)
+            except DomainError as error:
+                form.add_error("code" if isinstance(error, services.InvalidReferralCode) else None, str(error))
+            else:
+                messages.success(request, _("%(name)s joined %(group)s as a priority member.") % {
+                    "name": member.name, "group": member.group.name})
+                return redirect("members:detail", pk=member.pk)
+    return render(request, "members/register_household.html", {"form": form}, status=REFUSED)
 
 
 def _keep_language(response: HttpResponse, language: str) -> HttpResponse:

@@ -220,6 +220,17 @@ class Role(models.Model):
         return f"{self.user} · {self.get_kind_display()}"
 
 
+class PersonContact(models.Model):
+    """A team member's phone (the login holds the name and the e-mail): a volunteer without e-mail
+    gets reminders by SMS, and a line of the call list with a number to call."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact")
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    def __str__(self):
+        return f"{self.user} · {self.phone}"
+
+
 class StaffAuditEntry(models.Model):
     """Who added, changed, deactivated or reactivated whom in an association's team. Append-only.
 
@@ -233,6 +244,7 @@ class StaffAuditEntry(models.Model):
         DEACTIVATED = "deactivated", _("deactivated")
         REACTIVATED = "reactivated", _("reactivated")
         PASSWORD_ISSUED = "password_issued", _("temporary password issued")
+        CORRECTED = "corrected", _("name, e-mail or phone corrected")
 
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="+")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

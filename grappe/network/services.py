@@ -21,7 +21,7 @@ from grappe.core.errors import DomainError
 from grappe.core.models import ApiToken
 from grappe.core.text import fold
 
-from .models import Association, BuyingGroup, Partner, Role, StaffAuditEntry
+from .models import Association, BuyingGroup, Partner, PersonContact, Role, StaffAuditEntry
 
 GROUP_KINDS = frozenset({Role.Kind.COORDINATOR, Role.Kind.VOLUNTEER})
 
@@ -156,7 +156,7 @@ def _create_role(association, user, by, kind, groups, partner, action) -> Role:
 @transaction.atomic
 def add_person(*, association: Association, by, first_name: str, last_name: str, email: str = "",
                username: str = "", kind: str, groups: Iterable[BuyingGroup] = (),
-               partner: Partner | None = None) -> Added:
+               partner: Partner | None = None, phone: str = "") -> Added:
     """A new account with an unusable password and one role; or, for a person who already has an
     account (same sign-in name or e-mail) in this association, the role added to it."""
     association = _lock(association)
@@ -167,14 +167,53 @@ def add_person(*, association: Association, by, first_name: str, last_name: str,
     if existing is not None:
         _refuse_foreign_login(existing, association)
         role = _create_role(association, existing, by, kind, groups, partner, StaffAuditEntry.Action.ROLE_ADDED)
+        if phone.strip() and not _phone_of(existing):
+            _set_phone(existing, phone)
         return Added(user=existing, role=role, created=False)
     user = get_user_model()(username=username or _free_username(first_name, last_name),
                             first_name=first_name, last_name=last_name, email=email)
     user.set_unusable_password()
     user.save()
     _audit(association, by, user, StaffAuditEntry.Action.ADDED)
+    if phone.strip():
+        _set_phone(user, phone)
     role = _create_role(association, user, by, kind, groups, partner, StaffAuditEntry.Action.ROLE_ADDED)
     return Added(user=user, role=role, created=True)
+
+
+def _phone_of(user) -> str:
+    contact = PersonContact.objects.filter(user=user).first()
+    return contact.phone if contact is not None else ""
+
+
+def _set_phone(user, phone: str) -> None:
+    PersonContact.objects.update_or_create(user=user, defaults={"phone": phone.strip()})
+
+
+@transaction.atomic
+def correct_person(*, association: Association, user, by, first_name: str, last_name: str, email: str = "",
+                   phone: str = "") -> list[str]:
+    """Correct a team member's name, e-mail or phone (a typo, a new address); returns what changed.
+    An e-mail another account uses is refused (sign-in and password reset go by it)."""
+    association = _lock(association)
+    _refuse_foreign_login(user, association)
+    first_name, last_name, email, phone = first_name.strip(), last_name.strip(), email.strip(), phone.strip()
+    if not first_name or not last_name:
+        raise TeamError(_("Give the first and the last name."))
+    if email and get_user_model().objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        raise TeamError(_("Another account already uses this e-mail."))
+    wanted = {"first_name": first_name, "last_name": last_name, "email": email}
+    changed = [name for name, value in wanted.items() if getattr(user, name) != value]
+    for name in changed:
+        setattr(user, name, wanted[name])
+    if changed:
+        user.save(update_fields=changed)
+    if _phone_of(user) != phone:
+        _set_phone(user, phone)
+        changed.append("phone")
+    if changed:
+        _audit(association, by, user, StaffAuditEntry.Action.CORRECTED, detail=", ".join(changed))
+    return changed
 
 
 @transaction.atomic

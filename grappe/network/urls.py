@@ -17,6 +17,7 @@ urlpatterns = [
     path("equipe/", views.team, name="team"),
     path("equipe/ajouter/", views.person_add, name="person_add"),
     path("equipe/<int:pk>/", views.person_detail, name="person"),
+    path("equipe/<int:pk>/modifier/", views.person_edit, name="person_edit"),
     path("equipe/<int:pk>/desactiver/", views.person_deactivate, name="person_deactivate"),
     path("equipe/<int:pk>/reactiver/", views.person_reactivate, name="person_reactivate"),
     path("equipe/<int:pk>/mot-de-passe/", views.person_password, name="person_password"),

@@ -7,14 +7,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from grappe.core.errors import DomainError
+from grappe.core.errors import REFUSED, DomainError
 from grappe.core.models import TemporaryPassword
 from grappe.core.pdf import pdf_response
 
 from . import queries, services
 from .access import ADMIN, COORDINATOR, VOLUNTEER, group_for, partner_for, require_scope
-from .forms import AssociationForm, GroupForm, PartnerForm, PersonForm, RoleForm, SiteForm, TerritoryForm
-from .models import BuyingGroup, Partner, Role, Site
+from .forms import (
+    AssociationForm,
+    GroupForm,
+    PartnerForm,
+    PersonDetailsForm,
+    PersonForm,
+    RoleForm,
+    SiteForm,
+    TerritoryForm,
+)
+from .models import BuyingGroup, Partner, PersonContact, Role, Site
 
 STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
 
@@ -122,7 +131,7 @@ def person_add(request: HttpRequest) -> HttpResponse:
             added = services.add_person(
                 association=association, by=request.user, first_name=data["first_name"],
                 last_name=data["last_name"], email=data["email"], username=data["username"], kind=data["kind"],
-                **_role_arguments(data),
+                phone=data["phone"], **_role_arguments(data),
             )
         except DomainError as error:
             form.add_error(None, str(error))
@@ -176,8 +185,10 @@ def person_slip(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _person_page(request, person, role_form=None, status=200):
     association = request.scope.association
+    contact = PersonContact.objects.filter(user=person).first()
     return render(request, "network/person_detail.html", {
         "person": person, "history": queries.history(association, person),
+        "phone": contact.phone if contact else "",
         "role_form": role_form or RoleForm(association=association, auto_id="add_%s"),
     }, status=status)
 
@@ -185,6 +196,32 @@ def _person_page(request, person, role_form=None, status=200):
 @require_scope(ADMIN)
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _person_page(request, queries.person_for(request.scope.association, pk))
+
+
+@require_scope(ADMIN)
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a team member's name, e-mail or phone."""
+    association = request.scope.association
+    person = queries.person_for(association, pk)
+    contact = PersonContact.objects.filter(user=person).first()
+    form = PersonDetailsForm(request.POST or None, initial={
+        "first_name": person.first_name, "last_name": person.last_name, "email": person.email,
+        "phone": contact.phone if contact else ""})
+    status = 200
+    if request.method == "POST":
+        status = REFUSED
+        if form.is_valid():
+            try:
+                changed = services.correct_person(association=association, user=person, by=request.user,
+                                                  **form.cleaned_data)
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                if changed:
+                    messages.success(request, _("Saved."))
+                return redirect("network:person", pk=person.pk)
+    return render(request, "network/person_form.html", {"form": form, "person": person,
+                                                        "title": _("Correct name, e-mail or phone")}, status=status)
 
 
 @require_scope(ADMIN)

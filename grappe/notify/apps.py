@@ -13,6 +13,7 @@ class NotifyConfig(AppConfig):
         NavItem("notify:calls", _("Calls to make"), roles=frozenset({"admin", "coordinator", "volunteer"}),
                 icon="📞", order=75),
         NavItem("notify:messages", _("Messages"), roles=frozenset({"admin", "coordinator"}), icon="✉️", order=74),
+        NavItem("notify:settings", _("Reminders sent"), roles=frozenset({"admin"}), icon="🔔", order=76),
         NavItem("notify:preferences", _("My reminders"), roles=frozenset({"member"}), icon="🔔", order=80),
     ]
 

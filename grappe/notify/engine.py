@@ -21,9 +21,10 @@ from django.utils import timezone, translation
 
 from grappe.members.language import member_language
 
+from . import channels
 from . import sms as sms_gateway
 from .gsm import parts as sms_parts
-from .models import SentNotification
+from .models import ReminderSetting, SentNotification
 from .phones import to_e164
 from .reminders import REGISTRY, Due, ReminderKind
 
@@ -51,30 +52,51 @@ class Summary:
             self.lines.append(line)
 
 
-def route_for(due: Due) -> Route:
-    """The member's preferred channel when it can be used; otherwise the next best; else a phone call."""
+def _person_phone(user) -> str:
+    """A team member's phone (grappe.network.models.PersonContact), "" without one."""
+    contact = getattr(user, "contact", None) if hasattr(user, "contact") else None
+    return contact.phone if contact is not None else ""
+
+
+def route_for(due: Due, policy: channels.Policy | None = None) -> Route | None:
+    """The channel by the one rule of grappe.notify.channels (the association's settings for the kind,
+    then the member's channel, then SMS, e-mail, the call list) and its address; None when nothing
+    goes (the kind is switched off, or a volunteer has neither number nor e-mail)."""
+    policy = policy or channels.Policy()
+    policy = channels.Policy(enabled=policy.enabled, channels=policy.channels,
+                             sms_available=policy.sms_available and sms_gateway.enabled())
     member, user = due.recipient.member, due.recipient.user
     if member is None and user is not None:
         member = getattr(user, "member", None) if hasattr(user, "member") else None
     if member is not None:
-        phone = to_e164(member.phone) or ""
-        sms_phone = phone if sms_gateway.enabled() else ""  # SMS switched off: e-mail, else a call
+        raw_phone = member.phone
         email = member.email or (user.email if user is not None else "")
         preferred = member.preferred_channel
-        if preferred == Channel.SMS and sms_phone:
-            return Route(Channel.SMS, sms_phone)
-        if preferred == Channel.EMAIL and email:
-            return Route(Channel.EMAIL, email)
-        if preferred in (Channel.CALL, Channel.PAPER):
-            return Route(preferred, phone or member.phone)
-        if sms_phone:
-            return Route(Channel.SMS, sms_phone)
-        if email:
-            return Route(Channel.EMAIL, email)
-        return Route(Channel.CALL, member.phone)
-    if user is not None and user.email:
-        return Route(Channel.EMAIL, user.email)
-    return Route(Channel.CALL, "")
+    else:
+        raw_phone = _person_phone(user) if user is not None else ""
+        email = user.email if user is not None else ""
+        preferred = Channel.EMAIL  # a volunteer's own channel: e-mail, else SMS, else a call
+    phone = to_e164(raw_phone) or ""
+    contact = channels.Contact(preferred=preferred, can_text=bool(phone), has_phone=bool(raw_phone.strip()),
+                               has_email=bool(email), is_member=member is not None)
+    chosen = channels.choose(contact, policy)
+    if chosen is None:
+        return None
+    if chosen == Channel.SMS:
+        return Route(Channel.SMS, phone)
+    if chosen == Channel.EMAIL:
+        return Route(Channel.EMAIL, email)
+    return Route(chosen, phone or raw_phone)
+
+
+def policy_for(kind: str, association) -> channels.Policy:
+    """The association's settings for a kind (ReminderSetting); none saved: on, every channel."""
+    if association is None:
+        return channels.Policy()
+    setting = ReminderSetting.objects.filter(association=association, kind=kind).first()
+    if setting is None:
+        return channels.Policy()
+    return channels.Policy(enabled=setting.enabled, channels=setting.channels)
 
 
 def opted_out(due: Due, kind: ReminderKind) -> bool:
@@ -168,6 +190,7 @@ def send_due(now=None, *, kinds=None, dry_run=False, backend=None) -> Summary:
         # One query for what is already handled (the unique constraint stays the real guard).
         handled = set(SentNotification.objects.filter(kind=name, key__in={due.key for due in dues})
                       .exclude(reclaimable(now)).values_list("key", "recipient"))
+        policies: dict = {}  # the association's settings for this kind, read once per association
         for due in dues:
             if opted_out(due, kind):
                 summary.add("opted_out")
@@ -175,7 +198,14 @@ def send_due(now=None, *, kinds=None, dry_run=False, backend=None) -> Summary:
             if (due.key, due.recipient.key) in handled:
                 summary.add("already")
                 continue
-            route = route_for(due)
+            association = due.association or (due.recipient.member.association if due.recipient.member else None)
+            policy_key = association.pk if association is not None else None
+            if policy_key not in policies:
+                policies[policy_key] = policy_for(name, association)
+            route = route_for(due, policies[policy_key])
+            if route is None:
+                summary.add("off" if not policies[policy_key].enabled else "unreachable")
+                continue
             subject, text = render(kind, due, route.channel)
             if dry_run:
                 billed = f" ({sms_parts(text)} SMS)" if route.channel == Channel.SMS else ""

@@ -22,3 +22,28 @@ class MessageForm(forms.Form):
     def __init__(self, *args, sending=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["confirm"].required = sending
+
+
+CHOICE_FIELDS = (("enabled", _("Sent")), ("sms", _("By SMS")), ("email", _("By e-mail")),
+                 ("call", _("On the call list (phone or paper)")))
+
+
+class ReminderSettingsForm(forms.Form):
+    """One fieldset per kind of reminder: sent or not, and by which channels (ticks, work without JS)."""
+
+    def __init__(self, *args, kinds, current, **kwargs):
+        """`kinds`: [(name, label)]; `current`: {name: {"enabled", "sms", "email", "call"}}."""
+        super().__init__(*args, **kwargs)
+        self.kinds = kinds
+        for name, _label in kinds:
+            for field, field_label in CHOICE_FIELDS:
+                self.fields[f"{name}__{field}"] = forms.BooleanField(
+                    label=field_label, required=False, initial=current.get(name, {}).get(field, True))
+
+    def groups(self):
+        return [{"name": name, "label": label, "fields": [self[f"{name}__{field}"] for field, _l in CHOICE_FIELDS]}
+                for name, label in self.kinds]
+
+    def choices(self) -> dict:
+        return {name: {field: self.cleaned_data[f"{name}__{field}"] for field, _l in CHOICE_FIELDS}
+                for name, _label in self.kinds}

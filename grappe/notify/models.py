@@ -112,3 +112,27 @@ class OneOffMessage(models.Model):
     @property
     def key(self) -> str:
         return f"message:{self.pk}"
+
+
+class ReminderSetting(models.Model):
+    """An association's choice for one kind of reminder (grappe.notify.reminders.REGISTRY): whether it
+    goes at all, and by which channels. No row: on, every channel (grappe.notify.channels)."""
+
+    association = models.ForeignKey("network.Association", on_delete=models.CASCADE,
+                                    related_name="reminder_settings")
+    kind = models.CharField(_("kind"), max_length=40)
+    enabled = models.BooleanField(_("sent"), default=True)
+    by_sms = models.BooleanField(_("by SMS"), default=True)
+    by_email = models.BooleanField(_("by e-mail"), default=True)
+    by_call = models.BooleanField(_("on the call list"), default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["association", "kind"], name="reminder_setting_unique_kind")]
+
+    def __str__(self):
+        return f"{self.association} · {self.kind}"
+
+    @property
+    def channels(self) -> frozenset[str]:
+        return frozenset(name for name, on in (("sms", self.by_sms), ("email", self.by_email),
+                                               ("call", self.by_call)) if on)

@@ -23,7 +23,7 @@ from .engine import Channel, Route, render, send_one
 from .gsm import parts as sms_parts
 from .kinds.messages import MESSAGE
 from .kinds.receipts import RECEIPT
-from .models import OneOffMessage, SentNotification
+from .models import OneOffMessage, ReminderSetting, SentNotification
 from .phones import is_mobile, to_e164
 from .reminders import REGISTRY, Due, Recipient
 
@@ -241,3 +241,39 @@ def deliver_due_messages(*, now=None, backend=None) -> int:
     for message in due:
         deliver_message(message=message, now=now, backend=backend)
     return len(due)
+
+
+# --- The association's choice of reminders -------------------------------------------------------
+
+def chosen_kinds() -> list[str]:
+    """The reminders the cron sends, which an association may switch off or restrict (a receipt and a
+    coordinator's message are sent by a person, who sees the route first)."""
+    return sorted(name for name in REGISTRY if name not in (RECEIPT, MESSAGE))
+
+
+@transaction.atomic
+def save_reminder_settings(*, association, by, choices: dict[str, dict[str, bool]]) -> list[str]:
+    """Save the association's choice per kind ({"enabled", "sms", "email", "call"}); returns the kinds
+    changed. A kind sent needs at least one channel."""
+    changed = []
+    for kind, choice in choices.items():
+        if kind not in chosen_kinds():
+            raise DomainError(_("Unknown value for %(field)s: %(value)s.") % {"field": "kind", "value": kind[:40]})
+        if choice.get("enabled") and not (choice.get("sms") or choice.get("email") or choice.get("call")):
+            raise DomainError(_("\"%(kind)s\" is sent: choose at least one channel, or stop sending it."),
+                              kind=REGISTRY[kind].label)
+        values = {"enabled": bool(choice.get("enabled")), "by_sms": bool(choice.get("sms")),
+                  "by_email": bool(choice.get("email")), "by_call": bool(choice.get("call"))}
+        setting = (ReminderSetting.objects.select_for_update(of=("self",))
+                   .filter(association=association, kind=kind).first())
+        if setting is None:
+            if all(values.values()):
+                continue  # the default: no row needed
+            ReminderSetting.objects.create(association=association, kind=kind, **values)
+            changed.append(kind)
+        elif any(getattr(setting, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(setting, name, value)
+            setting.save(update_fields=list(values))
+            changed.append(kind)
+    return changed

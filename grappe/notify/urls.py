@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_messages
+from . import views, views_events, views_messages
 
 app_name = "notify"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("appels/", views.calls, name="calls"),
     path("appels/<int:pk>/fait/", views.call_done, name="call_done"),
     path("mes-rappels/", views.preferences, name="preferences"),
+    path("reglages/", views.reminder_settings, name="settings"),
+    path("animations/<int:pk>/annuler/", views_events.event_cancel, name="event_cancel"),
     path("panier/<int:pk>/recu/envoyer/", views.send_receipt, name="send_receipt"),
     path("messages/", views_messages.message_list, name="messages"),
     path("messages/<int:pk>/", views_messages.message_detail, name="message"),

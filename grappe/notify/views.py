@@ -12,8 +12,9 @@ from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require
 
 from . import services
 from .engine import route_for
+from .forms import ReminderSettingsForm
 from .gsm import parts as sms_parts
-from .models import SentNotification
+from .models import ReminderSetting, SentNotification
 from .phones import readable_phone
 from .queries import notification_for, notifications_for
 from .reminders import REGISTRY, Due, Recipient
@@ -93,3 +94,26 @@ def send_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Receipt sent by e-mail to %(address)s.") % {"address": sent.address})
     return redirect("accounts:receipt", basket.pk)
+
+
+@require_scope(ADMIN)
+def reminder_settings(request: HttpRequest) -> HttpResponse:
+    """The association chooses which reminders go out and by which channels (grappe.notify.channels:
+    its choice comes before the member's channel)."""
+    association = request.scope.association
+    kinds = [(name, REGISTRY[name].label) for name in services.chosen_kinds()]
+    current = {row.kind: {"enabled": row.enabled, "sms": row.by_sms, "email": row.by_email, "call": row.by_call}
+               for row in ReminderSetting.objects.filter(association=association)}
+    form = ReminderSettingsForm(request.POST or None, kinds=kinds, current=current)
+    status = 200
+    if request.method == "POST":
+        status = REFUSED
+        if form.is_valid():
+            try:
+                services.save_reminder_settings(association=association, by=request.user, choices=form.choices())
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("notify:settings")
+    return render(request, "notify/reminder_settings.html", {"form": form}, status=status)

@@ -154,3 +154,20 @@ def test_on_the_day_a_name_typed_without_accents_opens_the_basket(world, day, cl
     response = client_for(world.volunteer).get(reverse("distribution:day", args=[day.day.pk]), {"q": "paul-emile"})
     assert response.status_code == 302 and response["Location"].endswith(
         reverse("distribution:basket", args=[day.paul_basket.pk]))
+
+
+def test_slots_that_overlap_for_one_person_are_flagged(world, day, client_for):
+    """Issue 17: the rota says when one volunteer holds two slots at once."""
+    from grappe.distribution import services as distribution_services
+
+    till = distribution_services.add_slot(distribution=day.day, task="Caisse", starts_at=dt.time(17),
+                                          ends_at=dt.time(19))
+    weighing = distribution_services.add_slot(distribution=day.day, task="Pesée", starts_at=dt.time(18),
+                                              ends_at=dt.time(20))
+    tidying = distribution_services.add_slot(distribution=day.day, task="Rangement", starts_at=dt.time(20),
+                                             ends_at=dt.time(21))
+    RotaSlot.objects.filter(pk__in=[till.pk, weighing.pk, tidying.pk]).update(volunteer=world.volunteer)
+    response = client_for(world.coordinator).get(reverse("distribution:rota", args=[day.day.pk]))
+    flagged = {slot.task for slot in response.context["slots"] if slot.overlaps}
+    assert flagged == {"Caisse", "Pesée"}
+    assert response.content.decode().count("badge badge-warn") == 2

@@ -87,7 +87,7 @@ def test_list_page_query_count_does_not_grow_with_events(world, client_for, djan
 
 @pytest.mark.parametrize("name, method", [
     ("events:list", "get"), ("events:create", "get"), ("events:detail", "get"), ("events:edit", "get"),
-    ("events:cancel", "post"), ("events:register", "post"), ("events:unregister", "post"),
+    ("notify:event_cancel", "post"), ("events:register", "post"), ("events:unregister", "post"),
     ("events:staff_register", "post"), ("events:staff_unregister", "post"),
 ])
 def test_outsider_gets_404(world, client_for, event, name, method):
@@ -109,7 +109,7 @@ def test_outsider_gets_404(world, client_for, event, name, method):
     assert event.status == Event.Status.PUBLISHED
 
 
-@pytest.mark.parametrize("name", ["events:edit", "events:cancel", "events:staff_register"])
+@pytest.mark.parametrize("name", ["events:edit", "notify:event_cancel", "events:staff_register"])
 def test_a_member_cannot_reach_staff_pages(world, client_for, event, name):
     response = client_for(world.member_user).post(reverse(name, args=[event.pk]), {"member_number": 1})
     assert response.status_code == 404
@@ -117,3 +117,22 @@ def test_a_member_cannot_reach_staff_pages(world, client_for, event, name):
 
 def test_a_referrer_gets_404_on_events(world, client_for, event):
     assert client_for(world.referrer).get(reverse("events:list")).status_code == 404
+
+
+def test_staff_find_a_household_by_name_and_register_it(world, client_for, event):
+    """Issue 17: register a member by name search (a GET field, no JavaScript), then a button."""
+    amina = MemberFactory(association=world.association, group=world.group, name="Benali Amina")
+    MemberFactory(association=world.association, group=world.other_group, name="Benali Other")
+    client = client_for(world.volunteer)
+    response = client.get(reverse("events:detail", args=[event.pk]), {"q": "benali"})
+    assert [member.name for member in response.context["found"]] == ["Benali Amina"]
+    page = response.content.decode()
+    assert f'name="member_number" value="{amina.number}"' in page and "Benali Other" not in page
+    client.post(reverse("events:staff_register", args=[event.pk]), {"member_number": amina.number})
+    assert Registration.objects.filter(event=event, member=amina, status=Registration.Status.CONFIRMED).exists()
+
+
+def test_a_member_gets_no_name_search(world, client_for, event):
+    MemberFactory(association=world.association, group=world.group, name="Benali Amina")
+    response = client_for(world.member_user).get(reverse("events:detail", args=[event.pk]), {"q": "benali"})
+    assert response.context["found"] == [] and "Benali" not in response.content.decode()

@@ -93,12 +93,21 @@ def _cancelled_email(ctx: dict) -> tuple[str, str]:
     return subject, body + "\n" + email_footer()
 
 
+def _cancelled_registrations():
+    return (Registration.objects.filter(status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITING])
+            .select_related("event__site", "event__group", "event__association", "member__association",
+                            "member__group", "member__user"))
+
+
 @reminder_kind("event_cancelled", label=gettext_lazy("event cancelled"), sms=_cancelled_sms,
                email=_cancelled_email)
 def event_cancelled(now):
-    registrations = (Registration.objects.filter(status__in=[Registration.Status.CONFIRMED,
-                                                             Registration.Status.WAITING],
-                                                 event__status=Event.Status.CANCELLED, event__starts_at__gt=now)
-                     .select_related("event__site", "event__group", "event__association", "member__association",
-                                     "member__group", "member__user"))
+    registrations = _cancelled_registrations().filter(event__status=Event.Status.CANCELLED, event__starts_at__gt=now)
+    return _due_for("event_cancelled", registrations, lambda r: f"event:{r.event_id}:cancelled")
+
+
+def cancelled_dues(event: Event) -> list[Due]:
+    """What cancelling this event will send (the confirmation page shows it first): one per household
+    registered or waiting, as `event_cancelled` will find them once the event is cancelled."""
+    registrations = _cancelled_registrations().filter(event=event).order_by("member__name", "pk")
     return _due_for("event_cancelled", registrations, lambda r: f"event:{r.event_id}:cancelled")

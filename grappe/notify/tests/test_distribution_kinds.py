@@ -10,6 +10,7 @@ from django.utils import timezone
 from grappe.distribution import services as distribution_services
 from grappe.distribution.models import Distribution
 from grappe.distribution.tests.factories import make_day
+from grappe.network.models import PersonContact
 from grappe.notify.engine import send_due
 from grappe.notify.gsm import fits_one_sms
 from grappe.notify.models import SentNotification
@@ -43,7 +44,8 @@ def test_a_volunteer_is_reminded_of_their_slot_once(world, backend):
     assert (row.user, row.group, row.status) == (world.volunteer, world.group, SentNotification.Status.SENT)
 
 
-def test_the_volunteer_sms_fits_and_a_volunteer_without_e_mail_goes_to_the_call_list(world, backend):
+def test_the_volunteer_sms_fits_and_a_volunteer_without_e_mail_gets_an_sms_never_a_call_without_number(
+        world, backend):
     from grappe.notify.kinds.distribution import _slot_sms
 
     text = _slot_sms({"task": "Installation des tables et de la balance " * 3, "time": "16 h 30",
@@ -54,6 +56,13 @@ def test_the_volunteer_sms_fits_and_a_volunteer_without_e_mail_goes_to_the_call_
     Distribution.objects.filter(pk=day.day.pk).update(date=today + dt.timedelta(days=1))
     slot = distribution_services.add_slot(distribution=day.day, task="Caisse")
     type(slot).objects.filter(pk=slot.pk).update(volunteer=world.volunteer)
-    send_due(timezone.make_aware(dt.datetime.combine(today, dt.time(10))), kinds=["volunteer_slot_tomorrow"],
-             backend=backend)
-    assert SentNotification.objects.get().status == SentNotification.Status.TO_CALL
+    now = timezone.make_aware(dt.datetime.combine(today, dt.time(10)))
+    # no e-mail, no number: nothing to send, and no line without a number on the call list (issue 17)
+    assert send_due(now, kinds=["volunteer_slot_tomorrow"], backend=backend).counts["unreachable"] == 1
+    assert not SentNotification.objects.exists()
+    PersonContact.objects.create(user=world.volunteer, phone="06 12 34 56 78")
+    world.volunteer.refresh_from_db()
+    send_due(now, kinds=["volunteer_slot_tomorrow"], backend=backend)
+    row = SentNotification.objects.get()
+    assert (row.channel, row.address, row.status) == ("sms", "+33612345678", SentNotification.Status.SENT)
+    assert backend.sent[0][0] == "+33612345678"
