@@ -610,18 +610,22 @@ def purchase_order_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_scope(ADMIN, COORDINATOR)
 def purchase_order_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The purchase order for a French spreadsheet (core.tabular.excel_writer): one row per line, the
+    amounts' total, then the quantities' total per unit (kilograms never added to litres)."""
     po = purchase_order_for(request.scope, pk)
+    lines = list(po.lines.all())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{po.number}.csv"'
-    response.write("\ufeff")
-    writer = tabular.writer(response, delimiter=";")
-    writer.writerow([_("Reference"), _("Product"), _("Packs"), _("Pack size"), _("Unit"), _("Pack price excl. VAT"),
-                     _("VAT rate (%)"), _("Amount excl. VAT"), _("VAT")])
-    for line in po.lines.all():
-        writer.writerow([line.reference, line.name, line.packs, line.pack_size or "",
-                         unit_word(line.unit, line.pack_size or line.quantity),
-                         line.pack_price_excl_vat, line.vat_rate, line.amount_excl_vat, line.amount_vat])
-    writer.writerow(["", _("Total"), po.packs, "", "", "", "", po.total_excl_vat, po.total_vat])
+    writer = tabular.excel_writer(response)
+    writer.writerow([_("Reference"), _("Product"), _("Packs"), _("Pack size"), _("Quantity"), _("Unit"),
+                     _("Pack price excl. VAT"), _("VAT rate (%)"), _("Amount excl. VAT"), _("VAT")])
+    for line in lines:
+        writer.writerow([line.reference, line.name, line.packs if line.pack_size else "", line.pack_size or "",
+                         line.quantity, unit_word(line.unit, line.quantity), line.pack_price_excl_vat,
+                         line.vat_rate, line.amount_excl_vat, line.amount_vat])
+    writer.writerow(["", _("Total"), "", "", "", "", "", "", po.total_excl_vat, po.total_vat])
+    for unit, quantity in tabular.totals_by_unit((line.unit, line.quantity) for line in lines).items():
+        writer.writerow(["", _("Total"), "", "", quantity, unit_word(unit, quantity), "", "", "", ""])
     return response
 
 
