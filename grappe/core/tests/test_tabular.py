@@ -70,7 +70,7 @@ def test_the_excel_writer_starts_with_the_mark_and_writes_french_numbers_and_dat
 
     out = io.StringIO()
     tabular.excel_writer(out).writerow([D("12.50"), D("25.000"), D("0.125"), 1.5, 3, datetime.date(2026, 12, 5),
-                                        datetime.datetime(2026, 12, 5, 10, 12), "Lentilles"])
+                                        datetime.datetime(2026, 12, 5, 10, 12, tzinfo=datetime.UTC), "Lentilles"])
     assert out.getvalue() == "\ufeff12,50;25;0,125;1,5;3;05/12/2026;05/12/2026 10:12;Lentilles\r\n"
 
 
