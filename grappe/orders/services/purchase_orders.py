@@ -133,7 +133,8 @@ class AlreadySent(DomainError):
 def sent_on(moment) -> str:
     """"samedi 5 décembre à 10 h 12" in the active language."""
     local = timezone.localtime(moment)
-    return _("%(day)s at %(time)s") % {"day": date_format(local, "l j F"), "time": date_format(local, r"G \h i")}
+    time = date_format(local, "G\u00a0\\h\u00a0i")  # "10 h 12", never cut at the end of a line
+    return _("%(day)s at %(time)s") % {"day": date_format(local, "l j F"), "time": time}
 
 
 def _enqueue(purchase_order_id: int) -> None:

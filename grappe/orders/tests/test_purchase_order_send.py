@@ -79,7 +79,7 @@ def test_the_page_shows_the_order_waiting_to_be_sent(world, po, client_for, sett
 
     assert services.deliver_purchase_order(purchase_order_id=po.pk, now=NOW)  # the worker's turn
     text = client.get(reverse("orders:purchase_orders", args=[po.cycle_id])).content.decode()
-    assert "Envoyé le lundi 2 mars à 10 h 30 à ferme@example.org" in text and "refresh.js" not in text
+    assert "Envoyé le lundi 2 mars à 10\u00a0h\u00a030 à ferme@example.org" in text and "refresh.js" not in text
     assert len(mail.outbox) == 1 and mail.outbox[0].attachments[0][2] == "application/pdf"
 
 
@@ -184,7 +184,7 @@ def test_the_log_says_when_in_french_and_a_failure_is_logged(world, po, settings
     assert not failed.ok and failed.to == "ferme@example.org" and failed.by == world.coordinator
     assert "smtp down" in failed.error
     assert services.sent_on(datetime(2026, 12, 5, 10, 12, tzinfo=ZoneInfo("Europe/Paris"))) == \
-        "samedi 5 décembre à 10 h 12"
+        "samedi 5 décembre à 10\u00a0h\u00a012"
 
 
 def test_the_email_gives_the_delivery_date_in_french(world, po):
