@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+from django.utils import timezone
+
 from grappe.core import tabular
 from grappe.core.money import ZERO
 
@@ -31,22 +33,22 @@ def _amount(value) -> str:
 
 def entries_csv(entries) -> str:
     out = io.StringIO()
-    writer = tabular.writer(out, delimiter=";")
+    writer = tabular.excel_writer(out)
     writer.writerow(["date", "member_number", "member", "kind", "means", "reference", "issuer", "amount", "note"])
     for e in entries:
-        writer.writerow([e.at.date().isoformat(), e.member.number, e.member.name, e.kind, e.means, e.reference,
+        writer.writerow([timezone.localtime(e.at).date(), e.member.number, e.member.name, e.kind, e.means, e.reference,
                          e.issuer, _amount(e.amount), e.note])
     return out.getvalue()
 
 
 def journal_csv(journals: dict) -> str:
     out = io.StringIO()
-    writer = tabular.writer(out, delimiter=";")
+    writer = tabular.excel_writer(out)
     writer.writerow(["means", "date", "member_number", "member", "reference", "issuer", "amount"])
     for means in Means.values:
         total = ZERO
         for e in journals.get(means, []):
-            writer.writerow([means, e.at.date().isoformat(), e.member.number, e.member.name, e.reference, e.issuer,
+            writer.writerow([means, timezone.localtime(e.at).date(), e.member.number, e.member.name, e.reference, e.issuer,
                              _amount(e.amount)])
             total += e.amount
         writer.writerow([means, "", "", "TOTAL", "", "", _amount(total)])

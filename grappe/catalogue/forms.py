@@ -115,6 +115,8 @@ class ImportConfirmForm(forms.Form):
                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
                                                                 format="%Y-%m-%dT%H:%M"),
                                      help_text=_("Empty: from now on."))
+    jumps_confirmed = forms.BooleanField(label=_("I checked the flagged prices: save them as they are"),
+                                         required=False)
 
 
 class SelectionForm(forms.Form):

@@ -10,18 +10,19 @@ coordinator's confirmation) writes them in one transaction.
 import csv
 import io
 import re
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from zipfile import BadZipFile, ZipFile
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from grappe.core import numbers, tabular
 from grappe.core.text import fold
 
+from .family_names import match_name, name_parts
 from .models import Family, PriceChange, PriceImport, Product, Supplier, Unit
 from .services import CatalogueError
 
@@ -66,12 +67,25 @@ def normalise(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", fold(str(text)))
 
 
+def family_names() -> dict[str, list[str]]:
+    """Each family's names a price list may use: its code, its label in French and in English, and the
+    parts of each label ("farines", "boulangerie")."""
+    names: dict[str, list[str]] = {value: [value] for value in Family.values}
+    for language in ("fr", "en"):
+        with translation.override(language):
+            for value, label in Family.choices:
+                names[value] += name_parts(str(label))
+    return names
+
+
 def family_from(text: str) -> str | None:
-    key = normalise(text)
-    for value, label in Family.choices:
-        if key in {normalise(value), normalise(str(label))}:
-            return value
-    return None
+    """The family named by `text`, whatever its case, accents or plural (family_names.match_name)."""
+    return match_name(text, family_names())
+
+
+def accepted_families() -> str:
+    """The families' names in the active language, for the message that refuses an unknown one."""
+    return ", ".join(str(label) for _value, label in Family.choices)
 
 
 # --- Reading the file -------------------------------------------------------------------------
@@ -203,8 +217,18 @@ def _decimal(text: str, what: str, errors: list[str], *, places: int, maximum: D
     return value.quantize(Decimal(1).scaleb(-places))
 
 
+def price_change_percent(old: Decimal, new: Decimal) -> Decimal | None:
+    """How much `new` differs from `old`, in % of `old` (+/-), rounded toward zero; None from a zero price."""
+    if not old:
+        return None
+    return ((new - old) * 100 / old).quantize(Decimal(1), rounding=ROUND_DOWN)
+
+
 def check_rows(rows: list[list[str]], supplier: Supplier) -> tuple[list[dict], list[str]]:
-    """(checked rows, file errors). A file error (missing column, too many rows) stops the import."""
+    """(checked rows, file errors). A file error (missing column, too many rows) stops the import.
+    A changed price that differs from the current one by more than the association's
+    `price_change_alert_percent` carries "jump" (the change in %)."""
+    alert_percent = supplier.association.price_change_alert_percent
     rows = [row for row in rows]
     while rows and not any(cell.strip() for cell in rows[0]):
         rows.pop(0)
@@ -268,7 +292,8 @@ def check_rows(rows: list[list[str]], supplier: Supplier) -> tuple[list[dict], l
         if cell("family").strip():
             family = family_from(cell("family"))
             if family is None:
-                errors.append(_("Unknown family « %(text)s ».") % {"text": cell("family")[:30]})
+                errors.append(_("Unknown family « %(text)s ». Accepted names: %(names)s.")
+                              % {"text": cell("family")[:30], "names": accepted_families()})
 
         row = {"line": line, "reference": reference[:60], "name": name, "price": _text(price), "vat": _text(vat),
                "pack_size": _text(pack_size), "unit": unit, "family": family, "errors": errors,
@@ -297,6 +322,9 @@ def check_rows(rows: list[list[str]], supplier: Supplier) -> tuple[list[dict], l
             row["status"] = NEW
         elif price != product.pack_price_excl_vat or (vat is not None and vat != product.vat_rate):
             row["status"] = CHANGED
+            change = price_change_percent(product.pack_price_excl_vat, price)
+            if change is not None and abs(change) > alert_percent:
+                row["jump"] = int(change)  # flagged in the preview; applied only once ticked
         else:
             row["status"] = UNCHANGED
         checked.append(row)
@@ -331,9 +359,20 @@ class NothingToApply(CatalogueError):
     pass
 
 
+class PriceJumpsUnconfirmed(NothingToApply):
+    """Prices changed beyond the association's threshold, and the box confirming them was not ticked."""
+
+
+def jumps(price_import: PriceImport) -> list[dict]:
+    """The rows whose price change is beyond the association's threshold (flagged at checking)."""
+    return [row for row in price_import.rows if row.get("jump") is not None and row["status"] == CHANGED]
+
+
 @transaction.atomic
-def apply_import(*, by, price_import: PriceImport, keep_valid_only: bool = False, valid_from=None) -> dict:
-    """Write the checked rows. With errors in the file, writes nothing unless keep_valid_only."""
+def apply_import(*, by, price_import: PriceImport, keep_valid_only: bool = False, valid_from=None,
+                 jumps_confirmed: bool = False) -> dict:
+    """Write the checked rows. With errors in the file, writes nothing unless keep_valid_only; with prices
+    changed beyond the association's threshold, writes nothing unless `jumps_confirmed` (the tick)."""
     locked = PriceImport.objects.select_for_update(of=("self",)).get(pk=price_import.pk)
     if locked.status != PriceImport.Status.PENDING:
         raise NothingToApply(gettext_lazy("This import was already applied or cancelled."))
@@ -344,6 +383,14 @@ def apply_import(*, by, price_import: PriceImport, keep_valid_only: bool = False
             "valid rows."), count=errors)
     if not any(row["status"] in (NEW, CHANGED) for row in locked.rows):
         raise NothingToApply(gettext_lazy("There is nothing to save in this file."))
+    flagged = jumps(locked)
+    if flagged and not jumps_confirmed:
+        raise PriceJumpsUnconfirmed(ngettext(
+            "%(count)s price changes by more than %(percent)s %%: nothing was saved. Check it, then tick "
+            "the box that confirms it.",
+            "%(count)s prices change by more than %(percent)s %%: nothing was saved. Check them, then tick "
+            "the box that confirms them.", len(flagged)), count=len(flagged),
+            percent=locked.association.price_change_alert_percent)
     supplier = locked.supplier
     now = timezone.now()
     valid_from = valid_from or now

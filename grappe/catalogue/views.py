@@ -286,6 +286,7 @@ def import_new(request: HttpRequest, pk: int) -> HttpResponse:
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     price_import = import_for(request.scope, pk)
     form = ImportConfirmForm(request.POST or None)
+    status = 200
     if request.method == "POST":
         if request.POST.get("action") == "cancel":
             imports.cancel_import(by=request.user, price_import=price_import)
@@ -295,9 +296,11 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 done = imports.apply_import(by=request.user, price_import=price_import,
                                             keep_valid_only=form.cleaned_data["keep_valid_only"],
-                                            valid_from=form.cleaned_data["valid_from"])
+                                            valid_from=form.cleaned_data["valid_from"],
+                                            jumps_confirmed=form.cleaned_data["jumps_confirmed"])
             except services.CatalogueError as error:
                 messages.error(request, str(error))
+                status = REFUSED
             else:
                 messages.success(request, _("Price list saved: %(created)s new products, %(changed)s new prices.")
                                  % done)
@@ -311,7 +314,9 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "catalogue/import_preview.html", {
         "price_import": price_import, "rows": rows[:1000], "hidden": max(0, len(rows) - 1000), "counts": counts,
         "form": form, "pending": price_import.status == PriceImport.Status.PENDING, "show": show,
-    })
+        "jumps": len(imports.jumps(price_import)), "alert_percent": price_import.association.price_change_alert_percent,
+        "jumps_refused": status == REFUSED and not form.cleaned_data.get("jumps_confirmed"),
+    }, status=status if form.is_valid() or request.method != "POST" else REFUSED)
 
 
 # --- Exports ----------------------------------------------------------------------------------

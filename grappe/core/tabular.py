@@ -7,6 +7,10 @@ once formatted for French readers ("-12,50"), wrapped in `Verbatim`. The FEC (a 
 read by accounting software, not a spreadsheet) takes no apostrophe: `fec_cell` removes tabs and
 line breaks, which would break its columns and rows.
 
+Files out: `excel_writer` is the one way to start a CSV that people open: a UTF-8 byte-order mark (so
+that Excel reads the accents), ";" between cells, and numbers and dates written as French spreadsheets
+read them ("12,50", "05/12/2026"): a Decimal with a decimal point would be read as text, or as a date.
+
 Files in: `decode_text` reads the bytes of an uploaded CSV (UTF-8, else Windows-1252 as spreadsheets
 on Windows save it) and `csv_reader` reads its rows, with the delimiter its first line uses.
 """
@@ -14,6 +18,7 @@ on Windows save it) and `csv_reader` reads its rows, with the delimiter its firs
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 from decimal import Decimal
@@ -52,14 +57,39 @@ def french_amount(value: Decimal) -> Verbatim:
     return Verbatim(french_number(value, 2))
 
 
+BOM = "\ufeff"
+
+
+def french_cell(value):
+    """A number or a date as French spreadsheets read it; anything else unchanged.
+
+    Decimal and float get a decimal comma: money (two decimals) keeps both ("12,50"), other numbers
+    lose their trailing zeros ("25,000" kg -> "25", which a French reader would not take for 25 000).
+    Dates are dd/mm/yyyy, times of day hh:mm. Booleans and ints are left to csv (no decimal point)."""
+    if isinstance(value, bool) or isinstance(value, int) or isinstance(value, Verbatim):
+        return value
+    if isinstance(value, float):
+        value = Decimal(repr(value))
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return ""
+        places = 2 if value.as_tuple().exponent == -2 else None
+        return Verbatim(french_number(value, places))
+    if isinstance(value, datetime.datetime):
+        return Verbatim(f"{value:%d/%m/%Y %H:%M}")
+    if isinstance(value, datetime.date):
+        return Verbatim(f"{value:%d/%m/%Y}")
+    return value
+
+
 class SafeWriter:
-    """csv.writer whose text cells go through `safe_cell`."""
+    """csv.writer whose numbers and dates are French (`french_cell`) and text cells safe (`safe_cell`)."""
 
     def __init__(self, out, **options):
         self._writer = csv.writer(out, **options)
 
     def writerow(self, row):
-        return self._writer.writerow([safe_cell(value) for value in row])
+        return self._writer.writerow([safe_cell(french_cell(value)) for value in row])
 
     def writerows(self, rows):
         for row in rows:
@@ -67,8 +97,24 @@ class SafeWriter:
 
 
 def writer(out, **options) -> SafeWriter:
-    """The only CSV writer of exports: `tabular.writer(out, delimiter=";")`."""
+    """A CSV writer of exports, ";" unless told otherwise; files for people start with `excel_writer`."""
+    options.setdefault("delimiter", ";")
     return SafeWriter(out, **options)
+
+
+def excel_writer(out) -> SafeWriter:
+    """Start a CSV that people open in a French spreadsheet: the byte-order mark, then ";" rows."""
+    out.write(BOM)
+    return writer(out, delimiter=";", lineterminator="\r\n")
+
+
+def totals_by_unit(quantities) -> dict[str, Decimal]:
+    """(unit, quantity) pairs added up per unit, in the order units first appear: kilograms are never
+    added to litres or pieces."""
+    totals: dict[str, Decimal] = {}
+    for unit, quantity in quantities:
+        totals[unit] = totals.get(unit, Decimal(0)) + Decimal(quantity)
+    return totals
 
 
 _BREAKS = "\t\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"

@@ -16,7 +16,7 @@ class AssociationForm(forms.ModelForm):
     class Meta:
         model = Association
         fields = ["name", "email", "phone", "address", "commune", "priority_threshold", "minimum_fee", "fee_scale",
-                  "first_fee_at_first_distribution", "priority_first_in_shortage"]
+                  "first_fee_at_first_distribution", "priority_first_in_shortage", "price_change_alert_percent"]
 
 
 class TerritoryForm(forms.ModelForm):

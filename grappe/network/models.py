@@ -56,6 +56,11 @@ class Association(models.Model):
         help_text=_("Most associations are not: their invoices then say "
                     "\u201cTVA non applicable, art. 293 B du CGI\u201d."))
     vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    price_change_alert_percent = models.PositiveSmallIntegerField(
+        _("price change flagged in an imported price list (%)"), default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text=_("A new price that differs from the current one by more than this share is flagged in the "
+                    "preview and must be confirmed with a tick."))
 
     class Meta:
         ordering = ["name"]

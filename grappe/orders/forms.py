@@ -243,6 +243,12 @@ class ReviewForm(forms.Form):
 # --- receipt and stock ----------------------------------------------------------------------------
 
 
+class SendAgainForm(forms.Form):
+    """Sending a purchase order again: the box must be ticked (a required checkbox works without JS)."""
+
+    again = forms.BooleanField(required=False)
+
+
 class ReceiptForm(forms.Form):
     """Per purchase order line: delivered (empty: as ordered), damaged (empty: none), a substitute
     and a note."""

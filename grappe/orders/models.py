@@ -407,6 +407,25 @@ class PurchaseOrder(models.Model):
         return self.number
 
 
+class PurchaseOrderSend(models.Model):
+    """One e-mail of a purchase order to its supplier, sent or failed: the log the purchase orders page
+    shows (when, to whom, asked by whom). A resend is asked for explicitly and adds a row."""
+
+    purchase_order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="sends")
+    at = models.DateTimeField()
+    to = models.EmailField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    ok = models.BooleanField()
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["purchase_order", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.purchase_order} → {self.to}"
+
+
 class PurchaseLine(models.Model):
     class Outcome(models.TextChoices):
         PENDING = "pending", _("not received yet")

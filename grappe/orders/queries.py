@@ -173,7 +173,7 @@ def group_stock(group_id, product_ids) -> dict[int, Decimal]:
 
 def purchase_orders(cycle: OrderCycle) -> QuerySet[PurchaseOrder]:
     return (PurchaseOrder.objects.filter(cycle=cycle).select_related("supplier")
-            .prefetch_related("lines").order_by("supplier__name"))
+            .prefetch_related("lines", "sends__by").order_by("supplier__name"))
 
 
 def cycle_groups(cycle: OrderCycle) -> QuerySet[CycleGroup]:

@@ -40,6 +40,7 @@ from .forms import (
     ReopenForm,
     ReviewForm,
     ScheduleForm,
+    SendAgainForm,
     StockAdjustmentForm,
     refusals_of,
 )
@@ -748,9 +749,13 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_scope(ADMIN, COORDINATOR)
 def purchase_orders(request: HttpRequest, pk: int) -> HttpResponse:
-    """The purchase orders, and the dispatch plan: whole for a small cycle, one group at a time for a
-    pooled one (100 groups x 1,000 products would be 10^5 rows in one page)."""
-    cycle = cycle_for(request.scope, pk, staff=True)
+    return _purchase_orders_page(request, cycle_for(request.scope, pk, staff=True))
+
+
+def _purchase_orders_page(request, cycle, *, refused_po=None, status=200) -> HttpResponse:
+    """The purchase orders, their sending log, and the dispatch plan: whole for a small cycle, one group
+    at a time for a pooled one (100 groups x 1,000 products would be 10^5 rows in one page).
+    `refused_po`: the order whose "send again" was refused (its box shown in error)."""
     groups = [cg.group for cg in queries.cycle_groups(cycle).order_by("group__name")]
     chosen = next((g for g in groups if str(g.pk) == request.GET.get("groupe")), None)
     if chosen is None and len(groups) > DISPATCH_GROUPS_AT_ONCE:
@@ -758,11 +763,13 @@ def purchase_orders(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         dispatch = queries.dispatch_plan(cycle, group=chosen)
     orders = list(queries.purchase_orders(cycle))
+    for po in orders:
+        po.log = [{"send": send, "when": services.sent_on(send.at)} for send in po.sends.all()]
     waiting = any(po.sending in (PurchaseOrder.Sending.QUEUED, PurchaseOrder.Sending.SENDING) for po in orders)
     return render(request, "orders/purchase_orders.html", {
         "cycle": cycle, "orders": orders, "dispatch": dispatch, "groups": groups,
         "chosen": chosen, "one_group_at_a_time": len(groups) > DISPATCH_GROUPS_AT_ONCE,
-        "refresh_seconds": 3 if waiting else None})
+        "refused_po": refused_po, "refresh_seconds": 3 if waiting else None}, status=status)
 
 
 @require_scope(ADMIN, COORDINATOR)
@@ -773,27 +780,38 @@ def purchase_order_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_scope(ADMIN, COORDINATOR)
 def purchase_order_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The purchase order for a French spreadsheet (core.tabular.excel_writer): one row per line, the
+    amounts' total, then the quantities' total per unit (kilograms never added to litres)."""
     po = purchase_order_for(request.scope, pk)
+    lines = list(po.lines.all())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{po.number}.csv"'
-    response.write("\ufeff")
-    writer = tabular.writer(response, delimiter=";")
-    writer.writerow([_("Reference"), _("Product"), _("Packs"), _("Pack size"), _("Unit"), _("Pack price excl. VAT"),
-                     _("VAT rate (%)"), _("Amount excl. VAT"), _("VAT")])
-    for line in po.lines.all():
-        writer.writerow([line.reference, line.name, line.packs, line.pack_size or "",
-                         unit_word(line.unit, line.pack_size or line.quantity),
-                         line.pack_price_excl_vat, line.vat_rate, line.amount_excl_vat, line.amount_vat])
-    writer.writerow(["", _("Total"), po.packs, "", "", "", "", po.total_excl_vat, po.total_vat])
+    writer = tabular.excel_writer(response)
+    writer.writerow([_("Reference"), _("Product"), _("Packs"), _("Pack size"), _("Quantity"), _("Unit"),
+                     _("Pack price excl. VAT"), _("VAT rate (%)"), _("Amount excl. VAT"), _("VAT")])
+    for line in lines:
+        writer.writerow([line.reference, line.name, line.packs if line.pack_size else "", line.pack_size or "",
+                         line.quantity, unit_word(line.unit, line.quantity), line.pack_price_excl_vat,
+                         line.vat_rate, line.amount_excl_vat, line.amount_vat])
+    writer.writerow(["", _("Total"), "", "", "", "", "", "", po.total_excl_vat, po.total_vat])
+    for unit, quantity in tabular.totals_by_unit((line.unit, line.quantity) for line in lines).items():
+        writer.writerow(["", _("Total"), "", "", quantity, unit_word(unit, quantity), "", "", "", ""])
     return response
 
 
 @require_scope(ADMIN, COORDINATOR)
 def purchase_order_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a purchase order; an order already sent goes again only with its box ticked (else the page
+    again, 422, nothing sent)."""
     po = purchase_order_for(request.scope, pk, write=request.method == "POST")
     if request.method == "POST":
+        form = SendAgainForm(request.POST)
+        form.is_valid()  # one optional box: always valid
         try:
-            po = services.send_purchase_order(purchase_order=po, by=request.user)
+            po = services.send_purchase_order(purchase_order=po, by=request.user, again=form.cleaned_data["again"])
+        except services.AlreadySent as refusal:
+            messages.error(request, str(refusal))
+            return _purchase_orders_page(request, po.cycle, refused_po=po.pk, status=REFUSED)
         except DomainError as refusal:
             messages.error(request, str(refusal))
     return redirect(reverse("orders:purchase_orders", args=[po.cycle_id]) + f"#po-{po.pk}")

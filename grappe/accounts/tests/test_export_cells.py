@@ -28,7 +28,7 @@ def cells(text, delimiter=";"):
 def test_entries_csv_quotes_text_and_keeps_the_charge_as_is():
     [_header, row] = cells(export.entries_csv([entry()]))
     assert row[2] == "'" + EVIL and row[5] == "'+33612345678" and row[6] == "'@CCAS" and row[8] == "'-note"
-    assert row[7] == "-12,50" and row[0] == "2026-03-01" and row[1] == "12"
+    assert row[7] == "-12,50" and row[0] == "01/03/2026" and row[1] == "12"
 
 
 def test_journal_csv_quotes_text_and_keeps_amounts():

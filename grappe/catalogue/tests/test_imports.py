@@ -286,3 +286,39 @@ def test_an_import_dated_before_the_latest_price_does_not_replace_it(supplier):
     lentils = Product.objects.get(reference="LV25")
     assert lentils.pack_price_excl_vat == D("52.50")
     assert lentils.price_changes.count() == 2
+
+
+def test_a_family_is_found_whatever_its_case_accents_or_plural_and_an_unknown_one_lists_the_names(supplier):
+    text = ("Référence;Désignation;Prix HT;Famille\nF1;Farine T65;20;Farine\nF2;Farine T80;21;FARINES\n"
+            "F3;Pois;3;Legumineuse\nF4;Amandes;9;fruit sec\nF5;Sel;1;Épicerie\n")
+    rows = preview(supplier, csv_bytes(text)).rows
+    assert [row["family"] for row in rows] == ["bakery", "bakery", "pulses", "dried_fruit", None]
+    [message] = rows[4]["errors"]
+    assert message.startswith("Famille inconnue « Épicerie ». Noms acceptés\u00a0: légumineuses, ")
+    assert "farines et boulangerie" in message
+
+
+SACK = "Référence;Désignation;Prix HT\nLV25;Lentilles vertes;1,10\nPC25;Pois chiches;66,00\n"
+
+
+def test_a_price_change_beyond_the_threshold_is_flagged_and_needs_the_tick(supplier):
+    price_import = preview(supplier, csv_bytes(SACK))  # 52,50 -> 1,10 (-97 %); 60 -> 66 (+10 %)
+    assert price_import.rows[0]["jump"] == -97 and "jump" not in price_import.rows[1]
+    assert imports.jumps(price_import) == [price_import.rows[0]]
+    before = snapshot()
+    with pytest.raises(imports.PriceJumpsUnconfirmed) as refused:
+        imports.apply_import(by=None, price_import=price_import)
+    assert "1 prix change de plus de 30 %\u00a0: rien n’a été enregistré" in str(refused.value)
+    assert snapshot() == before
+    imports.apply_import(by=None, price_import=price_import, jumps_confirmed=True)
+    assert Product.objects.get(reference="LV25").pack_price_excl_vat == D("1.10")
+
+
+def test_the_threshold_is_the_associations_setting(supplier):
+    supplier.association.price_change_alert_percent = 5
+    supplier.association.save()
+    price_import = preview(supplier, csv_bytes(SACK))
+    assert [row.get("jump") for row in price_import.rows] == [-97, 10]
+    supplier.association.price_change_alert_percent = 500
+    supplier.association.save()
+    assert imports.jumps(preview(supplier, csv_bytes(SACK))) == []

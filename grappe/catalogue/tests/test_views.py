@@ -257,3 +257,27 @@ def test_the_menu_shows_the_catalogue_to_members_and_the_suppliers_to_coordinato
     assert reverse("catalogue:index") in member_page and reverse("catalogue:suppliers") not in member_page
     coordinator_page = client_for(world.coordinator).get(reverse("catalogue:index")).content.decode()
     assert "Fournisseurs" in coordinator_page and reverse("catalogue:suppliers") in coordinator_page
+
+
+def test_a_price_jump_is_flagged_in_the_preview_and_refused_without_the_tick(world, shop, client_for):
+    client = client_for(world.coordinator)
+    upload = SimpleUploadedFile("tarif.csv", "Référence;Désignation;Prix HT\nLV25;Lentilles;1,10\n".encode())
+    url = client.post(reverse("catalogue:import_new", args=[shop["supplier"].pk]), {"file": upload}).url
+    page = client.get(url).content.decode()
+    assert "⚠ -97 %" in page and 'name="jumps_confirmed"' in page and "required" in page
+    refused = client.post(url, {"action": "apply"})
+    assert refused.status_code == 422 and 'aria-invalid="true"' in refused.content.decode()
+    assert "rien n’a été enregistré" in refused.content.decode()
+    assert Product.objects.get(reference="LV25").pack_price_excl_vat == D("52.50")
+    assert client.post(url, {"action": "apply", "jumps_confirmed": "on"}).status_code == 302
+    assert Product.objects.get(reference="LV25").pack_price_excl_vat == D("1.10")
+
+
+def test_the_threshold_is_edited_with_the_associations_settings(world, client_for):
+    from grappe.network.forms import AssociationForm
+
+    assert "price_change_alert_percent" in AssociationForm.Meta.fields
+    form = AssociationForm(instance=world.association)
+    data = {**form.initial, "price_change_alert_percent": "501", "commune": ""}
+    data = {key: value for key, value in data.items() if value is not None and value is not False}
+    assert "price_change_alert_percent" in AssociationForm(data, instance=world.association).errors

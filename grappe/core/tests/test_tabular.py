@@ -33,7 +33,7 @@ def test_a_number_without_decimals_nor_unit_is_quoted_text(text):
 def test_the_writer_quotes_text_and_keeps_amounts():
     out = io.StringIO()
     tabular.writer(out, delimiter=";").writerow(["=cmd", tabular.french_amount(D("-12.5")), D("-1.000"), "-A"])
-    assert out.getvalue() == "'=cmd;-12,50;-1.000;'-A\r\n"
+    assert out.getvalue() == "'=cmd;-12,50;-1;'-A\r\n"  # a Decimal gets a decimal comma, never a point
 
 
 @given(st.text())
@@ -63,3 +63,17 @@ def test_xlsx_cells_are_text_never_formulas():
     sheet = load_workbook(io.BytesIO(buffer.getvalue())).active
     assert [cell.value for cell in sheet[1]] == ["'=1+1", 2.5, "ok"]
     assert sheet["A1"].data_type == "s"
+
+
+def test_the_excel_writer_starts_with_the_mark_and_writes_french_numbers_and_dates():
+    import datetime
+
+    out = io.StringIO()
+    tabular.excel_writer(out).writerow([D("12.50"), D("25.000"), D("0.125"), 1.5, 3, datetime.date(2026, 12, 5),
+                                        datetime.datetime(2026, 12, 5, 10, 12, tzinfo=datetime.UTC), "Lentilles"])
+    assert out.getvalue() == "\ufeff12,50;25;0,125;1,5;3;05/12/2026;05/12/2026 10:12;Lentilles\r\n"
+
+
+def test_totals_by_unit_never_add_kilograms_to_litres():
+    totals = tabular.totals_by_unit([("kg", D("25")), ("l", D("10")), ("kg", D("0.5"))])
+    assert totals == {"kg": D("25.5"), "l": D("10")}

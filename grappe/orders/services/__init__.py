@@ -41,16 +41,19 @@ from .cycles import (
 from .errors import CycleNotOpen, CycleSettled, CycleStateError, MembershipUnpaid, OrderRefused
 from .ordering import LineChange, membership_paid, place_order, set_line
 from .purchase_orders import (
+    AlreadySent,
     abandon_sending,
     deliver_purchase_order,
     purchase_order_context,
     purchase_order_mail,
     send_purchase_order,
+    sent_on,
 )
 from .receipt import ReceivedLine, record_receipt
 from .stock import adjust_stock, apply_stock_moves
 
 __all__ = [
+    "AlreadySent",
     "abandon_sending",
     "deliver_purchase_order",
     "SCHEDULE_FROZEN",
@@ -84,6 +87,7 @@ __all__ = [
     "record_receipt",
     "reopen_orders",
     "send_purchase_order",
+    "sent_on",
     "set_distribution_schedule",
     "set_line",
     "update_draft_cycle",

@@ -18,7 +18,7 @@ from grappe.core.money import round_cents
 from grappe.core.pdf import render_pdf_bytes
 
 from ..closing import below_minimum, free_delivery
-from ..models import CycleGroup, PurchaseLine, PurchaseOrder
+from ..models import CycleGroup, PurchaseLine, PurchaseOrder, PurchaseOrderSend
 from .sql import insert_rows
 
 ZERO = Decimal("0")
@@ -72,6 +72,11 @@ def write_purchase_orders(cycle, plan):
     insert_rows(PurchaseLine, lines)
 
 
+def _day(day) -> str:
+    """"samedi 5 décembre 2026" in the active language (never ISO in a letter); "" without a date."""
+    return date_format(day, "l j F Y") if day else ""
+
+
 def purchase_order_mail(po: PurchaseOrder, pdf: bytes) -> EmailMessage:
     association = po.cycle.association
     mail = EmailMessage(
@@ -79,7 +84,7 @@ def purchase_order_mail(po: PurchaseOrder, pdf: bytes) -> EmailMessage:
                                                                         "association": association.name},
         body=_("Hello,\n\nPlease find attached our purchase order %(number)s, for delivery on %(date)s.\n\n"
                "Best regards,\n%(association)s") % {"number": po.number, "association": association.name,
-                                                     "date": po.delivery_date or ""},
+                                                     "date": _day(po.delivery_date)},
         to=[po.supplier.email], reply_to=[association.email] if association.email else None)
     mail.attach(f"{po.number}.pdf", pdf, "application/pdf")
     return mail
@@ -90,30 +95,45 @@ def purchase_order_context(po: PurchaseOrder) -> dict:
     return {"po": po, "lines": list(po.lines.all()), "association": po.cycle.association, "cycle": po.cycle}
 
 
-def send_purchase_order(*, purchase_order: PurchaseOrder, by, now=None) -> PurchaseOrder:
-    """Have the purchase order e-mailed to its supplier by the job queue (jobs.send_purchase_order), once.
+def send_purchase_order(*, purchase_order: PurchaseOrder, by, again: bool = False, now=None) -> PurchaseOrder:
+    """Have the purchase order e-mailed to its supplier by the job queue (jobs.send_purchase_order).
 
-    Queuing is a conditional update (not sent, not already waiting -> queued): of two clicks, only one
-    wins, and the other is told it was already sent or is waiting. The task is enqueued after the commit
+    Once, unless `again`: an order already sent is sent again only when the person said so (the tick on
+    the purchase orders page); each e-mail, first or again, sent or failed, adds a PurchaseOrderSend.
+    Queuing is a conditional update (not already waiting -> queued): of two clicks, only one wins, and
+    the other is told it was already sent or is waiting. The task is enqueued after the commit
     (`transaction.on_commit`), never for a change that was rolled back."""
     now = now or timezone.now()
     po = purchase_order
     if not po.supplier.email:
         raise DomainError(_("This supplier has no e-mail address: download the PDF and send it another way."))
     with transaction.atomic():
-        won = PurchaseOrder.objects.filter(
-            pk=po.pk, sent_at__isnull=True, sending__in=["", PurchaseOrder.Sending.FAILED],
-        ).update(sending=PurchaseOrder.Sending.QUEUED, send_error="", send_requested_at=now, send_requested_by=by)
+        waiting = PurchaseOrder.objects.filter(pk=po.pk, sending__in=["", PurchaseOrder.Sending.FAILED])
+        if not again:
+            waiting = waiting.filter(sent_at__isnull=True)
+        won = waiting.update(sending=PurchaseOrder.Sending.QUEUED, send_error="", send_requested_at=now,
+                             send_requested_by=by)
         if not won:
             current = PurchaseOrder.objects.get(pk=po.pk)
-            if current.sent_at is not None:
-                raise DomainError(_("This purchase order was already sent to %(email)s on %(when)s."),
-                                  email=current.sent_to, when=date_format(timezone.localtime(current.sent_at),
-                                                                          "DATETIME_FORMAT"))
-            raise DomainError(_("This purchase order is already waiting to be sent."))
+            if current.sending in (PurchaseOrder.Sending.QUEUED, PurchaseOrder.Sending.SENDING):
+                raise DomainError(_("This purchase order is already waiting to be sent."))
+            raise AlreadySent(_("This purchase order was already sent to %(email)s on %(when)s. To send it "
+                                "again, tick the box that confirms it."),
+                              email=current.sent_to, when=sent_on(current.sent_at))
         transaction.on_commit(partial(_enqueue, po.pk))
     po.refresh_from_db()
     return po
+
+
+class AlreadySent(DomainError):
+    """Sending again needs the person's confirmation."""
+
+
+def sent_on(moment) -> str:
+    """"samedi 5 décembre à 10 h 12" in the active language."""
+    local = timezone.localtime(moment)
+    time = date_format(local, "G\u00a0\\h\u00a0i")  # "10 h 12", never cut at the end of a line
+    return _("%(day)s at %(time)s") % {"day": date_format(local, "l j F"), "time": time}
 
 
 def _enqueue(purchase_order_id: int) -> None:
@@ -130,8 +150,7 @@ def deliver_purchase_order(*, purchase_order_id: int, now=None) -> bool:
     the order still "sending" follows a run that was stopped mid-way: whether its e-mail left is unknown,
     so the order is marked failed with a word to check before trying again (never a second e-mail on its
     own). An e-mail that cannot leave marks the order failed with the error, to be tried again."""
-    claimed = PurchaseOrder.objects.filter(pk=purchase_order_id, sent_at__isnull=True,
-                                           sending=PurchaseOrder.Sending.QUEUED).update(
+    claimed = PurchaseOrder.objects.filter(pk=purchase_order_id, sending=PurchaseOrder.Sending.QUEUED).update(
         sending=PurchaseOrder.Sending.SENDING)
     if not claimed:
         _fail(purchase_order_id, str(_("the sending was interrupted; ask the supplier whether the e-mail arrived")),
@@ -146,11 +165,12 @@ def deliver_purchase_order(*, purchase_order_id: int, now=None) -> bool:
         purchase_order_mail(po, pdf).send(fail_silently=False)
     except Exception as error:  # noqa: BLE001 - any SMTP, socket or rendering error: the order is not sent
         detail = str(error) if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"
-        _fail(purchase_order_id, detail, states=[PurchaseOrder.Sending.SENDING])
+        _fail(purchase_order_id, detail, states=[PurchaseOrder.Sending.SENDING], now=now)
         return False
     now = now or timezone.now()
-    PurchaseOrder.objects.filter(pk=po.pk, sent_at__isnull=True).update(
+    PurchaseOrder.objects.filter(pk=po.pk, sending=PurchaseOrder.Sending.SENDING).update(
         sent_at=now, sent_to=email, sending="", send_error="")
+    PurchaseOrderSend.objects.create(purchase_order=po, at=now, to=email, by_id=po.send_requested_by_id, ok=True)
     PurchaseOrder.objects.filter(pk=po.pk, status=PurchaseOrder.Status.DRAFT).update(status=PurchaseOrder.Status.SENT)
     return True
 
@@ -161,6 +181,11 @@ def abandon_sending(purchase_order_id: int, **_kwargs) -> None:
           states=[PurchaseOrder.Sending.QUEUED, PurchaseOrder.Sending.SENDING])
 
 
-def _fail(purchase_order_id: int, message: str, *, states) -> None:
-    PurchaseOrder.objects.filter(pk=purchase_order_id, sent_at__isnull=True, sending__in=states).update(
+def _fail(purchase_order_id: int, message: str, *, states, now=None) -> None:
+    """Mark the order failed (if it is in one of `states`) and log the failed e-mail."""
+    failed = PurchaseOrder.objects.filter(pk=purchase_order_id, sending__in=states).update(
         sending=PurchaseOrder.Sending.FAILED, send_error=message[:300])
+    if failed:
+        po = PurchaseOrder.objects.select_related("supplier").get(pk=purchase_order_id)
+        PurchaseOrderSend.objects.create(purchase_order=po, at=now or timezone.now(), to=po.supplier.email,
+                                         by_id=po.send_requested_by_id, ok=False, error=message[:300])

@@ -44,7 +44,7 @@ def test_a_double_click_sends_one_email(world, po, client_for, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         second = client.post(url, follow=True)
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["ferme@example.org"]
-    assert "déjà été envoyé à ferme@example.org" in second.content.decode()
+    assert second.status_code == 422 and "déjà été envoyé à ferme@example.org" in second.content.decode()
     po.refresh_from_db()
     assert po.status == "sent" and po.sent_to == "ferme@example.org"
 
@@ -79,7 +79,7 @@ def test_the_page_shows_the_order_waiting_to_be_sent(world, po, client_for, sett
 
     assert services.deliver_purchase_order(purchase_order_id=po.pk, now=NOW)  # the worker's turn
     text = client.get(reverse("orders:purchase_orders", args=[po.cycle_id])).content.decode()
-    assert "Envoyé à ferme@example.org le 2 mars 2026" in text and "refresh.js" not in text
+    assert "Envoyé le lundi 2 mars à 10\u00a0h\u00a030 à ferme@example.org" in text and "refresh.js" not in text
     assert len(mail.outbox) == 1 and mail.outbox[0].attachments[0][2] == "application/pdf"
 
 
@@ -96,10 +96,12 @@ def test_an_email_that_cannot_leave_is_shown_failed_then_a_retry_sends_it_once(w
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     text = client.post(url, follow=True).content.decode()
-    assert "Envoyé à ferme@example.org" in text and "n’a pas pu partir" not in text
+    assert "à ferme@example.org" in text and "n’a pas pu partir" not in text
+    assert "Échec le" in text and "smtp down" in text  # the failed e-mail stays in the log
     po.refresh_from_db()
     assert po.status == "sent" and po.sending == "" and len(mail.outbox) == 1
-    assert "déjà été envoyé" in client.post(url, follow=True).content.decode()
+    again = client.post(url)  # sending again needs the tick
+    assert again.status_code == 422 and "déjà été envoyé" in again.content.decode()
     assert len(mail.outbox) == 1
 
 
@@ -142,3 +144,50 @@ def test_the_home_page_stops_asking_to_send_an_order_waiting_to_be_sent(world, p
     assert "Envoyer le bon de commande" not in client.get("/").content.decode()
     PurchaseOrder.objects.filter(pk=po.pk).update(sending="failed")
     assert "Envoyer le bon de commande" in client.get("/").content.decode()
+
+
+# --- the sending log, sending again ----------------------------------------------------------------
+
+
+def test_each_send_is_logged_and_sending_again_needs_the_tick(world, po, client_for,
+                                                              django_capture_on_commit_callbacks):
+    client = client_for(world.admin)
+    url = reverse("orders:purchase_order_send", args=[po.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    assert len(mail.outbox) == 1
+    page = client.get(reverse("orders:purchase_orders", args=[po.cycle_id])).content.decode()
+    assert 'name="again"' in page and "required" in page  # the box, required without JavaScript
+    assert "Déjà envoyé\u00a0: le renvoyer à ferme@example.org" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(url)  # no tick: the page again, nothing sent, nothing logged
+    assert refused.status_code == 422
+    text = refused.content.decode()
+    assert "Cochez la case pour le renvoyer." in text and 'aria-invalid="true"' in text
+    assert len(mail.outbox) == 1 and po.sends.count() == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(url, {"again": "1"}, follow=True)
+    assert sent.status_code == 200 and len(mail.outbox) == 2
+    sends = list(po.sends.order_by("pk"))
+    assert [(s.ok, s.to, s.by) for s in sends] == [(True, "ferme@example.org", world.admin)] * 2
+    page = client.get(reverse("orders:purchase_orders", args=[po.cycle_id])).content.decode()
+    assert page.count("à ferme@example.org (par ") == 2
+
+
+def test_the_log_says_when_in_french_and_a_failure_is_logged(world, po, settings):
+    services.send_purchase_order(purchase_order=po, by=world.coordinator, now=NOW)
+    settings.EMAIL_BACKEND = "grappe.orders.tests.test_purchase_order_send.BrokenSMTP"
+    assert not services.deliver_purchase_order(purchase_order_id=po.pk, now=NOW)
+    failed = po.sends.get()
+    assert not failed.ok and failed.to == "ferme@example.org" and failed.by == world.coordinator
+    assert "smtp down" in failed.error
+    assert services.sent_on(datetime(2026, 12, 5, 10, 12, tzinfo=ZoneInfo("Europe/Paris"))) == \
+        "samedi 5 décembre à 10\u00a0h\u00a012"
+
+
+def test_the_email_gives_the_delivery_date_in_french(world, po):
+    po.delivery_date = NOW.date().replace(month=12, day=5)
+    mail_ = services.purchase_order_mail(po, b"%PDF")
+    assert "samedi 5 décembre 2026" in mail_.body and "2026-12-05" not in mail_.body
