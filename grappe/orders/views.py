@@ -434,7 +434,8 @@ def _detail_page(request, cycle, *, extend_form=None, reopen_form=None, status=2
             OrderCycle.Status.DRAFT, OrderCycle.Status.OPEN, OrderCycle.Status.CLOSED) else [],
         "search": search, "found": found, "more_found": more, "search_limit": SEARCH_LIMIT,
         "can_change": request.scope.reaches_all(queries.cycle_group_ids(cycle)),
-        "now": timezone.now(), "extend_form": extend_form or ExtendForm(), "progress": progress,
+        "now": timezone.now(), "progress": progress,
+        "extend_form": extend_form or ExtendForm(initial={"closes_at": cycle.closes_at}),
         "reopen_form": reopen_form or ReopenForm(), "deadline_ahead": cycle.closes_at > timezone.now(),
     }, status=status)
 

@@ -51,3 +51,11 @@ def day_at(moment):
     from grappe.orders.states import moment_in_words
 
     return moment_in_words(moment)
+
+
+@register.filter
+def in_words(moment):
+    """A moment as every page says it: {{ cycle.closes_at|in_words }} -> "mercredi 9 décembre à 18 h 45"."""
+    from grappe.orders.states import moment_in_words
+
+    return moment_in_words(moment) if moment else ""
