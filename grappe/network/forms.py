@@ -69,13 +69,18 @@ class RoleForm(forms.Form):
             del self.fields["kind"]
 
 
-class PersonForm(RoleForm):
+class PersonDetailsForm(forms.Form):
+    """A team member's name, e-mail and phone: corrected alone, or the start of the team form."""
+
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("E-mail"), required=False, help_text=_("Optional: many volunteers have none."))
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False,
                             widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
                             help_text=_("Without an e-mail, reminders go by SMS to this number."))
+
+
+class PersonForm(RoleForm, PersonDetailsForm):
     username = forms.CharField(
         label=_("Sign-in name"), max_length=150, required=False,
         validators=[UnicodeUsernameValidator()],
@@ -83,14 +88,3 @@ class PersonForm(RoleForm):
     )
 
     field_order = ["first_name", "last_name", "email", "phone", "username", "kind", "groups", "partner"]
-
-
-class PersonDetailsForm(forms.Form):
-    """Correct a team member's name, e-mail or phone."""
-
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
-    email = forms.EmailField(label=_("E-mail"), required=False, help_text=_("Optional: many volunteers have none."))
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False,
-                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-                            help_text=_("Without an e-mail, reminders go by SMS to this number."))
