@@ -265,7 +265,7 @@ def save_reminder_settings(*, association, by, choices: dict[str, dict[str, bool
         values = {"enabled": bool(choice.get("enabled")), "by_sms": bool(choice.get("sms")),
                   "by_email": bool(choice.get("email")), "by_call": bool(choice.get("call"))}
         setting = (ReminderSetting.objects.select_for_update(of=("self",))
-                   .filter(association=association, kind=kind).first())
+                   .filter(association=association, kind=kind).order_by("pk").first())
         if setting is None:
             if all(values.values()):
                 continue  # the default: no row needed
