@@ -262,7 +262,7 @@ def test_the_admin_turns_the_first_fee_rule_off(world, client_for):
     assert 'name="first_fee_at_first_distribution"' in page and "checked" in page
     form = {"name": association.name, "email": "", "phone": "", "address": "", "commune": "",
             "priority_threshold": "70", "minimum_fee": "1", "fee_scale": "1, 5, 10",
-            "priority_first_in_shortage": "on"}
+            "priority_first_in_shortage": "on", "price_change_alert_percent": "30"}
     assert client.post(reverse("network:association_edit"), form).status_code == 302
     association.refresh_from_db()
     assert association.first_fee_at_first_distribution is False
