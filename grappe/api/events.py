@@ -17,7 +17,8 @@ router = Router(tags=["events"])
 
 class EventOut(Schema):
     id: int
-    group_id: int
+    group_id: int  # the organising group (kept for older clients)
+    group_ids: list[int]  # every group the event is for, the organising one first
     kind: str
     title: str
     description: str
@@ -36,7 +37,7 @@ class RegistrationOut(Schema):
 
 
 def _out(event) -> dict:
-    return {"id": event.pk, "group_id": event.group_id, "kind": event.kind, "title": event.title,
+    return {"id": event.pk, "group_id": event.group_id, "group_ids": event.group_ids, "kind": event.kind, "title": event.title,
             "description": event.description, "place": event.where, "starts_at": event.starts_at,
             "ends_at": event.ends_at, "capacity": event.capacity, "status": event.status,
             "registered": event.confirmed, "waiting": event.waiting}

@@ -31,8 +31,12 @@ class Event(models.Model):
         CANCELLED = "cancelled", _("cancelled")
 
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="events")
+    # The organising ("host") group; `groups` holds every group the event is for, the host included
+    # (save() keeps it there). Access and audiences go through `groups`.
     group = models.ForeignKey(BuyingGroup, verbose_name=_("buying group"), on_delete=models.CASCADE,
                               related_name="events")
+    groups = models.ManyToManyField(BuyingGroup, verbose_name=_("for the groups"), related_name="shared_events",
+                                    blank=True)
     site = models.ForeignKey(Site, verbose_name=_("place"), null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="events")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.WORKSHOP)
@@ -62,6 +66,19 @@ class Event(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.groups.add(self.group_id)
+        self.__dict__.pop("_group_ids", None)
+
+    @property
+    def group_ids(self) -> list[int]:
+        """Every group the event is for (the host first), read once per instance."""
+        if not hasattr(self, "_group_ids"):
+            others = sorted(group.pk for group in self.groups.all() if group.pk != self.group_id)
+            self._group_ids = [self.group_id, *others]
+        return self._group_ids
 
     @property
     def where(self) -> str:

@@ -16,30 +16,44 @@ class EventError(DomainError):
 EVENT_FIELDS = ("group", "site", "kind", "title", "description", "place", "starts_at", "ends_at", "capacity")
 
 
-def _check(values: dict) -> None:
+def _check(values: dict, other_groups=()) -> None:
     site = values.get("site")
-    if site is not None and site.group_id != values["group"].pk:
+    if site is not None and site.group_id not in {values["group"].pk, *(g.pk for g in other_groups)}:
         raise EventError(_("This place belongs to another group."))
     ends_at = values.get("ends_at")
     if ends_at is not None and ends_at <= values["starts_at"]:
         raise EventError(_("The end must come after the start."))
 
 
+def _set_groups(event: Event, other_groups) -> None:
+    """The event is for its host group and `other_groups` (all of its association)."""
+    if any(group.association_id != event.association_id for group in other_groups):
+        raise EventError(_("This group belongs to another association."))
+    event.groups.set({event.group_id, *(group.pk for group in other_groups)})
+    event.__dict__.pop("_group_ids", None)
+
+
 @transaction.atomic
-def create_event(*, by, association, **values) -> Event:
-    _check(values)
+def create_event(*, by, association, other_groups=(), **values) -> Event:
+    """Create an event of the host `group`, also for `other_groups` (same association)."""
+    _check(values, other_groups)
     if values["group"].association_id != association.pk:
         raise EventError(_("This group belongs to another association."))
     fields = {key: value for key, value in values.items() if key in EVENT_FIELDS}
-    return Event.objects.create(association=association, created_by=by, **fields)
+    event = Event.objects.create(association=association, created_by=by, **fields)
+    _set_groups(event, other_groups)
+    return event
 
 
 @transaction.atomic
-def update_event(*, event: Event, **values) -> list[Registration]:
-    """Change an event. Raising the capacity moves households from the waiting list; returns them."""
+def update_event(*, event: Event, other_groups=None, **values) -> list[Registration]:
+    """Change an event (`other_groups`: the groups besides the host it is for; None keeps them).
+    Raising the capacity moves households from the waiting list; returns them."""
     event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
     merged = {k: getattr(event, k) for k in EVENT_FIELDS} | values
-    _check(merged)
+    if other_groups is None:
+        other_groups = list(event.groups.exclude(pk=merged["group"].pk))
+    _check(merged, other_groups)
     if merged["capacity"] is not None:
         confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
         if merged["capacity"] < confirmed:
@@ -48,6 +62,7 @@ def update_event(*, event: Event, **values) -> list[Registration]:
     for key, value in values.items():
         setattr(event, key, value)
     event.save()
+    _set_groups(event, other_groups)
     return _fill_from_waiting_list(event)
 
 
@@ -87,7 +102,7 @@ def register(*, by, event: Event, member) -> Registration:
         raise EventError(_("This event is cancelled."))
     if event.starts_at <= timezone.now():
         raise EventError(_("This event has already started."))
-    if member.group_id != event.group_id or member.status != member.Status.ACTIVE:
+    if member.group_id not in event.group_ids or member.status != member.Status.ACTIVE:
         raise EventError(_("This event is for the members of another group."))
     full = event.capacity is not None and _confirmed_count(event) >= event.capacity
     status = Registration.Status.WAITING if full else Registration.Status.CONFIRMED

@@ -5,14 +5,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grappe.core.errors import DomainError
+from grappe.core.errors import REFUSED, DomainError
 from grappe.members.queries import members_for
 from grappe.network.access import ADMIN, COORDINATOR, MEMBER, VOLUNTEER, require_scope
 
 from . import services
 from .forms import EventForm, StaffRegistrationForm
 from .models import Registration
-from .queries import event_for, events_for, registration_for, with_counts
+from .queries import event_for, events_for, is_for_member, may_manage, registration_for, with_counts
 
 STAFF = (ADMIN, COORDINATOR, VOLUNTEER)
 
@@ -35,20 +35,23 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
     event = event_for(scope, pk)
     mine = None
-    if scope.is_member and event.group_id == scope.member.group_id:
+    for_me = is_for_member(scope, event)
+    if for_me:
         mine = Registration.objects.filter(event=event, member=scope.member).first()
     registrations = []
-    if scope.is_staff and scope.has_group(event.group_id):
+    can_edit = may_manage(scope, event)
+    if can_edit:
         registrations = (event.registrations.exclude(status=Registration.Status.CANCELLED)
                          .select_related("member").order_by("status", "changed_at", "pk"))
     query, found = request.GET.get("q", "").strip()[:100], []
-    if query and scope.is_staff and scope.has_group(event.group_id):
-        # register by name: the members of the event's group the user may see (members_for)
-        found = list(members_for(scope).not_erased().filter(group=event.group_id, status="active")
+    if query and can_edit:
+        # register by name: the members of the event's groups the user may see (members_for)
+        found = list(members_for(scope).not_erased().filter(group__in=event.group_ids, status="active")
                      .matching(query).order_by("name", "number")[:20])
     return render(request, "events/detail.html", {
-        "event": event, "mine": mine, "registrations": registrations, "query": query, "found": found,
-        "can_edit": scope.is_staff and scope.has_group(event.group_id),
+        "event": event, "mine": mine, "for_me": for_me, "registrations": registrations, "query": query,
+        "found": found, "can_edit": can_edit,
+        "group_names": list(event.groups.order_by("name").values_list("name", flat=True)),
         "is_past": event.starts_at <= timezone.now(), "staff_form": StaffRegistrationForm(),
     })
 
@@ -66,7 +69,8 @@ def event_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The event is published for the members of the group."))
             return redirect("events:detail", pk=event.pk)
-    return render(request, "events/form.html", {"form": form, "event": None})
+    return render(request, "events/form.html", {"form": form, "event": None},
+                  status=REFUSED if request.method == "POST" else 200)
 
 
 @require_scope(*STAFF)
@@ -74,8 +78,12 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     event = event_for(request.scope, pk, write=True)
     form = EventForm(request.POST or None, instance=event, groups=request.scope.groups())
     if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        # groups the user may not manage, that someone else put the event for, stay
+        kept = event.groups.exclude(pk__in=request.scope.groups().values("pk"))
+        values["other_groups"] = [*values["other_groups"], *kept.exclude(pk=values["group"].pk)]
         try:
-            promoted = services.update_event(event=event, **form.cleaned_data)
+            promoted = services.update_event(event=event, **values)
         except DomainError as error:
             messages.error(request, str(error))
         else:
@@ -84,7 +92,8 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.info(request, _("%(count)s households moved from the waiting list to the list of "
                                          "registered.") % {"count": len(promoted)})
             return redirect("events:detail", pk=event.pk)
-    return render(request, "events/form.html", {"form": form, "event": event})
+    return render(request, "events/form.html", {"form": form, "event": event},
+                  status=REFUSED if request.method == "POST" else 200)
 
 
 @require_POST
@@ -127,7 +136,7 @@ def staff_register(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Enter a member number."))
         return redirect("events:detail", pk=event.pk)
-    member = members_for(request.scope).filter(group=event.group_id,
+    member = members_for(request.scope).filter(group__in=event.group_ids,
                                                number=form.cleaned_data["member_number"]).first()
     if member is None:
         messages.error(request, _("No member of this group has that number."))

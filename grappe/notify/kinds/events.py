@@ -18,7 +18,7 @@ def _context(event: Event) -> dict:
 
 def _due_for(kind: str, registrations, key) -> list[Due]:
     return [Due(kind=kind, key=key(r), recipient=Recipient(member=r.member), context=_context(r.event),
-                association=r.event.association, group=r.event.group) for r in registrations]
+                association=r.event.association, group=r.member.group) for r in registrations]
 
 
 # --- tomorrow ----------------------------------------------------------------------------------

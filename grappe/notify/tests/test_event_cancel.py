@@ -86,3 +86,23 @@ def test_others_get_404(world, client, event, who):
     assert client.post(reverse("notify:event_cancel", args=[event.pk]), {"confirm": "on"}).status_code == 404
     event.refresh_from_db()
     assert event.status == Event.Status.PUBLISHED
+
+
+def test_an_event_for_two_groups_reaches_the_registrants_of_both(world, client, event):
+    """The event is shared with Die: Die's coordinator may cancel it, and Die's household is told,
+    logged under Die (the household's group)."""
+    from grappe.members.tests.personas import person
+    from grappe.network.models import Role
+    from grappe.notify.kinds.events import cancelled_dues
+
+    event.groups.add(world.other_group)
+    die = MemberFactory(association=world.association, group=world.other_group, name="Die Cinq",
+                        phone="0611223366", preferred_channel="sms")
+    Registration.objects.create(event=event, member=die, status=Registration.Status.CONFIRMED)
+    client.force_login(person("coord-die", world.association, Role.Kind.COORDINATOR, groups=[world.other_group]))
+    response = client.get(reverse("notify:event_cancel", args=[event.pk]))
+    assert response.status_code == 200 and response.context["sms"] == 2
+    assert "Die Cinq" in response.content.decode()
+    event_services.cancel_event(event=event)
+    groups = {due.recipient.member.name: due.group for due in cancelled_dues(event)}
+    assert (groups["Die Cinq"], groups["Sms Un"]) == (world.other_group, world.group)
